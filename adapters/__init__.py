@@ -1,0 +1,1 @@
+"""Thin translators between the Study Circle core and each chat platform."""

@@ -1,0 +1,77 @@
+"""What arrives from a platform, translated by its adapter into neutral frozen records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemberRef:
+    """A person on one platform. `user_id` is the platform's stable id for them."""
+
+    platform: str
+    user_id: str
+    display_name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Origin:
+    """Where an inbound event happened, enough for the adapter to answer there.
+
+    `room` is the platform's room or channel id (the console uses "console"); `thread`
+    is the thread the event was in, if any; `message_id` is the event's own message id;
+    `is_direct` is true for a direct-message conversation with the bot; `is_admin` is the
+    platform's own judgement of admin rights (power level, Manage Server...), which the
+    core combines with the group's configured admin list. `token` is opaque adapter data
+    (an interaction token, say) carried back untouched in replies.
+    """
+
+    platform: str
+    room: str
+    thread: str | None = None
+    message_id: str | None = None
+    is_direct: bool = False
+    is_admin: bool = False
+    token: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommandReceived:
+    """`/study NAME ARGS` (or `!study NAME ARGS` on Matrix). `args` is the raw rest of the line."""
+
+    origin: Origin
+    member: MemberRef
+    name: str
+    args: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReplyReceived:
+    """A plain message that replies to one of the bot's posts (a prompt, usually)."""
+
+    origin: Origin
+    member: MemberRef
+    in_reply_to: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageEdited:
+    """A member edited an earlier message of theirs; `message_id` is the original's id."""
+
+    origin: Origin
+    member: MemberRef
+    message_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageDeleted:
+    """A member's message was deleted or redacted; `message_id` is its id."""
+
+    origin: Origin
+    member: MemberRef | None
+    message_id: str
+
+
+InboundEvent = CommandReceived | ReplyReceived | MessageEdited | MessageDeleted

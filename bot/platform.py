@@ -1,0 +1,53 @@
+"""The one small interface between the core and a chat platform."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.events import InboundEvent, MemberRef, Origin
+from bot.messages import Message, Posted
+
+Inbox = Callable[[InboundEvent], Awaitable[None]]
+
+
+class AdapterError(Exception):
+    """A platform call failed in a way the adapter could not absorb (the core retries later)."""
+
+
+class DirectMessagesClosed(AdapterError):
+    """The member does not accept direct messages from the bot."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlatformLimits:
+    """How long one message's body may be, in characters, after rendering overhead."""
+
+    max_body_chars: int
+
+
+class Platform(Protocol):
+    """What the core needs from a platform. Every send takes an idempotency `key`:
+    the same key sent twice must produce one message where the platform allows it."""
+
+    name: str
+    limits: PlatformLimits
+
+    async def start(self, inbox: Inbox) -> None:
+        """Connect and start delivering inbound events to `inbox`. Returns once connected."""
+
+    async def stop(self) -> None:
+        """Disconnect. Idempotent; every teardown step runs even if one fails."""
+
+    async def post(self, room: str, message: Message, *, key: str, thread: str | None = None) -> Posted:
+        """Post in a room, or in a thread of that room."""
+
+    async def open_thread(self, room: str, root: Posted, title: str, *, key: str) -> str:
+        """Open a thread on `root` and return its id (platforms without threads return root's id)."""
+
+    async def send_direct(self, member: MemberRef, message: Message, *, key: str) -> Posted:
+        """Send a direct message. Raises DirectMessagesClosed when the member cannot get one."""
+
+    async def reply(self, origin: Origin, message: Message) -> None:
+        """Answer an inbound event where it happened (ephemerally when `message.ephemeral`)."""
