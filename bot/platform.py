@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
+from bot.commands.spec import CommandSpec
 from bot.events import InboundEvent, MemberRef, Origin
 from bot.messages import Message, Posted
-
-Inbox = Callable[[InboundEvent], Awaitable[None]]
 
 
 class AdapterError(Exception):
@@ -27,6 +27,27 @@ class PlatformLimits:
     max_body_chars: int
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlatformContext:
+    """What the composition root tells an adapter when building it."""
+
+    data_dir: Path
+    rooms: tuple[str, ...]  # rooms/channels of the configured groups on this platform
+    admins: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # room -> admin ids/roles
+
+
+class CoreHandle(Protocol):
+    """What an adapter may call on the core."""
+
+    commands: tuple[CommandSpec, ...]
+
+    async def handle(self, event: InboundEvent) -> None:
+        """Deliver one inbound event; the core answers through the platform's `reply`."""
+
+    async def current_prompts(self, platform: str, room: str) -> list[tuple[int, str]]:
+        """The open session's prompts in a room as (number, text), for autocomplete."""
+
+
 class Platform(Protocol):
     """What the core needs from a platform. Every send takes an idempotency `key`:
     the same key sent twice must produce one message where the platform allows it."""
@@ -34,8 +55,8 @@ class Platform(Protocol):
     name: str
     limits: PlatformLimits
 
-    async def start(self, inbox: Inbox) -> None:
-        """Connect and start delivering inbound events to `inbox`. Returns once connected."""
+    async def start(self, core: CoreHandle) -> None:
+        """Connect and start delivering inbound events to `core.handle`. Returns once connected."""
 
     async def stop(self) -> None:
         """Disconnect. Idempotent; every teardown step runs even if one fails."""
