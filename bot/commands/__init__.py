@@ -1,0 +1,1 @@
+"""Command parsing and handling."""
