@@ -1,0 +1,133 @@
+"""An RFC 5545 iCalendar writer, so members can subscribe to a group's session dates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+PRODID = "-//Study Circle//studybot//EN"
+MAX_LINE_OCTETS = 75
+CRLF = "\r\n"
+
+# TEXT values may not carry control characters (RFC 5545 3.3.11); tab is allowed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+EventStatus = Literal["CONFIRMED", "CANCELLED"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CalendarEvent:
+    """One session on the calendar; `alarms` are how long before `start` to remind."""
+
+    uid: str
+    start: datetime
+    end: datetime
+    summary: str
+    description: str = ""
+    alarms: tuple[timedelta, ...] = ()
+    sequence: int = 0
+    status: EventStatus = "CONFIRMED"
+
+
+def calendar_ics(
+    calendar_name: str, events: Iterable[CalendarEvent], *, stamp: datetime | None = None
+) -> str:
+    """Render a VCALENDAR with one VEVENT per event; `stamp` is the DTSTAMP (default: now)."""
+    dtstamp = _utc(stamp if stamp is not None else datetime.now(UTC), "stamp")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(calendar_name)}",
+    ]
+    for event in events:
+        lines.extend(_event_lines(event, dtstamp))
+    lines.append("END:VCALENDAR")
+    return "".join(fold_line(line) + CRLF for line in lines)
+
+
+def _event_lines(event: CalendarEvent, dtstamp: str) -> list[str]:
+    start = _utc(event.start, "start")
+    end = _utc(event.end, "end")
+    if event.end < event.start:
+        raise ValueError(f"event {event.uid!r} ends before it starts")
+    if event.sequence < 0:
+        raise ValueError(f"event {event.uid!r} has a negative sequence")
+    if not event.uid.strip():
+        raise ValueError("an event needs a non-empty uid")
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{escape_text(event.uid)}",
+        f"DTSTAMP:{dtstamp}",
+        f"DTSTART:{start}",
+        f"DTEND:{end}",
+        f"SEQUENCE:{event.sequence}",
+        f"STATUS:{event.status}",
+        f"SUMMARY:{escape_text(event.summary)}",
+    ]
+    if event.description:
+        lines.append(f"DESCRIPTION:{escape_text(event.description)}")
+    for before in event.alarms:
+        lines.extend(
+            [
+                "BEGIN:VALARM",
+                "ACTION:DISPLAY",
+                f"TRIGGER:{_trigger(before)}",
+                f"DESCRIPTION:{escape_text(event.summary)}",
+                "END:VALARM",
+            ]
+        )
+    lines.append("END:VEVENT")
+    return lines
+
+
+def _utc(moment: datetime, what: str) -> str:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{what} must be a timezone-aware datetime")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _trigger(before: timedelta) -> str:
+    """A DURATION relative to the start: 24 hours before is `-PT24H`."""
+    seconds = int(before.total_seconds())
+    sign = "-" if seconds > 0 else ""
+    seconds = abs(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    parts += f"{secs}S" if secs or not parts else ""
+    return f"{sign}PT{parts}"
+
+
+def escape_text(value: str) -> str:
+    """Escape a TEXT value: backslash, semicolon, comma and line breaks."""
+    value = value.encode("utf-8", "replace").decode("utf-8")  # lone surrogates become "?"
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = _CONTROL.sub("", value)
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return value.replace("\n", "\\n")
+
+
+def fold_line(line: str) -> str:
+    """Fold a content line so no physical line exceeds 75 octets, never inside a character."""
+    if len(line.encode("utf-8")) <= MAX_LINE_OCTETS:
+        return line
+    pieces: list[str] = []
+    current: list[str] = []
+    used = 0
+    limit = MAX_LINE_OCTETS
+    for char in line:
+        size = len(char.encode("utf-8"))
+        if used + size > limit:
+            pieces.append("".join(current))
+            current, used = [], 0
+            limit = MAX_LINE_OCTETS - 1  # continuation lines start with one space
+        current.append(char)
+        used += size
+    pieces.append("".join(current))
+    return (CRLF + " ").join(pieces)
