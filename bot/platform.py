@@ -61,7 +61,9 @@ class Platform(Protocol):
     async def stop(self) -> None:
         """Disconnect. Idempotent; every teardown step runs even if one fails."""
 
-    async def post(self, room: str, message: Message, *, key: str, thread: str | None = None) -> Posted:
+    async def post(
+        self, room: str, message: Message, *, key: str, thread: str | None = None
+    ) -> Posted:
         """Post in a room, or in a thread of that room."""
 
     async def open_thread(self, room: str, root: Posted, title: str, *, key: str) -> str:

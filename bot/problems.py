@@ -37,7 +37,9 @@ def problems_from_validation(
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
         # pydantic adds union members and validator names to the path for some errors
-        loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+        loc = tuple(
+            p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
+        )
         where = doc.locate(loc) or (None, None)
         dotted = ".".join(str(p) for p in loc) or "(top level)"
         kind = err["type"]
@@ -47,7 +49,9 @@ def problems_from_validation(
             hint = ""
             if allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
+                hint = (
+                    f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
+                )
             message = f"unknown key {dotted!r}{hint}"
         elif kind == "missing":
             message = f"{dotted}: required key is missing"
@@ -79,7 +83,9 @@ def _unwrap(tp: Any, part: str | int | None) -> Any:
         origin = get_origin(tp)
         if origin in (Union, UnionType):
             models = [a for a in get_args(tp) if a is not type(None)]
-            tp = next((a for a in models if isinstance(a, type) and issubclass(a, BaseModel)), models[0])
+            tp = next(
+                (a for a in models if isinstance(a, type) and issubclass(a, BaseModel)), models[0]
+            )
             continue
         if origin is Annotated:
             tp = get_args(tp)[0]

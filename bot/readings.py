@@ -77,7 +77,9 @@ def load_reading(path: Path, readings_dir: Path) -> Reading:
     except YamlError as exc:
         raise ReadingError([Problem(exc.file, exc.line, exc.column, exc.message)]) from None
     if not isinstance(doc.data, dict):
-        raise ReadingError([Problem(str(path), 1, 1, "a reading must be a mapping with id, title, sections")])
+        raise ReadingError(
+            [Problem(str(path), 1, 1, "a reading must be a mapping with id, title, sections")]
+        )
     try:
         spec = _ReadingSpec.model_validate(doc.data)
     except ValidationError as exc:
@@ -88,9 +90,11 @@ def load_reading(path: Path, readings_dir: Path) -> Reading:
     root = readings_dir.resolve()
     for i, sec in enumerate(spec.sections):
         line = doc.locate(("sections", i))
-        where = (line or (None, None))
+        where = line or (None, None)
         if sec.id in seen:
-            problems.append(Problem(str(path), where[0], where[1], f"section id {sec.id!r} is used twice"))
+            problems.append(
+                Problem(str(path), where[0], where[1], f"section id {sec.id!r} is used twice")
+            )
         seen.add(sec.id)
         body = _section_body(sec, root, path, where, problems)
         if body is None:
@@ -112,7 +116,14 @@ def _section_body(
     sec: _SectionSpec, root: Path, path: Path, where: tuple[Any, Any], problems: list[Problem]
 ) -> str | None:
     if (sec.body is None) == (sec.file is None):
-        problems.append(Problem(str(path), where[0], where[1], f"section {sec.id!r} needs exactly one of body or file"))
+        problems.append(
+            Problem(
+                str(path),
+                where[0],
+                where[1],
+                f"section {sec.id!r} needs exactly one of body or file",
+            )
+        )
         return None
     if sec.body is not None:
         return sec.body.strip()
@@ -120,16 +131,25 @@ def _section_body(
     target = (root / sec.file).resolve()
     if not target.is_relative_to(root):
         problems.append(
-            Problem(str(path), where[0], where[1], f"file {sec.file!r} is outside the readings folder {root}")
+            Problem(
+                str(path),
+                where[0],
+                where[1],
+                f"file {sec.file!r} is outside the readings folder {root}",
+            )
         )
         return None
     try:
         if target.stat().st_size > MAX_SECTION_CHARS * 4:
-            problems.append(Problem(str(path), where[0], where[1], f"file {sec.file!r} is too large"))
+            problems.append(
+                Problem(str(path), where[0], where[1], f"file {sec.file!r} is too large")
+            )
             return None
         return target.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(str(path), where[0], where[1], f"cannot read file {sec.file!r}: {exc}"))
+        problems.append(
+            Problem(str(path), where[0], where[1], f"cannot read file {sec.file!r}: {exc}")
+        )
         return None
 
 
@@ -146,7 +166,11 @@ def load_readings(readings_dir: Path) -> tuple[dict[str, Reading], list[Problem]
             problems.extend(exc.problems)
             continue
         if reading.id in readings:
-            problems.append(Problem(str(path), 1, 1, f"reading id {reading.id!r} is already used by another file"))
+            problems.append(
+                Problem(
+                    str(path), 1, 1, f"reading id {reading.id!r} is already used by another file"
+                )
+            )
             continue
         readings[reading.id] = reading
     return readings, problems

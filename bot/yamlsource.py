@@ -24,7 +24,9 @@ class YamlError(Exception):
         self.message = message
         self.line = line
         self.column = column
-        where = file if line is None else f"{file}:{line}" + ("" if column is None else f":{column}")
+        where = (
+            file if line is None else f"{file}:{line}" + ("" if column is None else f":{column}")
+        )
         super().__init__(f"{where}: {message}")
 
 
@@ -114,14 +116,21 @@ def _construct(
             if isinstance(key, list | dict):
                 raise YamlError(file, "a key must be a plain value", key_node.start_mark.line + 1)
             if key == "<<":
-                raise YamlError(file, "merge keys (<<) are not supported", key_node.start_mark.line + 1)
+                raise YamlError(
+                    file, "merge keys (<<) are not supported", key_node.start_mark.line + 1
+                )
             child: PathKey = (*path, str(key))
             locations[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in result:
                 raise YamlError(
-                    file, f"key {key!r} appears twice", key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                    file,
+                    f"key {key!r} appears twice",
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
                 )
-            result[key] = _construct(value_node, child, locations, file, counter, depth + 1, active, scalars)
+            result[key] = _construct(
+                value_node, child, locations, file, counter, depth + 1, active, scalars
+            )
         active.discard(id(node))
         return result
     if isinstance(node, yaml.SequenceNode):
@@ -134,6 +143,6 @@ def _construct(
         return items
     assert isinstance(node, yaml.ScalarNode)
     try:
-        return scalars.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+        return scalars.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         raise YamlError(file, f"bad value: {exc}", mark.line + 1, mark.column + 1) from None

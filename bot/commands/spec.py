@@ -49,10 +49,17 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         name="help",
         summary="List the commands, or explain one",
-        params=(ParamSpec(name="command", kind=ParamKind.WORD, description="A command name", required=False),),
+        params=(
+            ParamSpec(
+                name="command", kind=ParamKind.WORD, description="A command name", required=False
+            ),
+        ),
     ),
     CommandSpec(name="join", summary="Join this group's reading sessions"),
-    CommandSpec(name="leave", summary="Leave this group (your responses stay yours; use forget-me to erase them)"),
+    CommandSpec(
+        name="leave",
+        summary="Leave this group (your responses stay yours; use forget-me to erase them)",
+    ),
     CommandSpec(name="schedule", summary="The next sessions, in your own time zone if you set one"),
     CommandSpec(name="now", summary="The current section and its prompts"),
     CommandSpec(
@@ -60,39 +67,77 @@ COMMANDS: tuple[CommandSpec, ...] = (
         summary="Answer a prompt (again to replace your answer); --private keeps it from the group",
         params=(
             _PROMPT,
-            ParamSpec(name="private", kind=ParamKind.FLAG, description="Only you and the admins' counts see it", required=False),
-            ParamSpec(name="shared", kind=ParamKind.FLAG, description="Share with the group", required=False),
+            ParamSpec(
+                name="private",
+                kind=ParamKind.FLAG,
+                description="Only you and the admins' counts see it",
+                required=False,
+            ),
+            ParamSpec(
+                name="shared",
+                kind=ParamKind.FLAG,
+                description="Share with the group",
+                required=False,
+            ),
             ParamSpec(name="text", kind=ParamKind.TEXT, description="Your response"),
         ),
     ),
     CommandSpec(name="mine", summary="Your responses in the current session"),
     CommandSpec(name="delete", summary="Delete your response to a prompt", params=(_PROMPT,)),
-    CommandSpec(name="responses", summary="The others' shared responses (after you have responded)"),
+    CommandSpec(
+        name="responses", summary="The others' shared responses (after you have responded)"
+    ),
     CommandSpec(name="progress", summary="Sessions you took part in, and your streak"),
     CommandSpec(
         name="timezone",
         summary="Set your time zone, e.g. Europe/Berlin",
-        params=(ParamSpec(name="zone", kind=ParamKind.TIMEZONE, description="An IANA time zone name"),),
+        params=(
+            ParamSpec(name="zone", kind=ParamKind.TIMEZONE, description="An IANA time zone name"),
+        ),
     ),
     CommandSpec(
         name="reminders",
         summary="Get reminders by direct message, or stop them",
-        params=(ParamSpec(name="setting", kind=ParamKind.CHOICE, description="on or off", choices=("on", "off")),),
+        params=(
+            ParamSpec(
+                name="setting",
+                kind=ParamKind.CHOICE,
+                description="on or off",
+                choices=("on", "off"),
+            ),
+        ),
     ),
-    CommandSpec(name="export-mine", summary="Everything the bot holds about you, as JSON", slow=True),
+    CommandSpec(
+        name="export-mine", summary="Everything the bot holds about you, as JSON", slow=True
+    ),
     CommandSpec(
         name="forget-me",
         summary="Delete all your data in every group (asks for confirmation)",
         params=(
             ParamSpec(
-                name="confirm", kind=ParamKind.CHOICE, description="confirm the deletion", required=False, choices=("confirm",)
+                name="confirm",
+                kind=ParamKind.CHOICE,
+                description="confirm the deletion",
+                required=False,
+                choices=("confirm",),
             ),
         ),
     ),
-    CommandSpec(name="status", summary="The group's state, members and pending actions", admin=True),
-    CommandSpec(name="reload", summary="Re-read the config; on errors the running schedule stays", admin=True, slow=True),
+    CommandSpec(
+        name="status", summary="The group's state, members and pending actions", admin=True
+    ),
+    CommandSpec(
+        name="reload",
+        summary="Re-read the config; on errors the running schedule stays",
+        admin=True,
+        slow=True,
+    ),
     CommandSpec(name="post-now", summary="Open the next session right away", admin=True),
-    CommandSpec(name="skip", summary="Skip the next scheduled date (the section moves to the date after)", admin=True),
+    CommandSpec(
+        name="skip",
+        summary="Skip the next scheduled date (the section moves to the date after)",
+        admin=True,
+    ),
     CommandSpec(name="pause", summary="Pause sessions and reminders", admin=True),
     CommandSpec(name="resume", summary="Resume after a pause", admin=True),
     CommandSpec(name="remind", summary="Nudge members who have not responded yet", admin=True),
@@ -101,7 +146,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
         summary="The group's responses as a file",
         params=(
             ParamSpec(
-                name="format", kind=ParamKind.CHOICE, description="File format", required=False, choices=("csv", "json", "md")
+                name="format",
+                kind=ParamKind.CHOICE,
+                description="File format",
+                required=False,
+                choices=("csv", "json", "md"),
             ),
         ),
         admin=True,

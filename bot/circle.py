@@ -1,0 +1,224 @@
+"""The core: routes inbound events, runs due actions, and keeps each group's schedule planned."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
+
+from bot import lifecycle
+from bot.clock import Clock
+from bot.commands.dispatch import dispatch
+from bot.commands.spec import COMMANDS, CommandSpec
+from bot.config import Config, Group
+from bot.events import CommandReceived, InboundEvent, MessageDeleted, MessageEdited, ReplyReceived
+from bot.planner import plan_group
+from bot.platform import Platform
+from bot.responses import on_delete, on_edit, on_reply
+from bot.storage import Action, SqliteStorage
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAYS = (
+    timedelta(seconds=30),
+    timedelta(minutes=2),
+    timedelta(minutes=10),
+    timedelta(minutes=30),
+)
+
+Reloader = Callable[[], Awaitable[Config]]
+
+
+class StudyCircle:
+    """The platform-agnostic bot. Adapters call `handle`; the waker calls `run_due`."""
+
+    commands: tuple[CommandSpec, ...] = COMMANDS
+
+    def __init__(
+        self,
+        *,
+        config: Config,
+        storage: SqliteStorage,
+        platforms: Mapping[str, Platform],
+        clock: Clock,
+        reloader: Reloader | None = None,
+    ) -> None:
+        self.config = config
+        self.storage = storage
+        self.platforms = dict(platforms)
+        self.clock = clock
+        self.reloader = reloader
+        self.on_schedule_change: Callable[[], None] | None = None
+        self._due_lock = asyncio.Lock()
+        self._inflight: set[asyncio.Task[None]] = set()
+
+    # -- set-up -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self.apply_config(self.config)
+
+    async def apply_config(self, config: Config) -> list[str]:
+        """Adopt a (new) config: sync groups, replan changed schedules. Returns archived group ids."""
+        old = {g.id: g for g in self.config.groups}
+        self.config = config
+        now = self.clock.now()
+        archived = await self.storage.sync_groups(
+            ((g.id, g.platform, g.room, g.reading.id) for g in config.groups), now
+        )
+        for gid in archived:
+            log.info("group %s is no longer in the config: archived, its data kept", gid)
+        for group in config.groups:
+            before = old.get(group.id)
+            if before is not None and before.spec != group.spec:
+                # Future reminders and openings follow the new schedule; responses are untouched.
+                await self.storage.cancel_actions(group.id, ["remind", "open"])
+            await plan_group(self.storage, group, now)
+        self.schedule_changed()
+        return archived
+
+    def schedule_changed(self) -> None:
+        if self.on_schedule_change is not None:
+            self.on_schedule_change()
+
+    # -- lookups ------------------------------------------------------------------
+
+    def platform(self, name: str) -> Platform:
+        try:
+            return self.platforms[name]
+        except KeyError:
+            raise LookupError(f"platform {name!r} is not running") from None
+
+    def group(self, group_id: str) -> Group | None:
+        return self.config.group(group_id)
+
+    def groups_in(self, platform: str, room: str) -> list[Group]:
+        return [g for g in self.config.groups if g.platform == platform and g.room == room]
+
+    async def current_prompts(self, platform: str, room: str) -> list[tuple[int, str]]:
+        for group in self.groups_in(platform, room):
+            session = await self.storage.open_session(group.id)
+            if session is not None:
+                return [(p.number, p.text) for p in await self.storage.prompts(session.id)]
+        return []
+
+    # -- inbound ------------------------------------------------------------------
+
+    async def handle(self, event: InboundEvent) -> None:
+        """Handle one inbound event. Never raises: a failure is logged and the member told."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._inflight.add(task)
+        try:
+            if isinstance(event, CommandReceived):
+                await dispatch(self, event)
+            elif isinstance(event, ReplyReceived):
+                await on_reply(self, event)
+            elif isinstance(event, MessageEdited):
+                await on_edit(self, event)
+            elif isinstance(event, MessageDeleted):
+                await on_delete(self, event)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("handling a %s failed", type(event).__name__)
+            await self._apologise(event)
+        finally:
+            if task is not None:
+                self._inflight.discard(task)
+
+    async def _apologise(self, event: InboundEvent) -> None:
+        from bot import render
+
+        try:
+            platform = self.platform(event.origin.platform)
+            await platform.reply(
+                event.origin,
+                render.reply(
+                    "Sorry, something went wrong on my side; nothing was changed. Please try again in a moment."
+                ),
+            )
+        except Exception:
+            log.exception("could not tell the member about the failure")
+
+    # -- due actions --------------------------------------------------------------
+
+    async def next_due(self) -> datetime | None:
+        return await self.storage.next_due()
+
+    async def run_due(self) -> int:
+        """Run every action due by now, oldest first. Returns how many were run."""
+        ran = 0
+        async with self._due_lock:
+            while True:
+                now = self.clock.now()
+                batch = await self.storage.due_actions(now)
+                if not batch:
+                    break
+                for action in batch:
+                    await self._run(action)
+                    ran += 1
+        self.schedule_changed()
+        return ran
+
+    async def _run(self, action: Action) -> None:
+        group = self.group(action.group_id)
+        now = self.clock.now()
+        if group is None:
+            await self.storage.finish_action(action.id, "cancelled", now)
+            return
+        grace = group.grace_period or self.config.spec.grace_period
+        late = now - action.due_at
+        try:
+            if action.kind in ("open", "remind") and late > grace and action.attempts == 0:
+                await self.storage.finish_action(action.id, "missed", now, "past the grace period")
+                log.warning(
+                    "group %s: %s due %s missed (bot was offline)",
+                    group.id,
+                    action.kind,
+                    action.due_at,
+                )
+                if action.kind == "open":
+                    await lifecycle.report_missed(self, group, action)
+            elif action.kind == "open":
+                await lifecycle.open_session(self, group, action.key)
+                await self.storage.finish_action(action.id, "done", self.clock.now())
+            elif action.kind == "remind":
+                await lifecycle.remind(self, group, action)
+                await self.storage.finish_action(action.id, "done", self.clock.now())
+            elif action.kind == "close":
+                session = await self.storage.open_session(group.id)
+                if session is not None and session.opened_at == action.slot:
+                    await lifecycle.close_session(self, group, session)
+                await self.storage.finish_action(action.id, "done", self.clock.now())
+            else:
+                await self.storage.finish_action(action.id, "done", now)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            attempt = action.attempts
+            if attempt >= len(RETRY_DELAYS):
+                log.exception(
+                    "group %s: %s failed %d times; giving up", group.id, action.kind, attempt + 1
+                )
+                await self.storage.finish_action(
+                    action.id, "failed", self.clock.now(), type(exc).__name__
+                )
+            else:
+                retry = self.clock.now() + RETRY_DELAYS[attempt]
+                log.warning(
+                    "group %s: %s failed (%s); it stays pending and is retried at %s",
+                    group.id,
+                    action.kind,
+                    type(exc).__name__,
+                    retry,
+                )
+                await self.storage.action_failed(action.id, type(exc).__name__, retry)
+            return
+        await plan_group(self.storage, group, self.clock.now())
+
+    async def drain(self) -> None:
+        """Wait for inbound events already being handled (used before shutdown)."""
+        pending = [t for t in self._inflight if t is not asyncio.current_task()]
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)

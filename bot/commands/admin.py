@@ -1,0 +1,181 @@
+"""Commands for a group's admins. Dispatch has already checked the rights of whoever asked."""
+
+from __future__ import annotations
+
+import logging
+
+from bot import lifecycle, render
+from bot.commands.context import CommandContext
+from bot.config import ConfigError
+from bot.exporting import MIME, export_bytes
+from bot.messages import Attachment, Message, MessageKind
+from bot.planner import plan_group, slot_key
+from bot.storage.records import to_db
+
+log = logging.getLogger(__name__)
+
+
+async def status(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    storage = ctx.circle.storage
+    state = await storage.group_state(group.id)
+    members = await storage.group_members(group.id)
+    total = len(group.reading.sections)
+    lines = [
+        f"**{group.spec.name}** ({group.id}) on {group.platform}",
+        f"Reading: *{group.reading.title}*, {state.next_section} of {total} sections posted",
+        f"Members: {len(members)} ({sum(1 for _, r in members if r)} get reminders)",
+    ]
+    if state.paused:
+        lines.append("State: **paused**")
+    elif state.finished:
+        lines.append("State: finished")
+    session = await storage.open_session(group.id)
+    if session is not None:
+        rows = await storage.session_responses(session.id)
+        people = len({r.member_id for r, _ in rows})
+        lines.append(
+            f"Open: session {session.number}, {len(rows)} responses from {people} members, "
+            f"closes {render.local_time(session.closes_at, group.zone)}"
+        )
+    pending = await storage.pending_actions(group.id)
+    if pending:
+        lines.append("Coming up:")
+        lines += [f"• {a.kind} — {render.local_time(a.due_at, group.zone)}" for a in pending[:8]]
+    return render.reply("\n".join(lines), ephemeral=False)
+
+
+async def reload(ctx: CommandContext) -> Message:
+    circle = ctx.circle
+    if circle.reloader is None:
+        return render.reply("Reloading is not available in this mode.")
+    try:
+        config = await circle.reloader()
+    except ConfigError as exc:
+        shown = "\n".join(f"• {p.render()}" for p in exc.problems[:20])
+        more = f"\n…and {len(exc.problems) - 20} more" if len(exc.problems) > 20 else ""
+        return render.reply(
+            f"The config has {len(exc.problems)} problem(s); the running schedule is unchanged.\n{shown}{more}"
+        )
+    archived = await circle.apply_config(config)
+    note = f" Archived (kept, no longer scheduled): {', '.join(archived)}." if archived else ""
+    return render.reply(f"Config reloaded: {len(config.groups)} group(s).{note}")
+
+
+async def post_now(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    circle = ctx.circle
+    storage = circle.storage
+    state = await storage.group_state(group.id)
+    if state.next_section >= len(group.reading.sections):
+        return render.reply("Every section of the reading has been posted already.")
+    now = circle.clock.now()
+    pending = [a for a in await storage.pending_actions(group.id) if a.kind == "open"]
+    for action in pending:
+        await storage.cancel_actions(group.id, ["open", "remind"], slot=action.slot)
+    key = f"{slot_key(group.id, now)}:open"
+    await storage.add_actions([(group.id, "open", now, now, key)])
+    await circle.run_due()
+    session = await storage.open_session(group.id)
+    await plan_group(storage, group, circle.clock.now())
+    circle.schedule_changed()
+    if session is None:
+        return render.reply(
+            "The session could not be opened; it stays pending and is retried shortly."
+        )
+    return render.reply(f"Session {session.number} is open.", ephemeral=False)
+
+
+async def skip(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    storage = ctx.circle.storage
+    slot = await plan_group(storage, group, ctx.circle.clock.now())
+    if slot is None:
+        return render.reply("There is no upcoming session to skip.")
+    await storage.cancel_actions(group.id, ["open", "remind"], slot=slot)
+    await storage.add_actions([(group.id, "skip", slot, slot, f"{slot_key(group.id, slot)}:skip")])
+    skipped = await storage.pending_actions(group.id)
+    for action in skipped:
+        if action.kind == "skip":
+            await storage.finish_action(action.id, "done", ctx.circle.clock.now())
+    nxt = await plan_group(storage, group, ctx.circle.clock.now())
+    ctx.circle.schedule_changed()
+    after = f" The section moves to {render.local_time(nxt, group.zone)}." if nxt else ""
+    return render.reply(
+        f"Skipped the session of {render.local_time(slot, group.zone)}.{after}", ephemeral=False
+    )
+
+
+async def pause(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    storage = ctx.circle.storage
+    await storage.set_paused(group.id, True)
+    await storage.cancel_actions(group.id, ["open", "remind"])
+    ctx.circle.schedule_changed()
+    return render.reply(
+        f"{group.spec.name} is paused: no sessions or reminders until `resume`.", ephemeral=False
+    )
+
+
+async def resume(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    storage = ctx.circle.storage
+    await storage.set_paused(group.id, False)
+    slot = await plan_group(storage, group, ctx.circle.clock.now())
+    ctx.circle.schedule_changed()
+    when = f" Next session: {render.local_time(slot, group.zone)}." if slot else ""
+    return render.reply(f"{group.spec.name} is running again.{when}", ephemeral=False)
+
+
+async def remind(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    circle = ctx.circle
+    storage = circle.storage
+    session = await storage.open_session(group.id)
+    if session is None:
+        return render.reply("No session is open, so there is nobody to nudge.")
+    answered = {r.member_id for r, _ in await storage.session_responses(session.id)}
+    waiting = {m.id for m, _ in await storage.group_members(group.id) if m.id not in answered}
+    if not waiting:
+        return render.reply("Everyone has responded already.")
+    message = Message(
+        kind=MessageKind.NUDGE,
+        title=f"{group.spec.name}: session {session.number} is open",
+        body=(
+            f"A gentle nudge: session {session.number} of *{group.reading.title}* is open until "
+            f"{render.local_time(session.closes_at, group.zone)}. Your thoughts are welcome, short ones too."
+        ),
+    )
+    stamp = to_db(circle.clock.now())
+    sent, closed = await lifecycle.direct_to_members(
+        circle, group, message, f"{group.id}:s{session.number}:nudge:{stamp}", only=waiting
+    )
+    if closed:
+        names = ", ".join(closed)
+        notice = Message(kind=MessageKind.NUDGE, body=f"{names}: {message.body}", member_text=True)
+        await lifecycle.post(
+            circle,
+            group,
+            notice,
+            f"{group.id}:s{session.number}:nudge-room:{stamp}",
+            thread=session.thread,
+        )
+    return render.reply(
+        f"Nudged {sent} member(s) by direct message"
+        + (f" and {len(closed)} in the thread." if closed else ".")
+    )
+
+
+async def export(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    fmt = ctx.command.text("format") or "csv"
+    content, count = await export_bytes(ctx.circle.storage, group, fmt)
+    log.info("group %s: export of %d responses as %s", group.id, count, fmt)
+    return Message(
+        kind=MessageKind.REPLY,
+        body=f"{count} shared responses from {group.spec.name} (private ones are never exported).",
+        attachment=Attachment(
+            filename=f"{group.id}-responses.{fmt}", content=content, mime_type=MIME[fmt]
+        ),
+        ephemeral=True,
+    )

@@ -1,0 +1,268 @@
+"""Commands every member can use."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import render
+from bot.commands.context import CommandContext
+from bot.commands.spec import BY_NAME, COMMANDS
+from bot.messages import Attachment, Message, MessageKind
+from bot.planner import plan_group, upcoming
+from bot.responses import record_response, target_session
+from bot.storage import Session
+from bot.text import clean_name
+
+
+async def help_(ctx: CommandContext) -> Message:
+    prefix = "!study" if ctx.origin.platform == "matrix" else "/study"
+    name = ctx.command.text("command")
+    if name:
+        spec = BY_NAME.get(name.lower())
+        if spec is None:
+            return render.reply(f"There is no command `{name[:40]}`. Try `{prefix} help`.")
+        who = " (admins only)" if spec.admin else ""
+        return render.reply(f"`{prefix} {spec.usage}`{who}\n\n{spec.summary}.")
+    lines = ["**Study Circle commands**", ""]
+    lines += [f"`{prefix} {c.usage}` — {c.summary}" for c in COMMANDS if not c.admin]
+    lines += ["", "**For admins**", ""]
+    lines += [f"`{prefix} {c.usage}` — {c.summary}" for c in COMMANDS if c.admin]
+    return render.reply("\n".join(lines))
+
+
+async def join(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    added = await ctx.circle.storage.join(group.id, ctx.member.id, ctx.circle.clock.now())
+    if not added:
+        return render.reply(f"You are already a member of {group.spec.name}.")
+    return render.reply(
+        f"Welcome to {group.spec.name}! We are reading *{group.reading.title}*. "
+        "Use `schedule` to see when sessions are, and `reminders on` for a direct message before each one."
+    )
+
+
+async def leave(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    if not await ctx.circle.storage.leave(group.id, ctx.member.id):
+        return render.reply(f"You are not a member of {group.spec.name}.")
+    return render.reply(
+        f"You have left {group.spec.name}. Your responses are kept as yours; `forget-me` erases everything."
+    )
+
+
+def _zone(ctx: CommandContext) -> ZoneInfo:
+    if ctx.member.timezone:
+        return ZoneInfo(ctx.member.timezone)
+    return ctx.need_group().zone
+
+
+async def schedule(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    storage = ctx.circle.storage
+    state = await storage.group_state(group.id)
+    zone = _zone(ctx)
+    lines = [f"**{group.spec.name}** — *{group.reading.title}*"]
+    current = await storage.open_session(group.id)
+    if current is not None:
+        lines.append(
+            f"Session {current.number} is open until {render.local_time(current.closes_at, zone)}."
+        )
+    if state.finished:
+        lines.append("The reading is finished; no more sessions are planned.")
+    elif state.paused:
+        lines.append("Sessions are paused for now.")
+    else:
+        first = await plan_group(storage, group, ctx.circle.clock.now())
+        remaining = len(group.reading.sections) - state.next_section
+        count = min(3, -(-remaining // group.spec.sections_per_session))
+        index = state.next_section
+        for slot in upcoming(group, first, count):
+            titles = " · ".join(
+                s.title
+                for s in group.reading.sections[index : index + group.spec.sections_per_session]
+            )
+            lines.append(f"• {render.local_time(slot, zone)}: {titles}")
+            index += group.spec.sections_per_session
+        if first is None:
+            lines.append("No session date is left in the schedule.")
+    if not ctx.member.timezone:
+        lines.append("_Times are in the group's zone; set yours with `timezone Europe/Berlin`._")
+    return render.reply("\n".join(lines))
+
+
+async def now(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    storage = ctx.circle.storage
+    session = await storage.open_session(group.id)
+    if session is None:
+        return render.reply(
+            "No session is open right now. `schedule` shows when the next one starts."
+        )
+    sections = group.reading.sections[
+        session.first_section : session.first_section + session.section_count
+    ]
+    limit = max(200, ctx.circle.platform(group.platform).limits.max_body_chars - 600)
+    text = "\n\n".join(f"## {s.title}\n\n{s.body}" for s in sections)
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + " …\n\n_(the full text is in the session's thread)_"
+    prompts = await storage.prompts(session.id)
+    lines = [
+        f"**Session {session.number}**, open until {render.local_time(session.closes_at, _zone(ctx))}",
+        "",
+        text,
+        "",
+    ]
+    lines += [f"**{p.number}.** {p.text}" for p in prompts]
+    lines += [
+        "",
+        "_Respond with `respond NUMBER your answer`, or reply to a prompt in the thread._",
+    ]
+    return render.reply("\n".join(lines))
+
+
+async def respond(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    session, late = await target_session(ctx.circle, group)
+    if session is None:
+        return render.reply("No session is open right now, so there is nothing to respond to yet.")
+    private: bool | None = None
+    if ctx.command.flag("private"):
+        private = True
+    elif ctx.command.flag("shared"):
+        private = False
+    return await record_response(
+        ctx.circle,
+        group,
+        ctx.member,
+        session=session,
+        late=late,
+        prompt=ctx.command.number("prompt"),
+        text=ctx.command.text("text") or "",
+        private=private,
+        message_id=None,
+    )
+
+
+async def _current(ctx: CommandContext) -> Session | None:
+    session, _ = await target_session(ctx.circle, ctx.need_group())
+    return session
+
+
+async def mine(ctx: CommandContext) -> Message:
+    session = await _current(ctx)
+    if session is None:
+        return render.reply("There is no session yet.")
+    rows = await ctx.circle.storage.responses_of(session.id, ctx.member.id)
+    if not rows:
+        return render.reply(f"You have not responded in session {session.number} yet.")
+    lines = [f"**Your responses in session {session.number}**"]
+    for r in rows:
+        tag = " (private)" if r.private else ""
+        tag += " (late)" if r.late else ""
+        lines.append(f"**{r.prompt}.**{tag}\n{r.text}")
+    return render.reply("\n\n".join(lines), member_text=True)
+
+
+async def delete(ctx: CommandContext) -> Message:
+    session = await _current(ctx)
+    prompt = ctx.command.number("prompt")
+    if session is None or not await ctx.circle.storage.delete_response(
+        session.id, ctx.member.id, prompt
+    ):
+        return render.reply(f"You have no response to prompt {prompt} in the current session.")
+    return render.reply(f"Deleted your response to prompt {prompt}.")
+
+
+async def responses(ctx: CommandContext) -> Message:
+    session = await _current(ctx)
+    if session is None:
+        return render.reply("There is no session yet.")
+    storage = ctx.circle.storage
+    if not await storage.responses_of(session.id, ctx.member.id):
+        return render.reply(
+            "Respond to at least one prompt first; then you can read what the others shared."
+        )
+    rows = [
+        (r, m)
+        for r, m in await storage.session_responses(session.id)
+        if not r.private and m.id != ctx.member.id
+    ]
+    if not rows:
+        return render.reply("Nobody else has shared a response yet.")
+    lines = [f"**Shared responses in session {session.number}**"]
+    for r, m in rows:
+        lines.append(f"**{r.prompt}.** {clean_name(m.display_name)}:\n{r.text}")
+    return render.reply("\n\n".join(lines), member_text=True)
+
+
+async def progress(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    history = await ctx.circle.storage.attendance(group.id, ctx.member.id)
+    attended = sum(1 for _, responded in history if responded)
+    streak = 0
+    for session, responded in reversed(history):
+        if responded:
+            streak += 1
+        elif session.is_open:
+            continue  # an open session you have not answered yet does not break a streak
+        else:
+            break
+    total = len(history)
+    return render.reply(
+        f"You took part in {attended} of {total} session{'s' if total != 1 else ''} of {group.spec.name}. "
+        f"Current streak: {streak}."
+    )
+
+
+async def timezone(ctx: CommandContext) -> Message:
+    zone = ctx.command.text("zone")
+    assert zone is not None
+    await ctx.circle.storage.set_timezone(ctx.member.id, zone)
+    local = ctx.circle.clock.now().astimezone(ZoneInfo(zone))
+    return render.reply(
+        f"Your time zone is now {zone} (it is {local:%H:%M} there). Times are shown in it."
+    )
+
+
+async def reminders(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    on = ctx.command.text("setting") == "on"
+    storage = ctx.circle.storage
+    await storage.join(group.id, ctx.member.id, ctx.circle.clock.now())
+    await storage.set_reminders(group.id, ctx.member.id, on)
+    if on:
+        return render.reply("You will get a direct message before each session.")
+    return render.reply("No more reminders by direct message.")
+
+
+async def export_mine(ctx: CommandContext) -> Message:
+    data = await ctx.circle.storage.member_data(ctx.member.id)
+    data["exported_at"] = ctx.circle.clock.now().isoformat()
+    content = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default).encode("utf-8")
+    return Message(
+        kind=MessageKind.REPLY,
+        body=f"Everything Study Circle holds about you: {len(data['responses'])} responses.",
+        attachment=Attachment(
+            filename="my-study-circle-data.json", content=content, mime_type="application/json"
+        ),
+        ephemeral=True,
+    )
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+async def forget_me(ctx: CommandContext) -> Message:
+    if ctx.command.text("confirm") != "confirm":
+        count = len((await ctx.circle.storage.member_data(ctx.member.id))["responses"])
+        return render.reply(
+            f"This deletes you from every group, with all {count} of your responses, for good. "
+            "To go ahead, send `forget-me confirm`. (`export-mine` first if you want a copy.)"
+        )
+    removed = await ctx.circle.storage.forget_member(ctx.member.id)
+    return render.reply(f"Done: you and your {removed} responses are gone from Study Circle.")

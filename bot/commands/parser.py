@@ -1,0 +1,141 @@
+"""Parsing a command's raw argument text against its spec: typed values or a usage error."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from zoneinfo import available_timezones
+
+from bot.commands.spec import BY_NAME, CommandSpec, ParamKind
+
+_TOKEN = re.compile(r"\S+")
+MAX_COMMAND_CHARS = 200_000
+
+
+class UsageError(Exception):
+    """The arguments do not fit the command; the message says how to call it."""
+
+
+class UnknownCommand(Exception):
+    def __init__(self, name: str, hint: str | None):
+        self.name = name
+        self.hint = hint
+        super().__init__(name)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParsedCommand:
+    spec: CommandSpec
+    values: dict[str, int | str | bool | None] = field(default_factory=dict)
+    group: str | None = None
+
+    def number(self, name: str) -> int:
+        value = self.values.get(name)
+        assert isinstance(value, int)
+        return value
+
+    def text(self, name: str) -> str | None:
+        value = self.values.get(name)
+        return value if isinstance(value, str) else None
+
+    def flag(self, name: str) -> bool:
+        return self.values.get(name) is True
+
+
+def lookup(name: str) -> CommandSpec:
+    """The spec for `name`, or UnknownCommand with the closest known name as a hint."""
+    key = name.strip().lower()
+    spec = BY_NAME.get(key)
+    if spec is not None:
+        return spec
+    import difflib
+
+    close = difflib.get_close_matches(key, list(BY_NAME), n=1, cutoff=0.5)
+    raise UnknownCommand(name, close[0] if close else None)
+
+
+def parse(name: str, args: str) -> ParsedCommand:
+    """Parse `args` for command `name`. Raises UnknownCommand or UsageError."""
+    spec = lookup(name)
+    if len(args) > MAX_COMMAND_CHARS:
+        raise UsageError("that message is far too long to be a command")
+    group, args = _take_group(args)
+    values: dict[str, int | str | bool | None] = {}
+    positional = [p for p in spec.params if p.kind is not ParamKind.FLAG]
+    flags = {p.name: p for p in spec.params if p.kind is ParamKind.FLAG}
+    pos = 0
+    index = 0
+    while True:
+        match = _TOKEN.search(args, pos)
+        param = positional[index] if index < len(positional) else None
+        if match is None:
+            break
+        token = match.group(0)
+        if token.startswith("--") and len(token) > 2:
+            flag = flags.get(token[2:].lower())
+            if flag is not None:
+                values[flag.name] = True
+                pos = match.end()
+                continue
+            if param is None or param.kind is not ParamKind.TEXT:
+                raise UsageError(f"unknown option {token[:30]}. Usage: {spec.usage}")
+        if param is None:
+            raise UsageError(f"too many arguments. Usage: {spec.usage}")
+        if param.kind is ParamKind.TEXT:
+            values[param.name] = args[match.start() :].strip()
+            index += 1
+            break
+        values[param.name] = _convert(spec, param.name, param.kind, param.choices, token)
+        pos = match.end()
+        index += 1
+    for param in positional[index:]:
+        if param.required:
+            raise UsageError(f"missing {param.name.upper()}. Usage: {spec.usage}")
+        values.setdefault(param.name, None)
+    return ParsedCommand(spec=spec, values=values, group=group)
+
+
+def _convert(
+    spec: CommandSpec, name: str, kind: ParamKind, choices: tuple[str, ...], token: str
+) -> int | str:
+    if kind is ParamKind.INT:
+        if not re.fullmatch(r"\d{1,6}", token):
+            raise UsageError(
+                f"{name.upper()} must be a number, not {token[:20]!r}. Usage: {spec.usage}"
+            )
+        return int(token)
+    if kind is ParamKind.CHOICE:
+        if token.lower() not in choices:
+            raise UsageError(
+                f"{name.upper()} must be one of {', '.join(choices)}. Usage: {spec.usage}"
+            )
+        return token.lower()
+    if kind is ParamKind.TIMEZONE:
+        return _timezone(token, spec)
+    return token
+
+
+def _timezone(token: str, spec: CommandSpec) -> str:
+    zones = available_timezones()
+    if token in zones:
+        return token
+    by_lower = {z.lower(): z for z in zones}
+    if token.lower() in by_lower:
+        return by_lower[token.lower()]
+    import difflib
+
+    close = difflib.get_close_matches(token, sorted(zones), n=1, cutoff=0.6)
+    hint = (
+        f" Did you mean {close[0]}?"
+        if close
+        else " Use a name like Europe/Berlin or America/La_Paz."
+    )
+    raise UsageError(f"unknown time zone {token[:40]!r}.{hint}")
+
+
+def _take_group(args: str) -> tuple[str | None, str]:
+    # Only at the start, so a response that mentions "--group" keeps its words.
+    match = re.match(r"\s*--group(?:=|\s+)(\S+)", args)
+    if match is None:
+        return None, args
+    return match.group(1), args[match.end() :]

@@ -1,0 +1,323 @@
+"""The admin's YAML config, validated once into typed, frozen objects; every problem reported together."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.durations import parse_duration
+from bot.platform_settings import PlatformsSettings
+from bot.problems import Problem, problems_from_validation
+from bot.readings import Reading, load_readings
+from bot.yamlsource import YamlError, load_yaml_file
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+GROUP_ID = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+
+
+def _duration(value: Any) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("write a duration like 30m, 24h or 6d")
+    return parse_duration(value)
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+
+
+def _clock_time(value: Any) -> time:
+    if isinstance(value, int) and not isinstance(value, bool):
+        # YAML 1.1 reads an unquoted 19:00 as the sexagesimal number 1140
+        value = f"{value // 60:02d}:{value % 60:02d}"
+    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+        hour, minute = (int(x) for x in value.strip().split(":"))
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    raise ValueError('write a time of day like "19:00"')
+
+
+ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Cadence(_Strict):
+    """When sessions happen: weekly days at a time, given dates, or a cron expression."""
+
+    weekly: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] | None = None
+    dates: list[date] | None = None
+    cron: str | None = None
+    at: ClockTime | None = None
+
+    @field_validator("weekly", mode="before")
+    @classmethod
+    def _lower_days(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list):
+            return [v.strip().lower()[:3] if isinstance(v, str) else v for v in value]
+        return value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Cadence:
+        kinds = [k for k in ("weekly", "dates", "cron") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("cadence needs exactly one of weekly, dates or cron")
+        if self.cron is None and self.at is None:
+            raise ValueError('cadence needs `at: "HH:MM"` with weekly or dates')
+        if self.cron is not None:
+            if self.at is not None:
+                raise ValueError("`at` does not go with cron; put the time in the cron expression")
+            if len(self.cron.split()) != 5:
+                raise ValueError("cron takes five fields: minute hour day month weekday")
+            from bot.schedule import cron_trigger
+
+            try:
+                cron_trigger(self.cron, ZoneInfo("UTC"))
+            except ValueError as exc:
+                raise ValueError(f"bad cron expression: {exc}") from None
+        if self.weekly == [] or self.dates == []:
+            raise ValueError("the list of days or dates is empty")
+        return self
+
+
+def _break(value: Any) -> tuple[date, date]:
+    if isinstance(value, date):
+        return (value, value)
+    if not isinstance(value, str):
+        raise ValueError('write a break as "2026-12-22..2027-01-05" or a single date')
+    first, sep, last = value.partition("..")
+    try:
+        start = date.fromisoformat(first.strip())
+        end = date.fromisoformat(last.strip()) if sep else start
+    except ValueError:
+        raise ValueError('write a break as "2026-12-22..2027-01-05" or a single date') from None
+    if end < start:
+        raise ValueError("a break cannot end before it starts")
+    return (start, end)
+
+
+BreakRange = Annotated[tuple[date, date], BeforeValidator(_break)]
+
+
+class GroupSpec(_Strict):
+    id: str = Field(pattern=GROUP_ID)
+    name: str = Field(min_length=1, max_length=100)
+    platform: Literal["console", "matrix", "discord"] = "console"
+    room: str | None = None
+    channel: int | str | None = None
+    timezone: str = "UTC"
+    reading: str
+    start: date
+    cadence: Cadence
+    sections_per_session: int = Field(default=1, ge=1, le=20)
+    reminders: list[Duration] = Field(
+        default_factory=lambda: [timedelta(hours=24), timedelta(hours=1)]
+    )
+    respond_for: Duration = timedelta(days=6)
+    admins: list[str | int] = Field(default_factory=list)
+    breaks: list[BreakRange] = Field(default_factory=list)
+    private_by_default: bool = False
+    accept_late: bool = True
+    grace_period: Duration | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name like Europe/Berlin"
+            ) from None
+        return value
+
+    @field_validator("respond_for")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("respond_for must be longer than zero")
+        return value
+
+    @model_validator(mode="after")
+    def _where(self) -> GroupSpec:
+        if self.platform == "matrix" and not self.room:
+            raise ValueError('a matrix group needs `room: "!id:server"`')
+        if self.platform == "discord" and self.channel is None:
+            raise ValueError("a discord group needs `channel: <channel id>`")
+        return self
+
+
+class ConfigSpec(_Strict):
+    storage: str = "data/studybot.db"
+    readings_dir: str = "readings"
+    data_dir: str | None = None
+    grace_period: Duration = timedelta(hours=1)
+    max_response_chars: int = Field(default=4000, ge=100, le=100_000)
+    platforms: PlatformsSettings = Field(default_factory=PlatformsSettings)
+    groups: list[GroupSpec] = Field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Group:
+    """A configured group, resolved: its room on its platform, zone and reading."""
+
+    spec: GroupSpec
+    reading: Reading
+    zone: ZoneInfo
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def platform(self) -> str:
+        return self.spec.platform
+
+    @property
+    def room(self) -> str:
+        if self.spec.platform == "discord":
+            return str(self.spec.channel)
+        return self.spec.room or "console"
+
+    @property
+    def grace_period(self) -> timedelta | None:
+        return self.spec.grace_period
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    path: Path
+    spec: ConfigSpec
+    storage: str
+    readings_dir: Path
+    data_dir: Path
+    groups: tuple[Group, ...]
+    readings: dict[str, Reading]
+
+    def group(self, group_id: str) -> Group | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+    @property
+    def platform_names(self) -> tuple[str, ...]:
+        """Platforms to run: those groups use, and the console if nothing else is configured."""
+        used = {g.platform for g in self.groups}
+        if not used:
+            used = {"console"}
+        return tuple(sorted(used))
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(p.render() for p in problems))
+
+
+def load_config(path: Path) -> Config:
+    """Read, validate and resolve a config file; raise ConfigError listing every problem."""
+    try:
+        doc = load_yaml_file(path)
+    except YamlError as exc:
+        raise ConfigError([Problem(exc.file, exc.line, exc.column, exc.message)]) from None
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        raise ConfigError(
+            [Problem(str(path), 1, 1, "the config must be a mapping of keys to values")]
+        )
+    try:
+        spec = ConfigSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(problems_from_validation(exc, doc, ConfigSpec)) from None
+    base = path.parent
+    readings_dir = (base / spec.readings_dir).resolve()
+    readings, problems = load_readings(readings_dir)
+    groups: list[Group] = []
+    seen: set[str] = set()
+    rooms: set[tuple[str, str]] = set()
+    for i, g in enumerate(spec.groups):
+        line, col = doc.locate(("groups", i)) or (None, None)
+        if g.id in seen:
+            problems.append(Problem(str(path), line, col, f"group id {g.id!r} is used twice"))
+        seen.add(g.id)
+        reading = readings.get(g.reading)
+        if reading is None:
+            rl, rc = doc.locate(("groups", i, "reading")) or (line, col)
+            known = ", ".join(sorted(readings)) or "none found"
+            problems.append(
+                Problem(
+                    str(path),
+                    rl,
+                    rc,
+                    f"unknown reading {g.reading!r}; readings in {readings_dir}: {known}",
+                )
+            )
+            continue
+        if not any(sec.prompts for sec in reading.sections):
+            problems.append(
+                Problem(
+                    str(path), line, col, f"reading {reading.id!r} has no prompts in any section"
+                )
+            )
+        group = Group(spec=g, reading=reading, zone=ZoneInfo(g.timezone))
+        where = (group.platform, group.room)
+        if where in rooms and group.platform != "console":
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    col,
+                    f"another group already uses {group.platform} room {group.room}",
+                )
+            )
+        rooms.add(where)
+        configured = getattr(spec.platforms, group.platform)
+        if group.platform != "console" and configured is None:
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    col,
+                    f"group uses platform {group.platform!r} but platforms.{group.platform} is not set",
+                )
+            )
+        groups.append(group)
+    if problems:
+        raise ConfigError(problems)
+    storage = spec.storage
+    if "://" not in storage:
+        storage = str((base / storage).resolve())
+    elif storage.startswith("sqlite:///"):
+        storage = str((base / storage.removeprefix("sqlite:///")).resolve())
+    data_dir = (base / spec.data_dir).resolve() if spec.data_dir else Path(storage).parent
+    return Config(
+        path=path,
+        spec=spec,
+        storage=storage,
+        readings_dir=readings_dir,
+        data_dir=data_dir,
+        groups=tuple(groups),
+        readings=readings,
+    )
+
+
+def describe_start(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment in a zone as admins read it: 'Tue 1 Dec 2026, 19:00 (America/La_Paz)'."""
+    local = moment.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({zone.key})"

@@ -1,0 +1,93 @@
+"""Append-only schema migrations: add a new entry at the end; never edit an old one."""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema
+    """
+    CREATE TABLE groups (
+        id TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        room TEXT NOT NULL,
+        reading_id TEXT NOT NULL,
+        next_section INTEGER NOT NULL DEFAULT 0,
+        paused INTEGER NOT NULL DEFAULT 0,
+        archived INTEGER NOT NULL DEFAULT 0,
+        finished INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE members (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        timezone TEXT,
+        created_at TEXT NOT NULL,
+        UNIQUE (platform, user_id)
+    );
+    CREATE TABLE memberships (
+        group_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+        member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+        joined_at TEXT NOT NULL,
+        reminders INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (group_id, member_id)
+    );
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        group_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        first_section INTEGER NOT NULL,
+        section_count INTEGER NOT NULL,
+        opened_at TEXT NOT NULL,
+        closes_at TEXT NOT NULL,
+        closed_at TEXT,
+        thread TEXT,
+        root_message TEXT,
+        open_key TEXT UNIQUE,
+        UNIQUE (group_id, number)
+    );
+    CREATE TABLE session_prompts (
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        message_id TEXT,
+        PRIMARY KEY (session_id, number)
+    );
+    CREATE INDEX session_prompts_by_message ON session_prompts (message_id);
+    CREATE TABLE responses (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+        prompt INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        private INTEGER NOT NULL DEFAULT 0,
+        late INTEGER NOT NULL DEFAULT 0,
+        message_id TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (session_id, member_id, prompt)
+    );
+    CREATE INDEX responses_by_message ON responses (message_id);
+    CREATE INDEX responses_by_member ON responses (member_id);
+    CREATE TABLE actions (
+        id INTEGER PRIMARY KEY,
+        group_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        slot TEXT NOT NULL,
+        key TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        finished_at TEXT
+    );
+    CREATE INDEX actions_by_due ON actions (state, due_at);
+    CREATE TABLE sent (
+        key TEXT PRIMARY KEY,
+        message_id TEXT NOT NULL,
+        room TEXT NOT NULL,
+        thread TEXT,
+        sent_at TEXT NOT NULL
+    );
+    """,
+)

@@ -1,0 +1,92 @@
+"""Rows as the core sees them: frozen, typed, with aware UTC datetimes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+
+def to_db(moment: datetime) -> str:
+    """One fixed, sortable text form for every stored moment."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime reached storage")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_db(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupState:
+    id: str
+    platform: str
+    room: str
+    reading_id: str
+    next_section: int
+    paused: bool
+    archived: bool
+    finished: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Member:
+    id: int
+    platform: str
+    user_id: str
+    display_name: str
+    timezone: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Session:
+    id: int
+    group_id: str
+    number: int
+    first_section: int
+    section_count: int
+    opened_at: datetime
+    closes_at: datetime
+    closed_at: datetime | None
+    thread: str | None
+    root_message: str | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PromptRow:
+    session_id: int
+    number: int
+    text: str
+    message_id: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Response:
+    id: int
+    session_id: int
+    member_id: int
+    prompt: int
+    text: str
+    private: bool
+    late: bool
+    message_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Action:
+    """Something due at a moment: the source of truth for what the bot will do next."""
+
+    id: int
+    group_id: str
+    kind: str  # remind | open | close
+    due_at: datetime
+    slot: datetime
+    key: str
+    state: str  # pending | done | missed | cancelled
+    attempts: int

@@ -1,0 +1,210 @@
+"""An in-memory platform and a fake-clock harness, for testing the core without any network."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bot.circle import StudyCircle
+from bot.clock import FakeClock
+from bot.commands.spec import CommandSpec
+from bot.config import Config, load_config
+from bot.events import (
+    CommandReceived,
+    InboundEvent,
+    MemberRef,
+    MessageDeleted,
+    MessageEdited,
+    Origin,
+    ReplyReceived,
+)
+from bot.messages import Message, Posted
+from bot.platform import CoreHandle, DirectMessagesClosed, PlatformLimits
+from bot.storage import SqliteStorage, open_storage
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """One thing the bot sent, as the fake platform saw it."""
+
+    where: str  # room id, "dm:<user>" or "reply:<room>"
+    message: Message
+    posted: Posted | None
+    key: str | None
+    thread: str | None = None
+
+
+@dataclass
+class FakePlatform:
+    """Records every send; counts duplicate keys; can refuse DMs or fail sends on demand."""
+
+    name: str = "console"
+    limits: PlatformLimits = field(default_factory=lambda: PlatformLimits(max_body_chars=2000))
+    sent: list[Sent] = field(default_factory=list)
+    closed_dms: set[str] = field(default_factory=set)
+    fail_next: int = 0
+    started: bool = False
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _by_key: dict[str, Posted] = field(default_factory=dict)
+
+    async def start(self, core: CoreHandle) -> None:
+        self.started = True
+
+    async def stop(self) -> None:
+        self.started = False
+
+    def _fail(self) -> None:
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            raise ConnectionError("simulated platform failure")
+
+    async def post(
+        self, room: str, message: Message, *, key: str, thread: str | None = None
+    ) -> Posted:
+        self._fail()
+        if key in self._by_key:  # the platform's own deduplication (txn id / nonce)
+            return self._by_key[key]
+        posted = Posted(message_id=f"m{next(self._ids)}", room=room, thread=thread)
+        self._by_key[key] = posted
+        self.sent.append(Sent(room, message, posted, key, thread))
+        return posted
+
+    async def open_thread(self, room: str, root: Posted, title: str, *, key: str) -> str:
+        self._fail()
+        return f"t-{root.message_id}"
+
+    async def send_direct(self, member: MemberRef, message: Message, *, key: str) -> Posted:
+        self._fail()
+        if member.user_id in self.closed_dms:
+            raise DirectMessagesClosed(member.user_id)
+        if key in self._by_key:
+            return self._by_key[key]
+        posted = Posted(message_id=f"m{next(self._ids)}", room=f"dm:{member.user_id}")
+        self._by_key[key] = posted
+        self.sent.append(Sent(f"dm:{member.user_id}", message, posted, key))
+        return posted
+
+    async def reply(self, origin: Origin, message: Message) -> None:
+        self.sent.append(Sent(f"reply:{origin.room}", message, None, None, origin.thread))
+
+    # -- what tests read --------------------------------------------------------
+
+    def replies(self) -> list[str]:
+        return [s.message.body for s in self.sent if s.where.startswith("reply:")]
+
+    def last_reply(self) -> str:
+        return self.replies()[-1]
+
+    def posts(self, kind: str | None = None) -> list[Sent]:
+        return [
+            s
+            for s in self.sent
+            if not s.where.startswith(("reply:", "dm:"))
+            and (kind is None or s.message.kind == kind)
+        ]
+
+    def dms(self, user_id: str | None = None) -> list[Sent]:
+        return [
+            s
+            for s in self.sent
+            if s.where.startswith("dm:") and (user_id is None or s.where == f"dm:{user_id}")
+        ]
+
+
+@dataclass
+class Harness:
+    """A whole core on a fake clock and fake platform: drive it like members would."""
+
+    circle: StudyCircle
+    clock: FakeClock
+    platform: FakePlatform
+    storage: SqliteStorage
+    config: Config
+
+    async def command(
+        self, text: str, *, member: MemberRef, room: str | None = None, admin: bool = False
+    ) -> str:
+        """Send `name args` as `member`; returns the bot's reply."""
+        name, _, args = text.strip().partition(" ")
+        origin = Origin(platform=self.platform.name, room=room or self._room(), is_admin=admin)
+        before = len(self.platform.sent)
+        await self.circle.handle(
+            CommandReceived(origin=origin, member=member, name=name, args=args)
+        )
+        replies = [s.message for s in self.platform.sent[before:] if s.where.startswith("reply:")]
+        return replies[-1].body if replies else ""
+
+    async def reply_to(self, message_id: str, text: str, *, member: MemberRef, own_id: str) -> str:
+        origin = Origin(platform=self.platform.name, room=self._room(), message_id=own_id)
+        before = len(self.platform.sent)
+        await self.circle.handle(
+            ReplyReceived(origin=origin, member=member, in_reply_to=message_id, text=text)
+        )
+        replies = [s.message for s in self.platform.sent[before:] if s.where.startswith("reply:")]
+        return replies[-1].body if replies else ""
+
+    async def edit(self, message_id: str, text: str, *, member: MemberRef) -> None:
+        origin = Origin(platform=self.platform.name, room=self._room())
+        await self.circle.handle(
+            MessageEdited(origin=origin, member=member, message_id=message_id, text=text)
+        )
+
+    async def delete(self, message_id: str, *, member: MemberRef | None = None) -> None:
+        origin = Origin(platform=self.platform.name, room=self._room())
+        await self.circle.handle(
+            MessageDeleted(origin=origin, member=member, message_id=message_id)
+        )
+
+    async def send(self, event: InboundEvent) -> None:
+        await self.circle.handle(event)
+
+    async def advance(self, delta: timedelta) -> int:
+        """Move the clock forward, running every action at its own due time on the way."""
+        return await self.advance_to(self.clock.now() + delta)
+
+    async def advance_to(self, target: datetime) -> int:
+        ran = 0
+        while True:
+            due = await self.circle.next_due()
+            if due is None or due > target:
+                break
+            if due > self.clock.now():
+                self.clock.set(due)
+            ran += await self.circle.run_due()
+        if target > self.clock.now():
+            self.clock.set(target)
+        return ran
+
+    def _room(self) -> str:
+        rooms = [g.room for g in self.config.groups if g.platform == self.platform.name]
+        return rooms[0] if rooms else "console"
+
+    async def close(self) -> None:
+        await self.storage.close()
+
+
+def member(name: str, platform: str = "console") -> MemberRef:
+    return MemberRef(platform=platform, user_id=name.lower(), display_name=name)
+
+
+async def make_harness(
+    config_path: Path,
+    *,
+    start: datetime,
+    storage_path: str = ":memory:",
+    platform: FakePlatform | None = None,
+) -> Harness:
+    config = load_config(config_path)
+    clock = FakeClock(start)
+    storage = await open_storage(storage_path)
+    fake = platform or FakePlatform()
+    circle = StudyCircle(
+        config=config, storage=storage, platforms={fake.name: fake}, clock=clock, reloader=None
+    )
+    await circle.start()
+    return Harness(circle=circle, clock=clock, platform=fake, storage=storage, config=config)
+
+
+__all__ = ["CommandSpec", "FakePlatform", "Harness", "Sent", "make_harness", "member"]
