@@ -16,11 +16,26 @@ class ConsoleSettings(_Strict):
 
 
 class MatrixSettings(_Strict):
+    """A Matrix account; its secrets come from the environment variables named here."""
+
     homeserver: str
     user_id: str
     access_token_env: str | None = None
     password_env: str | None = None
     device_name: str = "Study Circle"
+    encryption: bool = Field(
+        default=True, description="Use end-to-end encryption when matrix-nio's e2e extra is present"
+    )
+    sync_timeout_ms: int = Field(default=30_000, ge=0, description="Long-poll time of one sync")
+    sync_backoff_max_s: float = Field(
+        default=60.0, gt=0, description="Longest wait between sync attempts after errors"
+    )
+    send_attempts: int = Field(
+        default=5, ge=1, description="Tries per send (429s and timeouts) before the core retries"
+    )
+    max_rate_limit_wait_s: float = Field(
+        default=30.0, ge=0, description="A 429 asking to wait longer fails the send instead"
+    )
 
 
 class DiscordSettings(_Strict):
@@ -29,6 +44,16 @@ class DiscordSettings(_Strict):
     api_base: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg/"
     admin_roles: list[str] = Field(default_factory=list)
+    sync_global: bool = Field(
+        default=False, description="Also sync /study globally at start-up (slow to appear)"
+    )
+    guild_ready_timeout: float = Field(
+        default=2.0, gt=0, description="Seconds discord.py waits for guilds before 'ready'"
+    )
+    defer_after: float = Field(
+        default=2.0, gt=0, lt=3, description="Seconds before a command still running is deferred"
+    )
+    connect_timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for 'ready'")
 
 
 class PlatformsSettings(_Strict):

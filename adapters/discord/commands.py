@@ -1,0 +1,164 @@
+"""The `/study` slash-command group, generated from the core's command specs."""
+
+from __future__ import annotations
+
+import inspect
+import zoneinfo
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any, Optional, Protocol
+
+import discord
+from discord import app_commands
+
+from bot.commands.spec import CommandSpec, ParamKind, ParamSpec
+
+GROUP_NAME = "study"
+DESCRIPTION_MAX = 100
+CHOICES_MAX = 25
+
+
+class SlashDesk(Protocol):
+    """What a slash command hands its invocation to."""
+
+    async def run_slash(
+        self, interaction: discord.Interaction[Any], spec: CommandSpec, values: Mapping[str, Any]
+    ) -> None: ...
+
+    async def prompt_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[tuple[int, str]]: ...
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= DESCRIPTION_MAX else text[: DESCRIPTION_MAX - 1] + "…"
+
+
+def _py_name(param: ParamSpec) -> str:
+    return param.name.replace("-", "_")
+
+
+def is_text_optional_on_discord(spec: CommandSpec, param: ParamSpec) -> bool:
+    """`respond` may omit its text on Discord: a modal then asks for it."""
+    return spec.name == "respond" and param.kind is ParamKind.TEXT
+
+
+def _annotation(param: ParamSpec) -> Any:
+    if param.kind is ParamKind.INT:
+        return app_commands.Range[int, 1, 100_000]
+    if param.kind is ParamKind.FLAG:
+        return bool
+    if param.kind is ParamKind.TEXT:
+        return app_commands.Range[str, 1, 6000]
+    return str
+
+
+@cache
+def _time_zones() -> tuple[str, ...]:
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+def time_zone_choices(current: str) -> list[str]:
+    """Up to 25 IANA zones matching what the member has typed, best matches first."""
+    needle = current.strip().lower().replace(" ", "_")
+    zones = _time_zones()
+    if not needle:
+        return [z for z in zones if "/" in z][:CHOICES_MAX]
+    starts = [z for z in zones if z.lower().startswith(needle)]
+    inside = [z for z in zones if needle in z.lower() and z not in starts]
+    return (starts + inside)[:CHOICES_MAX]
+
+
+def args_line(spec: CommandSpec, values: Mapping[str, Any]) -> str:
+    """The option values as the core's argument line, in the spec's order (flags as --name)."""
+    words: list[str] = []
+    for param in spec.params:
+        value = values.get(_py_name(param))
+        if value is None or value is False or value == "":
+            continue
+        words.append(f"--{param.name}" if param.kind is ParamKind.FLAG else str(value))
+    return " ".join(words)
+
+
+def _command(
+    spec: CommandSpec, desk: SlashDesk, specs: Sequence[CommandSpec]
+) -> app_commands.Command[Any, ..., None]:
+    async def callback(interaction: discord.Interaction[Any], **values: Any) -> None:
+        await desk.run_slash(interaction, spec, values)
+
+    async def prompt_autocomplete(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[int]]:
+        found = await desk.prompt_choices(interaction, current)
+        return [
+            app_commands.Choice(name=_short(f"{number}. {text}"), value=number)
+            for number, text in found[:CHOICES_MAX]
+        ]
+
+    async def zone_autocomplete(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in time_zone_choices(current)]
+
+    async def command_autocomplete(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        names = [s.name for s in specs if current.lower() in s.name]
+        return [app_commands.Choice(name=n, value=n) for n in names[:CHOICES_MAX]]
+
+    parameters = [
+        inspect.Parameter(
+            "interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction
+        )
+    ]
+    descriptions: dict[str, str] = {}
+    renames: dict[str, str] = {}
+    choices: dict[str, list[app_commands.Choice[str]]] = {}
+    completers: dict[str, Any] = {}
+    for param in spec.params:
+        name = _py_name(param)
+        required = param.required and not is_text_optional_on_discord(spec, param)
+        annotation = _annotation(param)
+        parameters.append(
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=annotation if required else Optional[annotation],  # noqa: UP045
+                default=inspect.Parameter.empty if required else None,
+            )
+        )
+        descriptions[name] = _short(param.description)
+        if name != param.name:
+            renames[name] = param.name
+        if param.kind is ParamKind.CHOICE and param.choices:
+            choices[name] = [app_commands.Choice(name=c, value=c) for c in param.choices]
+        elif param.kind is ParamKind.TIMEZONE:
+            completers[name] = zone_autocomplete
+        elif param.kind is ParamKind.INT and param.name == "prompt":
+            completers[name] = prompt_autocomplete
+        elif param.kind is ParamKind.WORD and param.name == "command":
+            completers[name] = command_autocomplete
+    callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    callback.__name__ = f"study_{spec.name.replace('-', '_')}"
+    decorated: Any = callback
+    if descriptions:
+        decorated = app_commands.describe(**descriptions)(decorated)
+    if renames:
+        decorated = app_commands.rename(**renames)(decorated)
+    if choices:
+        decorated = app_commands.choices(**choices)(decorated)
+    if completers:
+        decorated = app_commands.autocomplete(**completers)(decorated)
+    return app_commands.Command(
+        name=spec.name, description=_short(spec.summary), callback=decorated
+    )
+
+
+def build_study_group(specs: Sequence[CommandSpec], desk: SlashDesk) -> app_commands.Group:
+    """`/study` with one subcommand per core command (Discord allows 25 per group)."""
+    group = app_commands.Group(
+        name=GROUP_NAME, description="Study Circle: reading sessions, prompts and responses"
+    )
+    for spec in specs[:25]:
+        group.add_command(_command(spec, desk, specs))
+    return group

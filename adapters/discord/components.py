@@ -1,0 +1,143 @@
+"""Buttons and the response modal: persistent components that survive restarts."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Protocol, cast
+
+import discord
+
+from bot.messages import Button
+
+RESPONSE_MAX = 4000  # Discord's cap for a text input, and the core's response limit
+_PREFIX = "studybot"
+
+
+class ComponentDesk(Protocol):
+    """What the components hand a press or a submission to (the interaction desk)."""
+
+    async def open_response_modal(
+        self, interaction: discord.Interaction[Any], prompt: int, flags: str
+    ) -> None: ...
+
+    async def submit_response(
+        self, interaction: discord.Interaction[Any], prompt: int, flags: str, text: str
+    ) -> None: ...
+
+    async def run_action(self, interaction: discord.Interaction[Any], action: str) -> None: ...
+
+
+def desk_of(interaction: discord.Interaction[Any]) -> ComponentDesk:
+    return cast(ComponentDesk, interaction.client.desk)
+
+
+class RespondButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=rf"{_PREFIX}:respond:(?P<prompt>[0-9]{{1,6}})",
+):
+    """The "Respond" button on a prompt; its custom_id carries the prompt number, so a press
+    is understood even after a restart."""
+
+    def __init__(self, prompt: int, label: str = "Respond") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:80],
+                style=discord.ButtonStyle.primary,
+                custom_id=f"{_PREFIX}:respond:{prompt}",
+            )
+        )
+        self.prompt = prompt
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> RespondButton:
+        return cls(int(match["prompt"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await desk_of(interaction).open_response_modal(interaction, self.prompt, "")
+
+
+class ActionButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=rf"{_PREFIX}:do:(?P<action>.{{1,90}})",
+):
+    """Any other core button: a press runs `action` ("name:args") as a command."""
+
+    def __init__(self, action: str, label: str = "Go") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:80],
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"{_PREFIX}:do:{action}",
+            )
+        )
+        self.action = action
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ActionButton:
+        return cls(match["action"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await desk_of(interaction).run_action(interaction, self.action)
+
+
+def respond_prompt(action: str) -> int | None:
+    """The prompt number of a "respond:N" action, else None."""
+    name, _, rest = action.partition(":")
+    if name == "respond" and rest.strip().isdigit():
+        return int(rest.strip())
+    return None
+
+
+def view_for(buttons: tuple[Button, ...], prompt_number: int | None) -> discord.ui.View | None:
+    """A view of the message's buttons; a prompt always gets a Respond button."""
+    items: list[discord.ui.Item[Any]] = []
+    has_respond = False
+    for button in buttons[:25]:
+        prompt = respond_prompt(button.action)
+        if prompt is not None:
+            has_respond = True
+            items.append(RespondButton(prompt, button.label))
+        elif len(button.action) <= 90:
+            items.append(ActionButton(button.action, button.label))
+    if prompt_number is not None and not has_respond:
+        items.insert(0, RespondButton(prompt_number))
+    if not items:
+        return None
+    view = discord.ui.View(timeout=None)
+    for item in items[:25]:
+        view.add_item(item)
+    return view
+
+
+class ResponseModal(discord.ui.Modal):
+    """A multi-line box for a response; submitting it records the response."""
+
+    def __init__(self, prompt: int, flags: str, placeholder: str | None) -> None:
+        super().__init__(title=f"Respond to prompt {prompt}"[:45], timeout=15 * 60)
+        self.prompt = prompt
+        self.flags = flags
+        self.text: discord.ui.TextInput[ResponseModal] = discord.ui.TextInput(
+            style=discord.TextStyle.paragraph,
+            custom_id=f"{_PREFIX}:response-text",
+            placeholder=(placeholder or "")[:100] or None,
+            required=True,
+            max_length=RESPONSE_MAX,
+        )
+        self.add_item(discord.ui.Label(text="Your response", component=self.text))
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        await desk_of(interaction).submit_response(
+            interaction, self.prompt, self.flags, self.text.value
+        )

@@ -1,0 +1,126 @@
+"""Member messages in the groups' channels and threads, translated into the core's events."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import discord
+
+from bot.events import InboundEvent, MessageDeleted, MessageEdited, Origin, ReplyReceived
+from bot.platform import CoreHandle
+
+from .people import PLATFORM, AdminJudge, Places, member_ref
+
+log = logging.getLogger(__name__)
+
+
+class Inbound:
+    """Replies to the bot's posts become ReplyReceived; their edits and deletions follow."""
+
+    def __init__(
+        self,
+        *,
+        places: Places,
+        judge: AdminJudge,
+        bot_id: Callable[[], int | None],
+        channel_of: Callable[[int], object],
+    ) -> None:
+        self.core: CoreHandle | None = None
+        self._places = places
+        self._judge = judge
+        self._bot_id = bot_id
+        self._channel_of = channel_of
+
+    async def _deliver(self, event: InboundEvent) -> None:
+        if self.core is None:
+            log.info("dropped a %s that arrived before the core was attached", type(event).__name__)
+            return
+        await self.core.handle(event)
+
+    def _origin(self, message: discord.Message, room: str, thread: str | None) -> Origin:
+        return Origin(
+            platform=PLATFORM,
+            room=room,
+            thread=thread,
+            message_id=str(message.id),
+            is_direct=message.guild is None,
+            is_admin=self._judge.is_admin(message.author, room),
+        )
+
+    def _is_members(self, message: discord.Message) -> bool:
+        author = message.author
+        return not author.bot and message.webhook_id is None and author.id != self._bot_id()
+
+    async def on_message(self, message: discord.Message) -> None:
+        reference = message.reference
+        if reference is None or reference.message_id is None or not self._is_members(message):
+            return
+        if message.type not in (discord.MessageType.reply, discord.MessageType.default):
+            return
+        resolved = reference.resolved
+        if isinstance(resolved, discord.Message) and resolved.author.id != self._bot_id():
+            return  # a conversation between members, not an answer to the bot
+        room, thread = self._places.locate(message.channel.id, message.channel)
+        if not self._places.watches(room):
+            return
+        await self._deliver(
+            ReplyReceived(
+                origin=self._origin(message, room, thread),
+                member=member_ref(message.author),
+                in_reply_to=str(reference.message_id),
+                text=message.content,
+            )
+        )
+
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        message = payload.message
+        if "content" not in payload.data or not self._is_members(message):
+            return
+        room, thread = self._places.locate(payload.channel_id, message.channel)
+        if not self._places.watches(room):
+            return
+        await self._deliver(
+            MessageEdited(
+                origin=self._origin(message, room, thread),
+                member=member_ref(message.author),
+                message_id=str(message.id),
+                text=message.content,
+            )
+        )
+
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        author = payload.cached_message.author if payload.cached_message else None
+        await self._deleted(payload.channel_id, payload.guild_id, [payload.message_id], author)
+
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        ids = sorted(payload.message_ids)
+        await self._deleted(payload.channel_id, payload.guild_id, ids, None)
+
+    async def _deleted(
+        self,
+        channel_id: int,
+        guild_id: int | None,
+        ids: list[int],
+        author: discord.abc.User | None,
+    ) -> None:
+        room, thread = self._places.locate(channel_id, self._channel_of(channel_id))
+        if not self._places.watches(room):
+            return
+        if author is not None and (author.bot or author.id == self._bot_id()):
+            return
+        for message_id in ids:
+            origin = Origin(
+                platform=PLATFORM,
+                room=room,
+                thread=thread,
+                message_id=str(message_id),
+                is_direct=guild_id is None,
+            )
+            await self._deliver(
+                MessageDeleted(
+                    origin=origin,
+                    member=member_ref(author) if author is not None else None,
+                    message_id=str(message_id),
+                )
+            )
