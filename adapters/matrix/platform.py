@@ -1,0 +1,231 @@
+"""`MatrixPlatform`: the core's `Platform` on Matrix, glued from the modules beside it."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Coroutine
+from functools import partial
+from typing import Any
+
+import nio
+
+from adapters.matrix.calls import RequestFailed, Retrier
+from adapters.matrix.client import build_client, log_in
+from adapters.matrix.direct import DirectRooms
+from adapters.matrix.render import MAX_BODY_CHARS
+from adapters.matrix.sending import Outbox, reply_relation, thread_relation
+from adapters.matrix.state import SessionState, StateFile
+from adapters.matrix.sync import SyncLoop
+from bot.events import MemberRef, Origin
+from bot.messages import Message, MessageKind, Posted
+from bot.platform import (
+    AdapterError,
+    CoreHandle,
+    DirectMessagesClosed,
+    PlatformContext,
+    PlatformLimits,
+)
+from bot.platform_settings import MatrixSettings
+
+log = logging.getLogger(__name__)
+
+ROOM_WAIT_S = 15.0  # how long a send waits for a just-joined room to show up in a sync
+_REPLY_MEMORY = 4096  # commands whose reply counters are remembered (for idempotent replies)
+
+
+class MatrixPlatform:
+    """Study Circle on Matrix through matrix-nio."""
+
+    name = "matrix"
+    limits = PlatformLimits(max_body_chars=MAX_BODY_CHARS)
+
+    def __init__(self, settings: MatrixSettings, context: PlatformContext) -> None:
+        self._settings = settings
+        self._context = context
+        self._folder = context.data_dir / "matrix"
+        self._state_file = StateFile(self._folder)
+        self._state = SessionState()
+        self._retrier = Retrier(
+            attempts=settings.send_attempts, max_wait_s=settings.max_rate_limit_wait_s
+        )
+        self._client: nio.AsyncClient | None = None
+        self._sync: SyncLoop | None = None
+        self._outbox: Outbox | None = None
+        self._direct: DirectRooms | None = None
+        self._room_ids: dict[str, str] = {}  # as configured (id or alias) -> room id
+        self._replies: OrderedDict[str, int] = OrderedDict()
+
+    # --- lifecycle ------------------------------------------------------------------
+
+    @property
+    def user_id(self) -> str:
+        return self._state.user_id
+
+    @property
+    def device_id(self) -> str:
+        return self._state.device_id
+
+    async def start(self, core: CoreHandle) -> None:
+        """Log in, catch up with one sync, join the configured rooms, then sync in the background."""
+        if self._sync is not None:
+            return
+        self._state = self._state_file.load()
+        client = build_client(self._settings, self._folder, self._state)
+        self._client = client
+        try:
+            await log_in(client, self._settings, self._state, self._retrier)
+            await self._save()
+            self._outbox = Outbox(client, self._retrier)
+            self._direct = DirectRooms(client, self._state, self._retrier, self._save)
+            await self._resolve_rooms()
+            self._sync = SyncLoop(
+                client=client,
+                core=core,
+                settings=self._settings,
+                state=self._state,
+                retrier=self._retrier,
+                save=self._save,
+                room_names={room_id: name for name, room_id in self._room_ids.items()},
+                admins=self._context.admins,
+                direct=self._direct,
+            )
+            await self._sync.catch_up()
+            await self._join_configured()
+            self._sync.run_in_background()
+        except BaseException:
+            await self.stop()
+            raise
+        log.info("connected to Matrix as %s (device %s)", self.user_id, self.device_id)
+
+    async def stop(self) -> None:
+        """Stop syncing, save the sync position, close the connection; each step runs regardless."""
+        steps: list[tuple[str, Coroutine[Any, Any, None]]] = []
+        if self._sync is not None:
+            steps.append(("stop sync", self._sync.stop()))
+        steps.append(("save state", self._save()))
+        if self._client is not None:
+            steps.append(("close client", self._client.close()))
+        self._sync = None
+        self._client = None
+        for what, step in steps:
+            try:
+                await step
+            except Exception:
+                log.exception("Matrix adapter: %s failed during stop", what)
+
+    async def _save(self) -> None:
+        if self._state.user_id:
+            await self._state_file.save(self._state)
+
+    def _need_client(self) -> nio.AsyncClient:
+        if self._client is None:
+            raise AdapterError("the Matrix adapter is not started")
+        return self._client
+
+    async def _resolve_rooms(self) -> None:
+        client = self._need_client()
+        for name in self._context.rooms:
+            if not name.startswith("#"):
+                self._room_ids[name] = name
+                continue
+            response = await self._retrier.run(
+                f"resolve {name}", partial(client.room_resolve_alias, name)
+            )
+            assert isinstance(response, nio.RoomResolveAliasResponse)
+            self._room_ids[name] = response.room_id
+
+    async def _join_configured(self) -> None:
+        client = self._need_client()
+        for name, room_id in self._room_ids.items():
+            if room_id in client.rooms:
+                continue
+            try:
+                await self._retrier.run(f"join {name}", partial(client.join, room_id))
+            except RequestFailed as exc:
+                log.warning("cannot join configured room %s yet (%s); an invite will be accepted",
+                            name, exc)  # fmt: skip
+            else:
+                log.info("joined configured room %s", name)
+
+    # --- sending --------------------------------------------------------------------
+
+    def _room_id(self, room: str) -> str:
+        return self._room_ids.get(room, room)
+
+    async def _ready(self, room_id: str) -> Outbox:
+        """The outbox, once nio knows the room (encryption needs its members and settings)."""
+        if self._outbox is None or self._sync is None:
+            raise AdapterError("the Matrix adapter is not started")
+        if not await self._sync.wait_for_room(room_id, ROOM_WAIT_S):
+            raise AdapterError(f"the bot is not in room {room_id}")
+        return self._outbox
+
+    async def post(
+        self, room: str, message: Message, *, key: str, thread: str | None = None
+    ) -> Posted:
+        room_id = self._room_id(room)
+        outbox = await self._ready(room_id)
+        relation = thread_relation(thread) if thread else None
+        ids = await outbox.send(room_id, message, key=key, relation=relation)
+        return Posted(message_id=ids[0], room=room, thread=thread)
+
+    async def open_thread(self, room: str, root: Posted, title: str, *, key: str) -> str:
+        # A Matrix thread is named by its root event and exists once something relates to it.
+        return root.message_id
+
+    async def send_direct(self, member: MemberRef, message: Message, *, key: str) -> Posted:
+        if self._direct is None:
+            raise AdapterError("the Matrix adapter is not started")
+        room_id = await self._direct.room_for(member.user_id)
+        outbox = await self._ready(room_id)
+        ids = await outbox.send(room_id, message, key=key)
+        return Posted(message_id=ids[0], room=room_id)
+
+    def _reply_key(self, origin: Origin) -> str:
+        # The n-th answer to an event gets the same key if that event is handled again after a
+        # crash, so the homeserver drops the duplicate answer.
+        anchor = origin.message_id or origin.room
+        count = self._replies.pop(anchor, 0)
+        self._replies[anchor] = count + 1
+        while len(self._replies) > _REPLY_MEMORY:
+            self._replies.popitem(last=False)
+        return f"matrix-reply:{anchor}:{count}"
+
+    async def reply(self, origin: Origin, message: Message) -> None:
+        """Answer in the event's thread (a new thread on the command when it had none).
+        Ephemeral answers go to the member's direct room, since Matrix has no private replies."""
+        key = self._reply_key(origin)
+        if message.ephemeral and not origin.is_direct and origin.token:
+            await self._reply_privately(origin, message, key)
+            return
+        room_id = self._room_id(origin.room)
+        outbox = await self._ready(room_id)
+        await outbox.send(room_id, message, key=key, relation=self._answer_relation(origin))
+
+    def _answer_relation(self, origin: Origin) -> dict[str, Any] | None:
+        if origin.message_id is None:
+            return None
+        if origin.is_direct:
+            return reply_relation(origin.message_id)
+        if origin.thread is not None:
+            return thread_relation(origin.thread, origin.message_id, falling_back=False)
+        return thread_relation(origin.message_id)
+
+    async def _reply_privately(self, origin: Origin, message: Message, key: str) -> None:
+        assert origin.token is not None
+        member = MemberRef(platform=self.name, user_id=origin.token, display_name="")
+        try:
+            await self.send_direct(member, message, key=key)
+            notice = "I sent you the answer in a direct message."
+        except DirectMessagesClosed:
+            notice = "This answer is private, and I could not send you a direct message."
+        room_id = self._room_id(origin.room)
+        outbox = await self._ready(room_id)
+        pointer = Message(kind=MessageKind.REPLY, body=notice)
+        await outbox.send(
+            room_id, pointer, key=key + ":pointer", relation=self._answer_relation(origin)
+        )
+
+
+__all__ = ["MatrixPlatform"]

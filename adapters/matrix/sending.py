@@ -1,0 +1,105 @@
+"""Send rendered messages: idempotent transaction ids, thread relations, attachments."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from typing import Any
+
+import nio
+
+from adapters.matrix.calls import Retrier
+from adapters.matrix.render import render
+from bot.messages import Attachment, Message
+
+log = logging.getLogger(__name__)
+
+
+def transaction_id(key: str, part: int | str = 0) -> str:
+    """The same key (and part) always gives the same transaction id, so the homeserver keeps
+    one event when the same device resends it (Synapse remembers them for about a day)."""
+    return "studybot-" + hashlib.sha256(f"{key}\x00{part}".encode()).hexdigest()[:40]
+
+
+def thread_relation(
+    root: str, reply_to: str | None = None, *, falling_back: bool = True
+) -> dict[str, Any]:
+    """An `m.thread` relation; `m.in_reply_to` is the fallback older clients show as a reply."""
+    return {
+        "rel_type": "m.thread",
+        "event_id": root,
+        "is_falling_back": falling_back,
+        "m.in_reply_to": {"event_id": reply_to or root},
+    }
+
+
+def reply_relation(event_id: str) -> dict[str, Any]:
+    return {"m.in_reply_to": {"event_id": event_id}}
+
+
+class Outbox:
+    """Sends a message's events to one room through the retrier, in order."""
+
+    def __init__(self, client: nio.AsyncClient, retrier: Retrier) -> None:
+        self._client = client
+        self._retrier = retrier
+
+    async def send_event(self, room_id: str, content: dict[str, Any], txn: str) -> str:
+        async def request() -> nio.RoomSendResponse | nio.RoomSendError:
+            return await self._client.room_send(
+                room_id, "m.room.message", content, tx_id=txn, ignore_unverified_devices=True
+            )
+
+        response = await self._retrier.run(f"send to {room_id}", request)
+        assert isinstance(response, nio.RoomSendResponse)
+        return str(response.event_id)
+
+    async def send(
+        self, room_id: str, message: Message, *, key: str, relation: dict[str, Any] | None = None
+    ) -> list[str]:
+        """Send all events of `message`; returns their event ids (the first is the message's id)."""
+        ids: list[str] = []
+        for index, content in enumerate(render(message)):
+            if relation is not None:
+                content["m.relates_to"] = relation
+            ids.append(await self.send_event(room_id, content, transaction_id(key, index)))
+        if message.attachment is not None:
+            content = await self._file_content(room_id, message.attachment)
+            if relation is not None:
+                content["m.relates_to"] = relation
+            ids.append(await self.send_event(room_id, content, transaction_id(key, "file")))
+        return ids
+
+    async def _file_content(self, room_id: str, attachment: Attachment) -> dict[str, Any]:
+        room = self._client.rooms.get(room_id)
+        encrypt = bool(room is not None and room.encrypted and self._client.olm is not None)
+        data = attachment.content
+
+        keys: dict[str, Any] | None = None
+
+        async def upload() -> nio.UploadResponse | nio.UploadError:
+            nonlocal keys
+            response, keys = await self._client.upload(
+                io.BytesIO(data),  # a fresh reader per try
+                content_type="application/octet-stream" if encrypt else attachment.mime_type,
+                filename=attachment.filename,
+                encrypt=encrypt,
+                filesize=len(data),
+            )
+            return response
+
+        response = await self._retrier.run(f"upload of {attachment.filename}", upload)
+        assert isinstance(response, nio.UploadResponse)
+        content: dict[str, Any] = {
+            "msgtype": "m.file",
+            "body": attachment.filename,
+            "filename": attachment.filename,
+            "info": {"mimetype": attachment.mime_type, "size": len(data)},
+            "m.mentions": {},
+        }
+        if encrypt and keys:
+            content["file"] = {**keys, "url": response.content_uri}
+        else:
+            content["url"] = response.content_uri
+        return content

@@ -1,0 +1,363 @@
+"""The Matrix adapter through the `Platform` protocol, against a real Synapse on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import stat
+from typing import Any
+
+import nio
+import pytest
+from matrix_members import BotFactory, Member
+
+from bot.events import CommandReceived, InboundEvent, MessageDeleted, MessageEdited, ReplyReceived
+from bot.messages import Attachment, Message, MessageKind
+from bot.platform import AdapterError, DirectMessagesClosed
+
+
+def text(body: str, kind: MessageKind = MessageKind.NOTICE, **extra: Any) -> Message:
+    return Message(kind=kind, body=body, **extra)
+
+
+def relation(event: Any) -> dict[str, Any]:
+    return dict(event.source["content"].get("m.relates_to") or {})
+
+
+async def room_with_bot(owner: Member, bot: BotFactory, **extra: Any) -> str:
+    room = owner.create_room(invite=(bot.user_id,), **extra)
+    await owner.wait_for_room(room)
+    return room
+
+
+async def test_command_reaches_the_core_and_the_answer_lands_in_its_thread(
+    bot: BotFactory, members: Any
+) -> None:
+    ana: Member = await members("ana")
+    room = await room_with_bot(ana, bot)
+    platform, core = await bot.start(rooms=(room,))
+
+    async def answer(event: InboundEvent) -> None:
+        if isinstance(event, CommandReceived):
+            await platform.reply(event.origin, text(f"you said **{event.name}** {event.args}"))
+
+    core.on_event = answer
+    command_id = await ana.say(room, "!study respond 2 I think <b>so</b>")
+
+    command = await core.wait_for(CommandReceived)
+    assert (command.name, command.args) == ("respond", "2 I think <b>so</b>")
+    assert command.member.user_id == ana.user_id
+    assert command.origin.room == room and command.origin.message_id == command_id
+    assert command.origin.is_admin  # ana created the room: power level 100
+
+    reply = await ana.wait_for(ana.from_bot(bot.user_id))
+    assert relation(reply)["rel_type"] == "m.thread"
+    assert relation(reply)["event_id"] == command_id
+    content = reply.source["content"]
+    assert content["body"].startswith("you said **respond**")
+    assert "<strong>respond</strong>" in content["formatted_body"]
+    assert "&lt;b&gt;so&lt;/b&gt;" in content["formatted_body"]  # the member's markup stays text
+    assert content["m.mentions"] == {}
+
+
+async def test_bare_prefix_asks_for_help_and_chat_is_ignored(bot: BotFactory, members: Any) -> None:
+    ana: Member = await members("ana")
+    room = await room_with_bot(ana, bot)
+    _platform, core = await bot.start(rooms=(room,))
+    await ana.say(room, "hello everyone, no command here")
+    await ana.say(room, "!STUDY")
+    command = await core.wait_for(CommandReceived)
+    assert command.name == "help"
+    assert len(core.events) == 1
+
+
+async def test_session_thread_collects_replies_edits_and_redactions(
+    bot: BotFactory, members: Any
+) -> None:
+    ana: Member = await members("ana")
+    room = await room_with_bot(ana, bot)
+    platform, core = await bot.start(rooms=(room,))
+
+    section = await platform.post(
+        room, text("## Part one\n\nRead this.", MessageKind.SECTION), key="s1"
+    )
+    thread = await platform.open_thread(room, section, "Session 1", key="t1")
+    assert thread == section.message_id
+    prompt = await platform.post(
+        room,
+        text("1. What struck you?", MessageKind.PROMPT, prompt_number=1),
+        key="p1",
+        thread=thread,
+    )
+    assert prompt.thread == thread
+
+    seen = await ana.wait_for(lambda _r, e: getattr(e, "event_id", None) == prompt.message_id)
+    assert relation(seen)["rel_type"] == "m.thread" and relation(seen)["event_id"] == thread
+
+    answer_id = await ana.say(
+        room, "The part about popular participation.", thread=thread, reply_to=prompt.message_id
+    )
+    reply = await core.wait_for(ReplyReceived)
+    assert reply.in_reply_to == prompt.message_id
+    assert reply.text == "The part about popular participation."
+    assert reply.origin.thread == thread and reply.origin.message_id == answer_id
+
+    # a message in the thread that replies to nothing in particular names the thread's root
+    await ana.say(room, "And one more thought.", thread=thread)
+    loose = await core.wait_for(ReplyReceived, lambda e: e.text == "And one more thought.")
+    assert loose.in_reply_to == thread
+
+    await ana.edit(room, answer_id, "The part about the media.")
+    edited = await core.wait_for(MessageEdited)
+    assert (edited.message_id, edited.text) == (answer_id, "The part about the media.")
+
+    await ana.redact(room, answer_id)
+    deleted = await core.wait_for(MessageDeleted)
+    assert deleted.message_id == answer_id
+    assert deleted.member is not None and deleted.member.user_id == ana.user_id
+
+
+async def test_the_same_key_posts_one_event_even_after_a_restart(
+    bot: BotFactory, members: Any
+) -> None:
+    ana: Member = await members("ana")
+    room = await room_with_bot(ana, bot)
+    platform, _core = await bot.start(rooms=(room,))
+    first = await platform.post(room, text("Reminder: we meet at seven"), key="reminder-42")
+    again = await platform.post(room, text("Reminder: we meet at seven"), key="reminder-42")
+    device = platform.device_id
+    await bot.stop_all()
+
+    restarted, _ = await bot.start(rooms=(room,))
+    assert restarted.device_id == device
+    third = await restarted.post(room, text("Reminder: we meet at seven"), key="reminder-42")
+    assert first.message_id == again.message_id == third.message_id
+    bodies = [e["content"].get("body") for e in ana.messages(room) if e["type"] == "m.room.message"]
+    assert bodies.count("Reminder: we meet at seven") == 1
+
+
+async def test_member_text_cannot_inject_markup_or_ping(bot: BotFactory, members: Any) -> None:
+    ana: Member = await members("ana")
+    room = await room_with_bot(ana, bot)
+    platform, _core = await bot.start(rooms=(room,))
+    quote = (
+        '<img src=x onerror=alert(1)> <a href="https://evil.example">x</a> '
+        "[pill](https://matrix.to/#/@ana:localhost) [js](javascript:alert(1)) @room"
+    )
+    await platform.post(room, text(f"> {quote}", MessageKind.SUMMARY, member_text=True), key="q")
+    event = await ana.wait_for(ana.from_bot(bot.user_id))
+    html = event.source["content"]["formatted_body"]
+    assert "<img" not in html and '<a href="https://evil' not in html
+    assert "matrix.to" not in html and "javascript:" not in html.replace("(javascript:", "")
+    assert "&lt;img" in html
+    assert event.source["content"]["m.mentions"] == {}
+
+
+async def test_a_long_section_is_split_into_events_the_server_accepts(
+    bot: BotFactory, members: Any
+) -> None:
+    ana: Member = await members("ana")
+    room = await room_with_bot(ana, bot)
+    platform, _core = await bot.start(rooms=(room,))
+    paragraph = "Solidarity is a practice, not a slogan. " * 300
+    body = "\n\n".join(f"{i}. {paragraph}" for i in range(12))  # ~150 kB, far over 64 KiB
+    posted = await platform.post(room, text(body, MessageKind.SECTION), key="long")
+    events = [
+        e
+        for e in ana.messages(room)
+        if e.get("sender") == bot.user_id and e["type"] == "m.room.message"
+    ]
+    assert len(events) >= 3
+    assert posted.message_id == events[-1]["event_id"]  # the first part (newest first)
+    joined = "\n\n".join(e["content"]["body"] for e in reversed(events))
+    assert joined == body
+
+
+async def test_admin_rights_come_from_power_level_or_config(bot: BotFactory, members: Any) -> None:
+    ana: Member = await members("ana")  # creates the room: above all power levels (room v12)
+    bob: Member = await members("bob")  # power level 0
+    carol: Member = await members("carol")  # power level 0, but an admin in the config
+    dave: Member = await members("dave")  # moderator: power level 50
+    room = ana.create_room(
+        invite=(bot.user_id, bob.user_id, carol.user_id, dave.user_id),
+        power_level_content_override={"users": {bob.user_id: 0, dave.user_id: 50}},
+    )
+    for member in (bob, carol, dave):
+        member.join(room)
+    _platform, core = await bot.start(rooms=(room,), admins={room: (carol.user_id,)})
+    for member in (ana, bob, carol, dave):
+        await member.wait_for_room(room)
+        await member.say(room, "!study status")
+    for member, expected in ((ana, True), (bob, False), (carol, True), (dave, True)):
+        command = await core.wait_for(
+            CommandReceived, lambda e, m=member: e.member.user_id == m.user_id
+        )
+        assert command.origin.is_admin is expected, member.user_id
+
+
+async def test_invites_are_accepted_only_for_configured_rooms(
+    bot: BotFactory, members: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    ana: Member = await members("ana")
+    configured = ana.create_room()
+    other = ana.create_room()
+    caplog.set_level(logging.INFO, logger="adapters.matrix")
+    platform, core = await bot.start(rooms=(configured,))  # not invited yet: waits for an invite
+    ana.invite(configured, bot.user_id)
+    ana.invite(other, bot.user_id)
+
+    async def membership(room: str) -> str:
+        for _ in range(200):
+            state = ana.server.request(
+                "GET",
+                f"/_matrix/client/v3/rooms/{room}/state/m.room.member/{bot.user_id}",
+                token=ana.account.access_token,
+            )
+            if state["membership"] != "invite":
+                return str(state["membership"])
+            await asyncio.sleep(0.05)
+        return "invite"
+
+    assert await membership(configured) == "join"
+    assert await membership(other) == "leave"
+    assert any("declining an invite" in r.message for r in caplog.records)
+    await ana.say(configured, "!study join")
+    assert (await core.wait_for(CommandReceived)).origin.room == configured
+    del platform
+
+
+async def test_a_restart_neither_replays_nor_loses_events(bot: BotFactory, members: Any) -> None:
+    ana: Member = await members("ana")
+    room = await room_with_bot(ana, bot)
+    bot.server.request(  # the bot joins before its first start; what came before is history
+        "POST", f"/_matrix/client/v3/join/{room}", {}, token=bot.account.access_token
+    )
+    await ana.say(room, "!study before-the-bot-ever-ran")
+    platform, core = await bot.start(rooms=(room,))
+    await ana.say(room, "!study first")
+    await core.wait_for(CommandReceived, lambda e: e.name == "first")
+    await bot.stop_all()
+
+    await ana.say(room, "!study while-down")
+    state_file = bot.data_dir / "matrix" / "session.json"
+    assert stat.S_IMODE(state_file.stat().st_mode) == 0o600
+    assert bot.account.access_token not in state_file.read_text()  # token logins keep no copy
+
+    _restarted, core2 = await bot.start(rooms=(room,))
+    await ana.say(room, "!study after")
+    await core2.wait_for(CommandReceived, lambda e: e.name == "after")
+    names = [e.name for e in core.events + core2.events if isinstance(e, CommandReceived)]
+    assert names == ["first", "while-down", "after"]
+    del platform
+
+
+async def test_direct_messages_reuse_one_room_and_respect_a_member_who_left(
+    bot: BotFactory, members: Any
+) -> None:
+    ana: Member = await members("ana")
+    room = await room_with_bot(ana, bot)
+    platform, _core = await bot.start(rooms=(room,))
+    member = _member_ref(ana)
+    first = await platform.send_direct(
+        member, text("Reminder: session in 1 hour", MessageKind.REMINDER), key="r1"
+    )
+    second = await platform.send_direct(
+        member, text("Reminder: session now", MessageKind.REMINDER), key="r2"
+    )
+    assert first.room == second.room != room
+
+    invite = await ana.wait_for(
+        lambda r, e: (
+            r == first.room and isinstance(e, nio.RoomMemberEvent) and e.state_key == ana.user_id
+        )
+    )
+    assert invite.content.get("is_direct") is True
+    seen = await ana.wait_for(
+        lambda r, e: r == first.room and getattr(e, "body", "") == "Reminder: session now"
+    )
+    assert seen.sender == bot.user_id
+
+    ana.leave(first.room)
+    for _ in range(100):
+        try:
+            await platform.send_direct(member, text("still there?"), key=f"r3-{_}")
+        except DirectMessagesClosed:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        pytest.fail("a member who left the direct room still gets messages")
+
+
+async def test_ephemeral_answers_go_to_the_members_direct_room(
+    bot: BotFactory, members: Any
+) -> None:
+    ana: Member = await members("ana")
+    room = await room_with_bot(ana, bot)
+    platform, core = await bot.start(rooms=(room,))
+
+    async def answer(event: InboundEvent) -> None:
+        if isinstance(event, CommandReceived):
+            await platform.reply(event.origin, text("Your private responses: ...", ephemeral=True))
+
+    core.on_event = answer
+    await ana.say(room, "!study mine")
+    private = await ana.wait_for(
+        lambda r, e: getattr(e, "body", "") == "Your private responses: ..."
+    )
+    pointer = await ana.wait_for(lambda r, e: r == room and ana.from_bot(bot.user_id)(r, e))
+    assert "direct message" in pointer.body
+    dm_rooms = {r for r, e in ana.events if e is private}
+    assert room not in dm_rooms
+
+
+async def test_exports_arrive_as_files(bot: BotFactory, members: Any) -> None:
+    ana: Member = await members("ana")
+    room = await room_with_bot(ana, bot)
+    platform, _core = await bot.start(rooms=(room,))
+    attachment = Attachment(
+        filename="responses.csv", content=b"prompt,text\n1,hello\n", mime_type="text/csv"
+    )
+    await platform.post(room, text("The export", attachment=attachment), key="export-1")
+    event = await ana.wait_for(lambda r, e: isinstance(e, nio.RoomMessageFile))
+    assert event.body == "responses.csv"
+    download = await ana.client.download(event.url)
+    assert isinstance(download, nio.DownloadResponse) and download.body == b"prompt,text\n1,hello\n"
+
+
+async def test_rate_limits_are_waited_out_and_never_retried_forever(
+    bot: BotFactory, members: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    ana: Member = await members("ana")
+    room = await room_with_bot(ana, bot)
+    bot.server.override_ratelimit(bot.user_id, per_second=2, burst=1)
+    caplog.set_level(logging.WARNING, logger="adapters.matrix")
+    platform, _core = await bot.start(rooms=(room,))
+    posted = [await platform.post(room, text(f"post {i}"), key=f"rl-{i}") for i in range(4)]
+    assert len({p.message_id for p in posted}) == 4
+    assert any("rate limited" in r.message for r in caplog.records)
+    await bot.stop_all()
+
+    impatient, _ = await bot.start(rooms=(room,), send_attempts=1)
+    with pytest.raises(AdapterError, match="rate limited"):
+        for i in range(4):
+            await impatient.post(room, text(f"hurry {i}"), key=f"hurry-{i}")
+
+
+async def test_the_bot_rides_out_a_homeserver_restart(bot: BotFactory, members: Any) -> None:
+    ana: Member = await members("ana")
+    room = await room_with_bot(ana, bot)
+    platform, core = await bot.start(rooms=(room,))
+    bot.server.stop()
+    await asyncio.sleep(1.0)  # the sync loop fails and backs off meanwhile
+    bot.server.start()
+    await ana.say(room, "!study after-restart")
+    command = await core.wait_for(CommandReceived)
+    assert command.name == "after-restart"
+    posted = await platform.post(room, text("still here"), key="after-restart")
+    assert posted.message_id.startswith("$")
+
+
+def _member_ref(member: Member) -> Any:
+    from bot.events import MemberRef
+
+    return MemberRef(platform="matrix", user_id=member.user_id, display_name="ana")
