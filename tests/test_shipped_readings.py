@@ -1,0 +1,65 @@
+"""Tests that the readings we ship load and keep to the promises made about them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.readings import load_reading, load_readings
+
+READINGS = Path(__file__).resolve().parent.parent / "readings"
+SHIPPED = sorted([*READINGS.glob("*.yaml"), *READINGS.glob("*.yml")])
+
+BOLIVIA_TITLES = [
+    "Introduction",
+    "Role of US Government Disruption",
+    "Lack of Popular Participation in Social Movements",
+    "Mistakes of our Bolivian allies and Lessons for us",
+    "1. The State as Armed Bodies of Men",
+    "2. Importance of mobilizing and educating the people",
+    "Corporate Media Disinformation and Building a People's Alternative",
+    "Our Responsibility in the Imperial Core",
+]
+
+
+def test_readings_folder_loads_without_problems() -> None:
+    readings, problems = load_readings(READINGS)
+    assert problems == []
+    assert {"coup-in-bolivia", "first-steps"} <= set(readings)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
+def test_every_shipped_reading_loads(path: Path) -> None:
+    reading = load_reading(path, READINGS)
+    assert reading.id == path.stem
+    assert reading.sections
+    for section in reading.sections:
+        assert section.body.strip()
+        assert section.prompts
+
+
+def test_bolivia_study_guide() -> None:
+    reading = load_reading(READINGS / "coup-in-bolivia.yaml", READINGS)
+    assert [s.title for s in reading.sections] == BOLIVIA_TITLES
+    assert reading.author == "Kevin Zeese and Margaret Flowers"
+    assert reading.publication is not None and "Popular Resistance" in reading.publication
+    assert reading.source == (
+        "https://popularresistance.org/the-coup-in-bolivia-lessons-for-our-movement/"
+    )
+    assert "The Coup In Bolivia: Lessons For Our Movement" in reading.title
+    for section in reading.sections:
+        assert len(section.body.split()) <= 120, section.title
+        assert 2 <= len(section.prompts) <= 3, section.title
+        # Each summary sends members to the original section.
+        assert section.body.splitlines()[-1].startswith("Read "), section.title
+        assert "original" in section.body.splitlines()[-1], section.title
+
+
+def test_first_steps_is_a_short_complete_reading() -> None:
+    reading = load_reading(READINGS / "first-steps.yaml", READINGS)
+    assert reading.id == "first-steps"
+    assert len(reading.sections) == 3
+    for section in reading.sections:
+        assert 150 <= len(section.body.split()) <= 250, section.title
+        assert len(section.prompts) == 2, section.title
