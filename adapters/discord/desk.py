@@ -101,7 +101,7 @@ class InteractionDesk:
             return []
         room, _ = self._places.locate(interaction.channel_id, interaction.channel)
         prompts = await self.core.current_prompts(PLATFORM, room)
-        wanted = current.strip().lower()
+        wanted = str(current).strip().lower()  # Discord sends what was typed, even for ints
         return [(n, t) for n, t in prompts if not wanted or wanted in f"{n} {t}".lower()]
 
     # --- replies from the core ------------------------------------------------------------

@@ -175,11 +175,9 @@ class DiscordPlatform:
             user = client.get_user(user_id) or await client.fetch_user(user_id)
             channel = user.dm_channel or await user.create_dm()
             sent = await self._send(channel, message, key=key)
-        except discord.Forbidden as exc:
-            if exc.code != CANNOT_DM_USER:
-                raise AdapterError(f"direct message failed: {exc.status} {exc.code}") from exc
+        except DirectMessagesClosed:
             await self._mention_once_instead(user_id, message, key=key)
-            raise DirectMessagesClosed(f"member {user_id} does not accept direct messages") from exc
+            raise
         except discord.HTTPException as exc:
             raise AdapterError(f"direct message failed: {exc.status}") from exc
         return Posted(message_id=str(sent[0].id), room=str(channel.id))
@@ -254,15 +252,19 @@ class DiscordPlatform:
             if view is not None and index == len(pieces):
                 kwargs["view"] = view
             if key is not None:
+                # discord.py sends `enforce_nonce: true` with every nonce.
                 kwargs["nonce"] = nonce_for(key, index)
-                kwargs["enforce_nonce"] = True
             if reference is not None and index == 1:
                 kwargs["reference"] = reference
                 kwargs["mention_author"] = False
             try:
                 sent.append(await channel.send(**kwargs))
-            except discord.Forbidden:
-                raise
+            except discord.Forbidden as exc:
+                if exc.code == CANNOT_DM_USER:
+                    raise DirectMessagesClosed(
+                        "the member does not accept direct messages"
+                    ) from exc
+                raise AdapterError(f"sending a message was refused: {exc.code}") from exc
             except discord.HTTPException as exc:
                 raise AdapterError(f"sending a message failed: {exc.status} {exc.code}") from exc
         return sent
@@ -291,7 +293,12 @@ class DiscordPlatform:
                     channel,
                     message,
                     key=f"{key}:dm-fallback",
-                    mentions=discord.AllowedMentions(users=[discord.Object(id=user_id)]),
+                    mentions=discord.AllowedMentions(
+                        everyone=False,
+                        roles=False,
+                        replied_user=False,
+                        users=[discord.Object(id=user_id)],
+                    ),
                     prefix=prefix,
                 )
             except (discord.HTTPException, AdapterError):

@@ -109,6 +109,7 @@ class InteractionRecord:
     callbacks: list[Json] = field(default_factory=list)
     original: Json | None = None
     followups: list[Json] = field(default_factory=list)
+    message: Json | None = None  # the message whose button was pressed
 
     @property
     def callback_types(self) -> list[int]:
@@ -145,8 +146,8 @@ def pings(message: Json) -> set[str]:
     content = message.get("content") or ""
     allowed = message.get("allowed_mentions")
     parse = set(allowed.get("parse", [])) if allowed is not None else {"everyone", "users", "roles"}
-    users = set(allowed.get("users", [])) if allowed is not None else set()
-    roles = set(allowed.get("roles", [])) if allowed is not None else set()
+    users = {str(u) for u in allowed.get("users", [])} if allowed is not None else set()
+    roles = {str(r) for r in allowed.get("roles", [])} if allowed is not None else set()
     found: set[str] = set()
     if "everyone" in parse and re.search(r"@(everyone|here)", content):
         found.add("everyone")
@@ -729,6 +730,7 @@ class FakeDiscord:
             option: Json = {"name": name, "type": types[name], "value": value}
             if name == focused:
                 option["focused"] = True
+                option["value"] = str(value)  # what the member has typed so far
             options.append(option)
         return options
 
@@ -771,7 +773,7 @@ class FakeDiscord:
         """A member presses a button on a message."""
         data = {"custom_id": custom_id, "component_type": 2}
         record, payload = self._interaction(3, person, int(message["channel_id"]), data)
-        payload["message"] = message
+        payload["message"] = record.message = message
         await self.dispatch("INTERACTION_CREATE", payload)
         return record
 
@@ -791,6 +793,9 @@ class FakeDiscord:
             )
         data = {"custom_id": modal["custom_id"], "components": answers}
         record, payload = self._interaction(5, person, opened_on.channel_id, data)
+        if opened_on.message is not None:
+            # Discord includes the message when the modal came from one of its buttons.
+            payload["message"] = record.message = opened_on.message
         await self.dispatch("INTERACTION_CREATE", payload)
         return record
 
