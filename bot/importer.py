@@ -208,7 +208,7 @@ def import_text(
     dropped = 0
     if end is not None:
         dropped = sum(1 for line in lines[end:] if line.strip())
-        log.info(
+        log.debug(
             "%s: left out %d lines after the article's end (line %d)", source, dropped, end + 1
         )
         lines = lines[:end]
@@ -661,14 +661,8 @@ def reading_yaml(result: ImportResult, reading_id: str | None = None) -> str:
 
 
 def sections_table(result: ImportResult) -> Table:
-    """A table of the sections found (#, title, words), noting any footer that was left out."""
-    caption = None
-    if result.dropped_tail_lines:
-        caption = (
-            f"{result.dropped_tail_lines} lines after the article's end "
-            "(comments, footer) were left out"
-        )
-    table = Table(title=Text(result.title), caption=Text(caption) if caption else None)
+    """A table of the sections found: number, title and word count."""
+    table = Table(title=Text(result.title))
     table.add_column("#", justify="right")
     table.add_column("Title")
     table.add_column("Words", justify="right")
