@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -45,6 +46,7 @@ class FakePlatform:
     sent: list[Sent] = field(default_factory=list)
     closed_dms: set[str] = field(default_factory=set)
     fail_next: int = 0
+    fail_when: Callable[[Message], bool] | None = None
     started: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _by_key: dict[str, Posted] = field(default_factory=dict)
@@ -64,6 +66,8 @@ class FakePlatform:
         self, room: str, message: Message, *, key: str, thread: str | None = None
     ) -> Posted:
         self._fail()
+        if self.fail_when is not None and self.fail_when(message):
+            raise ConnectionError("simulated platform failure")
         if key in self._by_key:  # the platform's own deduplication (txn id / nonce)
             return self._by_key[key]
         posted = Posted(message_id=f"m{next(self._ids)}", room=room, thread=thread)

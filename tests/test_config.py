@@ -1,0 +1,122 @@
+"""Config validation: every problem at once, each with file, line, column and the fix."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_config
+
+GOOD = """
+storage: data/x.db
+groups:
+  - id: tuesday
+    name: Tuesday readers
+    platform: console
+    timezone: America/La_Paz
+    reading: three-parts
+    start: 2026-12-01
+    cadence: {weekly: [tue], at: "19:00"}
+    reminders: [24h, 1h]
+    respond_for: 6d
+    breaks: ["2026-12-22..2027-01-05", 2027-02-02]
+"""
+
+
+def problems(write: Callable[[str], Path], text: str) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(text))
+    return [p.render() for p in info.value.problems]
+
+
+def test_good_config_loads(write_config: Callable[[str], Path]) -> None:
+    config = load_config(write_config(GOOD))
+    group = config.groups[0]
+    assert group.reading.id == "three-parts"
+    assert group.zone.key == "America/La_Paz"
+    assert len(group.spec.breaks) == 2
+    assert config.platform_names == ("console",)
+    assert config.storage.endswith("data/x.db")
+
+
+def test_unquoted_time_of_day_is_understood(write_config: Callable[[str], Path]) -> None:
+    config = load_config(write_config(GOOD.replace('at: "19:00"', "at: 19:00")))
+    assert config.groups[0].spec.cadence.at is not None
+    assert config.groups[0].spec.cadence.at.hour == 19
+
+
+def test_all_errors_reported_together_with_lines(write_config: Callable[[str], Path]) -> None:
+    bad = (
+        GOOD.replace("timezone: America/La_Paz", "timezone: Mars/Olympus")
+        .replace("respond_for: 6d", "respond_for: six days")
+        .replace("reminders: [24h, 1h]", "remindrs: [24h, 1h]")
+    )
+    found = problems(write_config, bad)
+    assert len(found) == 3, found
+    text = "\n".join(found)
+    assert "config.yaml:7:" in text and "Mars/Olympus" in text
+    assert "did you mean 'reminders'?" in text and "config.yaml:11:" in text
+    assert "six days" in text and "30m, 24h, 6d" in text
+
+
+def test_unknown_reading_lists_the_known_ones(write_config: Callable[[str], Path]) -> None:
+    found = problems(write_config, GOOD.replace("reading: three-parts", "reading: nope"))
+    assert any("unknown reading 'nope'" in p and "three-parts" in p for p in found)
+
+
+def test_cadence_needs_exactly_one_kind(write_config: Callable[[str], Path]) -> None:
+    found = problems(
+        write_config,
+        GOOD.replace('{weekly: [tue], at: "19:00"}', '{weekly: [tue], cron: "0 19 * * 2"}'),
+    )
+    assert any("exactly one of weekly, dates or cron" in p for p in found)
+    found = problems(
+        write_config, GOOD.replace('{weekly: [tue], at: "19:00"}', '{cron: "0 25 * * 2"}')
+    )
+    assert any("bad cron expression" in p for p in found)
+
+
+def test_matrix_group_without_room_or_platform(write_config: Callable[[str], Path]) -> None:
+    found = problems(write_config, GOOD.replace("platform: console", "platform: matrix"))
+    assert any("needs `room" in p for p in found)
+
+
+def test_broken_yaml_points_at_the_line(write_config: Callable[[str], Path]) -> None:
+    found = problems(write_config, GOOD + "  - id: [unclosed\n")
+    assert len(found) == 1 and "config.yaml:" in found[0] and "not valid YAML" in found[0]
+
+
+def test_billion_laughs_is_refused_quickly(write_config: Callable[[str], Path]) -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    started = time.monotonic()
+    found = problems(write_config, "\n".join(lines) + "\n")
+    assert time.monotonic() - started < 2
+    assert any("too many values" in p for p in found)
+
+
+def test_reading_file_outside_readings_folder_refused(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    (tmp_path / "readings" / "escape.yaml").write_text(
+        "id: escape\ntitle: E\nsections:\n  - id: a\n    title: A\n    file: ../../../etc/passwd\n    prompts: [q]\n"
+    )
+    found = problems(write_config, GOOD)
+    assert any("outside the readings folder" in p for p in found)
+
+
+def test_not_a_mapping(write_config: Callable[[str], Path]) -> None:
+    assert "must be a mapping" in problems(write_config, "- just\n- a list\n")[0]
+
+
+def test_example_config_is_valid() -> None:
+    root = Path(__file__).resolve().parent.parent
+    example = root / "config.example.yaml"
+    if not example.exists():
+        pytest.skip("config.example.yaml not written yet")
+    config = load_config(example)
+    assert {g.platform for g in config.groups} >= {"console"}
