@@ -22,8 +22,8 @@ def setup_logging(level: str = "info", file: Path | None = None) -> None:
         handlers=handlers,
         force=True,
     )
-    # Chat libraries log request bodies at DEBUG: those could carry members' words or tokens.
-    for noisy in ("nio", "discord.http", "discord.gateway", "aiohttp.access"):
+    # Libraries log SQL parameters and request bodies at DEBUG: members' words or tokens.
+    for noisy in ("aiosqlite", "asyncpg", "nio", "discord", "aiohttp", "websockets"):
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLogger().level))
     # One line per wake-up is noise; APScheduler's warnings and errors still show.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

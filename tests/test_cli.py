@@ -1,0 +1,118 @@
+"""The `studybot` command line, run as a user would run it, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BASE_CONFIG
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def studybot(
+    *args: str, stdin: str = "", cwd: Path | None = None, timeout: float = 90
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "100", "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd or ROOT,
+        env=env,
+    )
+
+
+def test_check_valid_config_prints_next_sessions(write_config: Callable[[str], Path]) -> None:
+    result = studybot("check", str(write_config(BASE_CONFIG)))
+    assert result.returncode == 0, result.stderr
+    assert (
+        "is valid" in result.stdout
+        and "readers" in result.stdout
+        and "(Europe/Berlin)" in result.stdout
+    )
+
+
+def test_check_invalid_config_exits_1_with_every_problem(
+    write_config: Callable[[str], Path],
+) -> None:
+    bad = BASE_CONFIG.replace("timezone: Europe/Berlin", "timezone: Nowhere/City").replace(
+        "reminders:", "remindrs:"
+    )
+    result = studybot("check", str(write_config(bad)))
+    assert result.returncode == 1
+    assert (
+        "2 problem(s)" in result.stderr
+        and "Nowhere/City" in result.stderr
+        and "did you mean 'reminders'" in result.stderr
+    )
+
+
+def test_preview_and_ics(write_config: Callable[[str], Path], tmp_path: Path) -> None:
+    ics = tmp_path / "cal.ics"
+    result = studybot("preview", str(write_config(BASE_CONFIG)), "--days", "400", "--ics", str(ics))
+    assert result.returncode == 0, result.stderr
+    assert "Part One" in result.stdout and "Part Three" in result.stdout
+    text = ics.read_text()
+    assert text.count("BEGIN:VEVENT") == 3 and "UID:readers-session-1@studybot" in text
+    assert text.count("BEGIN:VALARM") == 6
+
+
+def test_run_scripted_on_the_console(write_config: Callable[[str], Path], tmp_path: Path) -> None:
+    config = write_config(BASE_CONFIG)
+    log = tmp_path / "bot.log"
+    script = (
+        "/study join\n/study post-now\n/study respond 1 My scripted answer\n/study export json\n"
+    )
+    result = studybot(
+        "run", "--config", str(config), "--log-level", "debug", "--log-file", str(log), stdin=script
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Welcome" in result.stdout and "Session 1 is open" in result.stdout
+    assert "Saved your response to prompt 1" in result.stdout
+    exported = json.loads(
+        (tmp_path / "data" / "console" / "exports" / "readers-responses.json").read_text()
+    )
+    assert exported["responses"][0]["response"] == "My scripted answer"
+    assert "My scripted answer" not in log.read_text()  # responses never reach the log
+
+    # The database survives the process: the CLI export sees the response.
+    out = studybot("export", str(config), "--group", "readers", "--format", "csv")
+    assert out.returncode == 0 and "My scripted answer" in out.stdout
+
+    # A second run reopens the same state without posting the session again.
+    again = studybot("run", "--config", str(config), stdin="/study status\n")
+    assert again.returncode == 0 and "Open: session 1" in again.stdout
+    assert "Part One" not in again.stdout.split("Open: session 1")[0]
+
+
+def test_run_without_config_explains(tmp_path: Path) -> None:
+    result = studybot("run", "--config", str(tmp_path / "missing.yaml"))
+    assert result.returncode == 1 and "studybot demo" in result.stderr
+
+
+def test_demo_runs_the_whole_reading_scripted() -> None:
+    if not (ROOT / "readings" / "first-steps.yaml").exists():
+        pytest.skip("the demo reading is not in readings/ yet")
+    script = "/study now\n>1 My first demo answer\n\n/study progress\n"
+    result = studybot("demo", "--speed", "40000", stdin=script, timeout=120)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for seen in (
+        "next session in",
+        "Session 1",
+        "Prompt 1",
+        "My first demo answer",
+        "summary",
+        "Reading finished",
+        "Demo over",
+    ):
+        assert seen in out, seen
