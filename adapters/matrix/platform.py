@@ -43,7 +43,7 @@ class MatrixPlatform:
     def __init__(self, settings: MatrixSettings, context: PlatformContext) -> None:
         self._settings = settings
         self._context = context
-        self._folder = context.data_dir / "matrix"
+        self._folder = context.data_dir  # already this platform's own folder
         self._state_file = StateFile(self._folder)
         self._state = SessionState()
         self._retrier = Retrier(

@@ -99,41 +99,46 @@ def _fits(text: str, kind: MessageKind, limit: int) -> bool:
     return _size(content_for(text, kind)) <= limit
 
 
-def _pieces(text: str, kind: MessageKind, limit: int) -> list[str]:
-    """Split text that is too big at the coarsest boundary that works."""
-    for separator in ("\n\n", "\n", " "):
-        parts = text.split(separator)
-        if len(parts) > 1:
-            return _pack(parts, separator, kind, limit)
-    # one enormous word: cut it by characters, halving until each half fits
+_SEPARATORS = ("\n\n", "\n", " ")
+
+
+def _cut(text: str) -> tuple[int, int]:
+    """Where to cut text in two: (end of the left part, start of the right part), at the
+    coarsest boundary available, as near the middle as it can be."""
     middle = len(text) // 2
-    return _split(text[:middle], kind, limit) + _split(text[middle:], kind, limit)
+    for separator in _SEPARATORS:
+        before = text.rfind(separator, 1, middle + 1)
+        after = text.find(separator, middle)
+        candidates = [i for i in (before, after) if 0 < i < len(text) - len(separator)]
+        if candidates:
+            best = min(candidates, key=lambda i: abs(i - middle))
+            return best, best + len(separator)
+    return middle, middle
 
 
-def _pack(parts: list[str], separator: str, kind: MessageKind, limit: int) -> list[str]:
-    chunks: list[str] = []
-    current = ""
-    for part in parts:
-        candidate = part if not current else current + separator + part
-        if _fits(candidate, kind, limit):
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        if _fits(part, kind, limit):
-            current = part
-        else:
-            chunks.extend(_pieces(part, kind, limit))
-            current = ""
-    if current:
-        chunks.append(current)
-    return chunks
+def _halve(text: str, kind: MessageKind, limit: int) -> list[tuple[str, str]]:
+    """(piece, separator that followed it) pieces, each small enough for one event."""
+    if _fits(text, kind, limit):
+        return [(text, "")]
+    left, right = _cut(text)
+    head = _halve(text[:left], kind, limit)
+    head[-1] = (head[-1][0], text[left:right])
+    return head + _halve(text[right:], kind, limit)
 
 
 def _split(text: str, kind: MessageKind, limit: int) -> list[str]:
-    if _fits(text, kind, limit):
-        return [text]
-    return _pieces(text, kind, limit)
+    """Halve until every piece fits (few renders), then merge neighbours back while they fit."""
+    chunks: list[str] = []
+    current, glue = "", ""
+    for piece, separator in _halve(text, kind, limit):
+        candidate = current + glue + piece if current else piece
+        if current and not _fits(candidate, kind, limit):
+            chunks.append(current)
+            candidate = piece
+        current, glue = candidate, separator
+    if current or not chunks:
+        chunks.append(current)
+    return chunks
 
 
 def render(message: Message, *, limit: int = MAX_CONTENT_BYTES) -> list[dict[str, Any]]:

@@ -239,7 +239,7 @@ async def test_a_restart_neither_replays_nor_loses_events(bot: BotFactory, membe
     await bot.stop_all()
 
     await ana.say(room, "!study while-down")
-    state_file = bot.data_dir / "matrix" / "session.json"
+    state_file = bot.data_dir / "session.json"
     assert stat.S_IMODE(state_file.stat().st_mode) == 0o600
     assert bot.account.access_token not in state_file.read_text()  # token logins keep no copy
 
@@ -361,3 +361,54 @@ def _member_ref(member: Member) -> Any:
     from bot.events import MemberRef
 
     return MemberRef(platform="matrix", user_id=member.user_id, display_name="ana")
+
+
+async def test_an_encrypted_room_works_both_ways(bot: BotFactory, members: Any) -> None:
+    ana: Member = await members("ana", e2e=True)
+    room = ana.create_room(invite=(bot.user_id,), encrypted=True)
+    platform, core = await bot.start(rooms=(room,))
+    await ana.wait_for(
+        lambda r, e: r == room and isinstance(e, nio.RoomMemberEvent) and e.state_key == bot.user_id
+    )
+
+    async def answer(event: InboundEvent) -> None:
+        if isinstance(event, CommandReceived):
+            await platform.reply(event.origin, text("Section 2 is open: *read it slowly*"))
+
+    core.on_event = answer
+    await ana.say(room, "!study now")
+    command = await core.wait_for(CommandReceived)
+    assert command.name == "now"
+    reply = await ana.wait_for(ana.from_bot(bot.user_id))
+    assert reply.decrypted and reply.body == "Section 2 is open: *read it slowly*"
+    section = await platform.post(room, text("A section, sealed", MessageKind.SECTION), key="e2e-s")
+    await ana.wait_for(lambda r, e: getattr(e, "event_id", None) == section.message_id)
+    wire = [e["type"] for e in ana.messages(room) if e.get("sender") == bot.user_id]
+    assert "m.room.message" not in wire and wire.count("m.room.encrypted") == 2
+
+
+async def test_a_password_login_keeps_one_device_across_restarts(
+    bot: BotFactory, members: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STUDYBOT_TEST_PASSWORD", bot.account.password)
+    settings = {"access_token_env": None, "password_env": "STUDYBOT_TEST_PASSWORD"}
+
+    def devices() -> set[str]:
+        listed = bot.server.request(
+            "GET", "/_matrix/client/v3/devices", token=bot.account.access_token
+        )
+        return {d["device_id"] for d in listed["devices"]}
+
+    first, _ = await bot.start(**settings)
+    device = first.device_id
+    assert device != bot.account.device_id and device in devices()
+    await bot.stop_all()
+    before = devices()
+    second, _ = await bot.start(**settings)
+    assert second.device_id == device and devices() == before
+    saved = (bot.data_dir / "session.json").read_text()
+    assert bot.account.password not in saved
+    assert (
+        "access_token" in saved
+        and stat.S_IMODE((bot.data_dir / "session.json").stat().st_mode) == 0o600
+    )
