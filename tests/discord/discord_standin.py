@@ -347,9 +347,9 @@ class FakeDiscord:
         assert ws is not None, "the bot is not connected"
         await self._send(ws, {"op": 7, "d": None, "s": None, "t": None})
 
-    async def connected(self) -> None:
+    async def connected(self, within: float = 5.0) -> None:
         assert self._connected is not None
-        await asyncio.wait_for(self._connected.wait(), 5)
+        await asyncio.wait_for(self._connected.wait(), within)
 
     def _guild(self) -> Json:
         members = [p.member() for p in self.people.values()]
