@@ -48,10 +48,11 @@ _DATE = re.compile(
     r"|\b\d{4}-\d{2}-\d{2}\b",
     re.I,
 )
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _FRONT_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
-_SENTENCE_GAP = re.compile(r"([.!?…]+[\"'”’»)\]]*)\s+")
+_SENTENCE_GAP = re.compile(r"(?<![.!?…])([.!?…]+[\"'”’»)\]]*)\s+")
 _OPENERS = "\"'“‘«([¿¡"
+_FIRST_AFTER_OPENERS = re.compile(r"[\"'“‘«(\[¿¡]*(.)")
 _ABBREVIATION = re.compile(
     r"mr|mrs|ms|dr|prof|st|jr|sr|vs|etc|e\.g|i\.e|no|fig|gen|col|lt|sen|rep|gov|inc|ltd|co"
     r"|u\.s|u\.k|u\.n|a\.m|p\.m|approx|dept|est|[a-z]"
@@ -569,11 +570,12 @@ def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for m in _SENTENCE_GAP.finditer(text):
-        following = text[m.end() :].lstrip(_OPENERS)[:1]
-        if not (following.isupper() or following.isdigit()):
+        following = _FIRST_AFTER_OPENERS.match(text, m.end())
+        if following is None or not (following[1].isupper() or following[1].isdigit()):
             continue
-        before = text[start : m.start(1) + 1].split()
-        last = before[-1].lower().rstrip(".").lstrip("\"'“‘(") if before else ""
+        # Look only at a short window so a long run without sentence ends stays linear.
+        window = text[max(start, m.start(1) - 40) : m.start(1) + 1].split()
+        last = window[-1].lower().rstrip(".").lstrip(_OPENERS) if window else ""
         if m[1].startswith(".") and _ABBREVIATION.fullmatch(last):
             continue
         piece = text[start : m.end(1)].strip()
