@@ -44,15 +44,17 @@ class DirectRooms:
             return False
         return user_id not in room.users and user_id not in room.invited_users
 
-    async def room_for(self, user_id: str) -> str:
-        """The member's direct room. Raises DirectMessagesClosed when they cannot get one."""
+    async def room_for(self, user_id: str, *, reopen: bool = False) -> str:
+        """The member's direct room. A member who left it has closed it: DirectMessagesClosed,
+        unless `reopen` (they asked for something private just now), which invites them anew."""
         lock = self._locks.setdefault(user_id, asyncio.Lock())
         async with lock:
             known = self._state.direct_rooms.get(user_id)
             if known is not None:
-                if self._has_left(known, user_id):
+                if not self._has_left(known, user_id):
+                    return known
+                if not reopen:
                     raise DirectMessagesClosed(f"{user_id} left their direct room with the bot")
-                return known
             try:
                 response = await self._retrier.run(
                     f"direct room with {user_id}",

@@ -194,9 +194,13 @@ class MatrixPlatform:
 
     async def reply(self, origin: Origin, message: Message) -> None:
         """Answer in the event's thread (a new thread on the command when it had none).
-        Ephemeral answers go to the member's direct room, since Matrix has no private replies."""
+
+        Matrix has no replies only one person sees. An ephemeral answer that carries members'
+        words or a file (`mine`, `responses`, exports) goes to the asker's direct room instead,
+        and the command gets a ✉️ reaction; other ephemeral answers stay in the thread."""
         key = self._reply_key(origin)
-        if message.ephemeral and not origin.is_direct and origin.token:
+        private = message.ephemeral and (message.member_text or message.attachment is not None)
+        if private and not origin.is_direct and origin.token:
             await self._reply_privately(origin, message, key)
             return
         room_id = self._room_id(origin.room)
@@ -213,19 +217,23 @@ class MatrixPlatform:
         return thread_relation(origin.message_id)
 
     async def _reply_privately(self, origin: Origin, message: Message, key: str) -> None:
-        assert origin.token is not None
-        member = MemberRef(platform=self.name, user_id=origin.token, display_name="")
-        try:
-            await self.send_direct(member, message, key=key)
-            notice = "I sent you the answer in a direct message."
-        except DirectMessagesClosed:
-            notice = "This answer is private, and I could not send you a direct message."
+        assert origin.token is not None and self._direct is not None
         room_id = self._room_id(origin.room)
-        outbox = await self._ready(room_id)
-        pointer = Message(kind=MessageKind.REPLY, body=notice)
-        await outbox.send(
-            room_id, pointer, key=key + ":pointer", relation=self._answer_relation(origin)
-        )
+        try:
+            direct = await self._direct.room_for(origin.token, reopen=True)
+        except DirectMessagesClosed:
+            outbox = await self._ready(room_id)
+            notice = Message(
+                kind=MessageKind.REPLY,
+                body="This answer is private, and I could not open a direct message with you.",
+            )
+            relation = self._answer_relation(origin)
+            await outbox.send(room_id, notice, key=f"{key}:closed", relation=relation)
+            return
+        outbox = await self._ready(direct)
+        await outbox.send(direct, message, key=key)
+        if origin.message_id is not None:
+            await outbox.react(room_id, origin.message_id, "✉️", key=f"{key}:ack")
 
 
 __all__ = ["MatrixPlatform"]

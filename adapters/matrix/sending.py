@@ -45,15 +45,22 @@ class Outbox:
         self._client = client
         self._retrier = retrier
 
-    async def send_event(self, room_id: str, content: dict[str, Any], txn: str) -> str:
+    async def send_event(
+        self, room_id: str, content: dict[str, Any], txn: str, event_type: str = "m.room.message"
+    ) -> str:
         async def request() -> nio.RoomSendResponse | nio.RoomSendError:
             return await self._client.room_send(
-                room_id, "m.room.message", content, tx_id=txn, ignore_unverified_devices=True
+                room_id, event_type, content, tx_id=txn, ignore_unverified_devices=True
             )
 
         response = await self._retrier.run(f"send to {room_id}", request)
         assert isinstance(response, nio.RoomSendResponse)
         return str(response.event_id)
+
+    async def react(self, room_id: str, event_id: str, emoji: str, *, key: str) -> str:
+        relation = {"rel_type": "m.annotation", "event_id": event_id, "key": emoji}
+        content = {"m.relates_to": relation}
+        return await self.send_event(room_id, content, transaction_id(key), "m.reaction")
 
     async def send(
         self, room_id: str, message: Message, *, key: str, relation: dict[str, Any] | None = None

@@ -288,26 +288,35 @@ async def test_direct_messages_reuse_one_room_and_respect_a_member_who_left(
         pytest.fail("a member who left the direct room still gets messages")
 
 
-async def test_ephemeral_answers_go_to_the_members_direct_room(
-    bot: BotFactory, members: Any
-) -> None:
+async def test_private_answers_go_to_the_members_direct_room(bot: BotFactory, members: Any) -> None:
     ana: Member = await members("ana")
     room = await room_with_bot(ana, bot)
     platform, core = await bot.start(rooms=(room,))
 
     async def answer(event: InboundEvent) -> None:
-        if isinstance(event, CommandReceived):
-            await platform.reply(event.origin, text("Your private responses: ...", ephemeral=True))
+        if isinstance(event, CommandReceived) and event.name == "mine":
+            mine = text("Your response: *my own words*", ephemeral=True, member_text=True)
+            await platform.reply(event.origin, mine)
+        elif isinstance(event, CommandReceived):
+            await platform.reply(event.origin, text("Saved your response.", ephemeral=True))
 
     core.on_event = answer
-    await ana.say(room, "!study mine")
+    mine_id = await ana.say(room, "!study mine")
     private = await ana.wait_for(
-        lambda r, e: getattr(e, "body", "") == "Your private responses: ..."
+        lambda r, e: getattr(e, "body", "") == "Your response: *my own words*"
     )
-    pointer = await ana.wait_for(lambda r, e: r == room and ana.from_bot(bot.user_id)(r, e))
-    assert "direct message" in pointer.body
-    dm_rooms = {r for r, e in ana.events if e is private}
-    assert room not in dm_rooms
+    private_room = next(r for r, e in ana.events if e is private)
+    assert private_room != room and ana.client.rooms[private_room].member_count == 2
+    reaction = await ana.wait_for(
+        lambda r, e: r == room and isinstance(e, nio.ReactionEvent) and e.reacts_to == mine_id
+    )
+    assert reaction.key == "✉️"
+
+    # an ephemeral answer without anyone's words stays in the command's thread
+    respond_id = await ana.say(room, "!study respond 1 yes")
+    saved = await ana.wait_for(lambda r, e: getattr(e, "body", "") == "Saved your response.")
+    assert next(r for r, e in ana.events if e is saved) == room
+    assert relation(saved)["event_id"] == respond_id
 
 
 async def test_exports_arrive_as_files(bot: BotFactory, members: Any) -> None:
