@@ -95,6 +95,7 @@ class Fault:
     retry_after: float = 0.05
     is_global: bool = False
     via: bool = True
+    after: bool = False  # do the work, then answer with `status` (the answer is "lost")
 
 
 @dataclass
@@ -305,8 +306,14 @@ class FakeDiscord:
     def fail(self, method: str, pattern: str, *, status: int, times: int = 1) -> None:
         self.faults.append(Fault(method, re.compile(pattern), times, status=status))
 
-    def _fault_for(self, method: str, path: str) -> web.Response | None:
+    def lose_answer(self, method: str, pattern: str, *, times: int = 1) -> None:
+        """Store the next matching request's effect but answer 502, as a flaky proxy might."""
+        self.faults.append(Fault(method, re.compile(pattern), times, status=502, after=True))
+
+    def _fault_for(self, method: str, path: str, *, after: bool = False) -> web.Response | None:
         for fault in self.faults:
+            if fault.after != after:
+                continue
             if fault.times > 0 and fault.method == method and fault.path.fullmatch(path):
                 fault.times -= 1
                 if fault.status != 429:
@@ -452,6 +459,8 @@ class FakeDiscord:
         record = Recorded(request.method, path, dict(request.query), body, files)
         self.requests.append(record)
         response = self._fault_for(request.method, path) or await self._route(record)
+        if response.status < 300:
+            response = self._fault_for(request.method, path, after=True) or response
         record.status = response.status
         return response
 
