@@ -220,13 +220,18 @@ def _import(args: argparse.Namespace) -> int:
         err.print(f"{target} exists; pass --force to overwrite it.")
         return 1
     try:
-        result = import_article(Path(args.article), max_words=args.max_words, title=args.title)
+        result = import_article(
+            Path(args.article),
+            max_words=args.max_words,
+            reading_id=args.reading_id or _slug(target.stem),
+            title=args.title,
+        )
+        text = reading_yaml(result)
     except ArticleImportError as exc:
-        err.print(f"Cannot import {args.article}: {exc}")
+        err.print(f"Cannot import {args.article}: {exc}", markup=False)
         return 1
-    reading_id = args.reading_id or _slug(target.stem)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(reading_yaml(result, reading_id), encoding="utf-8")
+    target.write_text(text, encoding="utf-8")
     out.print(sections_table(result))
     if result.dropped_tail_lines:
         out.print(

@@ -116,3 +116,24 @@ def test_demo_runs_the_whole_reading_scripted() -> None:
         "Demo over",
     ):
         assert seen in out, seen
+
+
+def test_import_article_to_a_reading(tmp_path: Path) -> None:
+    article = tmp_path / "article.md"
+    article.write_text(
+        "# Title\n\nIntro words here that set the scene for the reading group today.\n\n"
+        "## First part\n\n" + "Some text about the first part of the argument. " * 5 + "\n\n"
+        "## Second part\n\n"
+        + "More text about the second part. " * 5
+        + "\n\nLeave a Reply\n\nSpam comment\n"
+    )
+    out = tmp_path / "readings" / "article.yaml"
+    result = studybot("import", str(article), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "First part" in result.stdout and "Second part" in result.stdout
+    text = out.read_text()
+    assert 'id: "article"' in text and "Spam comment" not in text
+    again = studybot("import", str(article), "--out", str(out))
+    assert again.returncode == 1 and "--force" in again.stderr
+    bad = studybot("import", str(article), "--out", str(tmp_path / "x.yaml"), "--id", "Bad Id")
+    assert bad.returncode == 1 and "Cannot import" in bad.stderr
