@@ -14,6 +14,7 @@ from typing import Any
 import nh3
 from markdown_it import MarkdownIt
 
+from bot.commands.spec import BY_NAME
 from bot.messages import Message, MessageKind
 
 MAX_BODY_CHARS = 8_000
@@ -69,11 +70,17 @@ def compose(message: Message) -> str:
     lines.append(message.body)
     if message.parts > 1:
         lines.extend(["", f"*(part {message.part} of {message.parts})*"])
-    hints = [b.fallback or b.label for b in message.buttons]
+    hints = [_as_command(b.fallback or b.label) for b in message.buttons]
     if hints:
         lines.append("")
         lines.extend(f"- {hint}" for hint in hints)
     return "\n".join(lines)
+
+
+def _as_command(hint: str) -> str:
+    # The core writes `respond 2 ...`; on Matrix every command starts with the prefix.
+    first = hint.split(" ", 1)[0].lower()
+    return f"`!study {hint}`" if first in BY_NAME else hint
 
 
 def _escape_inline(text: str) -> str:

@@ -133,13 +133,19 @@ class Member:
         async with self._changed:
             self._changed.notify_all()
 
-    async def wait_for(self, test: Callable[[str, Any], bool], within: float = WAIT_S) -> Any:
+    def mark(self) -> int:
+        """A position in what this member has seen, for `wait_for(after=...)`."""
+        return len(self.events)
+
+    async def wait_for(
+        self, test: Callable[[str, Any], bool], within: float = WAIT_S, *, after: int = 0
+    ) -> Any:
         """The first event (room id, nio event) seen by this member that passes `test`."""
 
         async def find() -> Any:
             async with self._changed:
                 while True:
-                    for room_id, event in self.events:
+                    for room_id, event in self.events[after:]:
                         if test(room_id, event):
                             return event
                     await self._changed.wait()

@@ -143,12 +143,12 @@ def test_rendering_carries_title_parts_and_button_hints() -> None:
         body="What would you change?",
         part=1,
         parts=2,
-        buttons=(Button(label="Respond", action="respond:2", fallback="!study respond 2 TEXT"),),
+        buttons=(Button(label="Respond", action="respond:2", fallback="respond 2 TEXT"),),
     )
     [content] = render(message)
     assert content["msgtype"] == "m.text"
     assert content["body"].startswith("**Prompt 2**")
-    assert "(part 1 of 2)" in content["body"] and "!study respond 2 TEXT" in content["body"]
+    assert "(part 1 of 2)" in content["body"] and "`!study respond 2 TEXT`" in content["body"]
     assert content["m.mentions"] == {}
     assert render(Message(kind=MessageKind.REPLY, body="ok"))[0]["msgtype"] == "m.notice"
 
