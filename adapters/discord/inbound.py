@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import discord
 
@@ -25,18 +26,31 @@ class Inbound:
         judge: AdminJudge,
         bot_id: Callable[[], int | None],
         channel_of: Callable[[int], object],
+        fetch_channel: Callable[[int], Awaitable[Any]],
     ) -> None:
         self.core: CoreHandle | None = None
         self._places = places
         self._judge = judge
         self._bot_id = bot_id
         self._channel_of = channel_of
+        self._fetch_channel = fetch_channel
 
     async def _deliver(self, event: InboundEvent) -> None:
         if self.core is None:
             log.info("dropped a %s that arrived before the core was attached", type(event).__name__)
             return
         await self.core.handle(event)
+
+    async def _where(self, channel_id: int, channel: Any) -> tuple[str, str | None]:
+        """(room, thread) of a channel, asking Discord once about a channel not in the cache."""
+        if self._places.unknown(channel_id, channel):
+            try:
+                channel = await self._fetch_channel(channel_id)
+            except Exception:
+                log.debug("could not look up channel %s", channel_id, exc_info=True)
+            else:
+                self._places.learn(channel_id, channel)
+        return self._places.locate(channel_id, channel)
 
     def _origin(self, message: discord.Message, room: str, thread: str | None) -> Origin:
         return Origin(
@@ -61,7 +75,7 @@ class Inbound:
         resolved = reference.resolved
         if isinstance(resolved, discord.Message) and resolved.author.id != self._bot_id():
             return  # a conversation between members, not an answer to the bot
-        room, thread = self._places.locate(message.channel.id, message.channel)
+        room, thread = await self._where(message.channel.id, message.channel)
         if not self._places.watches(room):
             return
         await self._deliver(
@@ -77,7 +91,7 @@ class Inbound:
         message = payload.message
         if "content" not in payload.data or not self._is_members(message):
             return
-        room, thread = self._places.locate(payload.channel_id, message.channel)
+        room, thread = await self._where(payload.channel_id, message.channel)
         if not self._places.watches(room):
             return
         await self._deliver(
@@ -104,7 +118,7 @@ class Inbound:
         ids: list[int],
         author: discord.abc.User | None,
     ) -> None:
-        room, thread = self._places.locate(channel_id, self._channel_of(channel_id))
+        room, thread = await self._where(channel_id, self._channel_of(channel_id))
         if not self._places.watches(room):
             return
         if author is not None and (author.bot or author.id == self._bot_id()):

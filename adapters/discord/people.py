@@ -28,6 +28,21 @@ class Places:
     def __init__(self, rooms: Iterable[str]) -> None:
         self.rooms = frozenset(rooms)
         self._thread_room: dict[int, int] = {}
+        self._plain: set[int] = set()  # channels known not to be threads
+
+    def unknown(self, channel_id: int, channel: Any) -> bool:
+        """Whether nothing tells us if this channel is a thread (an uncached, archived
+        thread arrives as a bare PartialMessageable after a restart)."""
+        if channel_id in self._thread_room or channel_id in self._plain:
+            return False
+        if str(channel_id) in self.rooms:
+            return False
+        known = (discord.Thread, discord.abc.GuildChannel, discord.abc.PrivateChannel)
+        return not isinstance(channel, known)
+
+    def learn(self, channel_id: int, channel: Any) -> None:
+        if self.locate(channel_id, channel)[1] is None:
+            self._plain.add(channel_id)
 
     def remember_thread(self, thread_id: int, room_id: int) -> None:
         self._thread_room[thread_id] = room_id

@@ -62,6 +62,7 @@ class DiscordPlatform:
             judge=self._judge,
             bot_id=self._bot_id,
             channel_of=self._cached_channel,
+            fetch_channel=self._fetch_channel,
         )
         self._client: StudyClient | None = None
         self._connection: asyncio.Task[None] | None = None
@@ -210,6 +211,9 @@ class DiscordPlatform:
 
     def _cached_channel(self, channel_id: int) -> Any:
         return self._client.get_channel(channel_id) if self._client is not None else None
+
+    async def _fetch_channel(self, channel_id: int) -> Any:
+        return await self._live_client().fetch_channel(channel_id)
 
     async def _channel(self, channel_id: int) -> Any:
         client = self._live_client()

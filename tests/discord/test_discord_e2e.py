@@ -312,3 +312,33 @@ async def test_closed_dms_get_one_mention_in_the_channel(
     assert len(mentions) == 1
     assert pings(mentions[0]) == {f"user:{fake.ana.id}"}
     assert "direct message" in mentions[0]["content"]
+
+
+async def test_after_a_restart_nothing_is_reposted_and_the_old_thread_still_counts(
+    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(TOKEN_ENV, "test-token")
+    first = await start_app(tmp_path, fake, TOKEN_ENV)
+    try:
+        thread, prompts = await open_session(first)
+    finally:
+        await first.app.stop()
+    posted = len(fake.bot_messages()) + len(fake.bot_messages(thread))
+    again = await start_app(tmp_path, fake, TOKEN_ENV)
+    try:
+        again.clock.set(first.clock.now() + timedelta(minutes=5))
+        await again.advance(timedelta(minutes=1))
+        assert len(fake.bot_messages()) + len(fake.bot_messages(thread)) == posted
+        # The thread is not in discord.py's cache after the restart (Discord only sends
+        # active threads it chooses); a reply there must still find its group.
+        await fake.member_says(
+            fake.ana, "After the restart", channel_id=thread, reply_to=int(str(prompts[0]["id"]))
+        )
+        assert "After the restart" in await eventually(again, fake.ana, "mine", "After the restart")
+        done = await fake.slash(
+            fake.ben, "respond", channel_id=thread, prompt=2, text="From the thread"
+        )
+        [answer] = await fake.until(done.answers)
+        assert "Saved your response to prompt 2" in text_of(answer)
+    finally:
+        await again.app.stop()
