@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.anonymity import load_key
 from bot.circle import StudyCircle
 from bot.clock import Clock, SystemClock
 from bot.config import Config, load_config
@@ -104,7 +105,12 @@ async def build_app(
         return await asyncio.to_thread(load_config, Path(config.path))
 
     circle = StudyCircle(
-        config=config, storage=storage, platforms=chosen, clock=clock, reloader=reloader
+        config=config,
+        storage=storage,
+        platforms=chosen,
+        clock=clock,
+        reloader=reloader,
+        anonymity_key=load_key(config.data_dir),
     )
     return App(
         config=config,

@@ -43,12 +43,14 @@ class StudyCircle:
         platforms: Mapping[str, Platform],
         clock: Clock,
         reloader: Reloader | None = None,
+        anonymity_key: bytes,
     ) -> None:
         self.config = config
         self.storage = storage
         self.platforms = dict(platforms)
         self.clock = clock
         self.reloader = reloader
+        self.anonymity_key = anonymity_key
         self.on_schedule_change: Callable[[], None] | None = None
         self._due_lock = asyncio.Lock()
         self._inflight: set[asyncio.Task[None]] = set()

@@ -136,6 +136,7 @@ class GroupSpec(_Strict):
     breaks: list[BreakRange] = Field(default_factory=list)
     private_by_default: bool = False
     accept_late: bool = True
+    anonymous: bool = False
     grace_period: Duration | None = None
 
     @field_validator("timezone")

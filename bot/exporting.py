@@ -35,7 +35,7 @@ async def export_rows(storage: SqliteStorage, group: Group) -> list[ExportRow]:
                 section_title=" · ".join(s.title for s in sections),
                 prompt_number=response.prompt,
                 prompt=prompt_texts.get(key, ""),
-                member=clean_name(member.display_name),
+                member=clean_name(member.display_name) if member is not None else "anonymous",
                 response=response.text,
                 submitted_at=response.updated_at,
                 late=response.late,

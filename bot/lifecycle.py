@@ -102,6 +102,13 @@ async def open_session(circle: StudyCircle, group: Group, key: str) -> Session |
             return None
         sections = next_sections(group, state.next_section)
         prompts = [p for s in sections for p in s.prompts]
+        anonymous: set[int] = set()
+        number = 0
+        for section in sections:
+            for index in range(len(section.prompts)):
+                number += 1
+                if group.spec.anonymous or index in section.anonymous_prompts:
+                    anonymous.add(number)
         session = await storage.create_session(
             group_id=group.id,
             first_section=state.next_section,
@@ -110,6 +117,7 @@ async def open_session(circle: StudyCircle, group: Group, key: str) -> Session |
             closes_at=now + group.spec.respond_for,
             prompts=prompts,
             open_key=key,
+            anonymous=frozenset(anonymous),
         )
     else:
         session = existing

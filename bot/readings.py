@@ -21,6 +21,7 @@ class Section:
     title: str
     body: str
     prompts: tuple[str, ...]
+    anonymous_prompts: frozenset[int] = frozenset()  # 0-based indices into prompts
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,6 +37,15 @@ class Reading:
         return self.sections[index]
 
 
+class _PromptSpec(BaseModel):
+    """A prompt written as a mapping: `{text: "...", anonymous: true}`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(min_length=1, max_length=2000)
+    anonymous: bool = False
+
+
 class _SectionSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -43,12 +53,12 @@ class _SectionSpec(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     body: str | None = None
     file: str | None = None
-    prompts: list[str] = Field(default_factory=list, max_length=20)
+    prompts: list[str | _PromptSpec] = Field(default_factory=list, max_length=20)
 
     @field_validator("prompts")
     @classmethod
-    def _prompts_not_blank(cls, value: list[str]) -> list[str]:
-        if any(not p.strip() for p in value):
+    def _prompts_not_blank(cls, value: list[str | _PromptSpec]) -> list[str | _PromptSpec]:
+        if any(not (p if isinstance(p, str) else p.text).strip() for p in value):
             raise ValueError("a prompt cannot be empty")
         return value
 
@@ -99,7 +109,15 @@ def load_reading(path: Path, readings_dir: Path) -> Reading:
         body = _section_body(sec, root, path, where, problems)
         if body is None:
             continue
-        sections.append(Section(id=sec.id, title=sec.title, body=body, prompts=tuple(sec.prompts)))
+        texts = tuple(p if isinstance(p, str) else p.text for p in sec.prompts)
+        anonymous = frozenset(
+            i for i, p in enumerate(sec.prompts) if not isinstance(p, str) and p.anonymous
+        )
+        sections.append(
+            Section(
+                id=sec.id, title=sec.title, body=body, prompts=texts, anonymous_prompts=anonymous
+            )
+        )
     if problems:
         raise ReadingError(problems)
     return Reading(

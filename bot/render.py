@@ -68,13 +68,20 @@ def summary(
     group: Group,
     session: Session,
     prompts: list[PromptRow],
-    rows: list[tuple[Response, Member]],
+    rows: list[tuple[Response, Member | None]],
 ) -> Message:
-    """Who took part, responses per prompt, and one shared quote per prompt."""
-    people = sorted({clean_name(m.display_name) for _, m in rows}, key=str.casefold)
+    """Who took part, responses per prompt, and one shared quote per prompt.
+
+    Anonymous responses are counted, and may be quoted, but never named.
+    """
+    people = sorted(
+        {clean_name(m.display_name) for _, m in rows if m is not None}, key=str.casefold
+    )
     lines = [f"Session {session.number} of *{group.spec.name}* is closed. Thank you!"]
     if people:
         lines.append(f"**Took part ({len(people)}):** " + ", ".join(people))
+    elif rows:
+        lines.append(f"{len(rows)} anonymous response(s).")
     else:
         lines.append(
             "Nobody responded this time. The prompts stay in the thread if you want to look back."
@@ -86,7 +93,8 @@ def summary(
         lines.append(f"**{prompt.number}. {prompt.text}** — {count}")
         if shared:
             r, m = shared[0]
-            lines.append(f"> {quote(r.text)}\n> — {clean_name(m.display_name)}")
+            author = clean_name(m.display_name) if m is not None else "anonymous"
+            lines.append(f"> {quote(r.text)}\n> — {author}")
     return Message(
         kind=MessageKind.SUMMARY,
         title=f"Session {session.number} summary",

@@ -6,8 +6,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot import render
+from bot.anonymity import anonymous_key, member_key
 from bot.config import Group
-from bot.events import MessageDeleted, MessageEdited, ReplyReceived
+from bot.events import MemberRef, MessageDeleted, MessageEdited, ReplyReceived
 from bot.messages import Message
 from bot.storage import Member, Session
 
@@ -26,6 +27,32 @@ async def target_session(circle: StudyCircle, group: Group) -> tuple[Session | N
     if latest is not None and group.spec.accept_late:
         return latest, True
     return None, False
+
+
+def ref_of(member: Member) -> MemberRef:
+    return MemberRef(
+        platform=member.platform, user_id=member.user_id, display_name=member.display_name
+    )
+
+
+async def author_keys(circle: StudyCircle, member: Member, session_id: int) -> list[str]:
+    """Every key the member's responses in a session may carry: theirs, and one per anonymous prompt."""
+    keys = [member_key(member.id)]
+    for prompt in await circle.storage.prompts(session_id):
+        if prompt.anonymous:
+            keys.append(
+                anonymous_key(circle.anonymity_key, ref_of(member), session_id, prompt.number)
+            )
+    return keys
+
+
+async def all_anonymous_keys(circle: StudyCircle, member: Member) -> list[str]:
+    """The member's possible keys on every anonymous prompt ever posted (for export and forget-me)."""
+    ref = ref_of(member)
+    return [
+        anonymous_key(circle.anonymity_key, ref, session_id, number)
+        for session_id, number in await circle.storage.anonymous_prompts()
+    ]
 
 
 async def record_response(
@@ -52,21 +79,26 @@ async def record_response(
             "please shorten it, or split it across prompts."
         )
     prompts = await storage.prompts(session.id)
-    if not any(p.number == prompt for p in prompts):
+    chosen = next((p for p in prompts if p.number == prompt), None)
+    if chosen is None:
         return render.reply(
             f"Session {session.number} has prompts 1–{len(prompts)}; there is no prompt {prompt}."
             if prompts
             else f"Session {session.number} has no prompts."
         )
+    if chosen.anonymous:
+        key = anonymous_key(circle.anonymity_key, ref_of(member), session.id, prompt)
+        message_id = None  # a platform message id would lead back to its sender
+    else:
+        key = member_key(member.id)
     if private is None:
-        earlier = [
-            r for r in await storage.responses_of(session.id, member.id) if r.prompt == prompt
-        ]
+        earlier = [r for r in await storage.responses_of(session.id, [key]) if r.prompt == prompt]
         private = earlier[0].private if earlier else group.spec.private_by_default
     joined = await storage.join(group.id, member.id, circle.clock.now())
     created = await storage.save_response(
         session_id=session.id,
-        member_id=member.id,
+        member_id=None if chosen.anonymous else member.id,
+        author_key=key,
         prompt=prompt,
         text=text,
         private=private,
@@ -83,6 +115,8 @@ async def record_response(
     )
     verb = "Saved" if created else "Replaced"
     visibility = "private: only you can see it" if private else "shared with the group"
+    if chosen.anonymous:
+        visibility += "; anonymous: stored without your name"
     lines = [f"{verb} your response to prompt {prompt} ({visibility})."]
     if late:
         lines.append("The session had closed, so it is marked late; it still counts.")
@@ -120,6 +154,12 @@ async def on_reply(circle: StudyCircle, event: ReplyReceived) -> None:
         private=None,
         message_id=event.origin.message_id,
     )
+    if prompt.anonymous:
+        message = render.reply(
+            message.body
+            + " Your reply message itself still shows your name in the thread; you may "
+            "delete it. For anonymous prompts, `respond` in a direct message keeps you unseen."
+        )
     await platform.reply(event.origin, message)
 
 

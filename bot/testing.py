@@ -205,7 +205,12 @@ async def make_harness(
     storage = await open_storage(storage_path)
     fake = platform or FakePlatform()
     circle = StudyCircle(
-        config=config, storage=storage, platforms={fake.name: fake}, clock=clock, reloader=None
+        config=config,
+        storage=storage,
+        platforms={fake.name: fake},
+        clock=clock,
+        reloader=None,
+        anonymity_key=b"test-anonymity-key",
     )
     await circle.start()
     return Harness(circle=circle, clock=clock, platform=fake, storage=storage, config=config)

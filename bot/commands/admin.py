@@ -33,7 +33,7 @@ async def status(ctx: CommandContext) -> Message:
     session = await storage.open_session(group.id)
     if session is not None:
         rows = await storage.session_responses(session.id)
-        people = len({r.member_id for r, _ in rows})
+        people = len({r.member_id for r, _ in rows if r.member_id is not None})
         lines.append(
             f"Open: session {session.number}, {len(rows)} responses from {people} members, "
             f"closes {render.local_time(session.closes_at, group.zone)}"

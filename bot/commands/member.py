@@ -11,7 +11,7 @@ from bot.commands.context import CommandContext
 from bot.commands.spec import BY_NAME, COMMANDS
 from bot.messages import Attachment, Message, MessageKind
 from bot.planner import plan_group, upcoming
-from bot.responses import record_response, target_session
+from bot.responses import all_anonymous_keys, author_keys, record_response, target_session
 from bot.storage import Session
 from bot.text import clean_name
 
@@ -154,7 +154,9 @@ async def mine(ctx: CommandContext) -> Message:
     session = await _current(ctx)
     if session is None:
         return render.reply("There is no session yet.")
-    rows = await ctx.circle.storage.responses_of(session.id, ctx.member.id)
+    rows = await ctx.circle.storage.responses_of(
+        session.id, await author_keys(ctx.circle, ctx.member, session.id)
+    )
     if not rows:
         return render.reply(f"You have not responded in session {session.number} yet.")
     lines = [f"**Your responses in session {session.number}**"]
@@ -169,7 +171,7 @@ async def delete(ctx: CommandContext) -> Message:
     session = await _current(ctx)
     prompt = ctx.command.number("prompt")
     if session is None or not await ctx.circle.storage.delete_response(
-        session.id, ctx.member.id, prompt
+        session.id, await author_keys(ctx.circle, ctx.member, session.id), prompt
     ):
         return render.reply(f"You have no response to prompt {prompt} in the current session.")
     return render.reply(f"Deleted your response to prompt {prompt}.")
@@ -180,20 +182,22 @@ async def responses(ctx: CommandContext) -> Message:
     if session is None:
         return render.reply("There is no session yet.")
     storage = ctx.circle.storage
-    if not await storage.responses_of(session.id, ctx.member.id):
+    keys = await author_keys(ctx.circle, ctx.member, session.id)
+    if not await storage.responses_of(session.id, keys):
         return render.reply(
             "Respond to at least one prompt first; then you can read what the others shared."
         )
     rows = [
         (r, m)
         for r, m in await storage.session_responses(session.id)
-        if not r.private and m.id != ctx.member.id
+        if not r.private and r.author_key not in keys
     ]
     if not rows:
         return render.reply("Nobody else has shared a response yet.")
     lines = [f"**Shared responses in session {session.number}**"]
     for r, m in rows:
-        lines.append(f"**{r.prompt}.** {clean_name(m.display_name)}:\n{r.text}")
+        author = clean_name(m.display_name) if m is not None else "anonymous"
+        lines.append(f"**{r.prompt}.** {author}:\n{r.text}")
     return render.reply("\n\n".join(lines), member_text=True)
 
 
@@ -238,7 +242,8 @@ async def reminders(ctx: CommandContext) -> Message:
 
 
 async def export_mine(ctx: CommandContext) -> Message:
-    data = await ctx.circle.storage.member_data(ctx.member.id)
+    keys = await all_anonymous_keys(ctx.circle, ctx.member)
+    data = await ctx.circle.storage.member_data(ctx.member.id, keys)
     data["exported_at"] = ctx.circle.clock.now().isoformat()
     content = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default).encode("utf-8")
     return Message(
@@ -258,11 +263,13 @@ def _json_default(value: object) -> str:
 
 
 async def forget_me(ctx: CommandContext) -> Message:
+    keys = await all_anonymous_keys(ctx.circle, ctx.member)
     if ctx.command.text("confirm") != "confirm":
-        count = len((await ctx.circle.storage.member_data(ctx.member.id))["responses"])
+        data = await ctx.circle.storage.member_data(ctx.member.id, keys)
+        count = len(data["responses"])
         return render.reply(
             f"This deletes you from every group, with all {count} of your responses, for good. "
             "To go ahead, send `forget-me confirm`. (`export-mine` first if you want a copy.)"
         )
-    removed = await ctx.circle.storage.forget_member(ctx.member.id)
+    removed = await ctx.circle.storage.forget_member(ctx.member.id, keys)
     return render.reply(f"Done: you and your {removed} responses are gone from Study Circle.")

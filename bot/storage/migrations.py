@@ -51,13 +51,16 @@ MIGRATIONS: tuple[str, ...] = (
         number INTEGER NOT NULL,
         text TEXT NOT NULL,
         message_id TEXT,
+        anonymous INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (session_id, number)
     );
     CREATE INDEX session_prompts_by_message ON session_prompts (message_id);
     CREATE TABLE responses (
         id INTEGER PRIMARY KEY,
         session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-        member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+        -- NULL for an anonymous response: then only author_key, a keyed hash, ties it to its author
+        member_id INTEGER REFERENCES members (id) ON DELETE CASCADE,
+        author_key TEXT NOT NULL,
         prompt INTEGER NOT NULL,
         text TEXT NOT NULL,
         private INTEGER NOT NULL DEFAULT 0,
@@ -65,7 +68,7 @@ MIGRATIONS: tuple[str, ...] = (
         message_id TEXT,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL,
-        UNIQUE (session_id, member_id, prompt)
+        UNIQUE (session_id, author_key, prompt)
     );
     CREATE INDEX responses_by_message ON responses (message_id);
     CREATE INDEX responses_by_member ON responses (member_id);

@@ -62,13 +62,15 @@ class PromptRow:
     number: int
     text: str
     message_id: str | None
+    anonymous: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Response:
     id: int
     session_id: int
-    member_id: int
+    member_id: int | None  # None for an anonymous response
+    author_key: str
     prompt: int
     text: str
     private: bool

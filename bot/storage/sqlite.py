@@ -251,6 +251,7 @@ class SqliteStorage:
         closes_at: datetime,
         prompts: list[str],
         open_key: str,
+        anonymous: frozenset[int] = frozenset(),
     ) -> Session:
         """Record a new session with its prompts and advance the group's section pointer.
 
@@ -280,8 +281,11 @@ class SqliteStorage:
             )
             session_id = cursor.lastrowid
             await db.executemany(
-                "INSERT INTO session_prompts (session_id, number, text) VALUES (?, ?, ?)",
-                [(session_id, i, text) for i, text in enumerate(prompts, start=1)],
+                "INSERT INTO session_prompts (session_id, number, text, anonymous) VALUES (?, ?, ?, ?)",
+                [
+                    (session_id, i, text, int(i in anonymous))
+                    for i, text in enumerate(prompts, start=1)
+                ],
             )
             await db.execute(
                 "UPDATE groups SET next_section = ? WHERE id = ?",
@@ -356,7 +360,8 @@ class SqliteStorage:
         self,
         *,
         session_id: int,
-        member_id: int,
+        member_id: int | None,
+        author_key: str,
         prompt: int,
         text: str,
         private: bool,
@@ -364,11 +369,14 @@ class SqliteStorage:
         message_id: str | None,
         now: datetime,
     ) -> bool:
-        """Insert or replace a member's response to a prompt; True if it was new. Committed on return."""
+        """Insert or replace the response of `author_key` to a prompt; True if it was new.
+
+        Committed on return. `member_id` is None for anonymous responses.
+        """
         async with self.transaction() as db:
             cursor = await db.execute(
                 "UPDATE responses SET text = ?, private = ?, late = ?, message_id = ?, updated_at = ? "
-                "WHERE session_id = ? AND member_id = ? AND prompt = ?",
+                "WHERE session_id = ? AND author_key = ? AND prompt = ?",
                 (
                     text,
                     int(private),
@@ -376,18 +384,19 @@ class SqliteStorage:
                     message_id,
                     to_db(now),
                     session_id,
-                    member_id,
+                    author_key,
                     prompt,
                 ),
             )
             if cursor.rowcount:
                 return False
             await db.execute(
-                "INSERT INTO responses (session_id, member_id, prompt, text, private, late, message_id, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO responses (session_id, member_id, author_key, prompt, text, private, late, "
+                "message_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     session_id,
                     member_id,
+                    author_key,
                     prompt,
                     text,
                     int(private),
@@ -409,11 +418,12 @@ class SqliteStorage:
             )
             return cursor.rowcount > 0
 
-    async def delete_response(self, session_id: int, member_id: int, prompt: int) -> bool:
+    async def delete_response(self, session_id: int, author_keys: list[str], prompt: int) -> bool:
+        marks = ",".join("?" for _ in author_keys)
         async with self.transaction() as db:
             cursor = await db.execute(
-                "DELETE FROM responses WHERE session_id = ? AND member_id = ? AND prompt = ?",
-                (session_id, member_id, prompt),
+                f"DELETE FROM responses WHERE session_id = ? AND prompt = ? AND author_key IN ({marks})",
+                (session_id, prompt, *author_keys),
             )
             return cursor.rowcount > 0
 
@@ -422,20 +432,30 @@ class SqliteStorage:
             cursor = await db.execute("DELETE FROM responses WHERE message_id = ?", (message_id,))
             return cursor.rowcount > 0
 
-    async def responses_of(self, session_id: int, member_id: int) -> list[Response]:
+    async def responses_of(self, session_id: int, author_keys: list[str]) -> list[Response]:
+        """A member's responses in a session, found by their author keys (named and anonymous)."""
+        marks = ",".join("?" for _ in author_keys)
         rows = await self._all(
-            "SELECT * FROM responses WHERE session_id = ? AND member_id = ? ORDER BY prompt",
-            (session_id, member_id),
+            f"SELECT * FROM responses WHERE session_id = ? AND author_key IN ({marks}) ORDER BY prompt",
+            (session_id, *author_keys),
         )
         return [_response(r) for r in rows]
 
-    async def session_responses(self, session_id: int) -> list[tuple[Response, Member]]:
+    async def session_responses(self, session_id: int) -> list[tuple[Response, Member | None]]:
+        """A session's responses with their authors (None for anonymous ones)."""
         rows = await self._all(
             "SELECT r.*, m.platform, m.user_id, m.display_name, m.timezone FROM responses r "
-            "JOIN members m ON m.id = r.member_id WHERE r.session_id = ? ORDER BY r.prompt, r.created_at, r.id",
+            "LEFT JOIN members m ON m.id = r.member_id WHERE r.session_id = ? "
+            "ORDER BY r.prompt, r.created_at, r.id",
             (session_id,),
         )
-        return [(_response(r), _member(r, id_column="member_id")) for r in rows]
+        return [
+            (
+                _response(r),
+                _member(r, id_column="member_id") if r["member_id"] is not None else None,
+            )
+            for r in rows
+        ]
 
     async def attendance(self, group_id: str, member_id: int) -> list[tuple[Session, bool]]:
         """Every session of the group, oldest first, with whether the member responded in it."""
@@ -448,13 +468,13 @@ class SqliteStorage:
 
     async def group_responses(
         self, group_id: str
-    ) -> AsyncIterator[tuple[Session, Response, Member]]:
+    ) -> AsyncIterator[tuple[Session, Response, Member | None]]:
         """All of a group's responses, session by session, without loading them all at once."""
         async with self.db.execute(
             "SELECT r.*, m.platform, m.user_id, m.display_name, m.timezone, s.number AS s_number, "
             "s.first_section, s.section_count, s.opened_at, s.closes_at, s.closed_at, s.thread, "
             "s.root_message, s.group_id FROM responses r "
-            "JOIN sessions s ON s.id = r.session_id JOIN members m ON m.id = r.member_id "
+            "JOIN sessions s ON s.id = r.session_id LEFT JOIN members m ON m.id = r.member_id "
             "WHERE s.group_id = ? ORDER BY s.number, r.prompt, r.created_at, r.id",
             (group_id,),
         ) as cursor:
@@ -471,18 +491,24 @@ class SqliteStorage:
                     thread=row["thread"],
                     root_message=row["root_message"],
                 )
-                yield session, _response(row), _member(row, id_column="member_id")
+                author = (
+                    _member(row, id_column="member_id") if row["member_id"] is not None else None
+                )
+                yield session, _response(row), author
 
-    async def member_data(self, member_id: int) -> dict[str, Any]:
-        """Everything stored about one member, for export-mine."""
+    async def member_data(self, member_id: int, anonymous_keys: list[str]) -> dict[str, Any]:
+        """Everything stored about one member, for export-mine (their anonymous responses too)."""
         member = await self._one("SELECT * FROM members WHERE id = ?", (member_id,))
         memberships = await self._all("SELECT * FROM memberships WHERE member_id = ?", (member_id,))
+        marks = ",".join("?" for _ in anonymous_keys) or "NULL"
         responses = await self._all(
-            "SELECT r.*, s.group_id, s.number AS session_number, p.text AS prompt_text FROM responses r "
+            "SELECT r.id, r.prompt, r.text, r.private, r.late, r.created_at, r.updated_at, "
+            "r.member_id IS NULL AS anonymous, s.group_id, s.number AS session_number, "
+            "p.text AS prompt_text FROM responses r "
             "JOIN sessions s ON s.id = r.session_id "
             "LEFT JOIN session_prompts p ON p.session_id = r.session_id AND p.number = r.prompt "
-            "WHERE r.member_id = ? ORDER BY s.group_id, s.number, r.prompt",
-            (member_id,),
+            f"WHERE r.member_id = ? OR r.author_key IN ({marks}) ORDER BY s.group_id, s.number, r.prompt",
+            (member_id, *anonymous_keys),
         )
         return {
             "member": dict(member) if member else None,
@@ -490,14 +516,23 @@ class SqliteStorage:
             "responses": [dict(r) for r in responses],
         }
 
-    async def forget_member(self, member_id: int) -> int:
+    async def forget_member(self, member_id: int, anonymous_keys: list[str]) -> int:
         """Delete a member and everything of theirs; returns how many responses went with them."""
+        marks = ",".join("?" for _ in anonymous_keys) or "NULL"
         async with self.transaction() as db:
-            cursor = await db.execute("DELETE FROM responses WHERE member_id = ?", (member_id,))
+            cursor = await db.execute(
+                f"DELETE FROM responses WHERE member_id = ? OR author_key IN ({marks})",
+                (member_id, *anonymous_keys),
+            )
             count = cursor.rowcount
             await db.execute("DELETE FROM memberships WHERE member_id = ?", (member_id,))
             await db.execute("DELETE FROM members WHERE id = ?", (member_id,))
             return count
+
+    async def anonymous_prompts(self) -> list[tuple[int, int]]:
+        """Every (session id, prompt number) whose responses are anonymous."""
+        rows = await self._all("SELECT session_id, number FROM session_prompts WHERE anonymous = 1")
+        return [(r["session_id"], r["number"]) for r in rows]
 
     # -- actions ----------------------------------------------------------------
 
@@ -629,6 +664,7 @@ def _prompt(row: aiosqlite.Row) -> PromptRow:
         number=row["number"],
         text=row["text"],
         message_id=row["message_id"],
+        anonymous=bool(row["anonymous"]),
     )
 
 
@@ -637,6 +673,7 @@ def _response(row: aiosqlite.Row) -> Response:
         id=row["id"],
         session_id=row["session_id"],
         member_id=row["member_id"],
+        author_key=row["author_key"],
         prompt=row["prompt"],
         text=row["text"],
         private=bool(row["private"]),
