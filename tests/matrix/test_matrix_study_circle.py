@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,6 +26,7 @@ from study_on_matrix import (
 )
 
 from bot.clock import FakeClock
+from bot.logs import setup_logging
 
 
 @dataclass
@@ -249,3 +251,40 @@ async def test_the_homeserver_restarts_under_the_bot(circle: Circle) -> None:
     bodies = [e["content"]["body"] for e in bot_messages(bea, room, circle.bot.user_id)]
     reminders = [b for b in bodies if "next session in" in b]
     assert len(reminders) == len(set(reminders)) == 2  # 24 h (late, once) and 1 h before
+
+
+async def test_debug_logs_hold_no_words_and_no_secrets(
+    bot: BotFactory, members: Any, tmp_path: Path
+) -> None:
+    root = logging.getLogger()
+    saved = (root.level, list(root.handlers))
+    log_file = tmp_path / "debug.log"
+    setup_logging("debug", log_file)
+    try:
+        circle = await make_circle(bot, members, tmp_path, e2e=False)
+        try:
+            bea = circle.bea
+            await circle.ask(bea, "!study join", "Welcome")
+            await circle.ask(circle.ana, "!study post-now", "Session 1 is open")
+            section = await bea.wait_for(circle.said("Part One", room=circle.room))
+            prompt = await bea.wait_for(circle.said("Prompt 1", room=circle.room))
+            await bea.say(
+                circle.room,
+                "Zebra-secret words.",
+                thread=section.event_id,
+                reply_to=prompt.event_id,
+            )
+            await bea.wait_for(circle.said("prompt 1", room=circle.room))
+            await circle.ask(bea, "!study respond 2 Quokka-secret words.", "Saved")
+            await circle.ask(bea, "!study mine", "Quokka-secret", private=True)
+        finally:
+            await circle.study.stop()
+    finally:
+        for handler in root.handlers:
+            handler.close()
+        root.handlers[:] = saved[1]
+        root.setLevel(saved[0])
+    text = log_file.read_text()
+    assert "adapters.matrix" in text  # the adapter did log, at DEBUG and up
+    for secret in ("Zebra-secret", "Quokka-secret", bot.account.access_token, bot.account.password):
+        assert secret not in text

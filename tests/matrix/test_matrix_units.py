@@ -216,3 +216,18 @@ async def test_retrier_gives_up_loudly() -> None:
         await retrier.run("send", Scripted(nio.RoomSendError("no", "M_FORBIDDEN")))
     with pytest.raises(AdapterError, match="ConnectionError"):
         await retrier.run("send", Scripted(ConnectionError(), ConnectionError()))
+
+
+def test_the_core_finds_the_adapter_by_name() -> None:
+    from adapters.matrix import MatrixPlatform
+    from bot.registry import platform_class
+
+    assert platform_class("matrix") is MatrixPlatform
+    assert MatrixPlatform.name == "matrix" and MatrixPlatform.limits.max_body_chars == 8000
+
+
+def test_secrets_stay_out_of_reprs() -> None:
+    from adapters.matrix.state import SessionState
+
+    state = SessionState(user_id="@bot:hs", access_token="syt_secret", pickle_key="pk_secret")
+    assert "syt_secret" not in repr(state) and "pk_secret" not in repr(state)
