@@ -80,7 +80,9 @@ def render(message: Message) -> list[DiscordPiece]:
     exceeds what a single message holds). An attachment rides on the first piece."""
     pieces: list[DiscordPiece] = []
     if not _uses_embeds(message):
-        pieces.append(DiscordPiece(content=message.body or None))
+        # Discord refuses a message with nothing in it; an attachment alone is enough.
+        empty = "…" if message.attachment is None else None
+        pieces.append(DiscordPiece(content=message.body or empty))
     else:
         title = _title(message)
         colour = _EMBED_COLOUR.get(message.kind, discord.Colour.light_grey())
