@@ -342,3 +342,17 @@ async def test_after_a_restart_nothing_is_reposted_and_the_old_thread_still_coun
         assert "Saved your response to prompt 2" in text_of(answer)
     finally:
         await again.app.stop()
+
+
+async def test_member_commands_during_an_open_session(
+    fake: FakeDiscord, circle: DiscordCircle
+) -> None:
+    await open_session(circle)
+    now = await circle.say(fake.ana, "now")
+    assert "Part One" in now and "What keeps you coming back?" in now
+    assert "Respond to at least one prompt first" in await circle.say(fake.ana, "responses")
+    await circle.say(fake.ana, "respond", prompt=2, text="Less reading.")
+    assert "Less reading." in await circle.say(fake.ana, "mine")
+    assert "Deleted your response to prompt 2" in await circle.say(fake.ana, "delete", prompt=2)
+    assert "not responded" in await circle.say(fake.ana, "mine")
+    assert "Readers" in await circle.say(fake.ana, "progress")
