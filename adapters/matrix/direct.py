@@ -16,6 +16,11 @@ log = logging.getLogger(__name__)
 
 # errcodes that mean "this person cannot be invited": gone, unknown, or refusing
 _CLOSED = {"M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN_PROFILE", "M_INVALID_PARAM"}
+_ENCRYPTION = {
+    "type": "m.room.encryption",
+    "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
 
 
 class DirectRooms:
@@ -55,6 +60,7 @@ class DirectRooms:
                     return known
                 if not reopen:
                     raise DirectMessagesClosed(f"{user_id} left their direct room with the bot")
+            encrypted = self._can_encrypt_to(user_id)
             try:
                 response = await self._retrier.run(
                     f"direct room with {user_id}",
@@ -63,6 +69,7 @@ class DirectRooms:
                         invite=[user_id],
                         preset=nio.RoomPreset.trusted_private_chat,
                         name="Study Circle",
+                        initial_state=[_ENCRYPTION] if encrypted else [],
                     ),
                 )
             except RequestFailed as exc:
@@ -70,12 +77,25 @@ class DirectRooms:
                     raise DirectMessagesClosed(f"cannot invite {user_id}: {exc}") from exc
                 raise
             assert isinstance(response, nio.RoomCreateResponse)
-            self._state.direct_rooms[user_id] = response.room_id
-            # nio learns of a room at the next sync; sending to it may not wait for that, since
-            # the sync loop can be the one waiting for this send. The room is unencrypted.
-            self._client.rooms.setdefault(
-                response.room_id, nio.MatrixRoom(response.room_id, self._client.user_id)
-            )
+            room_id = str(response.room_id)
+            self._state.direct_rooms[user_id] = room_id
             await self._save()
-            log.info("opened a direct room %s with a member", response.room_id)
-            return str(response.room_id)
+            self._introduce(room_id, user_id, encrypted)
+            log.info("opened a direct room %s with a member (encrypted: %s)", room_id, encrypted)
+            return room_id
+
+    def _can_encrypt_to(self, user_id: str) -> bool:
+        # Known devices mean the member shares an encrypted room with the bot, so their client
+        # does e2e; a member without one would get messages they cannot read.
+        client = self._client
+        return client.olm is not None and any(client.device_store.active_user_devices(user_id))
+
+    def _introduce(self, room_id: str, user_id: str, encrypted: bool) -> None:
+        """Tell nio about the new room now. nio learns of rooms at the next sync, but a send may
+        not wait for it: the sync loop itself can be the one waiting for this send."""
+        client = self._client
+        room = client.rooms.setdefault(room_id, nio.MatrixRoom(room_id, client.user_id, encrypted))
+        room.add_member(client.user_id, None, None)
+        room.add_member(user_id, None, None, invited=True)  # e2e keys are shared with invitees
+        if encrypted:
+            client.encrypted_rooms.add(room_id)

@@ -229,7 +229,9 @@ async def test_an_encrypted_group_end_to_end(bot: BotFactory, members: Any, tmp_
         await bea.say(room, "Sealed thoughts.", thread=section.event_id, reply_to=prompt.event_id)
         await bea.wait_for(circle.said("prompt 1", room=room))
         mine = await circle.ask(bea, "!study mine", "Sealed thoughts.", private=True)
-        assert mine
+        assert mine.decrypted  # the private answer went to a direct room that is encrypted too
+        direct = next(r for r, e in bea.events if e is mine)
+        assert direct != room and bea.client.rooms[direct].encrypted
         wire = {e["type"] for e in bea.messages(room) if e.get("sender") == bot.user_id}
         assert "m.room.message" not in wire and "m.room.encrypted" in wire
     finally:
