@@ -15,6 +15,8 @@ from .people import PLATFORM, AdminJudge, Places, member_ref
 
 log = logging.getLogger(__name__)
 
+AUTHOR_TOKEN = "author:"  # Origin.token of a member's message: who wrote it, for private answers
+
 
 class Inbound:
     """Replies to the bot's posts become ReplyReceived; their edits and deletions follow."""
@@ -60,6 +62,7 @@ class Inbound:
             message_id=str(message.id),
             is_direct=message.guild is None,
             is_admin=self._judge.is_admin(message.author, room),
+            token=f"{AUTHOR_TOKEN}{message.author.id}",
         )
 
     def _is_members(self, message: discord.Message) -> bool:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 import discord
 
 from bot.events import MemberRef, Origin
-from bot.messages import Message, Posted
+from bot.messages import Message, MessageKind, Posted
 from bot.platform import (
     AdapterError,
     CoreHandle,
@@ -26,7 +26,7 @@ from bot.platform_settings import DiscordSettings
 from .client import StudyClient, keep_secrets_out_of_logs, point_at
 from .components import view_for
 from .desk import NO_MENTIONS, InteractionDesk
-from .inbound import Inbound
+from .inbound import AUTHOR_TOKEN, Inbound
 from .people import PLATFORM, AdminJudge, Places
 from .render import BODY_PER_MESSAGE, render
 
@@ -188,9 +188,18 @@ class DiscordPlatform:
         if pending is not None:
             await self._desk.answer(pending, message)
             return
-        # A reply to a message (a thread reply, say): answer beside it, quoting it.
         channel_id = int(origin.thread or origin.room)
         channel = await self._channel(channel_id)
+        private = message.ephemeral and (message.member_text or message.attachment is not None)
+        author = (origin.token or "").removeprefix(AUTHOR_TOKEN)
+        if private and not origin.is_direct and author.isdigit():
+            # Only an interaction can answer privately in a channel: members' words and
+            # files go by direct message instead, with a ✉️ on the message that asked.
+            instead = await self._answer_by_dm(int(author), channel, origin, message)
+            if instead is None:
+                return
+            message = instead
+        # A reply to a message (a thread reply, say): answer beside it, quoting it.
         reference = None
         if origin.message_id is not None:
             reference = discord.MessageReference(
@@ -199,6 +208,28 @@ class DiscordPlatform:
         await self._send(channel, message, key=None, reference=reference)
 
     # --- internals ------------------------------------------------------------------------
+
+    async def _answer_by_dm(
+        self, user_id: int, channel: Any, origin: Origin, message: Message
+    ) -> Message | None:
+        """Send a private answer by DM; returns what to say in the channel instead, if any."""
+        client = self._live_client()
+        try:
+            user = client.get_user(user_id) or await client.fetch_user(user_id)
+            dm = user.dm_channel or await user.create_dm()
+            await self._send(dm, message, key=None)
+        except (DirectMessagesClosed, AdapterError, discord.HTTPException):
+            return Message(
+                kind=MessageKind.REPLY,
+                body="I could not send you that privately (are your direct messages closed?). "
+                "Use `/study mine` to see it only you can read.",
+            )
+        if origin.message_id is not None:
+            try:
+                await channel.get_partial_message(int(origin.message_id)).add_reaction("✉️")
+            except discord.HTTPException:
+                log.info("could not react to message %s", origin.message_id)
+        return None
 
     def _live_client(self) -> StudyClient:
         if self._client is None:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote
 
 from aiohttp import WSMsgType, web
 
@@ -483,6 +484,13 @@ class FakeDiscord:
         threads = re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", p)
         if threads and m == "POST":
             return await self._create_thread(int(threads[1]), int(threads[2]), r.body)
+        reaction = re.fullmatch(r"/channels/(\d+)/messages/(\d+)/reactions/([^/]+)/@me", p)
+        if reaction and m == "PUT":
+            target = self.messages.get(int(reaction[2]))
+            if target is None:
+                return _error(404, 10008, "Unknown Message")
+            target.setdefault("reacted", []).append(unquote(reaction[3]))
+            return web.Response(status=204)
         if match := re.fullmatch(r"/users/(\d+)", p):
             person = self.people.get(int(match[1]))
             return _json(person.user()) if person else _error(404, 10013, "Unknown User")

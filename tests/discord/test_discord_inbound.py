@@ -121,3 +121,39 @@ async def test_a_reconnect_mid_session_loses_nothing(
         str(fake.channel_id), Message(kind=MessageKind.NOTICE, body="still here"), key="n"
     )
     assert fake.bot_messages()[-1]["content"] == "still here"
+
+
+async def test_a_private_answer_to_a_thread_reply_goes_by_direct_message(
+    fake: FakeDiscord, connected: Connected
+) -> None:
+    thread, prompt = await open_session(fake, connected)
+    said = await fake.member_says(
+        fake.ana, "Mine", channel_id=int(thread), reply_to=int(prompt.message_id)
+    )
+    [event] = await fake.until(lambda: connected.core.events)
+    private = Message(
+        kind=MessageKind.REPLY, body="Your words: Mine", member_text=True, ephemeral=True
+    )
+    await connected.platform.reply(event.origin, private)
+    assert [text_of(m) for m in fake.bot_messages(int(thread))] == ["Prompt 1\nWhat struck you?"]
+    [dm] = [c for c in fake.channels.values() if c["type"] == 1]
+    assert dm["recipients"][0]["id"] == str(fake.ana.id)
+    assert [m["content"] for m in fake.bot_messages(int(dm["id"]))] == ["Your words: Mine"]
+    assert fake.messages[int(said["id"])]["reacted"] == ["✉️"]
+
+
+async def test_a_private_answer_stays_private_when_dms_are_closed(
+    fake: FakeDiscord, connected: Connected
+) -> None:
+    fake.closed_dms.add(fake.ana.id)
+    thread, prompt = await open_session(fake, connected)
+    await fake.member_says(
+        fake.ana, "Mine", channel_id=int(thread), reply_to=int(prompt.message_id)
+    )
+    [event] = await fake.until(lambda: connected.core.events)
+    private = Message(
+        kind=MessageKind.REPLY, body="Your words: Mine", member_text=True, ephemeral=True
+    )
+    await connected.platform.reply(event.origin, private)
+    last = fake.bot_messages(int(thread))[-1]
+    assert "Your words" not in text_of(last) and "/study mine" in text_of(last)
