@@ -18,6 +18,7 @@ from bot.platform import (
     AdapterError,
     CoreHandle,
     DirectMessagesClosed,
+    Platform,
     PlatformContext,
     PlatformLimits,
 )
@@ -362,3 +363,8 @@ class DiscordPlatform:
             temporary.replace(self._dm_fallback_file)
         except OSError:
             log.warning("could not record DM fallbacks in %s", self._dm_fallback_file)
+
+
+def _conforms(platform: DiscordPlatform) -> Platform:
+    """Lets mypy check that DiscordPlatform implements the core's Platform protocol."""
+    return platform
