@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import stat
+import sys
+from pathlib import Path
 from typing import Any
 
 import nio
@@ -421,3 +424,49 @@ async def test_a_password_login_keeps_one_device_across_restarts(
         "access_token" in saved
         and stat.S_IMODE((bot.data_dir / "session.json").stat().st_mode) == 0o600
     )
+
+
+async def test_plain_rooms_work_without_the_e2e_extra(bot: BotFactory, members: Any) -> None:
+    ana: Member = await members("ana")
+    room = await room_with_bot(ana, bot)
+    script = Path(__file__).with_name("plain_bot.py")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(script),
+        bot.server.url,
+        bot.user_id,
+        room,
+        str(bot.data_dir),
+        env={**os.environ, "STUDYBOT_PLAIN_TOKEN": bot.account.access_token},
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        line = await asyncio.wait_for(process.stdout.readline(), 30)
+        assert line.strip() == b"READY"
+        await ana.say(room, "!study ping")
+        answer = await ana.wait_for(ana.from_bot(bot.user_id))
+        assert answer.body == "plain answer to ping (e2e available: False)"
+        assert await asyncio.wait_for(process.wait(), 30) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def test_a_room_configured_by_alias(bot: BotFactory, members: Any) -> None:
+    ana: Member = await members("ana")
+    bob: Member = await members("bob")
+    localpart = f"circle-{os.getpid()}-{id(bot)}"
+    room = ana.create_room(invite=(bot.user_id, bob.user_id), room_alias_name=localpart)
+    bob.join(room)
+    alias = f"#{localpart}:localhost"
+    platform, core = await bot.start(rooms=(alias,), admins={alias: (bob.user_id,)})
+    await bob.wait_for_room(room)
+    await bob.say(room, "!study status")
+    command = await core.wait_for(CommandReceived)
+    assert command.origin.room == alias and command.origin.is_admin
+    posted = await platform.post(alias, text("Posted by alias"), key="alias-1")
+    assert posted.room == alias
+    seen = await bob.wait_for(lambda r, e: getattr(e, "body", "") == "Posted by alias")
+    assert next(r for r, e in bob.events if e is seen) == room
