@@ -16,6 +16,7 @@ from bot.platform import Platform, PlatformContext
 from bot.registry import platform_class
 from bot.storage import SqliteStorage, open_storage
 from bot.waker import Waker
+from bot.watcher import ConfigWatcher
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ class App:
     circle: StudyCircle
     platforms: dict[str, Platform]
     waker: Waker | None
+    watcher: ConfigWatcher | None = None
     _started: list[Platform] = field(default_factory=list)
 
     async def start(self) -> None:
@@ -40,9 +42,16 @@ class App:
         await self.circle.run_due()
         if self.waker is not None:
             self.waker.start()
+        if self.watcher is not None:
+            self.watcher.start()
 
     async def stop(self) -> None:
         """Stop in order; every step runs even if an earlier one fails."""
+        if self.watcher is not None:
+            try:
+                await self.watcher.stop()
+            except Exception:
+                log.exception("stopping the config watcher failed")
         if self.waker is not None:
             try:
                 await self.waker.stop()
@@ -118,4 +127,7 @@ async def build_app(
         circle=circle,
         platforms=chosen,
         waker=Waker(circle, clock) if waker else None,
+        watcher=ConfigWatcher(circle, Path(config.path))
+        if waker and config.spec.watch_config
+        else None,
     )

@@ -15,6 +15,7 @@ from bot.config import Config, Group
 from bot.events import CommandReceived, InboundEvent, MessageDeleted, MessageEdited, ReplyReceived
 from bot.planner import plan_group
 from bot.platform import Platform
+from bot.ratelimit import RateLimiter
 from bot.responses import on_delete, on_edit, on_reply
 from bot.storage import Action, SqliteStorage
 
@@ -53,6 +54,8 @@ class StudyCircle:
         self.anonymity_key = anonymity_key
         self.on_schedule_change: Callable[[], None] | None = None
         self._due_lock = asyncio.Lock()
+        limit = config.spec.rate_limit
+        self.rate_limiter = RateLimiter(limit.commands, limit.per)
         self._inflight: set[asyncio.Task[None]] = set()
 
     # -- set-up -------------------------------------------------------------------
@@ -63,6 +66,9 @@ class StudyCircle:
     async def apply_config(self, config: Config) -> list[str]:
         """Adopt a (new) config: sync groups, replan changed schedules. Returns archived group ids."""
         old = {g.id: g for g in self.config.groups}
+        if config.spec.rate_limit != self.config.spec.rate_limit:
+            limit = config.spec.rate_limit
+            self.rate_limiter = RateLimiter(limit.commands, limit.per)
         self.config = config
         now = self.clock.now()
         archived = await self.storage.sync_groups(
@@ -112,6 +118,10 @@ class StudyCircle:
         if task is not None:
             self._inflight.add(task)
         try:
+            if isinstance(event, CommandReceived | ReplyReceived) and not await self._within_limit(
+                event
+            ):
+                return
             if isinstance(event, CommandReceived):
                 await dispatch(self, event)
             elif isinstance(event, ReplyReceived):
@@ -128,6 +138,25 @@ class StudyCircle:
         finally:
             if task is not None:
                 self._inflight.discard(task)
+
+    async def _within_limit(self, event: CommandReceived | ReplyReceived) -> bool:
+        member = event.member
+        verdict = self.rate_limiter.check(f"{member.platform}:{member.user_id}", self.clock.now())
+        if verdict == "ok":
+            return True
+        if verdict == "warn":
+            from bot import render
+
+            log.info(
+                "a member on %s is sending commands too fast; slowing them down", member.platform
+            )
+            await self.platform(event.origin.platform).reply(
+                event.origin,
+                render.reply(
+                    "You are sending commands faster than I can take them; I'll ignore them for a minute."
+                ),
+            )
+        return False
 
     async def _apologise(self, event: InboundEvent) -> None:
         from bot import render
@@ -187,6 +216,19 @@ class StudyCircle:
                 await self.storage.finish_action(action.id, "done", self.clock.now())
             elif action.kind == "remind":
                 await lifecycle.remind(self, group, action)
+                await self.storage.finish_action(action.id, "done", self.clock.now())
+            elif action.kind == "retention":
+                days = group.spec.retention_days
+                if days:
+                    removed = await self.storage.purge_responses(
+                        group.id, now - timedelta(days=days)
+                    )
+                    log.info(
+                        "group %s: retention removed %d responses older than %d days",
+                        group.id,
+                        removed,
+                        days,
+                    )
                 await self.storage.finish_action(action.id, "done", self.clock.now())
             elif action.kind == "close":
                 session = await self.storage.open_session(group.id)

@@ -117,6 +117,19 @@ def _break(value: Any) -> tuple[date, date]:
 BreakRange = Annotated[tuple[date, date], BeforeValidator(_break)]
 
 
+class PairingSpec(_Strict):
+    """Teams of two at each session's opening, announced in the thread or by direct message."""
+
+    enabled: bool = False
+    announce: Literal["thread", "dm"] = "thread"
+
+
+def _off_is_none(value: Any) -> Any:
+    # YAML reads an unquoted `off` as False
+    if value is False or (isinstance(value, str) and value.strip().lower() in {"off", "none"}):
+        return None
+    return value
+
 class GroupSpec(_Strict):
     id: str = Field(pattern=GROUP_ID)
     name: str = Field(min_length=1, max_length=100)
@@ -137,7 +150,15 @@ class GroupSpec(_Strict):
     private_by_default: bool = False
     accept_late: bool = True
     anonymous: bool = False
-    grace_period: Duration | None = None
+    retention_days: int | None = Field(default=None, ge=1, le=36_500)
+    grace_period: Duration | None = None    # community (issue 8): pairing, nudges, drift, RSVP, digests
+    pairing: PairingSpec = Field(default_factory=PairingSpec)
+    nudge_before: Annotated[Duration | None, BeforeValidator(_off_is_none)] = timedelta(hours=24)
+    drift_after: int = Field(default=3, ge=0, le=100)
+    rsvp: bool = False
+    live_after: Duration = timedelta(0)
+    digest: Literal["session", "weekly", "off"] = "session"
+    digest_in_room: bool = False
 
     @field_validator("timezone")
     @classmethod
@@ -166,12 +187,21 @@ class GroupSpec(_Strict):
         return self
 
 
+class RateLimitSpec(_Strict):
+    """How many commands (and prompt replies) one member may send in a period."""
+
+    commands: int = Field(default=20, ge=1, le=10_000)
+    per: Duration = timedelta(minutes=1)
+
+
 class ConfigSpec(_Strict):
     storage: str = "data/studybot.db"
     readings_dir: str = "readings"
     data_dir: str | None = None
     grace_period: Duration = timedelta(hours=1)
     max_response_chars: int = Field(default=4000, ge=100, le=100_000)
+    rate_limit: RateLimitSpec = Field(default_factory=RateLimitSpec)
+    watch_config: bool = True
     platforms: PlatformsSettings = Field(default_factory=PlatformsSettings)
     groups: list[GroupSpec] = Field(default_factory=list)
 

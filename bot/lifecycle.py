@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from bot import render
+from bot import faults, render
 from bot.config import Group
 from bot.events import MemberRef
 from bot.messages import Message, Posted
@@ -31,7 +31,9 @@ async def send_once(circle: StudyCircle, key: str, send: Callable[[], Awaitable[
     prior = await circle.storage.sent(key)
     if prior is not None:
         return prior
+    faults.point("before-send", key)
     posted = await send()
+    faults.point("after-send", key)
     await circle.storage.record_sent(key, posted, circle.clock.now())
     return posted
 

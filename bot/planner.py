@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 
 from bot.config import Group
 from bot.durations import format_duration
@@ -24,6 +24,7 @@ async def plan_group(storage: SqliteStorage, group: Group, now: datetime) -> dat
     Returns the planned slot, or None when nothing is to come (paused, finished, archived,
     or no date left in the schedule).
     """
+    await plan_retention(storage, group, now)
     state = await storage.group_state(group.id)
     if state.paused or state.archived or state.finished:
         return None
@@ -34,6 +35,10 @@ async def plan_group(storage: SqliteStorage, group: Group, now: datetime) -> dat
         return next(a.slot for a in pending if a.kind == "open")
     last = await storage.last_slot(group.id)
     after = max(last, now) if last else now
+    if last is not None and group.spec.cadence.cron is None:
+        # One session a day at most: a time moved later by an edit must not open a second one today.
+        day_end = datetime.combine(last.astimezone(group.zone).date(), time.max, tzinfo=group.zone)
+        after = max(after, day_end)
     slot = next_slot(group.spec, group.zone, after)
     if slot is None:
         log.info("group %s: no session dates left in its schedule", group.id)
@@ -59,3 +64,17 @@ def upcoming(group: Group, first: datetime | None, count: int) -> list[datetime]
             break
         out.append(moment)
     return out
+
+
+async def plan_retention(storage: SqliteStorage, group: Group, now: datetime) -> None:
+    """With `retention_days` set, a purge of old responses every night at 03:00 group time."""
+    if not group.spec.retention_days:
+        return
+    local = now.astimezone(group.zone)
+    due = datetime.combine(local.date(), time(3, 0), tzinfo=group.zone)
+    if due <= local:
+        due = datetime.combine(local.date() + timedelta(days=1), time(3, 0), tzinfo=group.zone)
+    due_utc = due.astimezone(UTC)
+    await storage.add_actions(
+        [(group.id, "retention", due_utc, due_utc, f"{group.id}:retention:{due.date()}")]
+    )

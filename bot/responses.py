@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot import render
+from bot import faults, render
 from bot.anonymity import anonymous_key, member_key
 from bot.config import Group
 from bot.events import MemberRef, MessageDeleted, MessageEdited, ReplyReceived
@@ -106,6 +106,7 @@ async def record_response(
         message_id=message_id,
         now=circle.clock.now(),
     )
+    faults.point("after-commit", f"response:{session.id}:{prompt}")
     log.info(
         "group %s: response %s for session %d prompt %d",
         group.id,
