@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
 import logging
@@ -99,7 +98,10 @@ class DiscordPlatform:
             await self.stop()
             raise AdapterError(f"could not log in to Discord: {exc}") from exc
         if self._settings.sync_global:
-            await client.sync_everywhere()
+            try:
+                await client.sync_everywhere()
+            except discord.HTTPException as exc:
+                log.error("could not sync /study globally: %s", exc.status)
         self._connection = asyncio.create_task(client.connect(reconnect=True), name="discord")
         ready = asyncio.create_task(client.ready_event.wait())
         done, _ = await asyncio.wait(
@@ -126,9 +128,11 @@ class DiscordPlatform:
             except Exception:
                 log.exception("closing the Discord client failed")
         if connection is not None:
+            # client.close() ends connect(); cancel it in case it is stuck mid-handshake.
             connection.cancel()
-            with contextlib.suppress(BaseException):
-                await connection
+            done, _ = await asyncio.wait({connection}, timeout=5)
+            if connection in done and not connection.cancelled() and connection.exception():
+                log.info("the Discord connection ended with %r", connection.exception())
 
     async def sync_commands(self, *, everywhere: bool = True) -> None:
         """Sync `/study` on request: globally, or again to each configured guild."""
