@@ -136,14 +136,18 @@ async def test_a_slow_command_is_deferred_then_answered_with_its_file(
 async def test_a_command_that_runs_long_is_deferred_before_the_deadline(
     fake: FakeDiscord, connected: Connected
 ) -> None:
+    released = asyncio.Event()
+
     async def answer(event: CommandReceived) -> Message:
-        await asyncio.sleep(0.8)  # longer than defer_after (0.5 s in these tests)
+        await released.wait()  # the core is busy until the member sees "thinking"
         return Message(kind=MessageKind.REPLY, body="Finally")
 
     connected.core.answer = answer
     done = await fake.slash(fake.ana, "schedule")
+    await fake.until(lambda: done.callback_types == [5])  # after defer_after (0.5 s here)
+    assert done.answers() == []
+    released.set()
     [shown] = await fake.until(done.answers)
-    assert done.callback_types == [5]
     assert shown["content"] == "Finally"
 
 
