@@ -93,4 +93,35 @@ MIGRATIONS: tuple[str, ...] = (
         sent_at TEXT NOT NULL
     );
     """,
+    # community (issue 8): teams of two, snoozes, RSVPs, "we miss you" notices
+    """
+    CREATE TABLE pairings (
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        team INTEGER NOT NULL,
+        member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+        PRIMARY KEY (session_id, member_id)
+    );
+    CREATE TABLE snoozes (
+        id INTEGER PRIMARY KEY,
+        group_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+        member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+        starts_at TEXT NOT NULL,
+        ends_at TEXT NOT NULL
+    );
+    CREATE INDEX snoozes_by_member ON snoozes (group_id, member_id);
+    CREATE TABLE rsvps (
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+        going INTEGER NOT NULL,
+        attended INTEGER,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (session_id, member_id)
+    );
+    CREATE TABLE drift_notices (
+        group_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+        member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+        sent_at TEXT NOT NULL,
+        PRIMARY KEY (group_id, member_id, sent_at)
+    );
+    """,
 )

@@ -92,3 +92,46 @@ class Action:
     key: str
     state: str  # pending | done | missed | cancelled
     attempts: int
+
+
+# -- community (issue 8): memberships with dates, snoozes, RSVPs, shared responses -----------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Membership:
+    member: Member
+    reminders: bool
+    joined_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Snooze:
+    """A member's pause from pairing, reminders and nudges in one group, `starts_at` to `ends_at`."""
+
+    member_id: int
+    starts_at: datetime
+    ends_at: datetime
+
+    def covers(self, start: datetime, end: datetime) -> bool:
+        return self.starts_at <= start and end <= self.ends_at
+
+    def active(self, now: datetime) -> bool:
+        return self.starts_at <= now < self.ends_at
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rsvp:
+    member: Member
+    going: bool
+    attended: bool | None  # recorded when the session closes, for those who said yes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SharedResponse:
+    """A response the group may read: `author` is None when it was given anonymously."""
+
+    session_id: int
+    prompt: int
+    text: str
+    late: bool
+    author: str | None
