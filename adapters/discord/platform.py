@@ -115,6 +115,11 @@ class DiscordPlatform:
             if self._connection in done and not self._connection.cancelled():
                 problem = self._connection.exception()
             await self.stop()
+            if isinstance(problem, discord.PrivilegedIntentsRequired):
+                raise AdapterError(
+                    "Discord refused the Message Content intent: turn it on for the bot under "
+                    "Bot → Privileged Gateway Intents in the Developer Portal"
+                ) from problem
             raise AdapterError(f"could not connect to the Discord gateway: {problem!r}")
 
     async def stop(self) -> None:

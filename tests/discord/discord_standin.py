@@ -23,6 +23,7 @@ API_PREFIX = "/api/v10"
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 MANAGE_GUILD = 1 << 5
+MESSAGE_CONTENT = 1 << 15  # the privileged intent
 SEND_AND_VIEW = (1 << 10) | (1 << 11) | (1 << 16) | (1 << 34) | (1 << 38)
 
 Json = dict[str, Any]
@@ -202,6 +203,7 @@ class FakeDiscord:
         self._by_token: dict[str, InteractionRecord] = {}
         self.faults: list[Fault] = []
         self.closed_dms: set[int] = set()
+        self.message_content_allowed = True  # the portal's Message Content intent switch
         self.identifies = 0
         self.resumes = 0
         self.session_id = ""
@@ -401,15 +403,18 @@ class FakeDiscord:
             if op == 1:
                 await self._send(ws, {"op": 11, "d": None, "s": None, "t": None})
             elif op == 2:
-                await self._identify(ws)
+                await self._identify(ws, payload["d"].get("intents", 0))
             elif op == 6:
                 await self._resume(ws, payload["d"])
         if self._live is ws:
             self._live = None
         return ws
 
-    async def _identify(self, ws: web.WebSocketResponse) -> None:
+    async def _identify(self, ws: web.WebSocketResponse, intents: int) -> None:
         self.identifies += 1
+        if intents & MESSAGE_CONTENT and not self.message_content_allowed:
+            await ws.close(code=4014, message=b"Disallowed intent(s).")
+            return
         self.session_id = f"session-{self.next_id()}"
         self._seq = 0
         self._log = []

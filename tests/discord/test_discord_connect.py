@@ -81,3 +81,13 @@ async def test_a_refused_token_is_a_clear_error(
     platform = make_platform(fake, tmp_path)
     with pytest.raises(AdapterError, match="token"):
         await platform.start(RecordingCore(platform=platform))
+
+
+async def test_a_missing_message_content_intent_says_how_to_fix_it(
+    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(TOKEN_ENV, "test-token")
+    fake.message_content_allowed = False
+    platform = make_platform(fake, tmp_path)
+    with pytest.raises(AdapterError, match="Message Content intent"):
+        await platform.start(RecordingCore(platform=platform))
