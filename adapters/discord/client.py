@@ -16,7 +16,7 @@ from discord.http import Route
 
 from bot.commands.spec import CommandSpec
 
-from .commands import build_study_group
+from .commands import build_command_groups
 from .components import ActionButton, RespondButton
 from .desk import NO_MENTIONS, InteractionDesk
 from .inbound import Inbound
@@ -87,13 +87,14 @@ class StudyClient(discord.Client):
         self.times_ready = 0
 
     async def setup_hook(self) -> None:
-        self.tree.add_command(build_study_group(self._specs(), self.desk))
+        for group in build_command_groups(self._specs(), self.desk):
+            self.tree.add_command(group)
         self.add_dynamic_items(RespondButton, ActionButton)
         for guild_id in self._guilds:
             await self.sync_guild(guild_id)
 
     async def sync_guild(self, guild_id: int) -> bool:
-        """Sync `/study` to one guild, where it is available at once."""
+        """Sync the commands to one guild, where they are available at once."""
         guild = discord.Object(id=guild_id)
         self.tree.copy_global_to(guild=guild)
         try:

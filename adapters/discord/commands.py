@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 import zoneinfo
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -13,7 +14,11 @@ from discord import app_commands
 
 from bot.commands.spec import CommandSpec, ParamKind, ParamSpec
 
+log = logging.getLogger(__name__)
+
 GROUP_NAME = "study"
+ADMIN_GROUP_NAME = "study-admin"
+SUBCOMMANDS_MAX = 25  # Discord's limit per command
 DESCRIPTION_MAX = 100
 CHOICES_MAX = 25
 
@@ -154,11 +159,27 @@ def _command(
     )
 
 
-def build_study_group(specs: Sequence[CommandSpec], desk: SlashDesk) -> app_commands.Group:
-    """`/study` with one subcommand per core command (Discord allows 25 per group)."""
-    group = app_commands.Group(
-        name=GROUP_NAME, description="Study Circle: reading sessions, prompts and responses"
-    )
-    for spec in specs[:25]:
+def command_group_name(spec: CommandSpec) -> str:
+    """Which top-level command a spec lives under: Discord caps one at 25 subcommands, and
+    the core has more, so admin commands get their own `/study-admin`."""
+    return ADMIN_GROUP_NAME if spec.admin else GROUP_NAME
+
+
+def build_command_groups(specs: Sequence[CommandSpec], desk: SlashDesk) -> list[app_commands.Group]:
+    """`/study` with a subcommand per member command, `/study-admin` with the admin ones."""
+    groups = [
+        app_commands.Group(
+            name=GROUP_NAME, description="Study Circle: reading sessions, prompts and responses"
+        ),
+        app_commands.Group(
+            name=ADMIN_GROUP_NAME, description="Study Circle: commands for a group's admins"
+        ),
+    ]
+    by_name = {group.name: group for group in groups}
+    for spec in specs:
+        group = by_name[command_group_name(spec)]
+        if len(group.commands) >= SUBCOMMANDS_MAX:
+            log.error("/%s is full: %s is left out on Discord", group.name, spec.name)
+            continue
         group.add_command(_command(spec, desk, specs))
-    return group
+    return [group for group in groups if group.commands]

@@ -737,15 +737,24 @@ class FakeDiscord:
         }
         return record, payload
 
-    def _study_command(self) -> Json:
+    def _command_holding(self, sub: str) -> Json:
+        """The synced top-level command (`/study`, `/study-admin`) that has subcommand `sub`."""
         for guild in (self.guild_id, None):
             for command in self.commands.get(guild, []):
-                if command["name"] == "study":
+                if any(o["name"] == sub for o in command.get("options", [])):
                     return command
-        raise AssertionError("/study was never synced")
+        raise AssertionError(f"no synced command has a subcommand {sub!r}")
+
+    def subcommands(self) -> dict[str, str]:
+        """Every synced subcommand, and the top-level command it lives under."""
+        return {
+            option["name"]: command["name"]
+            for command in self.commands.get(self.guild_id, [])
+            for option in command.get("options", [])
+        }
 
     def _options(self, sub: str, values: dict[str, Any], focused: str | None) -> list[Json]:
-        spec = next(o for o in self._study_command()["options"] if o["name"] == sub)
+        spec = next(o for o in self._command_holding(sub)["options"] if o["name"] == sub)
         types = {o["name"]: o["type"] for o in spec.get("options", [])}
         options = []
         for name, value in values.items():
@@ -763,11 +772,11 @@ class FakeDiscord:
         channel_id: int | None = None,
         **values: Any,
     ) -> InteractionRecord:
-        """A member runs `/study SUB option=value ...`."""
-        command = self._study_command()
+        """A member runs `/study SUB option=value ...` (or `/study-admin SUB ...`)."""
+        command = self._command_holding(sub)
         data = {
             "id": command["id"],
-            "name": "study",
+            "name": command["name"],
             "type": 1,
             "guild_id": str(self.guild_id),
             "options": [{"name": sub, "type": 1, "options": self._options(sub, values, None)}],
@@ -779,10 +788,10 @@ class FakeDiscord:
     async def autocomplete(
         self, person: Person, sub: str, focused: str, **values: Any
     ) -> InteractionRecord:
-        command = self._study_command()
+        command = self._command_holding(sub)
         data = {
             "id": command["id"],
-            "name": "study",
+            "name": command["name"],
             "type": 1,
             "guild_id": str(self.guild_id),
             "options": [{"name": sub, "type": 1, "options": self._options(sub, values, focused)}],

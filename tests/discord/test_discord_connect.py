@@ -17,19 +17,18 @@ async def test_connects_and_syncs_study_commands_to_the_guild(
     fake: FakeDiscord, connected: Connected
 ) -> None:
     assert fake.identifies == 1
-    [study] = fake.commands[fake.guild_id]
-    assert study["name"] == "study"
-    subcommands = {o["name"]: o for o in study["options"]}
-    assert {"join", "respond", "export", "timezone", "post-now"} <= set(subcommands)
+    assert [c["name"] for c in fake.commands[fake.guild_id]] == ["study", "study-admin"]
+    where = fake.subcommands()
+    assert {where[n] for n in ("join", "respond", "timezone", "export-mine")} == {"study"}
+    assert {where[n] for n in ("status", "post-now", "export")} == {"study-admin"}
     assert fake.unhandled == []
 
 
-async def test_study_subcommands_carry_descriptions_types_and_autocomplete(
+async def test_every_command_is_a_subcommand_with_description_types_and_autocomplete(
     fake: FakeDiscord, connected: Connected
 ) -> None:
-    [study] = fake.commands[fake.guild_id]
-    subcommands = {o["name"]: o for o in study["options"]}
-    assert len(subcommands) == len(connected.core.commands)
+    subcommands = {o["name"]: o for c in fake.commands[fake.guild_id] for o in c.get("options", [])}
+    assert set(subcommands) == {spec.name for spec in connected.core.commands}
     for spec in connected.core.commands:
         assert subcommands[spec.name]["description"]
     respond = {o["name"]: o for o in subcommands["respond"]["options"]}
@@ -44,7 +43,7 @@ async def test_study_subcommands_carry_descriptions_types_and_autocomplete(
 async def test_global_sync_happens_only_on_request(fake: FakeDiscord, connected: Connected) -> None:
     assert None not in fake.commands
     await connected.platform.sync_commands(everywhere=True)
-    assert [c["name"] for c in fake.commands[None]] == ["study"]
+    assert [c["name"] for c in fake.commands[None]] == ["study", "study-admin"]
 
 
 async def test_a_second_ready_does_not_repeat_start_up_work(

@@ -204,3 +204,14 @@ async def test_admin_rights_come_from_manage_server_or_the_config(
     await fake.until(done.answers)
     [event] = commands(connected)
     assert event.origin.is_admin is admin
+
+
+async def test_a_429_on_the_interaction_answer_is_retried_once(
+    fake: FakeDiscord, connected: Connected
+) -> None:
+    fake.rate_limit("POST", r"/interactions/\d+/[^/]+/callback")
+    done = await fake.slash(fake.ana, "join")
+    [answer] = await fake.until(done.answers)
+    assert answer["content"] == "ran join"
+    assert done.callback_types == [4]
+    assert [r.status for r in fake.sent("POST", r"/interactions/\d+/[^/]+/callback")] == [429, 200]

@@ -202,3 +202,28 @@ async def test_ephemeral_flag_is_kept_off_channel_posts(
 ) -> None:
     await connected.platform.post(str(fake.channel_id), section("Public"), key="pub")
     assert not fake.bot_messages()[0]["flags"] & EPHEMERAL
+
+
+async def test_a_direct_message_resent_with_its_key_arrives_once(
+    fake: FakeDiscord, connected: Connected
+) -> None:
+    ana = MemberRef(platform="discord", user_id=str(fake.ana.id), display_name="Ana")
+    reminder = Message(kind=MessageKind.REMINDER, body="Tomorrow")
+    first = await connected.platform.send_direct(ana, reminder, key="r1:dm:1")
+    again = await connected.platform.send_direct(ana, reminder, key="r1:dm:1")
+    assert first == again
+    assert len(fake.bot_messages(int(first.room))) == 1
+
+
+async def test_a_429_while_opening_a_thread_is_waited_out(
+    fake: FakeDiscord, connected: Connected
+) -> None:
+    room = str(fake.channel_id)
+    root = await connected.platform.post(room, section("Body"), key="root")
+    fake.rate_limit("POST", r"/channels/\d+/messages/\d+/threads")
+    thread = await connected.platform.open_thread(room, root, "Session 1", key="t")
+    assert thread == root.message_id
+    assert [r.status for r in fake.sent("POST", r"/channels/\d+/messages/\d+/threads")] == [
+        429,
+        200,
+    ]

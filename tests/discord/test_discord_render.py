@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.discord.commands import args_line, time_zone_choices
+from adapters.discord.commands import args_line, build_command_groups, time_zone_choices
 from adapters.discord.platform import nonce_for
 from adapters.discord.render import BODY_PER_MESSAGE, render, split_text
-from bot.commands.spec import BY_NAME
+from bot.commands.spec import BY_NAME, CommandSpec
 from bot.messages import Message, MessageKind
 
 
@@ -74,3 +74,18 @@ def test_time_zone_choices_match_what_was_typed() -> None:
 def test_an_empty_notice_still_says_something() -> None:
     [piece] = render(Message(kind=MessageKind.NOTICE, body=""))
     assert piece.content
+
+
+def test_more_commands_than_discord_allows_in_one_are_split_by_audience() -> None:
+    many = tuple(CommandSpec(name=f"c{i}", summary="s", admin=i % 3 == 0) for i in range(40))
+
+    class Desk:
+        async def run_slash(self, *args: object) -> None: ...
+
+        async def prompt_choices(self, *args: object) -> list[tuple[int, str]]:
+            return []
+
+    groups = build_command_groups(many, Desk())
+    assert [g.name for g in groups] == ["study", "study-admin"]
+    assert all(len(g.commands) <= 25 for g in groups)
+    assert {c.name for c in groups[1].commands} == {s.name for s in many if s.admin}
