@@ -286,7 +286,9 @@ class SyncLoop:
         if inbound is None:
             return
         try:
-            await self._core.handle(inbound)
+            # Its own task, awaited at once: events stay in order, and the core sees each
+            # event's handling as one task that ends (what its drain-on-shutdown waits for).
+            await asyncio.create_task(self._core.handle(inbound), name=f"matrix {event.event_id}")
         except asyncio.CancelledError:
             raise
         except Exception:
