@@ -23,6 +23,7 @@ from bot.platform import (
     AdapterError,
     CoreHandle,
     DirectMessagesClosed,
+    Platform,
     PlatformContext,
     PlatformLimits,
 )
@@ -236,4 +237,6 @@ class MatrixPlatform:
             await outbox.react(room_id, origin.message_id, "✉️", key=f"{key}:ack")
 
 
-__all__ = ["MatrixPlatform"]
+def _conforms(platform: MatrixPlatform) -> Platform:
+    """Lets mypy check that MatrixPlatform implements the core's Platform protocol."""
+    return platform

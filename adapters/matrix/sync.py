@@ -13,6 +13,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 ADMIN_POWER = 50  # "moderator" in Matrix clients
 UNDECRYPTED_KEEP_S = 300.0  # how long an event waits for its room key before it is dropped
 _FIRST_SYNC_FILTER = {"room": {"timeline": {"limit": 1}}}
+TIMELINE_LIMIT = 100  # events per room per sync; a busier room's gap is paged in (see _fill_gap)
+GAP_PAGES = 50  # at most this many pages of TIMELINE_LIMIT events are fetched to close a gap
 _BACKOFF_START_S = 0.25
 # Before room version 12 creators hold power level 100 in m.room.power_levels like anyone else;
 # from 12 on they stand above power levels (MSC4289) and are not listed there.
@@ -79,12 +82,12 @@ class SyncLoop:
                 timeout=0,
                 since=since,
                 full_state=True,  # nio's room state is in memory only; rebuild it
-                sync_filter=None if since else _FIRST_SYNC_FILTER,
+                sync_filter=_live_filter() if since else _FIRST_SYNC_FILTER,
             )
 
         response = await self._retrier.run("first sync", first)
         assert isinstance(response, nio.SyncResponse)
-        await self._process(response, live=since is not None)
+        await self._process(response, since=since)
 
     def run_in_background(self) -> None:
         if self._task is None:
@@ -105,8 +108,11 @@ class SyncLoop:
 
     async def _run(self) -> None:
         while True:
+            since = self._client.next_batch
             try:
-                response = await self._client.sync(timeout=self._settings.sync_timeout_ms)
+                response = await self._client.sync(
+                    timeout=self._settings.sync_timeout_ms, sync_filter=_live_filter()
+                )
             except (aiohttp.ClientError, TimeoutError, ConnectionError) as exc:
                 await self._back_off(type(exc).__name__, None)
                 continue
@@ -115,7 +121,7 @@ class SyncLoop:
                     log.info("Matrix sync works again after %d failures", self.consecutive_failures)
                 self.consecutive_failures = 0
                 try:
-                    await self._process(response, live=True)
+                    await self._process(response, since=since)
                 except Exception:
                     log.exception("handling a Matrix sync batch failed; continuing with the next")
                 continue
@@ -154,7 +160,8 @@ class SyncLoop:
 
     # --- one batch ------------------------------------------------------------------
 
-    async def _process(self, response: nio.SyncResponse, *, live: bool) -> None:
+    async def _process(self, response: nio.SyncResponse, *, since: str | None) -> None:
+        """Hand one sync batch to the core; `since` is where it started (None: first start)."""
         for room_id, info in response.rooms.invite.items():
             await self._on_invite(room_id, info)
         for room_id in response.rooms.leave:
@@ -162,9 +169,12 @@ class SyncLoop:
                 log.warning("the bot is no longer in configured room %s", self._room_names[room_id])
         for room_id, info in response.rooms.join.items():
             self._note_creators(room_id, [*info.state, *info.timeline.events])
-        if live:
+        if since is not None:
             for room_id, info in response.rooms.join.items():
-                for event in self._after_own_join(info.timeline.events):
+                events = list(info.timeline.events)
+                if info.timeline.limited and info.timeline.prev_batch:
+                    events = await self._fill_gap(room_id, info.timeline.prev_batch, since) + events
+                for event in self._after_own_join(events):
                     await self._deliver(room_id, event)
             await self._retry_undecrypted()
         await self._share_keys()
@@ -172,6 +182,27 @@ class SyncLoop:
         await self._save()
         async with self._synced:
             self._synced.notify_all()
+
+    async def _fill_gap(self, room_id: str, prev_batch: str, since: str) -> list[Any]:
+        """The events the server left out of a limited timeline, oldest first: a busy room or a
+        long downtime must not lose responses. Paged backwards from the timeline to `since`."""
+        gap: list[Any] = []
+        start = prev_batch
+        for _ in range(GAP_PAGES):
+            response = await self._retrier.run(
+                f"history of {room_id}",
+                partial(self._client.room_messages, room_id, start, since, limit=TIMELINE_LIMIT),
+            )
+            assert isinstance(response, nio.RoomMessagesResponse)
+            gap.extend(response.chunk)  # newest first
+            if not response.chunk or not response.end or response.end == start:
+                break
+            start = response.end
+        else:
+            log.warning("room %s: more than %d events arrived at once; the oldest are skipped",
+                        room_id, GAP_PAGES * TIMELINE_LIMIT)  # fmt: skip
+        log.info("room %s: fetched %d events the sync left out", room_id, len(gap))
+        return list(reversed(gap))
 
     def _note_creators(self, room_id: str, events: list[Any]) -> None:
         for event in events:
@@ -293,3 +324,7 @@ class SyncLoop:
             raise
         except Exception:
             log.exception("the core failed on Matrix event %s in %s", event.event_id, room_id)
+
+
+def _live_filter() -> dict[str, Any]:
+    return {"room": {"timeline": {"limit": TIMELINE_LIMIT}}}

@@ -470,3 +470,23 @@ async def test_a_room_configured_by_alias(bot: BotFactory, members: Any) -> None
     assert posted.room == alias
     seen = await bob.wait_for(lambda r, e: getattr(e, "body", "") == "Posted by alias")
     assert next(r for r, e in bob.events if e is seen) == room
+
+
+async def test_a_burst_bigger_than_one_sync_is_fetched_in_full(
+    bot: BotFactory, members: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import adapters.matrix.sync as sync_module
+
+    monkeypatch.setattr(sync_module, "TIMELINE_LIMIT", 3)  # so a dozen events overflow a sync
+    ana: Member = await members("ana")
+    room = await room_with_bot(ana, bot)
+    _platform, core = await bot.start(rooms=(room,))
+    await ana.say(room, "!study first")
+    await core.wait_for(CommandReceived, lambda e: e.name == "first")
+    await bot.stop_all()
+    for i in range(12):
+        await ana.say(room, f"!study respond 1 answer number {i}")
+    _restarted, core2 = await bot.start(rooms=(room,))
+    await core2.wait_for(CommandReceived, lambda e: e.args.endswith("number 11"))
+    args = [e.args for e in core2.events if isinstance(e, CommandReceived)]
+    assert args == [f"1 answer number {i}" for i in range(12)]
