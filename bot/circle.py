@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
-from bot import lifecycle
+from bot import community, lifecycle
 from bot.clock import Clock
 from bot.commands.dispatch import dispatch
 from bot.commands.spec import COMMANDS, CommandSpec
@@ -234,6 +234,9 @@ class StudyCircle:
                 session = await self.storage.open_session(group.id)
                 if session is not None and session.opened_at == action.slot:
                     await lifecycle.close_session(self, group, session)
+                await self.storage.finish_action(action.id, "done", self.clock.now())
+            elif action.kind in community.ACTION_KINDS:
+                await community.run_action(self, group, action)
                 await self.storage.finish_action(action.id, "done", self.clock.now())
             else:
                 await self.storage.finish_action(action.id, "done", now)

@@ -151,7 +151,8 @@ class GroupSpec(_Strict):
     accept_late: bool = True
     anonymous: bool = False
     retention_days: int | None = Field(default=None, ge=1, le=36_500)
-    grace_period: Duration | None = None    # community (issue 8): pairing, nudges, drift, RSVP, digests
+    grace_period: Duration | None = None
+    # community (issue 8): pairing, nudges, drift, RSVP, digests
     pairing: PairingSpec = Field(default_factory=PairingSpec)
     nudge_before: Annotated[Duration | None, BeforeValidator(_off_is_none)] = timedelta(hours=24)
     drift_after: int = Field(default=3, ge=0, le=100)

@@ -11,9 +11,11 @@ from bot import faults, render
 from bot.config import Group
 from bot.events import MemberRef
 from bot.messages import Message, Posted
+from bot.participation import snoozed_now
 from bot.planner import slot_key
 from bot.platform import DirectMessagesClosed
 from bot.readings import Section
+from bot.rsvp import live_time, with_buttons
 from bot.storage import Action, Session
 
 if TYPE_CHECKING:
@@ -64,9 +66,10 @@ async def direct_to_members(
     platform = circle.platform(group.platform)
     sent = 0
     closed: list[str] = []
+    snoozed = snoozed_now(await circle.storage.snoozes(group.id), circle.clock.now())
     for member, opted_in in await circle.storage.group_members(group.id):
         wanted = member.id in only if only is not None else opted_in
-        if not wanted:
+        if not wanted or member.id in snoozed:
             continue
         ref = MemberRef(
             platform=member.platform, user_id=member.user_id, display_name=member.display_name
@@ -133,6 +136,8 @@ async def open_session(circle: StudyCircle, group: Group, key: str) -> Session |
     base = f"{group.id}:s{session.number}"
     root: Posted | None = None
     for i, message in enumerate(messages, start=1):
+        if i == 1:
+            message = with_buttons(group, message, live_time(group, session))
         posted = await post(circle, group, message, f"{base}:section:{i}")
         root = root or posted
     assert root is not None
@@ -158,6 +163,9 @@ async def open_session(circle: StudyCircle, group: Group, key: str) -> Session |
     await storage.add_actions(
         [(group.id, "close", session.closes_at, session.opened_at, close_key)]
     )
+    from bot import community  # community builds on this module
+
+    await community.on_session_opened(circle, group, session.id)
     log.info("group %s: session %d opened", group.id, session.number)
     return await storage.session_by_id(session.id)
 
@@ -184,6 +192,9 @@ async def close_session(circle: StudyCircle, group: Group, session: Session) -> 
             circle, group, render.reading_finished(group), f"{group.id}:finished:{group.reading.id}"
         )
         await storage.set_finished(group.id)
+    from bot import community
+
+    await community.on_session_closed(circle, group, session)
     log.info("group %s: session %d closed with %d responses", group.id, session.number, len(rows))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.events import MemberRef
+
 
 class MessageKind(StrEnum):
     SECTION = "section"
@@ -52,6 +54,9 @@ class Message:
     buttons: tuple[Button, ...] = ()
     attachment: Attachment | None = None
     ephemeral: bool = False
+    # Members this message deliberately notifies (pairs, a nudge whose DM failed). Their
+    # names are in the body; an adapter may ping exactly these and nobody else.
+    mentions: tuple[MemberRef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

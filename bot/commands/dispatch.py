@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from bot import render
-from bot.commands import admin, member
+from bot.commands import admin, community, member
 from bot.commands.context import CommandContext
 from bot.commands.parser import UnknownCommand, UsageError, parse
 from bot.config import Group
@@ -31,7 +31,7 @@ HANDLERS: dict[str, Handler] = {
     "mine": member.mine,
     "delete": member.delete,
     "responses": member.responses,
-    "progress": member.progress,
+    "progress": community.progress,  # streaks that breaks and snoozes do not break
     "timezone": member.timezone,
     "reminders": member.reminders,
     "export-mine": member.export_mine,
@@ -44,6 +44,10 @@ HANDLERS: dict[str, Handler] = {
     "resume": admin.resume,
     "remind": admin.remind,
     "export": admin.export,
+    "snooze": community.snooze,
+    "rsvp": community.rsvp,
+    "drifting": community.drifting,
+    "pair-history": community.pair_history,
 }
 
 # Commands about the member rather than one group: they work anywhere, DMs included.

@@ -124,6 +124,26 @@ COMMANDS: tuple[CommandSpec, ...] = (
         ),
     ),
     CommandSpec(
+        name="snooze",
+        summary="Rest for a few days: no pairing, reminders or nudges, and your streak is kept",
+        params=(
+            ParamSpec(name="days", kind=ParamKind.INT, description="How many days (0 ends it)"),
+        ),
+    ),
+    CommandSpec(
+        name="rsvp",
+        summary="Say whether you will join the live discussion (or see who is coming)",
+        params=(
+            ParamSpec(
+                name="answer",
+                kind=ParamKind.CHOICE,
+                description="yes or no",
+                required=False,
+                choices=("yes", "no"),
+            ),
+        ),
+    ),
+    CommandSpec(
         name="status", summary="The group's state, members and pending actions", admin=True
     ),
     CommandSpec(
@@ -156,6 +176,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
         admin=True,
         slow=True,
     ),
+    CommandSpec(
+        name="drifting",
+        summary="Members who have been silent for a while, and who got a 'we miss you'",
+        admin=True,
+    ),
+    CommandSpec(name="pair-history", summary="The teams of the latest sessions", admin=True),
 )
 
 BY_NAME: dict[str, CommandSpec] = {c.name: c for c in COMMANDS}

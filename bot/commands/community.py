@@ -1,0 +1,132 @@
+"""Commands that keep a group alive: progress, snooze and RSVP for members; drifting and pairs for admins."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot import render
+from bot import rsvp as live
+from bot.commands.context import CommandContext
+from bot.community import roll
+from bot.messages import Message
+from bot.participation import drifting as find_drifting
+from bot.participation import standing
+from bot.text import clean_name
+
+MAX_SNOOZE_DAYS = 365
+
+
+async def progress(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    storage = ctx.circle.storage
+    membership = next(
+        (m for m in await storage.memberships(group.id) if m.member.id == ctx.member.id), None
+    )
+    if membership is None:
+        return render.reply(f"You are not a member of {group.spec.name}; `join` to take part.")
+    mine = standing(
+        ctx.member.id,
+        membership.joined_at,
+        await storage.participation(group.id),
+        await storage.snoozes(group.id),
+    )
+    total = mine.sessions
+    lines = [
+        f"You took part in {mine.took_part} of {total} session{'s' if total != 1 else ''} "
+        f"of {group.spec.name}. Current streak: {mine.streak}.",
+        "_Breaks, your snoozes and sessions still open never break a streak._",
+    ]
+    return render.reply("\n".join(lines))
+
+
+async def snooze(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    days = ctx.command.number("days")
+    storage = ctx.circle.storage
+    now = ctx.circle.clock.now()
+    if days == 0:
+        if await storage.end_snooze(group.id, ctx.member.id, now):
+            return render.reply(f"Welcome back! Your snooze in {group.spec.name} has ended.")
+        return render.reply("You are not snoozing.")
+    if days > MAX_SNOOZE_DAYS:
+        return render.reply(
+            f"A snooze can last up to {MAX_SNOOZE_DAYS} days; `leave` if you need longer."
+        )
+    await storage.join(group.id, ctx.member.id, now)
+    until = now + timedelta(days=days)
+    await storage.add_snooze(group.id, ctx.member.id, now, until)
+    zone = group.zone
+    return render.reply(
+        f"Snoozing until {render.local_time(until, zone)}: no pairing, reminders or nudges, "
+        "and sessions that fall inside the snooze do not count against your streak. "
+        "`snooze 0` ends it early."
+    )
+
+
+async def rsvp(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    if not group.spec.rsvp:
+        return render.reply(f"{group.spec.name} does not hold live discussions with RSVPs.")
+    storage = ctx.circle.storage
+    session = await storage.open_session(group.id)
+    if session is None:
+        return render.reply("No session is open, so there is no live discussion to answer for yet.")
+    when = render.local_time(live.live_time(group, session), group.zone)
+    answer = ctx.command.text("answer")
+    if answer is not None:
+        await storage.join(group.id, ctx.member.id, ctx.circle.clock.now())
+        await storage.set_rsvp(session.id, ctx.member.id, answer == "yes", ctx.circle.clock.now())
+    answers = await storage.rsvps(session.id)
+    going = sum(1 for r in answers if r.going)
+    tally = f"{going} going so far."
+    if answer == "yes":
+        return render.reply(f"See you at the live discussion, {when}. {tally}")
+    if answer == "no":
+        return render.reply(f"Thanks for letting us know. {tally}")
+    return render.reply(
+        f"Live discussion of session {session.number}: {when}. {tally} Answer with `rsvp yes` or `rsvp no`."
+    )
+
+
+async def drifting(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    storage = ctx.circle.storage
+    people = await roll(ctx.circle, group)
+    found = find_drifting(
+        people.members,
+        await storage.participation(group.id),
+        await storage.snoozes(group.id),
+        group.spec.drift_after,
+    )
+    if group.spec.drift_after <= 0:
+        return render.reply("Drift tracking is off for this group (`drift_after: 0`).")
+    if not found:
+        return render.reply(
+            f"Nobody in {group.spec.name} has been silent for {group.spec.drift_after} sessions in a row."
+        )
+    lines = [f"**Silent for {group.spec.drift_after}+ sessions in a row** (snoozes excepted)"]
+    for m, silent in found:
+        note = (
+            " — got a 'we miss you' and is left alone" if m.member.id in people.left_alone else ""
+        )
+        lines.append(f"• {clean_name(m.member.display_name)}: {silent}{note}")
+    lines.append("_A personal word from you often means more than any bot message._")
+    return render.reply("\n".join(lines), member_text=True)
+
+
+async def pair_history(ctx: CommandContext) -> Message:
+    group = ctx.need_group()
+    if not group.spec.pairing.enabled:
+        note = "Pairing is off for this group (`pairing: {enabled: true}` turns it on)."
+    else:
+        note = ""
+    history = await ctx.circle.storage.pairings(group.id)
+    if not history:
+        return render.reply(note or "No teams yet: they are made when a session opens.")
+    lines = [f"**Teams in {group.spec.name}** (latest first)"]
+    for session, teams in reversed(history[-8:]):
+        shown = "; ".join(" & ".join(clean_name(m.display_name) for m in team) for team in teams)
+        lines.append(f"• Session {session.number}: {shown}")
+    if note:
+        lines.append(f"_{note}_")
+    return render.reply("\n".join(lines), member_text=True)
