@@ -17,6 +17,9 @@ from bot.messages import MessageKind
 from bot.testing import Harness, make_harness, member
 from tests.conftest import BASE_CONFIG, START
 
+# every test here runs on SQLite and on PostgreSQL
+pytestmark = pytest.mark.backends
+
 ANA = member("Ana")  # listed in the group's admins
 BEA = member("Bea")
 CAL = member("Cal")

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.messages import MessageKind
 from bot.testing import Harness, member
+
+# every test here runs on SQLite and on PostgreSQL
+pytestmark = pytest.mark.backends
 
 ANA = member("Ana")
 BEA = member("Bea")

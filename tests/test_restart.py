@@ -13,6 +13,9 @@ from bot.messages import MessageKind, Posted
 from bot.testing import FakePlatform, make_harness, member
 from tests.conftest import BASE_CONFIG, START
 
+# every test here runs on SQLite and on PostgreSQL
+pytestmark = pytest.mark.backends
+
 OPENS = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
 
 

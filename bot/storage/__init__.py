@@ -1,4 +1,8 @@
-"""Durable state: groups, members, sessions, responses and the pending actions that drive them."""
+"""Durable state: groups, members, sessions, responses and the pending actions that drive them.
+
+One `Storage` (bot/storage/store.py) holds every SQL statement; it runs on SQLite
+(bot/storage/sqlite.py, the embedded default) or PostgreSQL (bot/storage/postgres.py).
+"""
 
 from bot.storage.records import (
     Action,
@@ -8,7 +12,10 @@ from bot.storage.records import (
     Response,
     Session,
 )
-from bot.storage.sqlite import SqliteStorage, open_storage
+from bot.storage.store import Storage, open_storage
+
+# The store runs on either engine; the old name stays for callers that import it.
+SqliteStorage = Storage
 
 __all__ = [
     "Action",
@@ -18,5 +25,6 @@ __all__ = [
     "Response",
     "Session",
     "SqliteStorage",
+    "Storage",
     "open_storage",
 ]

@@ -124,4 +124,9 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (group_id, member_id, sent_at)
     );
     """,
+    # scale-out (issue 7): a due action is claimed by one process for a lease before it runs
+    """
+    ALTER TABLE actions ADD COLUMN claimed_by TEXT;
+    ALTER TABLE actions ADD COLUMN lease_until TEXT;
+    """,
 )

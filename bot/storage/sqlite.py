@@ -1,36 +1,20 @@
-"""The SQLite store, through aiosqlite: all of the core's SQL lives here, always with placeholders."""
+"""The SQLite engine (aiosqlite): one connection, one writer at a time, WAL.
+
+The store's methods live in bot/storage/store.py; add new ones there, not here.
+`SqliteStorage` and `open_storage` stay importable from here for older callers.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import aiosqlite
 
-from bot.events import MemberRef
-from bot.messages import Posted
-from bot.storage.migrations import MIGRATIONS
-from bot.storage.records import (
-    Action,
-    GroupState,
-    Member,
-    Membership,
-    PromptRow,
-    Response,
-    Rsvp,
-    Session,
-    SharedResponse,
-    Snooze,
-    from_db,
-    to_db,
-)
-
-log = logging.getLogger(__name__)
+from bot.storage.database import Connection, Params, Result, Row
+from bot.storage.store import Storage, open_storage
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -39,31 +23,50 @@ PRAGMAS = (
     "PRAGMA busy_timeout=5000",
 )
 
-
-async def open_storage(location: str) -> SqliteStorage:
-    """Open (creating if needed) and migrate the store at `location` (a path or ':memory:')."""
-    storage = SqliteStorage(location)
-    await storage.open()
-    return storage
+# The store works on either engine; the old name stays for callers that import it.
+SqliteStorage = Storage
 
 
-class SqliteStorage:
-    def __init__(self, location: str) -> None:
-        self.location = location.removeprefix("sqlite:///")
+class _SqliteConnection:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def execute(self, sql: str, params: Params = ()) -> Result:
+        async with self._db.execute(sql, tuple(params)) as cursor:
+            return Result(cursor.rowcount)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._db.executemany(sql, [tuple(r) for r in rows])
+
+    async def one(self, sql: str, params: Params = ()) -> Row | None:
+        async with self._db.execute(sql, tuple(params)) as cursor:
+            return await cursor.fetchone()
+
+    async def all(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._db.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+
+class SqliteDatabase:
+    """An SQLite file (or `:memory:`); writes are serialised by `BEGIN IMMEDIATE` and a lock."""
+
+    dialect = "sqlite"
+    # BEGIN IMMEDIATE already makes the claiming transaction the only writer
+    lock_rows = ""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
         self._db: aiosqlite.Connection | None = None
         self._write = asyncio.Lock()
 
-    # -- lifecycle --------------------------------------------------------------
-
     async def open(self) -> None:
-        if self.location != ":memory:":
-            Path(self.location).parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(self.location, isolation_level=None)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(self.path, isolation_level=None)
         db.row_factory = aiosqlite.Row
         for pragma in PRAGMAS:
             await db.execute(pragma)
         self._db = db
-        await self._migrate()
 
     async def close(self) -> None:
         if self._db is not None:
@@ -72,818 +75,43 @@ class SqliteStorage:
                 await db.close()
 
     @property
-    def db(self) -> aiosqlite.Connection:
+    def _conn(self) -> _SqliteConnection:
         if self._db is None:
             raise RuntimeError("storage is not open")
-        return self._db
-
-    async def _migrate(self) -> None:
-        await self.db.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
-        )
-        row = await self._one("SELECT MAX(version) AS v FROM schema_version")
-        current = int(row["v"]) if row and row["v"] is not None else 0
-        if current > len(MIGRATIONS):
-            raise RuntimeError(
-                f"database schema {current} is newer than this studybot ({len(MIGRATIONS)}); upgrade studybot"
-            )
-        for version in range(current + 1, len(MIGRATIONS) + 1):
-            async with self.transaction() as db:
-                for statement in _statements(MIGRATIONS[version - 1]):
-                    await db.execute(statement)
-                await db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
-            log.info("database migrated to schema %d", version)
+        return _SqliteConnection(self._db)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction at a time; committed on success, rolled back on any error."""
+    async def transaction(self) -> AsyncIterator[Connection]:
         async with self._write:
-            await self.db.execute("BEGIN IMMEDIATE")
+            conn = self._conn
+            await conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.db
+                yield conn
             except BaseException:
-                await self.db.execute("ROLLBACK")
+                await conn.execute("ROLLBACK")
                 raise
-            await self.db.execute("COMMIT")
+            await conn.execute("COMMIT")
 
-    async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self.db.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+    @asynccontextmanager
+    async def migrating(self) -> AsyncIterator[None]:
+        # each migration re-checks the version inside its BEGIN IMMEDIATE transaction
+        yield
 
-    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self.db.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+    async def one(self, sql: str, params: Params = ()) -> Row | None:
+        return await self._conn.one(sql, params)
 
-    # -- groups -----------------------------------------------------------------
+    async def all(self, sql: str, params: Params = ()) -> list[Row]:
+        return await self._conn.all(sql, params)
 
-    async def sync_groups(
-        self, groups: Iterable[tuple[str, str, str, str]], now: datetime
-    ) -> list[str]:
-        """Upsert configured groups (id, platform, room, reading); archive the rest. Returns archived ids."""
-        wanted = list(groups)
-        ids = {g[0] for g in wanted}
-        async with self.transaction() as db:
-            for gid, platform, room, reading in wanted:
-                await db.execute(
-                    "INSERT INTO groups (id, platform, room, reading_id, created_at) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT (id) DO UPDATE SET platform = excluded.platform, room = excluded.room, "
-                    "archived = 0, "
-                    "next_section = CASE WHEN groups.reading_id = excluded.reading_id "
-                    "THEN groups.next_section ELSE 0 END, "
-                    "finished = CASE WHEN groups.reading_id = excluded.reading_id "
-                    "THEN groups.finished ELSE 0 END, "
-                    "reading_id = excluded.reading_id",
-                    (gid, platform, room, reading, to_db(now)),
-                )
-            rows = await self._all("SELECT id FROM groups WHERE archived = 0")
-            gone = [r["id"] for r in rows if r["id"] not in ids]
-            for gid in gone:
-                await db.execute("UPDATE groups SET archived = 1 WHERE id = ?", (gid,))
-                await db.execute(
-                    "UPDATE actions SET state = 'cancelled' WHERE group_id = ? AND state = 'pending'",
-                    (gid,),
-                )
-        return gone
-
-    async def group_state(self, group_id: str) -> GroupState:
-        row = await self._one("SELECT * FROM groups WHERE id = ?", (group_id,))
-        if row is None:
-            raise KeyError(group_id)
-        return GroupState(
-            id=row["id"],
-            platform=row["platform"],
-            room=row["room"],
-            reading_id=row["reading_id"],
-            next_section=row["next_section"],
-            paused=bool(row["paused"]),
-            archived=bool(row["archived"]),
-            finished=bool(row["finished"]),
-        )
-
-    async def set_paused(self, group_id: str, paused: bool) -> None:
-        async with self.transaction() as db:
-            await db.execute("UPDATE groups SET paused = ? WHERE id = ?", (int(paused), group_id))
-
-    async def set_finished(self, group_id: str) -> None:
-        async with self.transaction() as db:
-            await db.execute("UPDATE groups SET finished = 1 WHERE id = ?", (group_id,))
-
-    # -- members ----------------------------------------------------------------
-
-    async def member(self, ref: MemberRef, now: datetime) -> Member:
-        """The member for `ref`, created if new; their display name kept current."""
-        row = await self._one(
-            "SELECT * FROM members WHERE platform = ? AND user_id = ?", (ref.platform, ref.user_id)
-        )
-        if row is not None and row["display_name"] == ref.display_name:
-            return _member(row)
-        async with self.transaction() as db:
-            await db.execute(
-                "INSERT INTO members (platform, user_id, display_name, created_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (platform, user_id) DO UPDATE SET display_name = excluded.display_name",
-                (ref.platform, ref.user_id, ref.display_name, to_db(now)),
-            )
-        row = await self._one(
-            "SELECT * FROM members WHERE platform = ? AND user_id = ?", (ref.platform, ref.user_id)
-        )
-        assert row is not None
-        return _member(row)
-
-    async def find_member(self, platform: str, user_id: str) -> Member | None:
-        row = await self._one(
-            "SELECT * FROM members WHERE platform = ? AND user_id = ?", (platform, user_id)
-        )
-        return _member(row) if row else None
-
-    async def set_timezone(self, member_id: int, zone: str | None) -> None:
-        async with self.transaction() as db:
-            await db.execute("UPDATE members SET timezone = ? WHERE id = ?", (zone, member_id))
-
-    async def join(self, group_id: str, member_id: int, now: datetime) -> bool:
-        """Add a membership; False if it already existed."""
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                "INSERT OR IGNORE INTO memberships (group_id, member_id, joined_at) VALUES (?, ?, ?)",
-                (group_id, member_id, to_db(now)),
-            )
-            return cursor.rowcount == 1
-
-    async def leave(self, group_id: str, member_id: int) -> bool:
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                "DELETE FROM memberships WHERE group_id = ? AND member_id = ?",
-                (group_id, member_id),
-            )
-            return cursor.rowcount == 1
-
-    async def is_member(self, group_id: str, member_id: int) -> bool:
-        row = await self._one(
-            "SELECT 1 FROM memberships WHERE group_id = ? AND member_id = ?", (group_id, member_id)
-        )
-        return row is not None
-
-    async def set_reminders(self, group_id: str, member_id: int, on: bool) -> bool:
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                "UPDATE memberships SET reminders = ? WHERE group_id = ? AND member_id = ?",
-                (int(on), group_id, member_id),
-            )
-            return cursor.rowcount == 1
-
-    async def group_members(self, group_id: str) -> list[tuple[Member, bool]]:
-        """Members of a group with their reminders opt-in, in joining order."""
-        rows = await self._all(
-            "SELECT m.*, ms.reminders FROM memberships ms JOIN members m ON m.id = ms.member_id "
-            "WHERE ms.group_id = ? ORDER BY ms.joined_at, m.id",
-            (group_id,),
-        )
-        return [(_member(r), bool(r["reminders"])) for r in rows]
-
-    async def member_groups(self, member_id: int) -> list[str]:
-        rows = await self._all("SELECT group_id FROM memberships WHERE member_id = ?", (member_id,))
-        return [r["group_id"] for r in rows]
-
-    # -- sessions ---------------------------------------------------------------
-
-    async def create_session(
-        self,
-        *,
-        group_id: str,
-        first_section: int,
-        section_count: int,
-        opened_at: datetime,
-        closes_at: datetime,
-        prompts: list[str],
-        open_key: str,
-        anonymous: frozenset[int] = frozenset(),
-    ) -> Session:
-        """Record a new session with its prompts and advance the group's section pointer.
-
-        `open_key` makes this idempotent: a second call with the same key returns the first session.
-        """
-        existing = await self._one("SELECT * FROM sessions WHERE open_key = ?", (open_key,))
-        if existing is not None:
-            return _session(existing)
-        async with self.transaction() as db:
-            row = await self._one(
-                "SELECT COALESCE(MAX(number), 0) + 1 AS n FROM sessions WHERE group_id = ?",
-                (group_id,),
-            )
-            number = int(row["n"]) if row else 1
-            cursor = await db.execute(
-                "INSERT INTO sessions (group_id, number, first_section, section_count, opened_at, closes_at, "
-                "open_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    group_id,
-                    number,
-                    first_section,
-                    section_count,
-                    to_db(opened_at),
-                    to_db(closes_at),
-                    open_key,
-                ),
-            )
-            session_id = cursor.lastrowid
-            await db.executemany(
-                "INSERT INTO session_prompts (session_id, number, text, anonymous) VALUES (?, ?, ?, ?)",
-                [
-                    (session_id, i, text, int(i in anonymous))
-                    for i, text in enumerate(prompts, start=1)
-                ],
-            )
-            await db.execute(
-                "UPDATE groups SET next_section = ? WHERE id = ?",
-                (first_section + section_count, group_id),
-            )
-        session = await self.session_by_id(int(session_id or 0))
-        assert session is not None
-        return session
-
-    async def session_by_id(self, session_id: int) -> Session | None:
-        row = await self._one("SELECT * FROM sessions WHERE id = ?", (session_id,))
-        return _session(row) if row else None
-
-    async def session_by_open_key(self, open_key: str) -> Session | None:
-        row = await self._one("SELECT * FROM sessions WHERE open_key = ?", (open_key,))
-        return _session(row) if row else None
-
-    async def open_session(self, group_id: str) -> Session | None:
-        row = await self._one(
-            "SELECT * FROM sessions WHERE group_id = ? AND closed_at IS NULL ORDER BY number DESC LIMIT 1",
-            (group_id,),
-        )
-        return _session(row) if row else None
-
-    async def latest_session(self, group_id: str) -> Session | None:
-        row = await self._one(
-            "SELECT * FROM sessions WHERE group_id = ? ORDER BY number DESC LIMIT 1", (group_id,)
-        )
-        return _session(row) if row else None
-
-    async def sessions(self, group_id: str) -> list[Session]:
-        rows = await self._all(
-            "SELECT * FROM sessions WHERE group_id = ? ORDER BY number", (group_id,)
-        )
-        return [_session(r) for r in rows]
-
-    async def set_session_thread(self, session_id: int, root_message: str, thread: str) -> None:
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE sessions SET root_message = ?, thread = ? WHERE id = ?",
-                (root_message, thread, session_id),
-            )
-
-    async def close_session(self, session_id: int, now: datetime) -> bool:
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                "UPDATE sessions SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
-                (to_db(now), session_id),
-            )
-            return cursor.rowcount == 1
-
-    async def prompts(self, session_id: int) -> list[PromptRow]:
-        rows = await self._all(
-            "SELECT * FROM session_prompts WHERE session_id = ? ORDER BY number", (session_id,)
-        )
-        return [_prompt(r) for r in rows]
-
-    async def set_prompt_message(self, session_id: int, number: int, message_id: str) -> None:
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE session_prompts SET message_id = ? WHERE session_id = ? AND number = ?",
-                (message_id, session_id, number),
-            )
-
-    async def prompt_by_message(self, message_id: str) -> PromptRow | None:
-        row = await self._one("SELECT * FROM session_prompts WHERE message_id = ?", (message_id,))
-        return _prompt(row) if row else None
-
-    # -- responses --------------------------------------------------------------
-
-    async def save_response(
-        self,
-        *,
-        session_id: int,
-        member_id: int | None,
-        author_key: str,
-        prompt: int,
-        text: str,
-        private: bool,
-        late: bool,
-        message_id: str | None,
-        now: datetime,
-    ) -> bool:
-        """Insert or replace the response of `author_key` to a prompt; True if it was new.
-
-        Committed on return. `member_id` is None for anonymous responses.
-        """
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                "UPDATE responses SET text = ?, private = ?, late = ?, message_id = ?, updated_at = ? "
-                "WHERE session_id = ? AND author_key = ? AND prompt = ?",
-                (
-                    text,
-                    int(private),
-                    int(late),
-                    message_id,
-                    to_db(now),
-                    session_id,
-                    author_key,
-                    prompt,
-                ),
-            )
-            if cursor.rowcount:
-                return False
-            await db.execute(
-                "INSERT INTO responses (session_id, member_id, author_key, prompt, text, private, late, "
-                "message_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    session_id,
-                    member_id,
-                    author_key,
-                    prompt,
-                    text,
-                    int(private),
-                    int(late),
-                    message_id,
-                    to_db(now),
-                    to_db(now),
-                ),
-            )
-            return True
-
-    async def edit_response_by_message(
-        self, message_id: str, member_id: int, text: str, now: datetime
-    ) -> bool:
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                "UPDATE responses SET text = ?, updated_at = ? WHERE message_id = ? AND member_id = ?",
-                (text, to_db(now), message_id, member_id),
-            )
-            return cursor.rowcount > 0
-
-    async def delete_response(self, session_id: int, author_keys: list[str], prompt: int) -> bool:
-        marks = ",".join("?" for _ in author_keys)
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                f"DELETE FROM responses WHERE session_id = ? AND prompt = ? AND author_key IN ({marks})",
-                (session_id, prompt, *author_keys),
-            )
-            return cursor.rowcount > 0
-
-    async def delete_response_by_message(self, message_id: str) -> bool:
-        async with self.transaction() as db:
-            cursor = await db.execute("DELETE FROM responses WHERE message_id = ?", (message_id,))
-            return cursor.rowcount > 0
-
-    async def responses_of(self, session_id: int, author_keys: list[str]) -> list[Response]:
-        """A member's responses in a session, found by their author keys (named and anonymous)."""
-        marks = ",".join("?" for _ in author_keys)
-        rows = await self._all(
-            f"SELECT * FROM responses WHERE session_id = ? AND author_key IN ({marks}) ORDER BY prompt",
-            (session_id, *author_keys),
-        )
-        return [_response(r) for r in rows]
-
-    async def session_responses(self, session_id: int) -> list[tuple[Response, Member | None]]:
-        """A session's responses with their authors (None for anonymous ones)."""
-        rows = await self._all(
-            "SELECT r.*, m.platform, m.user_id, m.display_name, m.timezone FROM responses r "
-            "LEFT JOIN members m ON m.id = r.member_id WHERE r.session_id = ? "
-            "ORDER BY r.prompt, r.created_at, r.id",
-            (session_id,),
-        )
-        return [
-            (
-                _response(r),
-                _member(r, id_column="member_id") if r["member_id"] is not None else None,
-            )
-            for r in rows
-        ]
-
-    async def attendance(self, group_id: str, member_id: int) -> list[tuple[Session, bool]]:
-        """Every session of the group, oldest first, with whether the member responded in it."""
-        rows = await self._all(
-            "SELECT s.*, EXISTS (SELECT 1 FROM responses r WHERE r.session_id = s.id AND r.member_id = ?) "
-            "AS responded FROM sessions s WHERE s.group_id = ? ORDER BY s.number",
-            (member_id, group_id),
-        )
-        return [(_session(r), bool(r["responded"])) for r in rows]
-
-    async def group_responses(
-        self, group_id: str
-    ) -> AsyncIterator[tuple[Session, Response, Member | None]]:
-        """All of a group's responses, session by session, without loading them all at once."""
-        async with self.db.execute(
-            "SELECT r.*, m.platform, m.user_id, m.display_name, m.timezone, s.number AS s_number, "
-            "s.first_section, s.section_count, s.opened_at, s.closes_at, s.closed_at, s.thread, "
-            "s.root_message, s.group_id FROM responses r "
-            "JOIN sessions s ON s.id = r.session_id LEFT JOIN members m ON m.id = r.member_id "
-            "WHERE s.group_id = ? ORDER BY s.number, r.prompt, r.created_at, r.id",
-            (group_id,),
-        ) as cursor:
+    async def stream(self, sql: str, params: Params = ()) -> AsyncIterator[Row]:
+        if self._db is None:
+            raise RuntimeError("storage is not open")
+        async with self._db.execute(sql, tuple(params)) as cursor:
             async for row in cursor:
-                session = Session(
-                    id=row["session_id"],
-                    group_id=row["group_id"],
-                    number=row["s_number"],
-                    first_section=row["first_section"],
-                    section_count=row["section_count"],
-                    opened_at=from_db(row["opened_at"]),
-                    closes_at=from_db(row["closes_at"]),
-                    closed_at=from_db(row["closed_at"]) if row["closed_at"] else None,
-                    thread=row["thread"],
-                    root_message=row["root_message"],
-                )
-                author = (
-                    _member(row, id_column="member_id") if row["member_id"] is not None else None
-                )
-                yield session, _response(row), author
+                yield row
 
-    async def purge_responses(self, group_id: str, before: datetime) -> int:
-        """Delete a group's responses last written before `before` (retention)."""
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                "DELETE FROM responses WHERE updated_at < ? AND session_id IN "
-                "(SELECT id FROM sessions WHERE group_id = ?)",
-                (to_db(before), group_id),
-            )
-            return cursor.rowcount
-
-    async def member_data(self, member_id: int, anonymous_keys: list[str]) -> dict[str, Any]:
-        """Everything stored about one member, for export-mine (their anonymous responses too)."""
-        member = await self._one("SELECT * FROM members WHERE id = ?", (member_id,))
-        memberships = await self._all("SELECT * FROM memberships WHERE member_id = ?", (member_id,))
-        marks = ",".join("?" for _ in anonymous_keys) or "NULL"
-        responses = await self._all(
-            "SELECT r.id, r.prompt, r.text, r.private, r.late, r.created_at, r.updated_at, "
-            "r.member_id IS NULL AS anonymous, s.group_id, s.number AS session_number, "
-            "p.text AS prompt_text FROM responses r "
-            "JOIN sessions s ON s.id = r.session_id "
-            "LEFT JOIN session_prompts p ON p.session_id = r.session_id AND p.number = r.prompt "
-            f"WHERE r.member_id = ? OR r.author_key IN ({marks}) ORDER BY s.group_id, s.number, r.prompt",
-            (member_id, *anonymous_keys),
-        )
-        return {
-            "member": dict(member) if member else None,
-            "memberships": [dict(r) for r in memberships],
-            "responses": [dict(r) for r in responses],
-        }
-
-    async def forget_member(self, member_id: int, anonymous_keys: list[str]) -> int:
-        """Delete a member and everything of theirs; returns how many responses went with them."""
-        marks = ",".join("?" for _ in anonymous_keys) or "NULL"
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                f"DELETE FROM responses WHERE member_id = ? OR author_key IN ({marks})",
-                (member_id, *anonymous_keys),
-            )
-            count = cursor.rowcount
-            await db.execute("DELETE FROM memberships WHERE member_id = ?", (member_id,))
-            await db.execute("DELETE FROM members WHERE id = ?", (member_id,))
-            return count
-
-    async def anonymous_prompts(self) -> list[tuple[int, int]]:
-        """Every (session id, prompt number) whose responses are anonymous."""
-        rows = await self._all("SELECT session_id, number FROM session_prompts WHERE anonymous = 1")
-        return [(r["session_id"], r["number"]) for r in rows]
-
-    # -- actions ----------------------------------------------------------------
-
-    async def add_actions(self, actions: Iterable[tuple[str, str, datetime, datetime, str]]) -> int:
-        """Insert (group, kind, due, slot, key) rows; a key already present is left alone."""
-        rows = [(g, k, to_db(d), to_db(s), key) for g, k, d, s, key in actions]
-        async with self.transaction() as db:
-            before = db.total_changes
-            await db.executemany(
-                "INSERT OR IGNORE INTO actions (group_id, kind, due_at, slot, key) VALUES (?, ?, ?, ?, ?)",
-                rows,
-            )
-            return db.total_changes - before
-
-    async def due_actions(self, now: datetime, limit: int = 500) -> list[Action]:
-        rows = await self._all(
-            "SELECT * FROM actions WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?",
-            (to_db(now), limit),
-        )
-        return [_action(r) for r in rows]
-
-    async def next_due(self) -> datetime | None:
-        row = await self._one("SELECT MIN(due_at) AS d FROM actions WHERE state = 'pending'")
-        return from_db(row["d"]) if row and row["d"] else None
-
-    async def pending_actions(self, group_id: str) -> list[Action]:
-        rows = await self._all(
-            "SELECT * FROM actions WHERE group_id = ? AND state = 'pending' ORDER BY due_at, id",
-            (group_id,),
-        )
-        return [_action(r) for r in rows]
-
-    async def finish_action(
-        self, action_id: int, state: str, now: datetime, error: str | None = None
-    ) -> None:
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE actions SET state = ?, finished_at = ?, last_error = ? WHERE id = ?",
-                (state, to_db(now), error, action_id),
-            )
-
-    async def action_failed(self, action_id: int, error: str, retry_at: datetime) -> int:
-        """Count a failed attempt and push the action back; returns the attempts so far."""
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE actions SET attempts = attempts + 1, last_error = ?, due_at = ? WHERE id = ?",
-                (error, to_db(retry_at), action_id),
-            )
-        row = await self._one("SELECT attempts FROM actions WHERE id = ?", (action_id,))
-        return int(row["attempts"]) if row else 0
-
-    async def cancel_actions(
-        self, group_id: str, kinds: Iterable[str], slot: datetime | None = None
-    ) -> int:
-        kinds = list(kinds)
-        marks = ",".join("?" for _ in kinds)
-        sql = f"UPDATE actions SET state = 'cancelled' WHERE group_id = ? AND state = 'pending' AND kind IN ({marks})"
-        params: list[Any] = [group_id, *kinds]
-        if slot is not None:
-            sql += " AND slot = ?"
-            params.append(to_db(slot))
-        async with self.transaction() as db:
-            cursor = await db.execute(sql, params)
-            return cursor.rowcount
-
-    async def last_slot(self, group_id: str) -> datetime | None:
-        """The latest slot an open or skip action holds (pending, done or missed; cancelled ones freed theirs)."""
-        row = await self._one(
-            "SELECT MAX(slot) AS s FROM actions WHERE group_id = ? AND kind IN ('open', 'skip') "
-            "AND state != 'cancelled'",
-            (group_id,),
-        )
-        return from_db(row["s"]) if row and row["s"] else None
-
-    # -- sent messages (exactly-once bookkeeping) ---------------------------------
-
-    async def sent(self, key: str) -> Posted | None:
-        row = await self._one("SELECT * FROM sent WHERE key = ?", (key,))
-        if row is None:
-            return None
-        return Posted(message_id=row["message_id"], room=row["room"], thread=row["thread"])
-
-    async def record_sent(self, key: str, posted: Posted, now: datetime) -> None:
-        async with self.transaction() as db:
-            await db.execute(
-                "INSERT OR REPLACE INTO sent (key, message_id, room, thread, sent_at) VALUES (?, ?, ?, ?, ?)",
-                (key, posted.message_id, posted.room, posted.thread, to_db(now)),
-            )
-
-    async def count(self, table: str) -> int:
-        if table not in {"responses", "sessions", "members", "actions", "sent", "memberships"}:
-            raise ValueError(table)
-        row = await self._one(f"SELECT COUNT(*) AS n FROM {table}")
-        return int(row["n"]) if row else 0
-
-    # -- community (issue 8): pairings, snoozes, RSVPs, participation, drift notices -----
-
-    async def memberships(self, group_id: str) -> list[Membership]:
-        """A group's members with their reminders opt-in and when they joined, in joining order."""
-        rows = await self._all(
-            "SELECT m.*, ms.reminders, ms.joined_at FROM memberships ms "
-            "JOIN members m ON m.id = ms.member_id WHERE ms.group_id = ? ORDER BY ms.joined_at, m.id",
-            (group_id,),
-        )
-        return [
-            Membership(
-                member=_member(r), reminders=bool(r["reminders"]), joined_at=from_db(r["joined_at"])
-            )
-            for r in rows
-        ]
-
-    async def add_snooze(
-        self, group_id: str, member_id: int, starts_at: datetime, ends_at: datetime
-    ) -> None:
-        """Start a snooze, replacing the end of any snooze still running."""
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE snoozes SET ends_at = ? WHERE group_id = ? AND member_id = ? AND ends_at > ?",
-                (to_db(starts_at), group_id, member_id, to_db(starts_at)),
-            )
-            await db.execute(
-                "INSERT INTO snoozes (group_id, member_id, starts_at, ends_at) VALUES (?, ?, ?, ?)",
-                (group_id, member_id, to_db(starts_at), to_db(ends_at)),
-            )
-
-    async def end_snooze(self, group_id: str, member_id: int, now: datetime) -> bool:
-        """End a running snooze now; False if none was running."""
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                "UPDATE snoozes SET ends_at = ? WHERE group_id = ? AND member_id = ? "
-                "AND starts_at <= ? AND ends_at > ?",
-                (to_db(now), group_id, member_id, to_db(now), to_db(now)),
-            )
-            return cursor.rowcount > 0
-
-    async def snoozes(self, group_id: str) -> list[Snooze]:
-        """Every snooze in the group, past and present, oldest first."""
-        rows = await self._all(
-            "SELECT member_id, starts_at, ends_at FROM snoozes WHERE group_id = ? "
-            "ORDER BY starts_at, id",
-            (group_id,),
-        )
-        return [
-            Snooze(
-                member_id=r["member_id"],
-                starts_at=from_db(r["starts_at"]),
-                ends_at=from_db(r["ends_at"]),
-            )
-            for r in rows
-        ]
-
-    async def save_pairings(self, session_id: int, teams: list[list[int]]) -> bool:
-        """Store a session's teams once; False (and nothing changed) if it already has some."""
-        async with self.transaction() as db:
-            row = await self._one("SELECT 1 FROM pairings WHERE session_id = ?", (session_id,))
-            if row is not None:
-                return False
-            await db.executemany(
-                "INSERT INTO pairings (session_id, team, member_id) VALUES (?, ?, ?)",
-                [
-                    (session_id, number, member_id)
-                    for number, team in enumerate(teams, start=1)
-                    for member_id in team
-                ],
-            )
-            return True
-
-    async def pairings(self, group_id: str) -> list[tuple[Session, list[list[Member]]]]:
-        """Every session of the group that has teams, oldest first, with its teams."""
-        rows = await self._all(
-            "SELECT p.session_id, p.team, m.* FROM pairings p "
-            "JOIN sessions s ON s.id = p.session_id JOIN members m ON m.id = p.member_id "
-            "WHERE s.group_id = ? ORDER BY s.number, p.team, m.id",
-            (group_id,),
-        )
-        teams: dict[int, dict[int, list[Member]]] = {}
-        for r in rows:
-            teams.setdefault(r["session_id"], {}).setdefault(r["team"], []).append(_member(r))
-        out: list[tuple[Session, list[list[Member]]]] = []
-        for session in await self.sessions(group_id):
-            if session.id in teams:
-                out.append((session, list(teams[session.id].values())))
-        return out
-
-    async def set_rsvp(self, session_id: int, member_id: int, going: bool, now: datetime) -> None:
-        async with self.transaction() as db:
-            await db.execute(
-                "INSERT INTO rsvps (session_id, member_id, going, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (session_id, member_id) DO UPDATE SET going = excluded.going, "
-                "updated_at = excluded.updated_at",
-                (session_id, member_id, int(going), to_db(now)),
-            )
-
-    async def rsvps(self, session_id: int) -> list[Rsvp]:
-        rows = await self._all(
-            "SELECT m.*, r.going, r.attended FROM rsvps r JOIN members m ON m.id = r.member_id "
-            "WHERE r.session_id = ? ORDER BY r.updated_at, m.id",
-            (session_id,),
-        )
-        return [
-            Rsvp(
-                member=_member(r),
-                going=bool(r["going"]),
-                attended=None if r["attended"] is None else bool(r["attended"]),
-            )
-            for r in rows
-        ]
-
-    async def record_attendance(self, session_id: int) -> None:
-        """Mark who said yes as attended if they took part (responded) in the session."""
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE rsvps SET attended = CASE WHEN going = 1 AND EXISTS (SELECT 1 FROM responses x "
-                "WHERE x.session_id = rsvps.session_id AND x.member_id = rsvps.member_id) "
-                "THEN 1 ELSE 0 END WHERE session_id = ?",
-                (session_id,),
-            )
-
-    async def participation(self, group_id: str) -> list[tuple[Session, frozenset[int]]]:
-        """Every session of the group, oldest first, with the ids of members who responded."""
-        rows = await self._all(
-            "SELECT DISTINCT r.session_id, r.member_id FROM responses r "
-            "JOIN sessions s ON s.id = r.session_id "
-            "WHERE s.group_id = ? AND r.member_id IS NOT NULL",
-            (group_id,),
-        )
-        who: dict[int, set[int]] = {}
-        for r in rows:
-            who.setdefault(r["session_id"], set()).add(r["member_id"])
-        return [(s, frozenset(who.get(s.id, ()))) for s in await self.sessions(group_id)]
-
-    async def shared_responses(self, session_id: int) -> list[SharedResponse]:
-        """A session's responses that are not private, by prompt; anonymous ones without author."""
-        rows = await self._all(
-            "SELECT r.session_id, r.prompt, r.text, r.late, m.display_name FROM responses r "
-            "LEFT JOIN members m ON m.id = r.member_id "
-            "WHERE r.session_id = ? AND r.private = 0 ORDER BY r.prompt, r.created_at, r.id",
-            (session_id,),
-        )
-        return [
-            SharedResponse(
-                session_id=r["session_id"],
-                prompt=r["prompt"],
-                text=r["text"],
-                late=bool(r["late"]),
-                author=r["display_name"],
-            )
-            for r in rows
-        ]
-
-    async def response_counts(self, session_id: int) -> dict[int, int]:
-        """How many responses (of any kind) each prompt of a session has."""
-        rows = await self._all(
-            "SELECT prompt, COUNT(*) AS n FROM responses WHERE session_id = ? GROUP BY prompt",
-            (session_id,),
-        )
-        return {r["prompt"]: int(r["n"]) for r in rows}
-
-    async def add_drift_notice(self, group_id: str, member_id: int, now: datetime) -> None:
-        async with self.transaction() as db:
-            await db.execute(
-                "INSERT OR IGNORE INTO drift_notices (group_id, member_id, sent_at) VALUES (?, ?, ?)",
-                (group_id, member_id, to_db(now)),
-            )
-
-    async def drift_notices(self, group_id: str) -> dict[int, datetime]:
-        """When each member of the group last got a "we miss you" message."""
-        rows = await self._all(
-            "SELECT member_id, MAX(sent_at) AS at FROM drift_notices WHERE group_id = ? "
-            "GROUP BY member_id",
-            (group_id,),
-        )
-        return {r["member_id"]: from_db(r["at"]) for r in rows}
-
-def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+    def ddl(self, statement: str) -> str:
+        return statement
 
 
-def _member(row: aiosqlite.Row, id_column: str = "id") -> Member:
-    return Member(
-        id=row[id_column],
-        platform=row["platform"],
-        user_id=row["user_id"],
-        display_name=row["display_name"],
-        timezone=row["timezone"],
-    )
-
-
-def _session(row: aiosqlite.Row) -> Session:
-    return Session(
-        id=row["id"],
-        group_id=row["group_id"],
-        number=row["number"],
-        first_section=row["first_section"],
-        section_count=row["section_count"],
-        opened_at=from_db(row["opened_at"]),
-        closes_at=from_db(row["closes_at"]),
-        closed_at=from_db(row["closed_at"]) if row["closed_at"] else None,
-        thread=row["thread"],
-        root_message=row["root_message"],
-    )
-
-
-def _prompt(row: aiosqlite.Row) -> PromptRow:
-    return PromptRow(
-        session_id=row["session_id"],
-        number=row["number"],
-        text=row["text"],
-        message_id=row["message_id"],
-        anonymous=bool(row["anonymous"]),
-    )
-
-
-def _response(row: aiosqlite.Row) -> Response:
-    return Response(
-        id=row["id"],
-        session_id=row["session_id"],
-        member_id=row["member_id"],
-        author_key=row["author_key"],
-        prompt=row["prompt"],
-        text=row["text"],
-        private=bool(row["private"]),
-        late=bool(row["late"]),
-        message_id=row["message_id"],
-        created_at=from_db(row["created_at"]),
-        updated_at=from_db(row["updated_at"]),
-    )
-
-
-def _action(row: aiosqlite.Row) -> Action:
-    return Action(
-        id=row["id"],
-        group_id=row["group_id"],
-        kind=row["kind"],
-        due_at=from_db(row["due_at"]),
-        slot=from_db(row["slot"]),
-        key=row["key"],
-        state=row["state"],
-        attempts=row["attempts"],
-    )
+__all__ = ["PRAGMAS", "SqliteDatabase", "SqliteStorage", "open_storage"]

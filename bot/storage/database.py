@@ -1,0 +1,102 @@
+"""The small database interface the store writes its SQL against, and how a location picks an engine.
+
+The store's SQL is written once, in SQLite's `?` placeholder style and in the portable
+subset both engines understand (`ON CONFLICT ... DO ...`, `RETURNING`). Each engine keeps
+its own differences here and in its module: placeholder style, DDL types, row locking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+Params = Sequence[Any]
+
+
+class Row(Protocol):
+    """A result row: read by column name (both engines' rows also allow `dict(row)`)."""
+
+    def __getitem__(self, key: Any) -> Any: ...
+
+    def keys(self) -> Iterable[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What a write statement reports: how many rows it changed."""
+
+    rowcount: int
+
+
+class Connection(Protocol):
+    """One connection inside a transaction."""
+
+    async def execute(self, sql: str, params: Params = ()) -> Result: ...
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None: ...
+
+    async def one(self, sql: str, params: Params = ()) -> Row | None: ...
+
+    async def all(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+
+class Database(Protocol):
+    """An engine: SQLite (embedded, one writer) or PostgreSQL (a pool, many processes)."""
+
+    dialect: str
+    # appended to a SELECT whose rows a transaction claims; empty where the engine has one writer
+    lock_rows: str
+
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    def transaction(self) -> AbstractAsyncContextManager[Connection]:
+        """A transaction, committed on success and rolled back on any error."""
+        ...
+
+    def migrating(self) -> AbstractAsyncContextManager[None]:
+        """Held while migrations run, so that processes starting together migrate one at a time."""
+        ...
+
+    async def one(self, sql: str, params: Params = ()) -> Row | None:
+        """One row, inside the current task's transaction if it has one."""
+        ...
+
+    async def all(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    def stream(self, sql: str, params: Params = ()) -> AsyncIterator[Row]:
+        """Rows one by one, without loading them all at once."""
+        ...
+
+    def ddl(self, statement: str) -> str:
+        """A schema statement from the migrations list, in this engine's types."""
+        ...
+
+
+def is_postgres(location: str) -> bool:
+    return location.startswith(("postgresql://", "postgres://"))
+
+
+def open_database(location: str) -> Database:
+    """The engine a storage location names: a PostgreSQL URL, else an SQLite path (or `:memory:`)."""
+    if is_postgres(location):
+        from bot.storage.postgres import PostgresDatabase
+
+        return PostgresDatabase(location)
+    from bot.storage.sqlite import SqliteDatabase
+
+    return SqliteDatabase(location.removeprefix("sqlite:///"))
+
+
+def redact(location: str) -> str:
+    """A location fit for a log line: a URL's password replaced by ***."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", location)
+
+
+def statements(script: str) -> list[str]:
+    """The statements of a migration script (none of ours holds a `;` inside a literal)."""
+    return [s.strip() for s in script.split(";") if s.strip()]

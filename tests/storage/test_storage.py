@@ -1,0 +1,377 @@
+"""Every storage method, once per engine: the same suite runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.events import MemberRef
+from bot.messages import Posted
+from bot.storage import Storage
+from bot.storage.migrations import MIGRATIONS
+
+pytestmark = pytest.mark.backends
+
+NOW = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
+ANA = MemberRef(platform="matrix", user_id="@ana:example.org", display_name="Ana")
+BEA = MemberRef(platform="matrix", user_id="@bea:example.org", display_name="Bea")
+
+
+async def a_group(storage: Storage, gid: str = "readers") -> None:
+    await storage.sync_groups([(gid, "matrix", f"!{gid}:example.org", "coup")], NOW)
+
+
+async def a_session(storage: Storage, gid: str = "readers", key: str = "open:1") -> int:
+    session = await storage.create_session(
+        group_id=gid,
+        first_section=0,
+        section_count=1,
+        opened_at=NOW,
+        closes_at=NOW + timedelta(days=6),
+        prompts=["What stood out?", "What would you do?"],
+        open_key=key,
+        anonymous=frozenset({2}),
+    )
+    return session.id
+
+
+async def test_migrations_reach_the_last_schema_and_reopening_changes_nothing(
+    storage: Storage,
+) -> None:
+    assert await storage.schema_version() == len(MIGRATIONS)
+    await storage._migrate()  # a second process starting on a migrated database
+    assert await storage.schema_version() == len(MIGRATIONS)
+
+
+async def test_groups_sync_update_and_archive(storage: Storage) -> None:
+    await storage.sync_groups(
+        [("a", "matrix", "!a:x", "coup"), ("b", "discord", "123", "coup")], NOW
+    )
+    state = await storage.group_state("a")
+    assert (state.platform, state.room, state.reading_id, state.next_section) == (
+        "matrix",
+        "!a:x",
+        "coup",
+        0,
+    )
+    await storage.add_actions([("b", "open", NOW, NOW, "b:open:1")])
+    archived = await storage.sync_groups([("a", "matrix", "!a2:x", "coup")], NOW)
+    assert archived == ["b"]
+    assert (await storage.group_state("b")).archived
+    assert (await storage.group_state("a")).room == "!a2:x"
+    assert await storage.pending_actions("b") == []
+    with pytest.raises(KeyError):
+        await storage.group_state("nope")
+
+
+async def test_pause_finish_and_reading_change(storage: Storage) -> None:
+    await a_group(storage)
+    await a_session(storage)
+    await storage.set_paused("readers", True)
+    await storage.set_finished("readers")
+    state = await storage.group_state("readers")
+    assert state.paused and state.finished and state.next_section == 1
+    await storage.sync_groups([("readers", "matrix", "!readers:example.org", "other")], NOW)
+    state = await storage.group_state("readers")
+    assert not state.finished and state.next_section == 0
+
+
+async def test_members_join_leave_timezone_reminders(storage: Storage) -> None:
+    await a_group(storage)
+    ana = await storage.member(ANA, NOW)
+    again = await storage.member(
+        MemberRef(platform="matrix", user_id=ANA.user_id, display_name="Ana B"), NOW
+    )
+    assert again.id == ana.id and again.display_name == "Ana B"
+    assert await storage.find_member("matrix", ANA.user_id) == again
+    assert await storage.find_member("matrix", "@nobody:x") is None
+    await storage.set_timezone(ana.id, "America/La_Paz")
+    assert (await storage.find_member("matrix", ANA.user_id)).timezone == "America/La_Paz"  # type: ignore[union-attr]
+    assert await storage.join("readers", ana.id, NOW)
+    assert not await storage.join("readers", ana.id, NOW)
+    assert await storage.is_member("readers", ana.id)
+    assert await storage.set_reminders("readers", ana.id, True)
+    bea = await storage.member(BEA, NOW)
+    await storage.join("readers", bea.id, NOW + timedelta(minutes=1))
+    assert [(m.display_name, r) for m, r in await storage.group_members("readers")] == [
+        ("Ana B", True),
+        ("Bea", False),
+    ]
+    ships = await storage.memberships("readers")
+    assert [s.joined_at for s in ships] == [NOW, NOW + timedelta(minutes=1)]
+    assert await storage.member_groups(ana.id) == ["readers"]
+    assert await storage.leave("readers", ana.id)
+    assert not await storage.leave("readers", ana.id)
+    assert not await storage.set_reminders("readers", ana.id, False)
+    assert await storage.count("memberships") == 1
+
+
+async def test_sessions_are_created_once_per_key(storage: Storage) -> None:
+    await a_group(storage)
+    first = await a_session(storage)
+    assert await a_session(storage) == first
+    second = await a_session(storage, key="open:2")
+    s1, s2 = await storage.sessions("readers")
+    assert (s1.id, s1.number, s2.id, s2.number) == (first, 1, second, 2)
+    assert (await storage.session_by_open_key("open:1")).id == first  # type: ignore[union-attr]
+    assert await storage.session_by_open_key("open:9") is None
+    assert (await storage.latest_session("readers")).id == second  # type: ignore[union-attr]
+    assert (await storage.open_session("readers")).id == second  # type: ignore[union-attr]
+    await storage.set_session_thread(second, "$root", "$thread")
+    assert await storage.close_session(second, NOW + timedelta(days=6))
+    assert not await storage.close_session(second, NOW + timedelta(days=7))
+    closed = await storage.session_by_id(second)
+    assert closed is not None and closed.thread == "$thread" and closed.root_message == "$root"
+    assert closed.closed_at == NOW + timedelta(days=6)
+    assert (await storage.open_session("readers")).id == first  # type: ignore[union-attr]
+    assert await storage.session_by_id(999) is None
+
+
+async def test_prompts_and_their_messages(storage: Storage) -> None:
+    await a_group(storage)
+    sid = await a_session(storage)
+    prompts = await storage.prompts(sid)
+    assert [(p.number, p.text, p.anonymous) for p in prompts] == [
+        (1, "What stood out?", False),
+        (2, "What would you do?", True),
+    ]
+    await storage.set_prompt_message(sid, 1, "$p1")
+    found = await storage.prompt_by_message("$p1")
+    assert found is not None and (found.session_id, found.number) == (sid, 1)
+    assert await storage.prompt_by_message("$nope") is None
+    assert await storage.anonymous_prompts() == [(sid, 2)]
+
+
+async def test_responses_save_replace_edit_delete(storage: Storage) -> None:
+    await a_group(storage)
+    sid = await a_session(storage)
+    ana = await storage.member(ANA, NOW)
+    kwargs = dict(session_id=sid, member_id=ana.id, author_key="k-ana", private=False, late=False)
+    assert await storage.save_response(**kwargs, prompt=1, text="one", message_id="$m1", now=NOW)  # type: ignore[arg-type]
+    assert not await storage.save_response(
+        **kwargs, prompt=1, text="uno", message_id="$m1", now=NOW
+    )  # type: ignore[arg-type]
+    assert await storage.save_response(
+        session_id=sid,
+        member_id=None,
+        author_key="hash-ana",
+        prompt=2,
+        text="secret",
+        private=True,
+        late=True,
+        message_id=None,
+        now=NOW,
+    )
+    mine = await storage.responses_of(sid, ["k-ana", "hash-ana"])
+    assert [(r.prompt, r.text, r.private, r.late) for r in mine] == [
+        (1, "uno", False, False),
+        (2, "secret", True, True),
+    ]
+    assert await storage.edit_response_by_message("$m1", ana.id, "one, edited", NOW)
+    assert not await storage.edit_response_by_message("$m1", ana.id + 1, "not theirs", NOW)
+    with_authors = await storage.session_responses(sid)
+    assert [(r.text, a.display_name if a else None) for r, a in with_authors] == [
+        ("one, edited", "Ana"),
+        ("secret", None),
+    ]
+    assert await storage.response_counts(sid) == {1: 1, 2: 1}
+    shared = await storage.shared_responses(sid)
+    assert [(s.prompt, s.text, s.author) for s in shared] == [(1, "one, edited", "Ana")]
+    assert await storage.delete_response(sid, ["hash-ana"], 2)
+    assert not await storage.delete_response(sid, ["hash-ana"], 2)
+    assert await storage.delete_response_by_message("$m1")
+    assert not await storage.delete_response_by_message("$m1")
+    assert await storage.count("responses") == 0
+
+
+async def test_attendance_participation_and_group_export(storage: Storage) -> None:
+    await a_group(storage)
+    s1 = await a_session(storage)
+    s2 = await a_session(storage, key="open:2")
+    ana = await storage.member(ANA, NOW)
+    await storage.save_response(
+        session_id=s1,
+        member_id=ana.id,
+        author_key="k",
+        prompt=1,
+        text="hi",
+        private=False,
+        late=False,
+        message_id=None,
+        now=NOW,
+    )
+    assert [(s.id, took) for s, took in await storage.attendance("readers", ana.id)] == [
+        (s1, True),
+        (s2, False),
+    ]
+    assert [(s.id, who) for s, who in await storage.participation("readers")] == [
+        (s1, frozenset({ana.id})),
+        (s2, frozenset()),
+    ]
+    rows = [item async for item in storage.group_responses("readers")]
+    assert [(s.number, r.text, a.display_name if a else None) for s, r, a in rows] == [
+        (1, "hi", "Ana")
+    ]
+
+
+async def test_member_data_forget_and_purge(storage: Storage) -> None:
+    await a_group(storage)
+    sid = await a_session(storage)
+    ana = await storage.member(ANA, NOW)
+    await storage.join("readers", ana.id, NOW)
+    for prompt, member_id, key in ((1, ana.id, "k"), (2, None, "anon-k")):
+        await storage.save_response(
+            session_id=sid,
+            member_id=member_id,
+            author_key=key,
+            prompt=prompt,
+            text=f"text {prompt}",
+            private=False,
+            late=False,
+            message_id=None,
+            now=NOW,
+        )
+    data = await storage.member_data(ana.id, ["anon-k"])
+    json.dumps(data)  # what export-mine writes must serialise
+    assert data["member"]["display_name"] == "Ana"
+    assert [r["anonymous"] for r in data["responses"]] == [0, 1]
+    assert len(data["memberships"]) == 1
+    assert await storage.purge_responses("readers", NOW) == 0
+    assert await storage.purge_responses("readers", NOW + timedelta(seconds=1)) == 2
+    await storage.save_response(
+        session_id=sid,
+        member_id=ana.id,
+        author_key="k",
+        prompt=1,
+        text="again",
+        private=False,
+        late=False,
+        message_id=None,
+        now=NOW,
+    )
+    assert await storage.forget_member(ana.id, []) == 1
+    assert await storage.find_member("matrix", ANA.user_id) is None
+    assert await storage.count("memberships") == 0
+
+
+async def test_actions_plan_run_fail_cancel(storage: Storage) -> None:
+    await a_group(storage)
+    rows = [
+        ("readers", "remind", NOW - timedelta(hours=1), NOW, "r:1"),
+        ("readers", "open", NOW, NOW, "o:1"),
+        ("readers", "open", NOW + timedelta(days=7), NOW + timedelta(days=7), "o:2"),
+    ]
+    assert await storage.add_actions(rows) == 3
+    assert await storage.add_actions(rows) == 0
+    assert await storage.count("actions") == 3
+    assert [a.key for a in await storage.due_actions(NOW)] == ["r:1", "o:1"]
+    assert await storage.next_due() == NOW - timedelta(hours=1)
+    remind, opening, _ = await storage.pending_actions("readers")
+    await storage.finish_action(remind.id, "done", NOW)
+    assert await storage.action_failed(opening.id, "Boom", NOW + timedelta(seconds=30)) == 1
+    assert await storage.next_due() == NOW + timedelta(seconds=30)
+    assert await storage.last_slot("readers") == NOW + timedelta(days=7)
+    assert await storage.cancel_actions("readers", ["open"], NOW + timedelta(days=7)) == 1
+    assert await storage.last_slot("readers") == NOW
+    assert await storage.cancel_actions("readers", ["open", "remind"]) == 1
+    assert await storage.pending_actions("readers") == []
+    assert await storage.next_due() is None
+
+
+async def test_claims_lease_takeover_and_release(storage: Storage) -> None:
+    await storage.sync_groups([("a", "matrix", "!a:x", "coup"), ("b", "discord", "1", "coup")], NOW)
+    await storage.add_actions(
+        [
+            ("a", "open", NOW, NOW, "a:1"),
+            ("a", "open", NOW + timedelta(seconds=1), NOW, "a:2"),
+            ("b", "open", NOW, NOW, "b:1"),
+        ]
+    )
+    later = NOW + timedelta(seconds=5)
+    lease = timedelta(minutes=2)
+    first = await storage.claim_due_actions(later, owner="p1", lease=lease, groups=["a"], limit=1)
+    assert [a.key for a in first] == ["a:1"]
+    second = await storage.claim_due_actions(later, owner="p2", lease=lease, groups=["a", "b"])
+    assert sorted(a.key for a in second) == ["a:2", "b:1"]
+    assert await storage.claim_due_actions(later, owner="p3", lease=lease) == []
+    assert await storage.claim_due_actions(later, owner="p3", lease=lease, groups=[]) == []
+    # every pending action is leased: the next look is when the first lease ends
+    assert await storage.next_due() == later + lease
+    assert await storage.next_due(groups=["zzz"]) is None
+    # p1 dies holding a:1; after its lease p3 takes it over
+    assert await storage.claim_due_actions(later + lease, owner="p3", lease=lease) != []
+    claims = await storage.action_claims()
+    assert {c[0] for c in claims.values()} == {"p3"}
+    # a finished action is never claimed again; a released one is at once
+    for action in second:
+        await storage.finish_action(action.id, "done", later)
+    a1 = first[0].id
+    assert await storage.release_actions([a1], owner="p1") == 0  # not p1's any more
+    assert await storage.release_actions([a1], owner="p3") == 1
+    again = await storage.claim_due_actions(later + lease, owner="p4", lease=lease)
+    assert [a.key for a in again] == ["a:1"]
+    await storage.action_failed(a1, "Boom", later + lease + timedelta(seconds=30))
+    assert await storage.next_due() == later + lease + timedelta(seconds=30)
+
+
+async def test_sent_keys_record_once_and_replace(storage: Storage) -> None:
+    assert await storage.sent("k") is None
+    await storage.record_sent("k", Posted(message_id="$1", room="!r"), NOW)
+    await storage.record_sent("k", Posted(message_id="$2", room="!r", thread="$t"), NOW)
+    assert await storage.sent("k") == Posted(message_id="$2", room="!r", thread="$t")
+    assert await storage.count("sent") == 1
+    with pytest.raises(ValueError):
+        await storage.count("schema_version; DROP TABLE x")
+
+
+async def test_snoozes(storage: Storage) -> None:
+    await a_group(storage)
+    ana = await storage.member(ANA, NOW)
+    week = timedelta(days=7)
+    await storage.add_snooze("readers", ana.id, NOW, NOW + week)
+    await storage.add_snooze("readers", ana.id, NOW + timedelta(days=1), NOW + 2 * week)
+    snoozes = await storage.snoozes("readers")
+    assert [(s.starts_at, s.ends_at) for s in snoozes] == [
+        (NOW, NOW + timedelta(days=1)),
+        (NOW + timedelta(days=1), NOW + 2 * week),
+    ]
+    assert await storage.end_snooze("readers", ana.id, NOW + timedelta(days=2))
+    assert not await storage.end_snooze("readers", ana.id, NOW + timedelta(days=3))
+    assert not (await storage.snoozes("readers"))[-1].active(NOW + timedelta(days=3))
+
+
+async def test_pairings_rsvps_and_drift_notices(storage: Storage) -> None:
+    await a_group(storage)
+    sid = await a_session(storage)
+    ana = await storage.member(ANA, NOW)
+    bea = await storage.member(BEA, NOW)
+    assert await storage.save_pairings(sid, [[ana.id, bea.id]])
+    assert not await storage.save_pairings(sid, [[bea.id, ana.id]])
+    [(session, teams)] = await storage.pairings("readers")
+    assert session.id == sid
+    assert [[m.display_name for m in team] for team in teams] == [["Ana", "Bea"]]
+    await storage.set_rsvp(sid, ana.id, True, NOW)
+    await storage.set_rsvp(sid, bea.id, True, NOW)
+    await storage.set_rsvp(sid, bea.id, False, NOW + timedelta(minutes=1))
+    await storage.save_response(
+        session_id=sid,
+        member_id=ana.id,
+        author_key="k",
+        prompt=1,
+        text="here",
+        private=False,
+        late=False,
+        message_id=None,
+        now=NOW,
+    )
+    await storage.record_attendance(sid)
+    assert [(r.member.display_name, r.going, r.attended) for r in await storage.rsvps(sid)] == [
+        ("Ana", True, True),
+        ("Bea", False, False),
+    ]
+    await storage.add_drift_notice("readers", bea.id, NOW)
+    await storage.add_drift_notice("readers", bea.id, NOW)
+    await storage.add_drift_notice("readers", bea.id, NOW + timedelta(days=9))
+    assert await storage.drift_notices("readers") == {bea.id: NOW + timedelta(days=9)}
