@@ -269,7 +269,7 @@ class FakeDiscord:
 
     # --- waiting ----------------------------------------------------------------------------
 
-    async def until(self, condition: Callable[[], Any], within: float = 5.0) -> Any:
+    async def until(self, condition: Callable[[], Any], within: float = 10.0) -> Any:
         """Wait (briefly, polling the loopback traffic) until `condition()` is truthy."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
