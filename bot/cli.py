@@ -84,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("config")
     preview.add_argument("--days", type=int, default=28, help="how far ahead (default 28)")
     preview.add_argument("--ics", help="also write an iCalendar file members can subscribe to")
+    preview.add_argument("--group", help="only this group (its own feed with --ics)")
     preview.set_defaults(func=_preview)
 
     export = sub.add_parser(
@@ -94,6 +95,16 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("csv", "json", "md"), default="csv")
     export.add_argument("--out", help="file to write (default: standard output)")
     export.set_defaults(func=_export)
+
+    archive = sub.add_parser(
+        "archive",
+        parents=[common],
+        help="a group's sessions and shared responses as a static website, viewable offline",
+    )
+    archive.add_argument("config")
+    archive.add_argument("--group", required=True)
+    archive.add_argument("--out", required=True, help="folder to write the site into")
+    archive.set_defaults(func=_archive)
 
     imp = sub.add_parser(
         "import", parents=[common], help="split an article (.md or .txt) into a reading YAML"
@@ -155,7 +166,14 @@ def _preview(args: argparse.Namespace) -> int:
         return 1
     now = datetime.now(UTC)
     until = now + timedelta(days=args.days)
+    if args.group is not None and config.group(args.group) is None:
+        err.print(
+            f"No group {args.group!r} in the config; groups: {', '.join(g.id for g in config.groups)}"
+        )
+        return 1
     for group in config.groups:
+        if args.group is not None and group.id != args.group:
+            continue
         table = Table(title=f"{group.spec.name} ({group.spec.timezone})", title_justify="left")
         table.add_column("#", justify="right")
         table.add_column("Session (local time)")
@@ -174,7 +192,7 @@ def _preview(args: argparse.Namespace) -> int:
         out.print(table)
     if args.ics:
         path = Path(args.ics)
-        write_ics(config, now, until, path)
+        write_ics(config, now, until, path, group_id=args.group)
         out.print(f"Calendar written to {path}")
     return 0
 
@@ -209,6 +227,35 @@ def _export(args: argparse.Namespace) -> int:
     else:
         count = asyncio.run(go(sys.stdout))
     err.print(f"{count} shared response(s) exported.")
+    return 0
+
+
+def _archive(args: argparse.Namespace) -> int:
+    from bot.archive import build_archive
+    from bot.storage import open_storage
+
+    config = _load(args.config)
+    if config is None:
+        return 1
+    group = config.group(args.group)
+    if group is None:
+        err.print(
+            f"No group {args.group!r} in the config; groups: {', '.join(g.id for g in config.groups)}"
+        )
+        return 1
+
+    async def go() -> list[Path]:
+        storage = await open_storage(config.storage)
+        try:
+            return await build_archive(storage, group, Path(args.out), datetime.now(UTC))
+        finally:
+            await storage.close()
+
+    written = asyncio.run(go())
+    out.print(
+        f"Archive of {group.spec.name}: {len(written)} pages in {args.out} (open index.html).",
+        markup=False,
+    )
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from bot.config import Config, Group
@@ -23,19 +23,30 @@ class PreviewEvent:
 
 
 def preview_events(
-    group: Group, now: datetime, until: datetime, first_section: int = 0
+    group: Group, now: datetime, until: datetime, first_section: int | None = None
 ) -> Iterator[PreviewEvent]:
-    """Sessions from `now` to `until`, numbering sections from `first_section`."""
+    """Sessions from `now` to `until`.
+
+    Without `first_section`, sessions are numbered from the schedule's start, so a session
+    keeps its number (and its calendar UID) whenever the preview is made.
+    """
     per = group.spec.sections_per_session
     sections = group.reading.sections
-    index = first_section
-    number = first_section // per + 1
-    for slot in slots(group.spec, group.zone, now):
+    if first_section is None:
+        begin = datetime.combine(group.spec.start, time.min, tzinfo=group.zone)
+        moments = slots(group.spec, group.zone, begin - timedelta(microseconds=1))
+        index = 0
+    else:
+        moments = slots(group.spec, group.zone, now)
+        index = first_section
+    number = index // per + 1
+    for slot in moments:
         if slot > until or index >= len(sections):
             return
-        titles = " · ".join(s.title for s in sections[index : index + per])
-        reminders = tuple(sorted(slot - lead for lead in group.spec.reminders))
-        yield PreviewEvent(number=number, start=slot, sections=titles, reminders=reminders)
+        if slot > now:
+            titles = " · ".join(s.title for s in sections[index : index + per])
+            reminders = tuple(sorted(slot - lead for lead in group.spec.reminders))
+            yield PreviewEvent(number=number, start=slot, sections=titles, reminders=reminders)
         index += per
         number += 1
 

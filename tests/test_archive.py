@@ -1,0 +1,223 @@
+"""The group's archive: what it shows and hides, and how it loads in a real headless Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from bot.archive import build_archive
+from bot.testing import Harness, make_harness, member
+from tests.conftest import BASE_CONFIG, START
+from tests.test_cli import studybot
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "test-artifacts" / "archive"
+OPENS = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
+NOW = datetime(2026, 12, 30, 12, 0, tzinfo=UTC)
+BEA, CAL, DEV = member("Bea"), member("Cal"), member("Dev")
+INJECTION = "<script>alert('x')</script><img src=x onerror=alert(1)> & \"quotes\""
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--enable-logging=stderr",
+    "--v=0",
+)
+
+
+async def reading_group_history(h: Harness) -> None:
+    """Three sessions: shared, private, late, multi-paragraph and hostile responses."""
+    await h.advance_to(OPENS + timedelta(minutes=1))
+    await h.command(
+        "respond 1 Meeting at a fixed time made it a habit.\n\nAnd a friend who expects me.",
+        member=BEA,
+    )
+    await h.command(f"respond 2 {INJECTION}", member=CAL)
+    await h.command("respond 1 --private Only for me: I nearly quit.", member=DEV)
+    await h.advance(timedelta(days=7))
+    await h.command("respond 1 Short is kind to busy people.", member=DEV)
+    await h.advance(timedelta(days=7))
+    await h.command("respond 1 That reading is a practice, not a test.", member=BEA)
+    await h.command("respond 2 My sister.", member=CAL)
+    await h.advance(timedelta(days=6, hours=1))
+    await h.command("respond 2 Also my neighbour (sent late).", member=DEV)
+
+
+@pytest.fixture
+async def site(write_config: Callable[[str], Path], tmp_path: Path) -> Path:
+    h = await make_harness(write_config(BASE_CONFIG), start=START)
+    await reading_group_history(h)
+    group = h.config.group("readers")
+    assert group is not None
+    out = tmp_path / "site"
+    await build_archive(h.storage, group, out, NOW)
+    await h.close()
+    return out
+
+
+def pages(out: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(out.glob("*.html"))}
+
+
+async def test_archive_has_an_index_a_page_per_session_and_participation(site: Path) -> None:
+    html = pages(site)
+    assert set(html) == {
+        "index.html",
+        "participation.html",
+        "session-1.html",
+        "session-2.html",
+        "session-3.html",
+    }
+    index = html["index.html"]
+    assert "Three Parts" in index and "Session 2: Part Two" in index
+    session = html["session-1.html"]
+    assert "What keeps you coming back?" in session
+    assert "Meeting at a fixed time made it a habit.</p><p>And a friend" in session
+    assert "— Bea" in session
+    assert "late" in html["session-3.html"] and "Also my neighbour" in html["session-3.html"]
+    assert "<svg" in html["participation.html"] and "<table>" in html["participation.html"]
+    for text in html.values():
+        assert '<meta name="viewport"' in text and "max-width" in text
+
+
+async def test_archive_never_shows_private_responses_and_escapes_member_text(site: Path) -> None:
+    for name, text in pages(site).items():
+        assert "I nearly quit" not in text, name
+        assert "<script" not in text.lower(), name
+        assert "onerror=alert" not in text.replace("onerror=alert(1)&gt;", ""), name
+    session = pages(site)["session-1.html"]
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in session
+    assert "1 private response, not shown" in session
+
+
+async def test_anonymous_responses_have_no_author_in_the_archive(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    config = BASE_CONFIG.replace("admins: [ana]", "admins: [ana]\n    anonymous: true")
+    h = await make_harness(write_config(config), start=START)
+    await h.advance_to(OPENS + timedelta(minutes=1))
+    await h.command("respond 1 Nobody knows I wrote this.", member=member("Zelda"))
+    group = h.config.group("readers")
+    assert group is not None
+    await build_archive(h.storage, group, tmp_path / "anon", NOW)
+    await h.close()
+    session = pages(tmp_path / "anon")["session-1.html"]
+    assert "Nobody knows I wrote this." in session and "— Anonymous" in session
+    assert all("Zelda" not in text for text in pages(tmp_path / "anon").values())
+
+
+async def test_studybot_archive_command(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    path = write_config(BASE_CONFIG)
+    h = await make_harness(path, start=START, storage_path=str(tmp_path / "data" / "test.db"))
+    await reading_group_history(h)
+    await h.close()
+    out = tmp_path / "archive-out"
+    result = studybot("archive", str(path), "--group", "readers", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "5 pages" in result.stdout and (out / "index.html").exists()
+    missing = studybot("archive", str(path), "--group", "nope", "--out", str(out))
+    assert missing.returncode == 1 and "No group 'nope'" in missing.stderr
+
+
+# -- in a real browser ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium, installed when missing (CI runs as root on a fresh machine)."""
+    found = shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
+    if found is None:
+        subprocess.run(["apt-get", "update"], check=True, capture_output=True, timeout=600)
+        subprocess.run(
+            ["apt-get", "install", "-y", "chromium"], check=True, capture_output=True, timeout=1200
+        )
+        found = "/usr/bin/chromium"
+    return found
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in {"href", "src"} and value is not None:
+                self.targets.append(value)
+
+
+def render_in_chromium(
+    chromium: str, page: Path, shot: Path, size: str, profile: Path
+) -> tuple[str, str]:
+    """Load `page` headless; returns (the DOM after load, chromium's log)."""
+    url = page.resolve().as_uri()
+    base = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={size}"]
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    taken = subprocess.run(
+        [*base, f"--screenshot={shot}", url], capture_output=True, text=True, timeout=120
+    )
+    assert taken.returncode == 0, taken.stderr[-2000:]
+    dom = subprocess.run([*base, "--dump-dom", url], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    return dom.stdout, taken.stderr + dom.stderr
+
+
+def test_archive_in_headless_chromium(chromium: str, site_sync: Path, tmp_path: Path) -> None:
+    html = pages(site_sync)
+    for name, text in html.items():
+        links = Links()
+        links.feed(text)
+        for target in links.targets:
+            parsed = urlparse(target)
+            assert not parsed.scheme and not parsed.netloc, f"{name}: external {target}"
+            assert (site_sync / parsed.path).is_file(), f"{name}: broken link {target}"
+    wanted = {
+        "index.html": "index",
+        "session-1.html": "session",
+        "participation.html": "participation",
+    }
+    for name, kind in wanted.items():
+        for label, size in (("desktop", "1280,1400"), ("phone", "390,1400")):
+            shot = SHOTS / f"{kind}-{label}.png"
+            dom, log = render_in_chromium(
+                chromium, site_sync / name, shot, size, tmp_path / f"profile-{kind}-{label}"
+            )
+            console = [line for line in log.splitlines() if ":CONSOLE" in line]
+            assert not console, console
+            assert "<main>" in dom and "</html>" in dom
+            assert "<script" not in dom.lower()  # the hostile response stayed text
+            assert shot.is_file() and shot.stat().st_size > 5_000, shot
+
+
+@pytest.fixture
+def site_sync(write_config: Callable[[str], Path], tmp_path: Path) -> Path:
+    import asyncio
+
+    async def build() -> Path:
+        h = await make_harness(write_config(BASE_CONFIG), start=START)
+        await reading_group_history(h)
+        group = h.config.group("readers")
+        assert group is not None
+        out = tmp_path / "site"
+        await build_archive(h.storage, group, out, NOW)
+        await h.close()
+        return out
+
+    return asyncio.run(build())
