@@ -13,6 +13,7 @@ import nio
 from adapters.matrix.calls import RequestFailed, Retrier
 from adapters.matrix.client import build_client, log_in
 from adapters.matrix.direct import DirectRooms
+from adapters.matrix.pacing import Pacer
 from adapters.matrix.render import MAX_BODY_CHARS
 from adapters.matrix.sending import Outbox, reply_relation, thread_relation
 from adapters.matrix.state import SessionState, StateFile
@@ -50,6 +51,7 @@ class MatrixPlatform:
         self._retrier = Retrier(
             attempts=settings.send_attempts, max_wait_s=settings.max_rate_limit_wait_s
         )
+        self.pacer = Pacer()  # one per account: Synapse limits the account, not the room
         self._client: nio.AsyncClient | None = None
         self._sync: SyncLoop | None = None
         self._outbox: Outbox | None = None
@@ -77,7 +79,7 @@ class MatrixPlatform:
         try:
             await log_in(client, self._settings, self._state, self._retrier)
             await self._save()
-            self._outbox = Outbox(client, self._retrier)
+            self._outbox = Outbox(client, self._retrier, self.pacer)
             self._direct = DirectRooms(client, self._state, self._retrier, self._save)
             await self._resolve_rooms()
             self._sync = SyncLoop(

@@ -9,7 +9,8 @@ from typing import Any
 
 import nio
 
-from adapters.matrix.calls import Retrier
+from adapters.matrix.calls import RATE_LIMITED, Retrier
+from adapters.matrix.pacing import Pacer
 from adapters.matrix.render import render
 from bot.messages import Attachment, Message
 
@@ -39,19 +40,27 @@ def reply_relation(event_id: str) -> dict[str, Any]:
 
 
 class Outbox:
-    """Sends a message's events to one room through the retrier, in order."""
+    """Sends a message's events to one room through the retrier, in order, paced to the
+    homeserver's per-account limit once it has shown one."""
 
-    def __init__(self, client: nio.AsyncClient, retrier: Retrier) -> None:
+    def __init__(
+        self, client: nio.AsyncClient, retrier: Retrier, pacer: Pacer | None = None
+    ) -> None:
         self._client = client
         self._retrier = retrier
+        self.pacer = pacer or Pacer()
 
     async def send_event(
         self, room_id: str, content: dict[str, Any], txn: str, event_type: str = "m.room.message"
     ) -> str:
         async def request() -> nio.RoomSendResponse | nio.RoomSendError:
-            return await self._client.room_send(
+            await self.pacer.wait_turn()
+            response = await self._client.room_send(
                 room_id, event_type, content, tx_id=txn, ignore_unverified_devices=True
             )
+            if isinstance(response, nio.RoomSendError) and response.status_code == RATE_LIMITED:
+                self.pacer.limited((response.retry_after_ms or 1000) / 1000)
+            return response
 
         response = await self._retrier.run(f"send to {room_id}", request)
         assert isinstance(response, nio.RoomSendResponse)

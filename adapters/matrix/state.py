@@ -23,6 +23,8 @@ class SessionState:
     next_batch: str = ""
     pickle_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
     direct_rooms: dict[str, str] = field(default_factory=dict)  # member user id -> room id
+    # events of the batch after `next_batch` already handed to the core (at most once each)
+    delivered: list[str] = field(default_factory=list)
 
 
 class StateFile:

@@ -1,9 +1,10 @@
 """The sync loop: fetch new events, hand them to the core, remember how far we got.
 
-Delivery is at-least-once: the sync position is saved after a batch has been handed to the
-core, so a crash mid-batch hands that batch over again (the core keys on event ids, and the
-adapter's answers reuse their transaction ids, so nothing is posted twice). Events from before
-the bot's first start, and a room's history from before the bot joined it, are never handed over.
+Each event reaches the core at most once, and none is skipped: the sync position is saved once
+a batch is done, and within a batch each event's id is saved just before the core gets it. A
+crash mid-batch therefore resumes after the event being handled (a member whose command got no
+answer sends it again) rather than running an admin command twice. Events from before the bot's
+first start, and a room's history from before the bot joined it, are never handed over.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class SyncLoop:
         self._undecrypted: list[tuple[str, nio.MegolmEvent, float]] = []
         self._creators: dict[str, set[str]] = {}  # room id -> creators, in rooms v12 and later
         self.consecutive_failures = 0
+        self._caught_up: tuple[nio.SyncResponse, str] | None = None
 
     # --- running --------------------------------------------------------------------
 
@@ -87,7 +89,12 @@ class SyncLoop:
 
         response = await self._retrier.run("first sync", first)
         assert isinstance(response, nio.SyncResponse)
-        await self._process(response, since=since)
+        if since is None:
+            await self._process(response, since=None)
+        else:
+            # What arrived while the bot was away reaches the core once the loop runs, after
+            # `start` has returned and the core has had its turn to get ready.
+            self._caught_up = (response, since)
 
     def run_in_background(self) -> None:
         if self._task is None:
@@ -107,6 +114,10 @@ class SyncLoop:
             await task
 
     async def _run(self) -> None:
+        if self._caught_up is not None:
+            response, since = self._caught_up
+            self._caught_up = None
+            await self._process(response, since=since)
         while True:
             since = self._client.next_batch
             try:
@@ -179,6 +190,7 @@ class SyncLoop:
             await self._retry_undecrypted()
         await self._share_keys()
         self._state.next_batch = response.next_batch
+        self._state.delivered.clear()
         await self._save()
         async with self._synced:
             self._synced.notify_all()
@@ -314,8 +326,10 @@ class SyncLoop:
             display_name=(room.user_name(sender) if room else None) or sender,
         )
         inbound = translate(event.source, where)
-        if inbound is None:
+        if inbound is None or event.event_id in self._state.delivered:
             return
+        self._state.delivered.append(event.event_id)
+        await self._save()
         try:
             # Its own task, awaited at once: events stay in order, and the core sees each
             # event's handling as one task that ends (what its drain-on-shutdown waits for).
