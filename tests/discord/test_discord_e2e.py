@@ -14,6 +14,8 @@ from discord_app import FIRST_SESSION, START, DiscordCircle, start_app
 from discord_harness import TOKEN_ENV
 from discord_standin import EPHEMERAL, FakeDiscord, Person, pings, text_of
 
+from bot.commands.spec import COMMANDS, CommandSpec, ParamKind
+
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 MESSAGES = r"/channels/(\d+)/messages"
@@ -355,3 +357,33 @@ async def test_member_commands_during_an_open_session(
     assert "Deleted your response to prompt 2" in await circle.say(fake.ana, "delete", prompt=2)
     assert "not responded" in await circle.say(fake.ana, "mine")
     assert "Readers" in await circle.say(fake.ana, "progress")
+
+
+def _sample_options(spec: CommandSpec) -> dict[str, object]:
+    samples = {
+        ParamKind.INT: 1,
+        ParamKind.WORD: "join",
+        ParamKind.TEXT: "A sample answer",
+        ParamKind.TIMEZONE: "Europe/Berlin",
+    }
+    options: dict[str, object] = {}
+    for param in spec.params:
+        if not param.required:
+            continue
+        if param.kind is ParamKind.CHOICE:
+            options[param.name] = param.choices[0]
+        elif param.kind in samples:
+            options[param.name] = samples[param.kind]
+    return options
+
+
+@pytest.mark.parametrize("spec", COMMANDS, ids=[c.name for c in COMMANDS])
+async def test_every_command_answers_on_discord(
+    fake: FakeDiscord, circle: DiscordCircle, spec: CommandSpec
+) -> None:
+    await open_session(circle)
+    await circle.say(fake.mod, "join")
+    answer = await circle.say(fake.mod, spec.name, **_sample_options(spec))
+    assert answer.strip()
+    assert "something went wrong" not in answer.lower()
+    assert fake.unhandled == []
