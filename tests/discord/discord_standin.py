@@ -12,158 +12,34 @@ import itertools
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
 from aiohttp import WSMsgType, web
+from discord_members import MemberActions
+from discord_records import (
+    API_PREFIX,
+    EPHEMERAL,
+    LOADING,
+    MANAGE_GUILD,
+    MESSAGE_CONTENT,
+    SEND_AND_VIEW,
+    Fault,
+    InteractionRecord,
+    Json,
+    Person,
+    Recorded,
+    error,
+    json_response,
+    now,
+    pings,
+    text_of,
+)
 
-API_PREFIX = "/api/v10"
-EPHEMERAL = 1 << 6
-LOADING = 1 << 7
-MANAGE_GUILD = 1 << 5
-MESSAGE_CONTENT = 1 << 15  # the privileged intent
-SEND_AND_VIEW = (1 << 10) | (1 << 11) | (1 << 16) | (1 << 34) | (1 << 38)
-
-Json = dict[str, Any]
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
-
-
-def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
-    # Exactly "application/json": with a charset appended, discord.py reads the body as text.
-    response = web.Response(status=status, body=json.dumps(data).encode(), headers=headers)
-    response.headers["Content-Type"] = "application/json"
-    return response
-
-
-def _error(status: int, code: int, message: str) -> web.Response:
-    return _json({"message": message, "code": code}, status=status)
+__all__ = ["EPHEMERAL", "LOADING", "FakeDiscord", "InteractionRecord", "Person", "pings", "text_of"]
 
 
-@dataclass
-class Person:
-    id: int
-    username: str
-    roles: tuple[int, ...] = ()
-    bot: bool = False
-
-    def user(self) -> Json:
-        return {
-            "id": str(self.id),
-            "username": self.username,
-            "global_name": self.username.title(),
-            "discriminator": "0",
-            "avatar": None,
-            "bot": self.bot,
-        }
-
-    def member(self, permissions: int | None = None) -> Json:
-        data: Json = {
-            "user": self.user(),
-            "roles": [str(r) for r in self.roles],
-            "joined_at": "2026-01-01T00:00:00+00:00",
-            "deaf": False,
-            "mute": False,
-            "flags": 0,
-            "nick": None,
-        }
-        if permissions is not None:
-            data["permissions"] = str(permissions)
-        return data
-
-
-@dataclass
-class Recorded:
-    """One HTTP request the bot made, and what the stand-in answered."""
-
-    method: str
-    path: str
-    query: dict[str, str]
-    body: Any
-    files: list[tuple[str, bytes]]
-    status: int = 0
-
-
-@dataclass
-class Fault:
-    method: str
-    path: re.Pattern[str]
-    times: int
-    status: int = 429
-    retry_after: float = 0.05
-    is_global: bool = False
-    via: bool = True
-    after: bool = False  # do the work, then answer with `status` (the answer is "lost")
-
-
-@dataclass
-class InteractionRecord:
-    """An interaction a member made, and everything the bot answered on it."""
-
-    id: int
-    token: str
-    type: int
-    channel_id: int
-    user: Person
-    callbacks: list[Json] = field(default_factory=list)
-    original: Json | None = None
-    followups: list[Json] = field(default_factory=list)
-    message: Json | None = None  # the message whose button was pressed
-
-    @property
-    def callback_types(self) -> list[int]:
-        return [c["type"] for c in self.callbacks]
-
-    @property
-    def modal(self) -> Json | None:
-        found = [c["data"] for c in self.callbacks if c["type"] == 9]
-        return found[-1] if found else None
-
-    @property
-    def choices(self) -> list[Json]:
-        found = [c["data"]["choices"] for c in self.callbacks if c["type"] == 8]
-        return found[-1] if found else []
-
-    def answers(self) -> list[Json]:
-        """The messages the member sees on this interaction (not the 'thinking' placeholder)."""
-        shown = []
-        if self.original is not None and not self.original["flags"] & LOADING:
-            shown.append(self.original)
-        return shown + self.followups
-
-
-def text_of(message: Json) -> str:
-    """Everything a member reads in a message: content, embed titles and descriptions."""
-    parts = [message.get("content") or ""]
-    for embed in message.get("embeds") or []:
-        parts += [embed.get("title") or "", embed.get("description") or ""]
-    return "\n".join(p for p in parts if p)
-
-
-def pings(message: Json) -> set[str]:
-    """Who Discord would notify for this message, following its allowed_mentions rules."""
-    content = message.get("content") or ""
-    allowed = message.get("allowed_mentions")
-    parse = set(allowed.get("parse", [])) if allowed is not None else {"everyone", "users", "roles"}
-    users = {str(u) for u in allowed.get("users", [])} if allowed is not None else set()
-    roles = {str(r) for r in allowed.get("roles", [])} if allowed is not None else set()
-    found: set[str] = set()
-    if "everyone" in parse and re.search(r"@(everyone|here)", content):
-        found.add("everyone")
-    for uid in re.findall(r"<@!?(\d+)>", content):
-        if "users" in parse or uid in users:
-            found.add(f"user:{uid}")
-    for rid in re.findall(r"<@&(\d+)>", content):
-        if "roles" in parse or rid in roles:
-            found.add(f"role:{rid}")
-    return found
-
-
-class FakeDiscord:
+class FakeDiscord(MemberActions):
     """The stand-in. `start()` once per test session; `reset()` before each test."""
 
     def __init__(self) -> None:
@@ -320,7 +196,7 @@ class FakeDiscord:
             if fault.times > 0 and fault.method == method and fault.path.fullmatch(path):
                 fault.times -= 1
                 if fault.status != 429:
-                    return _error(fault.status, 0, "stand-in failure")
+                    return error(fault.status, 0, "stand-in failure")
                 headers = {
                     "Retry-After": str(fault.retry_after),
                     "X-RateLimit-Scope": "global" if fault.is_global else "user",
@@ -334,7 +210,7 @@ class FakeDiscord:
                     "retry_after": fault.retry_after,
                     "global": fault.is_global,
                 }
-                return _json(body, status=429, headers=headers)
+                return json_response(body, status=429, headers=headers)
         return None
 
     # --- gateway ----------------------------------------------------------------------------
@@ -474,16 +350,16 @@ class FakeDiscord:
         m, p = r.method, r.path
         app = str(self.app_id)
         if m == "GET" and p == "/users/@me":
-            return _json(self.bot.user())
+            return json_response(self.bot.user())
         if m == "GET" and p == "/oauth2/applications/@me":
-            return _json(self._application())
+            return json_response(self._application())
         commands = re.fullmatch(rf"/applications/{app}(?:/guilds/(\d+))?/commands", p)
         if commands and m == "PUT":
-            return _json(self._store_commands(commands[1], r.body))
+            return json_response(self._store_commands(commands[1], r.body))
         if match := re.fullmatch(r"/channels/(\d+)", p):
             channel = self.channels.get(int(match[1]))
             if m == "GET":
-                return _json(channel) if channel else _error(404, 10003, "Unknown Channel")
+                return json_response(channel) if channel else error(404, 10003, "Unknown Channel")
         if (match := re.fullmatch(r"/channels/(\d+)/messages", p)) and m == "POST":
             return await self._create_message(int(match[1]), r)
         threads = re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", p)
@@ -493,17 +369,17 @@ class FakeDiscord:
         if reaction and m == "PUT":
             target = self.messages.get(int(reaction[2]))
             if target is None:
-                return _error(404, 10008, "Unknown Message")
+                return error(404, 10008, "Unknown Message")
             target.setdefault("reacted", []).append(unquote(reaction[3]))
             return web.Response(status=204)
         if match := re.fullmatch(r"/users/(\d+)", p):
             person = self.people.get(int(match[1]))
-            return _json(person.user()) if person else _error(404, 10013, "Unknown User")
+            return json_response(person.user()) if person else error(404, 10013, "Unknown User")
         if m == "POST" and p == "/users/@me/channels":
-            return _json(self._dm_channel(int(r.body["recipient_id"])))
+            return json_response(self._dm_channel(int(r.body["recipient_id"])))
         if match := re.fullmatch(rf"/guilds/{self.guild_id}/members/(\d+)", p):
             person = self.people.get(int(match[1]))
-            return _json(person.member()) if person else _error(404, 10007, "Unknown Member")
+            return json_response(person.member()) if person else error(404, 10007, "Unknown Member")
         if match := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", p):
             return await self._callback(int(match[1]), match[2], r)
         if match := re.fullmatch(rf"/webhooks/{app}/([^/]+)/messages/@original", p):
@@ -511,7 +387,7 @@ class FakeDiscord:
         if (match := re.fullmatch(rf"/webhooks/{app}/([^/]+)", p)) and m == "POST":
             return await self._followup(match[1], r)
         self.unhandled.append(r)
-        return _error(404, 0, f"stand-in has no route for {m} {p}")
+        return error(404, 0, f"stand-in has no route for {m} {p}")
 
     def _application(self) -> Json:
         return {
@@ -549,7 +425,7 @@ class FakeDiscord:
             "channel_id": str(channel_id),
             "author": author.user(),
             "content": body.get("content") or "",
-            "timestamp": _now(),
+            "timestamp": now(),
             "edited_timestamp": None,
             "tts": False,
             "mention_everyone": False,
@@ -591,25 +467,27 @@ class FakeDiscord:
     async def _create_message(self, channel_id: int, r: Recorded) -> web.Response:
         channel = self.channels.get(channel_id)
         if channel is None:
-            return _error(404, 10003, "Unknown Channel")
+            return error(404, 10003, "Unknown Channel")
         if channel["type"] == 1 and int(channel["recipients"][0]["id"]) in self.closed_dms:
-            return _error(403, 50007, "Cannot send messages to this user")
+            return error(403, 50007, "Cannot send messages to this user")
         body = r.body or {}
         if body.get("enforce_nonce") and body.get("nonce"):
             for existing in self.messages.values():
                 same_author = existing["author"]["id"] == str(self.bot.id)
                 if same_author and existing["nonce"] == body["nonce"]:
-                    return _json(existing)  # Discord answers a repeated nonce with the original
+                    return json_response(
+                        existing
+                    )  # Discord answers a repeated nonce with the original
         message = self._message(channel_id, self.bot, body)
         self._attach(message, r.files)
         await self.dispatch("MESSAGE_CREATE", message)
-        return _json(message)
+        return json_response(message)
 
     async def _create_thread(self, channel_id: int, message_id: int, body: Json) -> web.Response:
         if message_id in self.channels:
-            return _error(400, 160004, "A thread has already been created for this message")
+            return error(400, 160004, "A thread has already been created for this message")
         if message_id not in self.messages:
-            return _error(404, 10008, "Unknown Message")
+            return error(404, 10008, "Unknown Message")
         thread = {
             "id": str(message_id),
             "type": 11,
@@ -623,13 +501,13 @@ class FakeDiscord:
             "thread_metadata": {
                 "archived": False,
                 "auto_archive_duration": body.get("auto_archive_duration", 1440),
-                "archive_timestamp": _now(),
+                "archive_timestamp": now(),
                 "locked": False,
             },
         }
         self.channels[message_id] = thread
         await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
-        return _json(thread)
+        return json_response(thread)
 
     def _dm_channel(self, user_id: int) -> Json:
         for channel in self.channels.values():
@@ -654,9 +532,9 @@ class FakeDiscord:
     async def _callback(self, iid: int, token: str, r: Recorded) -> web.Response:
         record = self._interaction_record(iid, token)
         if record is None:
-            return _error(404, 10062, "Unknown interaction")
+            return error(404, 10062, "Unknown interaction")
         if record.callbacks and record.callbacks[-1]["type"] != 8:
-            return _error(400, 40060, "Interaction has already been acknowledged.")
+            return error(400, 40060, "Interaction has already been acknowledged.")
         body = r.body
         record.callbacks.append(body)
         kind = body["type"]
@@ -678,12 +556,12 @@ class FakeDiscord:
                 await self.dispatch("MESSAGE_CREATE", message)
         else:
             answer["resource"] = {"type": kind}
-        return _json(answer)
+        return json_response(answer)
 
     async def _original(self, token: str, r: Recorded) -> web.Response:
         record = self._by_token.get(token)
         if record is None or record.original is None:
-            return _error(404, 10008, "Unknown Message")
+            return error(404, 10008, "Unknown Message")
         if r.method == "PATCH":
             body = r.body or {}
             for key in ("content", "embeds", "components", "allowed_mentions"):
@@ -692,171 +570,14 @@ class FakeDiscord:
             if r.files:
                 self._attach(record.original, r.files)
             record.original["flags"] &= ~LOADING
-            record.original["edited_timestamp"] = _now()
-        return _json(record.original)
+            record.original["edited_timestamp"] = now()
+        return json_response(record.original)
 
     async def _followup(self, token: str, r: Recorded) -> web.Response:
         record = self._by_token.get(token)
         if record is None:
-            return _error(404, 10015, "Unknown Webhook")
+            return error(404, 10015, "Unknown Webhook")
         message = self._message(record.channel_id, self.bot, r.body or {})
         self._attach(message, r.files)
         record.followups.append(message)
-        return _json(message)
-
-    # --- acting as members ------------------------------------------------------------------
-
-    def _interaction(
-        self, kind: int, person: Person, channel_id: int | None, data: Json
-    ) -> tuple[InteractionRecord, Json]:
-        cid = channel_id or self.channel_id
-        iid = self.next_id()
-        token = f"token-{iid}"
-        record = InteractionRecord(iid, token, kind, cid, person)
-        self.interactions[iid] = record
-        self._by_token[token] = record
-        channel = dict(self.channels[cid])
-        payload = {
-            "id": str(iid),
-            "application_id": str(self.app_id),
-            "type": kind,
-            "token": token,
-            "version": 1,
-            "attachment_size_limit": 8 * 1024 * 1024,
-            "data": data,
-            "guild_id": str(self.guild_id),
-            "channel_id": str(cid),
-            "channel": channel,
-            "member": person.member(self.permissions_of(person)),
-            "locale": "en-US",
-            "guild_locale": "en-US",
-            "app_permissions": str(SEND_AND_VIEW),
-            "entitlements": [],
-            "authorizing_integration_owners": {"0": str(self.guild_id)},
-            "context": 0,
-        }
-        return record, payload
-
-    def _command_holding(self, sub: str) -> Json:
-        """The synced top-level command (`/study`, `/study-admin`) that has subcommand `sub`."""
-        for guild in (self.guild_id, None):
-            for command in self.commands.get(guild, []):
-                if any(o["name"] == sub for o in command.get("options", [])):
-                    return command
-        raise AssertionError(f"no synced command has a subcommand {sub!r}")
-
-    def subcommands(self) -> dict[str, str]:
-        """Every synced subcommand, and the top-level command it lives under."""
-        return {
-            option["name"]: command["name"]
-            for command in self.commands.get(self.guild_id, [])
-            for option in command.get("options", [])
-        }
-
-    def _options(self, sub: str, values: dict[str, Any], focused: str | None) -> list[Json]:
-        spec = next(o for o in self._command_holding(sub)["options"] if o["name"] == sub)
-        types = {o["name"]: o["type"] for o in spec.get("options", [])}
-        options = []
-        for name, value in values.items():
-            option: Json = {"name": name, "type": types[name], "value": value}
-            if name == focused:
-                option["focused"] = True
-                option["value"] = str(value)  # what the member has typed so far
-            options.append(option)
-        return options
-
-    async def slash(
-        self,
-        person: Person,
-        sub: str,
-        channel_id: int | None = None,
-        **values: Any,
-    ) -> InteractionRecord:
-        """A member runs `/study SUB option=value ...` (or `/study-admin SUB ...`)."""
-        command = self._command_holding(sub)
-        data = {
-            "id": command["id"],
-            "name": command["name"],
-            "type": 1,
-            "guild_id": str(self.guild_id),
-            "options": [{"name": sub, "type": 1, "options": self._options(sub, values, None)}],
-        }
-        record, payload = self._interaction(2, person, channel_id, data)
-        await self.dispatch("INTERACTION_CREATE", payload)
-        return record
-
-    async def autocomplete(
-        self, person: Person, sub: str, focused: str, **values: Any
-    ) -> InteractionRecord:
-        command = self._command_holding(sub)
-        data = {
-            "id": command["id"],
-            "name": command["name"],
-            "type": 1,
-            "guild_id": str(self.guild_id),
-            "options": [{"name": sub, "type": 1, "options": self._options(sub, values, focused)}],
-        }
-        record, payload = self._interaction(4, person, None, data)
-        await self.dispatch("INTERACTION_CREATE", payload)
-        return record
-
-    async def press(self, person: Person, message: Json, custom_id: str) -> InteractionRecord:
-        """A member presses a button on a message."""
-        data = {"custom_id": custom_id, "component_type": 2}
-        record, payload = self._interaction(3, person, int(message["channel_id"]), data)
-        payload["message"] = record.message = message
-        await self.dispatch("INTERACTION_CREATE", payload)
-        return record
-
-    async def submit(self, person: Person, opened_on: InteractionRecord, text: str) -> Any:
-        """A member types `text` into the modal the bot opened, and submits it."""
-        modal = opened_on.modal
-        assert modal is not None, "no modal was opened"
-        answers = []
-        for row in modal["components"]:
-            inner = row.get("component") or row.get("components", [{}])[0]
-            answers.append(
-                {
-                    "type": row["type"],
-                    "id": row.get("id", 1),
-                    "component": {"type": 4, "custom_id": inner["custom_id"], "value": text},
-                }
-            )
-        data = {"custom_id": modal["custom_id"], "components": answers}
-        record, payload = self._interaction(5, person, opened_on.channel_id, data)
-        if opened_on.message is not None:
-            # Discord includes the message when the modal came from one of its buttons.
-            payload["message"] = record.message = opened_on.message
-        await self.dispatch("INTERACTION_CREATE", payload)
-        return record
-
-    async def member_says(
-        self, person: Person, content: str, *, channel_id: int, reply_to: int | None = None
-    ) -> Json:
-        body: Json = {"content": content}
-        if reply_to is not None:
-            body["message_reference"] = {
-                "message_id": str(reply_to),
-                "channel_id": str(channel_id),
-                "guild_id": str(self.guild_id),
-            }
-        message = self._message(channel_id, person, body)
-        message["member"] = {k: v for k, v in person.member().items() if k != "user"}
-        await self.dispatch("MESSAGE_CREATE", message)
-        return message
-
-    async def member_edits(self, message: Json, content: str) -> None:
-        message["content"] = content
-        message["edited_timestamp"] = _now()
-        await self.dispatch("MESSAGE_UPDATE", dict(message))
-
-    async def member_deletes(self, message: Json) -> None:
-        self.deleted.add(int(message["id"]))
-        await self.dispatch(
-            "MESSAGE_DELETE",
-            {
-                "id": message["id"],
-                "channel_id": message["channel_id"],
-                "guild_id": str(self.guild_id),
-            },
-        )
+        return json_response(message)
