@@ -18,8 +18,9 @@ from bot.commands.spec import CommandSpec
 
 from .commands import build_command_groups
 from .components import ActionButton, RespondButton
-from .desk import NO_MENTIONS, InteractionDesk
+from .desk import InteractionDesk
 from .inbound import Inbound
+from .sending import NO_MENTIONS
 
 log = logging.getLogger(__name__)
 

@@ -22,10 +22,10 @@ from .commands import args_line
 from .components import ResponseModal, respond_prompt, view_for
 from .people import PLATFORM, AdminJudge, Places, member_ref
 from .render import render
+from .sending import NO_MENTIONS
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 TOKEN_LIFETIME = 14 * 60  # Discord keeps an interaction token for 15 minutes
 KEEP_AT_MOST = 1000
 

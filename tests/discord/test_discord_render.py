@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from adapters.discord.commands import args_line, build_command_groups, time_zone_choices
-from adapters.discord.platform import nonce_for
 from adapters.discord.render import BODY_PER_MESSAGE, render, split_text
+from adapters.discord.sending import nonce_for
 from bot.commands.spec import BY_NAME, CommandSpec
 from bot.messages import Message, MessageKind
 
