@@ -25,6 +25,7 @@ SESSION = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
 CONFIG = """
 storage: data/study.db
 readings_dir: readings
+rate_limit: {{commands: 500, per: 1m}}  # the fake clock stands still; scenarios send many
 platforms:
   matrix:
     homeserver: {homeserver}
