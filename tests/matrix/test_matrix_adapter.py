@@ -62,6 +62,20 @@ async def test_command_reaches_the_core_and_the_answer_lands_in_its_thread(
     assert "&lt;b&gt;so&lt;/b&gt;" in content["formatted_body"]  # the member's markup stays text
     assert content["m.mentions"] == {}
 
+    # a command inside that thread is answered in the same thread, as a real reply to it
+    second = await ana.say(room, "!study mine", thread=command_id)
+    nested = await core.wait_for(CommandReceived, lambda e: e.name == "mine")
+    assert nested.origin.thread == command_id
+    answer = await ana.wait_for(
+        lambda r, e: ana.from_bot(bot.user_id)(r, e) and "mine" in getattr(e, "body", "")
+    )
+    assert relation(answer) == {
+        "rel_type": "m.thread",
+        "event_id": command_id,
+        "is_falling_back": False,
+        "m.in_reply_to": {"event_id": second},
+    }
+
 
 async def test_bare_prefix_asks_for_help_and_chat_is_ignored(bot: BotFactory, members: Any) -> None:
     ana: Member = await members("ana")
