@@ -17,7 +17,7 @@ from discord.http import Route
 from bot.commands.spec import CommandSpec
 
 from .commands import build_command_groups
-from .components import ActionButton, RespondButton
+from .components import ActionButton, RespondButton, response_submission
 from .desk import InteractionDesk
 from .inbound import Inbound
 from .sending import NO_MENTIONS
@@ -116,6 +116,11 @@ class StudyClient(discord.Client):
         self.times_ready += 1
         self.ready_event.set()
         log.info("connected to Discord as %s (ready #%d)", self.user, self.times_ready)
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        submitted = response_submission(interaction)
+        if submitted is not None:
+            await self.desk.submit_response(interaction, *submitted)
 
     async def on_message(self, message: discord.Message) -> None:
         await self.inbound.on_message(message)

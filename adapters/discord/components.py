@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any, Protocol, cast
 
 import discord
@@ -121,23 +122,55 @@ def view_for(buttons: tuple[Button, ...], prompt_number: int | None) -> discord.
     return view
 
 
+_MODAL = re.compile(rf"{_PREFIX}:modal:(?P<prompt>[0-9]{{1,6}}):(?P<flags>[a-z+]*)")
+_TEXT_ID = f"{_PREFIX}:response-text"
+
+
 class ResponseModal(discord.ui.Modal):
-    """A multi-line box for a response; submitting it records the response."""
+    """A multi-line box for a response.
+
+    Its submission is read from the raw interaction (see `response_submission`), not by this
+    object, so a member who was typing while the bot restarted still gets their answer in.
+    """
 
     def __init__(self, prompt: int, flags: str, placeholder: str | None) -> None:
-        super().__init__(title=f"Respond to prompt {prompt}"[:45], timeout=15 * 60)
-        self.prompt = prompt
-        self.flags = flags
+        flag_code = "+".join(f.removeprefix("--") for f in flags.split())
+        # One modal per member and prompt: opening it again replaces the stored one.
+        super().__init__(
+            title=f"Respond to prompt {prompt}"[:45],
+            timeout=None,
+            custom_id=f"{_PREFIX}:modal:{prompt}:{flag_code}",
+        )
         self.text: discord.ui.TextInput[ResponseModal] = discord.ui.TextInput(
             style=discord.TextStyle.paragraph,
-            custom_id=f"{_PREFIX}:response-text",
+            custom_id=_TEXT_ID,
             placeholder=(placeholder or "")[:100] or None,
             required=True,
             max_length=RESPONSE_MAX,
         )
         self.add_item(discord.ui.Label(text="Your response", component=self.text))
 
-    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        await desk_of(interaction).submit_response(
-            interaction, self.prompt, self.flags, self.text.value
-        )
+
+def _text_inputs(components: list[Any]) -> Iterator[str]:
+    for component in components:
+        if not isinstance(component, dict):
+            continue
+        if component.get("custom_id") == _TEXT_ID:
+            yield component.get("value") or ""
+        inner = component.get("components") or []
+        if "component" in component:
+            inner = [component["component"], *inner]
+        yield from _text_inputs(inner)
+
+
+def response_submission(interaction: discord.Interaction[Any]) -> tuple[int, str, str] | None:
+    """(prompt, flags, text) when `interaction` submits a response modal, else None."""
+    if interaction.type is not discord.InteractionType.modal_submit or not interaction.data:
+        return None
+    data = cast(dict[str, Any], interaction.data)
+    match = _MODAL.fullmatch(str(data.get("custom_id", "")))
+    if match is None:
+        return None
+    flags = " ".join(f"--{f}" for f in match["flags"].split("+") if f)
+    text = next(_text_inputs(list(data.get("components", []))), "")
+    return int(match["prompt"]), flags, text

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
-from discord_harness import Connected
+from discord_harness import Connected, RecordingCore, make_platform
 from discord_standin import EPHEMERAL, LOADING, FakeDiscord, text_of
 
 from bot.events import CommandReceived
@@ -215,3 +216,21 @@ async def test_a_429_on_the_interaction_answer_is_retried_once(
     assert answer["content"] == "ran join"
     assert done.callback_types == [4]
     assert [r.status for r in fake.sent("POST", r"/interactions/\d+/[^/]+/callback")] == [429, 200]
+
+
+async def test_a_response_typed_while_the_bot_restarted_still_arrives(
+    fake: FakeDiscord, connected: Connected, tmp_path: Path
+) -> None:
+    opened = await fake.slash(fake.ana, "respond", prompt=1, private=True)
+    await fake.until(lambda: opened.modal)
+    await connected.platform.stop()
+    platform = make_platform(fake, tmp_path)
+    core = RecordingCore(platform=platform)
+    await platform.start(core)
+    try:
+        submitted = await fake.submit(fake.ana, opened, "Typed through a restart")
+        await fake.until(submitted.answers)
+        [event] = [e for e in core.events if isinstance(e, CommandReceived)]
+        assert (event.name, event.args) == ("respond", "1 --private Typed through a restart")
+    finally:
+        await platform.stop()
