@@ -504,3 +504,30 @@ async def test_a_burst_bigger_than_one_sync_is_fetched_in_full(
     await core2.wait_for(CommandReceived, lambda e: e.args.endswith("number 11"))
     args = [e.args for e in core2.events if isinstance(e, CommandReceived)]
     assert args == [f"1 answer number {i}" for i in range(12)]
+
+
+async def test_an_encrypted_room_keeps_working_across_a_restart(
+    bot: BotFactory, members: Any
+) -> None:
+    ana: Member = await members("ana", e2e=True)
+    room = ana.create_room(invite=(bot.user_id,), encrypted=True)
+    for round_ in ("before", "after"):
+        platform, core = await bot.start(rooms=(room,))
+        await ana.wait_for(
+            lambda r, e: (
+                r == room and isinstance(e, nio.RoomMemberEvent) and e.state_key == bot.user_id
+            )
+        )
+
+        async def answer(event: InboundEvent, platform: Any = platform) -> None:
+            if isinstance(event, CommandReceived):
+                await platform.reply(event.origin, text(f"answer to {event.name}"))
+
+        core.on_event = answer
+        await ana.say(room, f"!study {round_}")
+        assert (await core.wait_for(CommandReceived)).name == round_
+        reply = await ana.wait_for(
+            lambda r, e, n=round_: getattr(e, "body", "") == f"answer to {n}"
+        )
+        assert reply.decrypted
+        await bot.stop_all()
