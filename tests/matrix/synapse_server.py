@@ -121,6 +121,7 @@ class Synapse:
     def __init__(self, root: Path | None = None, port: int | None = None) -> None:
         self.root = root or Path(tempfile.mkdtemp(prefix="studybot-synapse-"))
         self._own_root = root is None
+        self._auto_port = port is None
         self.port = port or free_port()
         self.secret = hashlib.sha256(os.urandom(16)).hexdigest()
         self._process: subprocess.Popen[bytes] | None = None
@@ -149,9 +150,21 @@ class Synapse:
         """Start the server and return once it answers `/_matrix/client/versions`."""
         if self._process is not None and self._process.poll() is None:
             return
+        first_start = not (self.root / "homeserver.yaml").exists()
+        for attempt in range(3):
+            if self._launch(timeout):
+                return
+            if not (first_start and self._auto_port) or attempt == 2:
+                break
+            # another process took the free port first: pick a new one and write a new config
+            self.port = free_port()
+            (self.root / "homeserver.yaml").unlink()
+        raise RuntimeError(f"Synapse did not start; see {self.root / 'stdout.log'}")
+
+    def _launch(self, timeout: float) -> bool:
         config_path = self._write_files()
         output = (self.root / "stdout.log").open("ab")
-        self._process = subprocess.Popen(
+        process = subprocess.Popen(
             [sys.executable, "-m", "synapse.app.homeserver", "-c", str(config_path)],
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -159,17 +172,20 @@ class Synapse:
             start_new_session=True,  # so a stop signals Synapse and nothing else
         )
         output.close()
+        self._process = process
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise RuntimeError(f"Synapse exited early; see {self.root / 'stdout.log'}")
+        while time.monotonic() < deadline and process.poll() is None:
             try:
                 with urllib.request.urlopen(f"{self.url}/_matrix/client/versions", timeout=2):
-                    return
+                    pass
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.05)
+                continue
+            time.sleep(0.05)
+            if process.poll() is None:  # it answered, and it is ours (not another on the port)
+                return True
         self.stop()
-        raise RuntimeError(f"Synapse did not answer within {timeout} s")
+        return False
 
     def stop(self) -> None:
         """Stop the server (files stay, so `start` brings the same homeserver back)."""
