@@ -44,45 +44,72 @@ class ExportRow:
     late: bool = False
 
 
+class CsvWriter:
+    """CSV written a page at a time: the header now, each `write` appends rows."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._writer = csv.writer(out, lineterminator="\r\n")
+        self._writer.writerow(CSV_COLUMNS)
+        self.count = 0
+
+    def write(self, rows: Iterable[ExportRow]) -> None:
+        for row in rows:
+            self._writer.writerow(
+                [
+                    _csv_cell(row.group_id),
+                    row.session_number,
+                    _csv_cell(row.section_title),
+                    row.prompt_number,
+                    _csv_cell(row.prompt),
+                    _csv_cell(row.member),
+                    _csv_cell(row.response),
+                    row.submitted_at.isoformat(),
+                    "true" if row.late else "false",
+                ]
+            )
+            self.count += 1
+
+    def close(self) -> int:
+        return self.count
+
+
 def write_csv(rows: Iterable[ExportRow], out: TextIO) -> int:
     """Write a header and one line per row (open `out` with `newline=""`); returns rows written."""
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    count = 0
-    for row in rows:
-        writer.writerow(
-            [
-                _csv_cell(row.group_id),
-                row.session_number,
-                _csv_cell(row.section_title),
-                row.prompt_number,
-                _csv_cell(row.prompt),
-                _csv_cell(row.member),
-                _csv_cell(row.response),
-                row.submitted_at.isoformat(),
-                "true" if row.late else "false",
-            ]
-        )
-        count += 1
-    return count
+    writer = CsvWriter(out)
+    writer.write(rows)
+    return writer.close()
 
 
 def _csv_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+class JsonWriter:
+    """`{"meta": ..., "responses": [...]}` written a page at a time; `close` ends the document."""
+
+    def __init__(self, out: TextIO, *, meta: Mapping[str, object]) -> None:
+        self._out = out
+        out.write('{"meta": ')
+        out.write(_json(dict(meta)))
+        out.write(', "responses": [')
+        self.count = 0
+
+    def write(self, rows: Iterable[ExportRow]) -> None:
+        for row in rows:
+            self._out.write(",\n  " if self.count else "\n  ")
+            self._out.write(_json(_row_dict(row)))
+            self.count += 1
+
+    def close(self) -> int:
+        self._out.write("\n]}\n" if self.count else "]}\n")
+        return self.count
+
+
 def write_json(rows: Iterable[ExportRow], out: TextIO, *, meta: Mapping[str, object]) -> int:
     """Write `{"meta": ..., "responses": [...]}` incrementally; returns rows written."""
-    out.write('{"meta": ')
-    out.write(_json(dict(meta)))
-    out.write(', "responses": [')
-    count = 0
-    for row in rows:
-        out.write(",\n  " if count else "\n  ")
-        out.write(_json(_row_dict(row)))
-        count += 1
-    out.write("\n]}\n" if count else "]}\n")
-    return count
+    writer = JsonWriter(out, meta=meta)
+    writer.write(rows)
+    return writer.close()
 
 
 def _row_dict(row: ExportRow) -> dict[str, object]:
@@ -111,31 +138,50 @@ def _json_default(value: object) -> object:
     raise TypeError(f"cannot export a {type(value).__name__} as JSON")
 
 
+class MarkdownWriter:
+    """Headings per session and prompt, each response quoted under its member's name.
+
+    Rows are expected ordered by session then prompt (as storage returns them); a heading is
+    written whenever that pair changes, across pages too.
+    """
+
+    def __init__(self, out: TextIO, *, title: str) -> None:
+        self._out = out
+        out.write(f"# {_inline(title)}\n")
+        self._session: int | None = None
+        self._prompt: tuple[int, int] | None = None
+        self.count = 0
+
+    def write(self, rows: Iterable[ExportRow]) -> None:
+        out = self._out
+        for row in rows:
+            if row.session_number != self._session:
+                self._session = row.session_number
+                self._prompt = None
+                out.write(f"\n## Session {row.session_number}: {_inline(row.section_title)}\n")
+            if (row.session_number, row.prompt_number) != self._prompt:
+                self._prompt = (row.session_number, row.prompt_number)
+                out.write(f"\n### Prompt {row.prompt_number}: {_inline(row.prompt)}\n")
+            late = ", late" if row.late else ""
+            out.write(f"\n**{_inline(row.member)}** ({row.submitted_at.isoformat()}{late}):\n\n")
+            out.write(_quote(row.response))
+            self.count += 1
+
+    def close(self) -> int:
+        if self.count == 0:
+            self._out.write("\nNo responses yet.\n")
+        return self.count
+
+
 def write_markdown(rows: Iterable[ExportRow], out: TextIO, *, title: str) -> int:
     """Write headings per session and prompt with each response quoted under its member's name.
 
     Rows are expected ordered by session then prompt (as storage returns them); a heading is
     written whenever that pair changes. Returns rows written.
     """
-    out.write(f"# {_inline(title)}\n")
-    session: int | None = None
-    prompt: tuple[int, int] | None = None
-    count = 0
-    for row in rows:
-        if row.session_number != session:
-            session = row.session_number
-            prompt = None
-            out.write(f"\n## Session {row.session_number}: {_inline(row.section_title)}\n")
-        if (row.session_number, row.prompt_number) != prompt:
-            prompt = (row.session_number, row.prompt_number)
-            out.write(f"\n### Prompt {row.prompt_number}: {_inline(row.prompt)}\n")
-        late = ", late" if row.late else ""
-        out.write(f"\n**{_inline(row.member)}** ({row.submitted_at.isoformat()}{late}):\n\n")
-        out.write(_quote(row.response))
-        count += 1
-    if count == 0:
-        out.write("\nNo responses yet.\n")
-    return count
+    writer = MarkdownWriter(out, title=title)
+    writer.write(rows)
+    return writer.close()
 
 
 def _inline(text: str) -> str:

@@ -35,6 +35,7 @@ class Waker:
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._tasks: set[asyncio.Task[None]] = set()
         self._running = False
+        self._waking = False  # a wake-up is running; it looks again when it ends
 
     def start(self) -> None:
         if self._running:
@@ -72,7 +73,8 @@ class Waker:
             due = None
         wait = MAX_WAIT if due is None else min(MAX_WAIT, self._clock.real_seconds_until(due))
         run_at = datetime.now(UTC) + timedelta(seconds=wait)
-        if not self._running:
+        if not self._running or self._waking:
+            # The running wake-up pokes again when it ends; a job now would only be skipped.
             return
         self._scheduler.add_job(
             self._wake,
@@ -86,6 +88,10 @@ class Waker:
         )
 
     async def _wake(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)  # so stop() cancels it before the storage closes
+        self._waking = True
         try:
             await self._circle.run_due()
         except asyncio.CancelledError:
@@ -93,4 +99,7 @@ class Waker:
         except Exception:
             log.exception("running due actions failed; they stay pending")
         finally:
+            self._waking = False
+            if task is not None:
+                self._tasks.discard(task)
             self.poke()

@@ -24,6 +24,7 @@ from .client import StudyClient, keep_secrets_out_of_logs, point_at
 from .desk import InteractionDesk
 from .direct import DirectMessages
 from .inbound import AUTHOR_TOKEN, Inbound
+from .pacing import GlobalPacer, pace_requests
 from .people import PLATFORM, AdminJudge, Places
 from .render import BODY_PER_MESSAGE
 from .sending import send_message
@@ -55,6 +56,7 @@ class DiscordPlatform:
             channel_of=self._cached_channel,
             fetch_channel=self._fetch_channel,
         )
+        self.pacer = GlobalPacer()  # Discord's global limit, for every request of the bot
         self._client: StudyClient | None = None
         self._connection: asyncio.Task[None] | None = None
         self._direct = DirectMessages(
@@ -80,6 +82,7 @@ class DiscordPlatform:
             guilds=self._settings.guilds,
             guild_ready_timeout=self._settings.guild_ready_timeout,
         )
+        pace_requests(client.http, self.pacer)
         self._client = client
         try:
             await client.login(token)  # runs setup_hook: commands are synced per guild here

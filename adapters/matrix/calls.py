@@ -68,7 +68,9 @@ class Retrier:
             if not isinstance(response, nio.ErrorResponse):
                 return response
             if response.status_code == RATE_LIMITED:
-                wait = (response.retry_after_ms or 1000) / 1000
+                # 0 ms is a real answer ("now"), not a missing one
+                wait_ms = response.retry_after_ms
+                wait = (1000 if wait_ms is None else wait_ms) / 1000
                 if wait > self.max_wait_s or last:
                     raise AdapterError(
                         f"{what} rate limited (retry after {wait:.1f} s, try {attempt} of "

@@ -59,7 +59,8 @@ class Outbox:
                 room_id, event_type, content, tx_id=txn, ignore_unverified_devices=True
             )
             if isinstance(response, nio.RoomSendError) and response.status_code == RATE_LIMITED:
-                self.pacer.limited((response.retry_after_ms or 1000) / 1000)
+                wait_ms = response.retry_after_ms
+                self.pacer.limited((1000 if wait_ms is None else wait_ms) / 1000)
             return response
 
         response = await self._retrier.run(f"send to {room_id}", request)
