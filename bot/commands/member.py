@@ -24,11 +24,14 @@ async def help_(ctx: CommandContext) -> Message:
         if spec is None:
             return render.reply(f"There is no command `{name[:40]}`. Try `{prefix} help`.")
         who = " (admins only)" if spec.admin else ""
+        if spec.admin and ctx.origin.platform == "discord":
+            prefix = "/study-admin"
         return render.reply(f"`{prefix} {spec.usage}`{who}\n\n{spec.summary}.")
     lines = ["**Study Circle commands**", ""]
     lines += [f"`{prefix} {c.usage}` — {c.summary}" for c in COMMANDS if not c.admin]
     lines += ["", "**For admins**", ""]
-    lines += [f"`{prefix} {c.usage}` — {c.summary}" for c in COMMANDS if c.admin]
+    admin_prefix = "/study-admin" if ctx.origin.platform == "discord" else prefix
+    lines += [f"`{admin_prefix} {c.usage}` — {c.summary}" for c in COMMANDS if c.admin]
     return render.reply("\n".join(lines))
 
 
@@ -245,6 +248,7 @@ async def export_mine(ctx: CommandContext) -> Message:
     keys = await all_anonymous_keys(ctx.circle, ctx.member)
     data = await ctx.circle.storage.member_data(ctx.member.id, keys)
     data["exported_at"] = ctx.circle.clock.now().isoformat()
+    data.update(await ctx.circle.storage.member_community_data(ctx.member.id))
     content = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default).encode("utf-8")
     return Message(
         kind=MessageKind.REPLY,
