@@ -17,8 +17,8 @@ from bot.config import Group
 from bot.events import MemberRef
 from bot.messages import Message, MessageKind
 from bot.pairing import PairHistory, make_teams
-from bot.participation import drifting, snoozed_now, standings
-from bot.platform import AdapterError, DirectMessagesClosed
+from bot.participation import drifting, snoozed_now
+from bot.platform import DirectMessagesClosed
 from bot.storage import Action, Member, Session
 from bot.storage.records import Membership
 from bot.text import clean_name
@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 NUDGE = "nudge"
 DRIFT = "drift"
 DIGEST = "digest"
+WEEKLY_DIGEST = "weekly-digest"
 RSVP_REMIND = "rsvp-remind"
-ACTION_KINDS = frozenset({NUDGE, DRIFT, DIGEST, RSVP_REMIND})
+ACTION_KINDS = frozenset({NUDGE, DRIFT, DIGEST, WEEKLY_DIGEST, RSVP_REMIND})
 
 
 def ref(member: Member) -> MemberRef:
@@ -77,14 +78,14 @@ async def on_session_closed(circle: StudyCircle, group: Group, session: Session)
         rows.append((group.id, DIGEST, now, session.opened_at, f"{base}:{DIGEST}"))
     elif group.spec.digest == "weekly":
         due = digest.next_weekly(now, group.zone)
-        rows.append((group.id, DIGEST, due, due, f"{group.id}:weekly-{DIGEST}:{due.date()}"))
+        rows.append((group.id, WEEKLY_DIGEST, due, due, f"{group.id}:{WEEKLY_DIGEST}:{due.date()}"))
     await storage.add_actions(rows)
 
 
 async def run_action(circle: StudyCircle, group: Group, action: Action) -> None:
     """Run one of this module's actions; an exception leaves it pending for a retry."""
-    if action.kind == DIGEST:
-        await digest.send_digest(circle, group, action)
+    if action.kind in (DIGEST, WEEKLY_DIGEST):
+        await digest.send_digest(circle, group, action, weekly=action.kind == WEEKLY_DIGEST)
         return
     session = await _session_at(circle, group, action.slot)
     if session is None:
@@ -143,38 +144,44 @@ async def roll(circle: StudyCircle, group: Group) -> Roll:
 # -- teams of two -------------------------------------------------------------------------
 
 
-async def announce_teams(circle: StudyCircle, group: Group, session: Session) -> None:
+async def session_teams(circle: StudyCircle, group: Group, session: Session) -> list[list[Member]]:
+    """The session's teams: made once from the members present, then read back on a retry."""
     storage = circle.storage
-    stored = {s.id: teams for s, teams in await storage.pairings(group.id)}
-    if session.id not in stored:
-        present = (await roll(circle, group)).present()
-        history = PairHistory()
-        for earlier, teams in stored.items():
-            number = next(
-                (s.number for s in await storage.sessions(group.id) if s.id == earlier), 0
-            )
-            for team in teams:
-                history.add(number, [m.id for m in team])
-        ids = make_teams([m.member.id for m in present], history, seed=session.id)
-        if not ids:
-            log.info("group %s: too few members to pair for session %d", group.id, session.number)
-            return
-        await storage.save_pairings(session.id, ids)
-        stored = {s.id: teams for s, teams in await storage.pairings(group.id)}
-    teams = stored[session.id]
-    prompts = await storage.prompts(session.id)
-    base = f"{group.id}:s{session.number}"
-    suggested = [
-        prompts[(i + session.number) % len(prompts)].text if prompts else ""
-        for i in range(len(teams))
+    earlier = await storage.pairings(group.id)
+    stored = next((teams for s, teams in earlier if s.id == session.id), None)
+    if stored is not None:
+        return stored
+    history = PairHistory()
+    for past, teams in earlier:
+        for team in teams:
+            history.add(past.number, [m.id for m in team])
+    present = (await roll(circle, group)).present()
+    ids = make_teams([m.member.id for m in present], history, seed=session.id)
+    if not ids:
+        return []
+    await storage.save_pairings(session.id, ids)
+    return next((teams for s, teams in await storage.pairings(group.id) if s.id == session.id), [])
+
+
+async def announce_teams(circle: StudyCircle, group: Group, session: Session) -> None:
+    """Tell each team who they are with and a question to start on, in the thread or by DM."""
+    teams = await session_teams(circle, group, session)
+    if not teams:
+        log.info("group %s: too few members to pair for session %d", group.id, session.number)
+        return
+    prompts = [p.text for p in await circle.storage.prompts(session.id)]
+    # Rotate through the prompts so the teams do not all start on the same one.
+    questions = [
+        prompts[(i + session.number) % len(prompts)] if prompts else "" for i in range(len(teams))
     ]
-    closed: list[Member] = []
+    base = f"{group.id}:s{session.number}"
+    in_thread = list(zip(teams, questions, strict=True))
     if group.spec.pairing.announce == "dm":
         platform = circle.platform(group.platform)
-        for team, question in zip(teams, suggested, strict=True):
+        unreachable: set[int] = set()
+        for team, question in in_thread:
             for member in team:
-                others = [m for m in team if m.id != member.id]
-                message = render_team_dm(group, session, others, question)
+                message = team_dm(group, session, [m for m in team if m.id != member.id], question)
                 key = f"{base}:team:{member.id}"
                 try:
                     await lifecycle.send_once(
@@ -183,30 +190,31 @@ async def announce_teams(circle: StudyCircle, group: Group, session: Session) ->
                         functools.partial(platform.send_direct, ref(member), message, key=key),
                     )
                 except DirectMessagesClosed:
-                    closed.append(member)
-        if not closed:
-            return
-    shown = teams
-    if closed:
-        shown = [team for team in teams if any(m in closed for m in team)]
-    lines = [f"**Teams for session {session.number}** — say hello to your partner in this thread."]
-    for team, question in zip(teams, suggested, strict=True):
-        if team not in shown:
-            continue
+                    unreachable.add(member.id)
+        # Teams with someone whose DMs are closed hear it in the thread instead.
+        in_thread = [(t, q) for t, q in in_thread if any(m.id in unreachable for m in t)]
+    if in_thread:
+        await lifecycle.post(
+            circle, group, teams_post(session, in_thread), f"{base}:teams", thread=session.thread
+        )
+    log.info("group %s: %d teams announced for session %d", group.id, len(teams), session.number)
+
+
+def teams_post(session: Session, teams: list[tuple[list[Member], str]]) -> Message:
+    lines = [f"**Teams for session {session.number}**: say hello to your partner in this thread."]
+    for team, question in teams:
         names = " & ".join(clean_name(m.display_name) for m in team)
         lines.append(f"• {names}" + (f" — to start: _{question}_" if question else ""))
-    message = Message(
+    return Message(
         kind=MessageKind.NOTICE,
         title="Teams of two",
         body="\n".join(lines),
         member_text=True,
-        mentions=tuple(ref(m) for team in shown for m in team),
+        mentions=tuple(ref(m) for team, _ in teams for m in team),
     )
-    await lifecycle.post(circle, group, message, f"{base}:teams", thread=session.thread)
-    log.info("group %s: %d teams announced for session %d", group.id, len(teams), session.number)
 
 
-def render_team_dm(group: Group, session: Session, others: list[Member], question: str) -> Message:
+def team_dm(group: Group, session: Session, others: list[Member], question: str) -> Message:
     names = " and ".join(clean_name(m.display_name) for m in others)
     body = f"For session {session.number} of {group.spec.name} you are teamed with {names}."
     if question:
@@ -321,17 +329,5 @@ async def remind_rsvps(circle: StudyCircle, group: Group, session: Session) -> N
             await lifecycle.send_once(
                 circle, key, functools.partial(platform.send_direct, ref(member), message, key=key)
             )
-        except (DirectMessagesClosed, AdapterError):
+        except DirectMessagesClosed:
             log.info("group %s: an RSVP reminder could not be delivered", group.id)
-
-
-async def member_standings(
-    circle: StudyCircle, group: Group
-) -> tuple[list[Membership], dict[int, int]]:
-    """Members and their current streaks, for commands and the digest."""
-    storage = circle.storage
-    members = await storage.memberships(group.id)
-    table = standings(
-        members, await storage.participation(group.id), await storage.snoozes(group.id)
-    )
-    return members, {k: v.streak for k, v in table.items()}

@@ -84,10 +84,12 @@ async def digest_body(
     return "\n".join(lines)
 
 
-async def digest_sessions(circle: StudyCircle, group: Group, action: Action) -> list[Session]:
+async def digest_sessions(
+    circle: StudyCircle, group: Group, action: Action, *, weekly: bool
+) -> list[Session]:
     """The session an after-session digest is about, or those closed in the week before a weekly one."""
     sessions = await circle.storage.sessions(group.id)
-    if ":weekly-" in action.key:
+    if weekly:
         start = action.due_at - timedelta(days=7)
         return [
             s for s in sessions if s.closed_at is not None and start < s.closed_at <= action.due_at
@@ -95,8 +97,9 @@ async def digest_sessions(circle: StudyCircle, group: Group, action: Action) -> 
     return [s for s in sessions if s.opened_at == action.slot]
 
 
-async def send_digest(circle: StudyCircle, group: Group, action: Action) -> None:
-    sessions = await digest_sessions(circle, group, action)
+async def send_digest(circle: StudyCircle, group: Group, action: Action, *, weekly: bool) -> None:
+    """DM the digest to each admin; if none can get it, post it in the room only if the group opts in."""
+    sessions = await digest_sessions(circle, group, action, weekly=weekly)
     if not sessions:
         return
     platform = circle.platform(group.platform)

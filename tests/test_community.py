@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 from bot.messages import MessageKind
 from bot.testing import Harness, make_harness, member
 from tests.conftest import BASE_CONFIG, START
+
+pytestmark = pytest.mark.backends  # the SQL of these features runs on every storage engine
 
 ANA = member("Ana")  # the group's admin
 BEA = member("Bea")
@@ -253,7 +256,7 @@ async def test_digest_to_the_admin_after_the_session(start_with: Starter) -> Non
     assert "**Drifting**" in body and "Dev (1)" in body
 
 
-async def test_digest_goes_to_the_room_only_if_the_group_opts_in(
+async def test_digest_skipped_when_no_admin_takes_dms_and_the_room_is_not_chosen(
     start_with: Starter,
 ) -> None:
     h = await start_with("    drift_after: 1")
@@ -262,6 +265,8 @@ async def test_digest_goes_to_the_room_only_if_the_group_opts_in(
     await h.advance_to(OPENS + timedelta(minutes=1) + WEEK)
     assert not [s for s in h.platform.sent if (s.message.title or "").startswith("Digest")]
 
+
+async def test_digest_in_the_room_leaves_out_who_is_drifting(start_with: Starter) -> None:
     h2 = await start_with("    drift_after: 1\n    digest_in_room: true")
     h2.platform.closed_dms.add("ana")
     await h2.command("join", member=DEV)
@@ -285,3 +290,34 @@ async def test_digest_off(start_with: Starter) -> None:
     h = await start_with("    digest: 'off'")
     await h.advance_to(OPENS + timedelta(minutes=1) + WEEK)
     assert not [s for s in h.platform.sent if (s.message.title or "").startswith("Digest")]
+
+
+async def test_forget_me_also_erases_snoozes_rsvps_and_teams(start_with: Starter) -> None:
+    h = await start_with("    pairing: {enabled: true}\n    rsvp: true\n    live_after: 2d")
+    for who in (BEA, CAL):
+        await h.command("join", member=who)
+    await h.advance_to(OPENS + timedelta(minutes=1))
+    await h.command("rsvp yes", member=BEA)
+    await h.command("snooze 2", member=BEA)
+    session = (await h.storage.sessions("readers"))[0]
+    assert await h.storage.rsvps(session.id) and await h.storage.snoozes("readers")
+    assert "Done" in await h.command("forget-me confirm", member=BEA)
+    assert not await h.storage.rsvps(session.id)
+    assert not await h.storage.snoozes("readers")
+    teams = [t for _, ts in await h.storage.pairings("readers") for t in ts]
+    assert all(m.display_name != "Bea" for team in teams for m in team)
+
+
+async def test_export_mine_includes_snoozes_rsvps_and_teams(start_with: Starter) -> None:
+    h = await start_with("    pairing: {enabled: true}\n    rsvp: true\n    live_after: 2d")
+    for who in (BEA, CAL):
+        await h.command("join", member=who)
+    await h.advance_to(OPENS + timedelta(minutes=1))
+    await h.command("rsvp yes", member=BEA)
+    await h.command("snooze 2", member=BEA)
+    await h.command("export-mine", member=BEA)
+    reply = [s.message for s in h.platform.sent if s.where.startswith("reply:")][-1]
+    assert reply.attachment is not None
+    data = json.loads(reply.attachment.content)
+    assert len(data["snoozes"]) == 1 and data["rsvps"][0]["going"] == 1
+    assert data["teams"] == [{"group_id": "readers", "session_number": 1, "partner": "Cal"}]

@@ -91,6 +91,8 @@ async def rsvp(ctx: CommandContext) -> Message:
 async def drifting(ctx: CommandContext) -> Message:
     group = ctx.need_group()
     storage = ctx.circle.storage
+    if group.spec.drift_after <= 0:
+        return render.reply("Drift tracking is off for this group (`drift_after: 0`).")
     people = await roll(ctx.circle, group)
     found = find_drifting(
         people.members,
@@ -98,8 +100,6 @@ async def drifting(ctx: CommandContext) -> Message:
         await storage.snoozes(group.id),
         group.spec.drift_after,
     )
-    if group.spec.drift_after <= 0:
-        return render.reply("Drift tracking is off for this group (`drift_after: 0`).")
     if not found:
         return render.reply(
             f"Nobody in {group.spec.name} has been silent for {group.spec.drift_after} sessions in a row."

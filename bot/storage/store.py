@@ -910,6 +910,37 @@ class Storage:
         )
         return {r["member_id"]: from_db(r["at"]) for r in rows}
 
+    async def member_community_data(self, member_id: int) -> dict[str, Any]:
+        """A member's snoozes, RSVPs, teams and "we miss you" notices, for export-mine."""
+        snoozes = await self._all(
+            "SELECT group_id, starts_at, ends_at FROM snoozes WHERE member_id = ? ORDER BY starts_at",
+            (member_id,),
+        )
+        rsvps = await self._all(
+            "SELECT s.group_id, s.number AS session_number, r.going, r.attended, r.updated_at "
+            "FROM rsvps r JOIN sessions s ON s.id = r.session_id WHERE r.member_id = ? "
+            "ORDER BY s.group_id, s.number",
+            (member_id,),
+        )
+        teams = await self._all(
+            "SELECT s.group_id, s.number AS session_number, m.display_name AS partner "
+            "FROM pairings mine JOIN pairings p ON p.session_id = mine.session_id "
+            "AND p.team = mine.team AND p.member_id != mine.member_id "
+            "JOIN members m ON m.id = p.member_id JOIN sessions s ON s.id = mine.session_id "
+            "WHERE mine.member_id = ? ORDER BY s.group_id, s.number, m.display_name",
+            (member_id,),
+        )
+        notices = await self._all(
+            "SELECT group_id, sent_at FROM drift_notices WHERE member_id = ? ORDER BY sent_at",
+            (member_id,),
+        )
+        return {
+            "snoozes": [dict(r) for r in snoozes],
+            "rsvps": [dict(r) for r in rsvps],
+            "teams": [dict(r) for r in teams],
+            "we_miss_you_messages": [dict(r) for r in notices],
+        }
+
 
 def _in_groups(groups: Collection[str] | None) -> tuple[str, tuple[str, ...]]:
     """An `AND group_id IN (...)` filter and its parameters; no filter for None."""
