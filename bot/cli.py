@@ -55,7 +55,19 @@ def _parser() -> argparse.ArgumentParser:
         "--config", default="config.yaml", help="the config file (default config.yaml)"
     )
     run.add_argument("--as", dest="as_user", help="on the console, speak as this member")
+    run.add_argument(
+        "--platform",
+        dest="platforms",
+        action="append",
+        metavar="NAME",
+        help="serve only this platform (repeatable; default: every platform the groups use); "
+        "other processes sharing the database serve the rest",
+    )
     run.set_defaults(func=_run)
+
+    from bot.cli_storage import register as register_storage_commands
+
+    register_storage_commands(sub, common)
 
     demo = sub.add_parser(
         "demo", parents=[common], help="watch a whole reading on a fast clock in the terminal"
@@ -310,19 +322,36 @@ def _run(args: argparse.Namespace) -> int:
     config = _load(args.config)
     if config is None:
         return 1
-    return asyncio.run(_serve(config, as_user=args.as_user))
+    if args.platforms:
+        unknown = sorted(set(args.platforms) - set(config.platform_names))
+        if unknown:
+            err.print(
+                f"--platform {', '.join(unknown)}: no group uses it; "
+                f"the config's platforms: {', '.join(config.platform_names)}"
+            )
+            return 1
+    return asyncio.run(
+        _serve(
+            config,
+            as_user=args.as_user,
+            names=tuple(args.platforms) if args.platforms else None,
+        )
+    )
 
 
-async def _serve(config: Config, *, as_user: str | None) -> int:
+async def _serve(
+    config: Config, *, as_user: str | None, names: tuple[str, ...] | None = None
+) -> int:
     from bot.app import build_app, build_platforms
     from bot.registry import PlatformUnavailable
+    from bot.testclock import clock_from_env
 
     try:
-        platforms = build_platforms(config, as_user=as_user)
+        platforms = build_platforms(config, names, as_user=as_user)
     except PlatformUnavailable as exc:
         err.print(str(exc))
         return 1
-    app = await build_app(config, platforms=platforms)
+    app = await build_app(config, platforms=platforms, clock=clock_from_env())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

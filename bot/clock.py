@@ -28,15 +28,21 @@ class SystemClock:
 class ScaledClock:
     """A clock that runs `factor` times faster than real time from `start` (the demo's clock)."""
 
-    def __init__(self, start: datetime, factor: float) -> None:
+    def __init__(self, start: datetime, factor: float, *, since: float | None = None) -> None:
+        """`since`: the wall-clock UNIX time at which this clock read `start`, so that several
+        processes started at different moments share one scaled time (tests of scale-out)."""
         if start.tzinfo is None:
             raise ValueError("start must be timezone-aware")
         self._start = start
         self._factor = factor
+        self._since = since
         self._real_start = time.monotonic()
 
     def now(self) -> datetime:
-        elapsed = time.monotonic() - self._real_start
+        if self._since is not None:
+            elapsed = time.time() - self._since
+        else:
+            elapsed = time.monotonic() - self._real_start
         return self._start + timedelta(seconds=elapsed * self._factor)
 
     def real_seconds_until(self, moment: datetime) -> float:

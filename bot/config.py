@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -130,12 +131,15 @@ def _off_is_none(value: Any) -> Any:
         return None
     return value
 
+
 class GroupSpec(_Strict):
     id: str = Field(pattern=GROUP_ID)
     name: str = Field(min_length=1, max_length=100)
     platform: Literal["console", "matrix", "discord"] = "console"
     room: str | None = None
     channel: int | str | None = None
+    # discord: the server (guild) id of `channel`, which picks the shard that serves the group
+    guild: int | None = None
     timezone: str = "UTC"
     reading: str
     start: date
@@ -197,6 +201,11 @@ class RateLimitSpec(_Strict):
 
 class ConfigSpec(_Strict):
     storage: str = "data/studybot.db"
+    # the name of an environment variable holding the storage location (a PostgreSQL URL
+    # carries a password, which belongs in the environment, not in this file)
+    storage_env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    # how long a process holds a due action it claimed before another may take it over
+    claim_lease: Duration = timedelta(minutes=5)
     readings_dir: str = "readings"
     data_dir: str | None = None
     grace_period: Duration = timedelta(hours=1)
@@ -205,6 +214,14 @@ class ConfigSpec(_Strict):
     watch_config: bool = True
     platforms: PlatformsSettings = Field(default_factory=PlatformsSettings)
     groups: list[GroupSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_storage_source(self) -> ConfigSpec:
+        if self.storage_env is not None and "storage" in self.model_fields_set:
+            raise ValueError(
+                "set either `storage` or `storage_env` (an environment variable holding it), not both"
+            )
+        return self
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -238,7 +255,7 @@ class Group:
 class Config:
     path: Path
     spec: ConfigSpec
-    storage: str
+    storage: str = field(repr=False)  # a PostgreSQL URL may hold a password
     readings_dir: Path
     data_dir: Path
     groups: tuple[Group, ...]
@@ -329,15 +346,49 @@ def load_config(path: Path) -> Config:
                     f"group uses platform {group.platform!r} but platforms.{group.platform} is not set",
                 )
             )
+        discord = spec.platforms.discord
+        if (
+            group.platform == "discord"
+            and discord is not None
+            and discord.shard_count is not None
+            and g.guild is None
+        ):
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    col,
+                    "a discord group needs `guild: <server id>` when platforms.discord.shard_count "
+                    "is set: the server decides which shard (and process) serves the group",
+                )
+            )
         groups.append(group)
+    storage = spec.storage
+    if spec.storage_env is not None:
+        storage = os.environ.get(spec.storage_env, "").strip()
+        if not storage:
+            sl, sc = doc.locate(("storage_env",)) or (None, None)
+            problems.append(
+                Problem(
+                    str(path),
+                    sl,
+                    sc,
+                    f"the environment variable {spec.storage_env} (storage_env) is not set; "
+                    "export it with the storage location, e.g. postgresql://USER:PASSWORD@HOST/DB",
+                )
+            )
     if problems:
         raise ConfigError(problems)
-    storage = spec.storage
-    if "://" not in storage:
+    if "://" not in storage and storage != ":memory:":
         storage = str((base / storage).resolve())
     elif storage.startswith("sqlite:///"):
         storage = str((base / storage.removeprefix("sqlite:///")).resolve())
-    data_dir = (base / spec.data_dir).resolve() if spec.data_dir else Path(storage).parent
+    if spec.data_dir:
+        data_dir = (base / spec.data_dir).resolve()
+    elif "://" in storage or storage == ":memory:":
+        data_dir = (base / "data").resolve()
+    else:
+        data_dir = Path(storage).parent
     return Config(
         path=path,
         spec=spec,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Strict(BaseModel):
@@ -54,6 +54,24 @@ class DiscordSettings(_Strict):
         default=2.0, gt=0, lt=3, description="Seconds before a command still running is deferred"
     )
     connect_timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for 'ready'")
+    shard_count: int | None = Field(
+        default=None, ge=1, description="Shards of the whole bot, across every process"
+    )
+    shard_ids: list[int] | None = Field(
+        default=None, description="The shards this process runs (default: all of shard_count)"
+    )
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> DiscordSettings:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("shard_ids needs shard_count (the total across every process)")
+            wrong = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
+            if wrong:
+                raise ValueError(
+                    f"shard_ids {wrong} are outside 0..{self.shard_count - 1} (shard_count)"
+                )
+        return self
 
 
 class PlatformsSettings(_Strict):

@@ -76,6 +76,10 @@ class Database(Protocol):
         """A schema statement from the migrations list, in this engine's types."""
         ...
 
+    async def after_copy(self, conn: Connection, table: str) -> None:
+        """Whatever must follow copying rows with explicit ids into `table` (id sequences)."""
+        ...
+
 
 def is_postgres(location: str) -> bool:
     return location.startswith(("postgresql://", "postgres://"))

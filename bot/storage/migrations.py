@@ -129,4 +129,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE actions ADD COLUMN claimed_by TEXT;
     ALTER TABLE actions ADD COLUMN lease_until TEXT;
     """,
+    # scale-out (issue 7): several processes syncing one Matrix account each see every message;
+    # the first to record its id handles it
+    """
+    CREATE TABLE inbound_seen (
+        platform TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (platform, message_id)
+    );
+    CREATE INDEX inbound_seen_by_time ON inbound_seen (seen_at);
+    """,
 )

@@ -157,3 +157,16 @@ class PostgresDatabase:
             statement,
         )
         return re.sub(r"\bINTEGER\b", "BIGINT", statement)
+
+    async def after_copy(self, conn: Connection, table: str) -> None:
+        # an identity column does not notice explicit ids: move it past the largest one
+        identity = await conn.one(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = ? AND column_name = 'id' AND is_identity = 'YES'",
+            (table,),
+        )
+        if identity is not None:
+            await conn.one(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            )

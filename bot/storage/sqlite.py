@@ -113,5 +113,8 @@ class SqliteDatabase:
     def ddl(self, statement: str) -> str:
         return statement
 
+    async def after_copy(self, conn: Connection, table: str) -> None:
+        pass  # INTEGER PRIMARY KEY continues after the largest id by itself
+
 
 __all__ = ["PRAGMAS", "SqliteDatabase", "SqliteStorage", "open_storage"]

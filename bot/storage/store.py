@@ -33,6 +33,8 @@ from bot.storage.records import (
 
 log = logging.getLogger(__name__)
 
+_MANY = 500  # rows past which a write goes as one statement (and key lists are chunked)
+
 # every table, parents before children: the order migrate-storage copies them in
 TABLES = (
     "groups",
@@ -47,6 +49,7 @@ TABLES = (
     "snoozes",
     "rsvps",
     "drift_notices",
+    "inbound_seen",
 )
 
 
@@ -132,18 +135,21 @@ class Storage:
         wanted = list(groups)
         ids = {g[0] for g in wanted}
         async with self.transaction() as db:
-            for gid, platform, room, reading in wanted:
-                await db.execute(
-                    "INSERT INTO groups (id, platform, room, reading_id, created_at) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT (id) DO UPDATE SET platform = excluded.platform, room = excluded.room, "
-                    "archived = 0, "
-                    "next_section = CASE WHEN groups.reading_id = excluded.reading_id "
-                    "THEN groups.next_section ELSE 0 END, "
-                    "finished = CASE WHEN groups.reading_id = excluded.reading_id "
-                    "THEN groups.finished ELSE 0 END, "
-                    "reading_id = excluded.reading_id",
-                    (gid, platform, room, reading, to_db(now)),
-                )
+            # one statement for every group: 10,000 groups cost one round trip, not 10,000
+            await db.executemany(
+                "INSERT INTO groups (id, platform, room, reading_id, created_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET platform = excluded.platform, room = excluded.room, "
+                "archived = 0, "
+                "next_section = CASE WHEN groups.reading_id = excluded.reading_id "
+                "THEN groups.next_section ELSE 0 END, "
+                "finished = CASE WHEN groups.reading_id = excluded.reading_id "
+                "THEN groups.finished ELSE 0 END, "
+                "reading_id = excluded.reading_id",
+                [
+                    (gid, platform, room, reading, to_db(now))
+                    for gid, platform, room, reading in wanted
+                ],
+            )
             rows = await self._all("SELECT id FROM groups WHERE archived = 0")
             gone = [r["id"] for r in rows if r["id"] not in ids]
             for gid in gone:
@@ -168,6 +174,39 @@ class Storage:
             archived=bool(row["archived"]),
             finished=bool(row["finished"]),
         )
+
+    async def group_states(self) -> dict[str, GroupState]:
+        """Every group's state at once (planning thousands of groups at start-up)."""
+        rows = await self._all("SELECT * FROM groups")
+        return {
+            r["id"]: GroupState(
+                id=r["id"],
+                platform=r["platform"],
+                room=r["room"],
+                reading_id=r["reading_id"],
+                next_section=r["next_section"],
+                paused=bool(r["paused"]),
+                archived=bool(r["archived"]),
+                finished=bool(r["finished"]),
+            )
+            for r in rows
+        }
+
+    async def planned_openings(self) -> dict[str, datetime]:
+        """Each group's earliest pending `open` slot, for the groups that have one."""
+        rows = await self._all(
+            "SELECT group_id, MIN(slot) AS s FROM actions WHERE state = 'pending' AND kind = 'open' "
+            "GROUP BY group_id"
+        )
+        return {r["group_id"]: from_db(r["s"]) for r in rows}
+
+    async def last_slots(self) -> dict[str, datetime]:
+        """`last_slot` of every group that has one, in one query."""
+        rows = await self._all(
+            "SELECT group_id, MAX(slot) AS s FROM actions WHERE kind IN ('open', 'skip') "
+            "AND state != 'cancelled' GROUP BY group_id"
+        )
+        return {r["group_id"]: from_db(r["s"]) for r in rows}
 
     async def set_paused(self, group_id: str, paused: bool) -> None:
         async with self.transaction() as db:
@@ -562,6 +601,8 @@ class Storage:
     async def add_actions(self, actions: Iterable[tuple[str, str, datetime, datetime, str]]) -> int:
         """Insert (group, kind, due, slot, key) rows; a key already present is left alone."""
         rows = [(g, k, to_db(d), to_db(s), key) for g, k, d, s, key in actions]
+        if len(rows) > _MANY:
+            return await self._add_many_actions(rows)
         async with self.transaction() as db:
             added = 0
             for row in rows:
@@ -572,6 +613,25 @@ class Storage:
                 )
                 added += result.rowcount
             return added
+
+    async def _add_many_actions(self, rows: list[tuple[str, str, str, str, str]]) -> int:
+        # Thousands of rows (start-up): one statement for all, the count from the keys before.
+        async with self.transaction() as db:
+            keys = list({row[4] for row in rows})
+            present = 0
+            for start in range(0, len(keys), _MANY):
+                chunk = keys[start : start + _MANY]
+                marks = ",".join("?" for _ in chunk)
+                found = await db.one(
+                    f"SELECT COUNT(*) AS n FROM actions WHERE key IN ({marks})", chunk
+                )
+                present += int(found["n"]) if found else 0
+            await db.executemany(
+                "INSERT INTO actions (group_id, kind, due_at, slot, key) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                rows,
+            )
+            return len(keys) - present
 
     async def due_actions(self, now: datetime, limit: int = 500) -> list[Action]:
         rows = await self._all(
@@ -645,6 +705,17 @@ class Storage:
             )
             return result.rowcount
 
+    async def release_claims_of(self, instance: str) -> int:
+        """Free the claims an earlier run of `instance` left (owners are named `instance/...`)."""
+        prefix = f"{instance}/"
+        async with self.transaction() as db:
+            result = await db.execute(
+                "UPDATE actions SET lease_until = NULL WHERE state = 'pending' "
+                "AND lease_until IS NOT NULL AND substr(claimed_by, 1, ?) = ?",
+                (len(prefix), prefix),
+            )
+            return result.rowcount
+
     async def action_claims(self) -> dict[int, tuple[str | None, datetime | None]]:
         """Who last claimed each action, and until when (for status and tests)."""
         rows = await self._all("SELECT id, claimed_by, lease_until FROM actions")
@@ -706,6 +777,24 @@ class Storage:
             (group_id,),
         )
         return from_db(row["s"]) if row and row["s"] else None
+
+    # -- inbound messages (each handled by one process) ------------------------------
+
+    async def first_sight(
+        self, platform: str, message_id: str, now: datetime, keep: timedelta = timedelta(days=2)
+    ) -> bool:
+        """Record an inbound message id; False if some process (this one too) recorded it before.
+
+        Ids older than `keep` are forgotten: platforms redeliver within minutes, not days.
+        """
+        async with self.transaction() as db:
+            await db.execute("DELETE FROM inbound_seen WHERE seen_at < ?", (to_db(now - keep),))
+            result = await db.execute(
+                "INSERT INTO inbound_seen (platform, message_id, seen_at) VALUES (?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (platform, message_id, to_db(now)),
+            )
+            return result.rowcount == 1
 
     # -- sent messages (exactly-once bookkeeping) ---------------------------------
 

@@ -375,3 +375,25 @@ async def test_pairings_rsvps_and_drift_notices(storage: Storage) -> None:
     await storage.add_drift_notice("readers", bea.id, NOW)
     await storage.add_drift_notice("readers", bea.id, NOW + timedelta(days=9))
     assert await storage.drift_notices("readers") == {bea.id: NOW + timedelta(days=9)}
+
+
+async def test_a_restarted_instance_takes_back_its_own_claims_at_once(storage: Storage) -> None:
+    await a_group(storage)
+    await storage.add_actions(
+        [("readers", "open", NOW, NOW, "o:1"), ("readers", "open", NOW, NOW, "o:2")]
+    )
+    lease = timedelta(minutes=5)
+    [mine] = await storage.claim_due_actions(NOW, owner="host:abc/11-x", lease=lease, limit=1)
+    [theirs] = await storage.claim_due_actions(NOW, owner="host:abcd/12-y", lease=lease)
+    assert await storage.release_claims_of("host:abc") == 1
+    again = await storage.claim_due_actions(NOW, owner="host:abc/13-z", lease=lease)
+    assert [a.id for a in again] == [mine.id]  # the other instance's claim still holds
+    assert theirs.id != mine.id
+
+
+async def test_an_inbound_message_is_handled_once_and_forgotten_later(storage: Storage) -> None:
+    assert await storage.first_sight("matrix", "$event", NOW)
+    assert not await storage.first_sight("matrix", "$event", NOW + timedelta(seconds=1))
+    assert await storage.first_sight("discord", "$event", NOW)
+    # long after, the id is forgotten (platforms redeliver within minutes, never days)
+    assert await storage.first_sight("matrix", "$event", NOW + timedelta(days=3))

@@ -1,0 +1,254 @@
+"""Scale-out: choosing PostgreSQL, shards and platform ownership, several cores sharing one schedule, migrate-storage."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import ConfigError, load_config
+from bot.messages import MessageKind
+from bot.ownership import deliverable_groups, shard_of
+from bot.storage import open_storage
+from bot.storage.store import TABLES
+from bot.testing import FakePlatform, Harness, make_harness, member
+from tests.conftest import BASE_CONFIG, START
+from tests.postgres_server import PostgresServer
+
+OPENS = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
+
+
+def many_groups(count: int, extra: str = "") -> str:
+    groups = "".join(
+        f"""
+  - id: g{i:02d}
+    name: Group {i}
+    platform: console
+    timezone: UTC
+    reading: three-parts
+    start: 2026-12-01
+    cadence: {{weekly: [tue], at: "18:00"}}
+    reminders: [1h]
+    respond_for: 1d
+"""
+        for i in range(count)
+    )
+    return f"storage: data/test.db\nreadings_dir: readings\n{extra}groups:{groups}"
+
+
+# -- config ---------------------------------------------------------------------------
+
+
+def test_storage_from_an_environment_variable(
+    write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = "postgresql://bot:s3cret@127.0.0.1:5432/studybot"
+    monkeypatch.setenv("STUDYBOT_DATABASE_URL", url)
+    config = load_config(
+        write_config(
+            BASE_CONFIG.replace("storage: data/test.db", "storage_env: STUDYBOT_DATABASE_URL")
+        )
+    )
+    assert config.storage == url
+    assert "s3cret" not in repr(config)
+    assert config.data_dir == config.path.parent.resolve() / "data"
+
+
+def test_storage_env_unset_or_doubled_is_refused(
+    write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("STUDYBOT_DATABASE_URL", raising=False)
+    with pytest.raises(ConfigError) as unset:
+        load_config(
+            write_config(
+                BASE_CONFIG.replace("storage: data/test.db", "storage_env: STUDYBOT_DATABASE_URL")
+            )
+        )
+    assert "STUDYBOT_DATABASE_URL" in str(unset.value) and "is not set" in str(unset.value)
+    with pytest.raises(ConfigError) as both:
+        load_config(write_config("storage_env: STUDYBOT_DATABASE_URL\n" + BASE_CONFIG))
+    assert "not both" in str(both.value)
+
+
+def test_a_postgresql_url_in_storage_is_kept_as_is(write_config: Callable[[str], Path]) -> None:
+    config = load_config(
+        write_config(
+            BASE_CONFIG.replace("storage: data/test.db", "storage: postgresql://127.0.0.1/bot")
+        )
+    )
+    assert config.storage == "postgresql://127.0.0.1/bot"
+
+
+SHARDED = """
+storage: data/test.db
+readings_dir: readings
+platforms:
+  discord:
+    token_env: T
+    shard_count: 4
+    shard_ids: [SHARDS]
+groups:
+  - id: near
+    name: Near
+    platform: discord
+    channel: 11
+    guild: GUILD_A
+    reading: three-parts
+    start: 2026-12-01
+    cadence: {weekly: [tue], at: "18:00"}
+  - id: far
+    name: Far
+    platform: discord
+    channel: 12
+    guild: GUILD_B
+    reading: three-parts
+    start: 2026-12-01
+    cadence: {weekly: [tue], at: "18:00"}
+"""
+
+
+def test_discord_groups_go_to_the_process_running_their_guilds_shard(
+    write_config: Callable[[str], Path],
+) -> None:
+    a, b = (1 << 22) * 5, (1 << 22) * 6  # shards 1 and 2 of 4
+    assert (shard_of(a, 4), shard_of(b, 4)) == (1, 2)
+    text = SHARDED.replace("GUILD_A", str(a)).replace("GUILD_B", str(b))
+    first = load_config(write_config(text.replace("SHARDS", "0, 1")))
+    second = load_config(write_config(text.replace("SHARDS", "2, 3")))
+    assert deliverable_groups(first, ["discord"]) == ["near"]
+    assert deliverable_groups(second, ["discord"]) == ["far"]
+    assert deliverable_groups(second, ["matrix"]) == []
+
+
+def test_shard_settings_are_checked(write_config: Callable[[str], Path]) -> None:
+    text = SHARDED.replace("GUILD_A", "1").replace("GUILD_B", "2")
+    with pytest.raises(ConfigError) as wrong:
+        load_config(write_config(text.replace("SHARDS", "4")))
+    assert "outside 0..3" in str(wrong.value)
+    with pytest.raises(ConfigError) as missing:
+        load_config(write_config(text.replace("    guild: 2\n", "").replace("SHARDS", "0")))
+    assert "needs `guild: <server id>`" in str(missing.value)
+
+
+# -- several cores, one PostgreSQL schedule ---------------------------------------------
+
+
+async def test_three_cores_sharing_postgresql_post_everything_exactly_once(
+    write_config: Callable[[str], Path], postgres: PostgresServer
+) -> None:
+    config = write_config(many_groups(12, extra="claim_lease: 10m\n"))
+    url = postgres.fresh_database()
+    cores: list[Harness] = []
+    for i in range(3):
+        cores.append(
+            await make_harness(config, start=START, storage_path=url, platform=FakePlatform())
+        )
+        cores[-1].circle.owner = f"core{i}/1"
+        cores[-1].circle.claim_batch = 1  # interleave the three as much as possible
+    # all three wake at every due moment together and race for the same actions
+    target = OPENS + timedelta(days=8)
+    while True:
+        due = await cores[0].circle.next_due()
+        if due is None or due > target:
+            break
+        for core in cores:
+            core.clock.set(max(due, core.clock.now()))
+        await asyncio.gather(*(core.circle.run_due() for core in cores))
+    keys = Counter(s.key for core in cores for s in core.platform.posts() if s.key)
+    assert keys and set(keys.values()) == {1}
+    sections = [s for core in cores for s in core.platform.posts(MessageKind.SECTION)]
+    assert len(sections) == 12 * 2  # two weekly sessions per group in eight days
+    busy = [core for core in cores if core.platform.posts()]
+    assert len(busy) >= 2  # the work was shared, not done by one
+    claims = await cores[0].storage.action_claims()
+    assert {owner.split("/")[0] for owner, _ in claims.values() if owner} <= {
+        "core0",
+        "core1",
+        "core2",
+    }
+    for core in cores:
+        await core.close()
+
+
+async def test_a_claim_left_by_a_dead_process_is_taken_over_after_its_lease(
+    write_config: Callable[[str], Path], postgres: PostgresServer
+) -> None:
+    config = write_config(BASE_CONFIG)
+    url = postgres.fresh_database()
+    survivor = await make_harness(config, start=START, storage_path=url)
+    await survivor.command("join", member=member("Ana"))
+    # another process claimed the opening and died before finishing it
+    dead = await survivor.storage.claim_due_actions(
+        OPENS, owner="elsewhere:1/99-dead", lease=timedelta(minutes=5), groups=["readers"]
+    )
+    assert [a.kind for a in dead][-1] == "open"
+    await survivor.advance_to(OPENS + timedelta(minutes=1))
+    assert survivor.platform.posts(MessageKind.SECTION) == []  # the lease still holds
+    await survivor.advance_to(OPENS + timedelta(minutes=6))
+    assert len(survivor.platform.posts(MessageKind.SECTION)) == 1
+    assert len(survivor.platform.posts(MessageKind.PROMPT)) == 2
+    await survivor.close()
+
+
+# -- migrate-storage ---------------------------------------------------------------------
+
+
+async def test_migrate_storage_copies_sqlite_to_postgresql_keeping_ids(
+    write_config: Callable[[str], Path], tmp_path: Path, postgres: PostgresServer
+) -> None:
+    sqlite_path = str(tmp_path / "old.db")
+    h = await make_harness(write_config(BASE_CONFIG), start=START, storage_path=sqlite_path)
+    for name in ("Ana", "Bea"):
+        await h.command("join", member=member(name))
+    await h.advance_to(OPENS + timedelta(minutes=1))
+    await h.command("respond 1 a thought worth keeping", member=member("Bea"))
+    await h.advance_to(OPENS + timedelta(days=8))
+    source = h.storage
+    before = {t: [dict(r) for r in await source._all(f"SELECT * FROM {t}")] for t in TABLES}
+    await h.close()
+    url = postgres.fresh_database()
+
+    assert await asyncio.to_thread(main, ["migrate-storage", sqlite_path, url]) == 0
+    target = await open_storage(url)
+    try:
+        tables = await target._all(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+        )
+        assert {r["table_name"] for r in tables} == {*TABLES, "schema_version"}
+        for table in TABLES:
+            after = [dict(r) for r in await target._all(f"SELECT * FROM {table}")]
+            key = lambda row: sorted((k, str(v)) for k, v in row.items())  # noqa: E731
+            assert sorted(map(key, after)) == sorted(map(key, before[table])), table
+        assert before["responses"] and before["sessions"] and before["actions"]
+        # new rows continue after the copied ids
+        cal = await target.member(member("Cal"), START)
+        assert cal.id == max(r["id"] for r in before["members"]) + 1
+    finally:
+        await target.close()
+
+    # a second copy into the now non-empty target is refused, unless forced
+    assert await asyncio.to_thread(main, ["migrate-storage", sqlite_path, url]) == 1
+    assert await asyncio.to_thread(main, ["migrate-storage", sqlite_path, url, "--force"]) == 0
+
+
+def test_migrate_storage_reads_a_url_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("NOWHERE_URL", raising=False)
+    assert main(["migrate-storage", str(tmp_path / "a.db"), "env:NOWHERE_URL"]) == 1
+    assert "NOWHERE_URL is not set" in capsys.readouterr().err
+    assert main(["migrate-storage", str(tmp_path / "missing.db"), str(tmp_path / "b.db")]) == 1
+    assert "No SQLite database" in capsys.readouterr().err
+
+
+def test_run_refuses_a_platform_no_group_uses(
+    write_config: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(BASE_CONFIG)
+    assert main(["run", "--config", str(config), "--platform", "matrix"]) == 1
+    assert "no group uses it" in capsys.readouterr().err
