@@ -140,4 +140,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX inbound_seen_by_time ON inbound_seen (seen_at);
     """,
+    # performance (issue 6): one group's actions without reading every pending one (planning
+    # 10,000 groups read 10,000 x 10,000 rows), and a member's responses by session (progress)
+    """
+    CREATE INDEX actions_by_group ON actions (group_id, state, due_at);
+    CREATE INDEX actions_by_group_slot ON actions (group_id, kind, slot);
+    CREATE INDEX responses_by_member_session ON responses (member_id, session_id);
+    """,
 )
