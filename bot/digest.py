@@ -54,6 +54,10 @@ async def digest_body(
             f"**Session {session.number}**: {len(who)} of {len(members)} members responded "
             f"({total} response{'s' if total != 1 else ''}).",
         ]
+        if group.spec.rsvp:
+            going = [r for r in await storage.rsvps(session.id) if r.going]
+            came = sum(1 for r in going if r.attended)
+            lines.append(f"Live discussion: {len(going)} said yes; {came} of them took part.")
         unanswered = [p for p in prompts if not counts.get(p.number)]
         if unanswered:
             lines.append(
@@ -68,7 +72,7 @@ async def digest_body(
             for r in answers:
                 late = " (late)" if r.late else ""
                 lines.append(f"> {quote(r.text, 600)}\n> — {clean_name(r.author or '')}{late}")
-    recent = trend(history)
+    recent = trend([(s, w) for s, w in history if s.closed_at is not None])
     if len(recent) > 1:
         lines += [
             "",

@@ -226,6 +226,8 @@ async def test_rsvp_buttons_reminder_and_attendance(start_with: Starter) -> None
     session = (await h.storage.sessions("readers"))[0]
     attended = {r.member.display_name: r.attended for r in await h.storage.rsvps(session.id)}
     assert attended == {"Bea": True, "Cal": False, "Dev": False}
+    digest = [s for s in h.platform.dms("ana") if (s.message.title or "").startswith("Digest")]
+    assert "Live discussion: 2 said yes; 1 of them took part." in digest[0].message.body
 
 
 async def test_groups_without_rsvp_have_no_buttons(start_with: Starter) -> None:
@@ -321,3 +323,25 @@ async def test_export_mine_includes_snoozes_rsvps_and_teams(start_with: Starter)
     data = json.loads(reply.attachment.content)
     assert len(data["snoozes"]) == 1 and data["rsvps"][0]["going"] == 1
     assert data["teams"] == [{"group_id": "readers", "session_number": 1, "partner": "Cal"}]
+
+
+async def test_the_digest_shows_the_trend_over_closed_sessions(start_with: Starter) -> None:
+    h = await start_with()
+    await h.advance_to(OPENS + timedelta(minutes=1))
+    await h.command("respond 1 one", member=BEA)
+    await h.advance(WEEK)
+    await h.command("respond 1 two", member=BEA)
+    await h.command("respond 1 two", member=CAL)
+    await h.advance(WEEK)
+    digests = [s for s in h.platform.dms("ana") if (s.message.title or "").startswith("Digest")]
+    assert len(digests) == 2
+    assert "**Trend** (members responding): #1: 1 → #2: 2" in digests[1].message.body
+
+
+async def test_snooze_and_rsvp_times_are_in_the_members_own_zone(start_with: Starter) -> None:
+    h = await start_with("    rsvp: true\n    live_after: 2d")
+    await h.command("timezone America/La_Paz", member=DEV)
+    assert "(America/La_Paz)" in await h.command("snooze 1", member=DEV)
+    await h.advance_to(OPENS + timedelta(minutes=1))
+    assert "Thu 3 Dec, 14:00 (America/La_Paz)" in await h.command("rsvp", member=DEV)
+    assert "Thu 3 Dec, 19:00 (Europe/Berlin)" in await h.command("rsvp", member=BEA)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from bot import render
 from bot import rsvp as live
@@ -14,6 +15,11 @@ from bot.participation import standing
 from bot.text import clean_name
 
 MAX_SNOOZE_DAYS = 365
+
+
+def _zone(ctx: CommandContext) -> ZoneInfo:
+    """Times are shown in the member's own zone when they set one."""
+    return ZoneInfo(ctx.member.timezone) if ctx.member.timezone else ctx.need_group().zone
 
 
 async def progress(ctx: CommandContext) -> Message:
@@ -55,9 +61,8 @@ async def snooze(ctx: CommandContext) -> Message:
     await storage.join(group.id, ctx.member.id, now)
     until = now + timedelta(days=days)
     await storage.add_snooze(group.id, ctx.member.id, now, until)
-    zone = group.zone
     return render.reply(
-        f"Snoozing until {render.local_time(until, zone)}: no pairing, reminders or nudges, "
+        f"Snoozing until {render.local_time(until, _zone(ctx))}: no pairing, reminders or nudges, "
         "and sessions that fall inside the snooze do not count against your streak. "
         "`snooze 0` ends it early."
     )
@@ -71,7 +76,7 @@ async def rsvp(ctx: CommandContext) -> Message:
     session = await storage.open_session(group.id)
     if session is None:
         return render.reply("No session is open, so there is no live discussion to answer for yet.")
-    when = render.local_time(live.live_time(group, session), group.zone)
+    when = render.local_time(live.live_time(group, session), _zone(ctx))
     answer = ctx.command.text("answer")
     if answer is not None:
         await storage.join(group.id, ctx.member.id, ctx.circle.clock.now())
