@@ -27,6 +27,7 @@ def encryption_available(settings: MatrixSettings) -> bool:
 def build_client(settings: MatrixSettings, folder: Path, state: SessionState) -> nio.AsyncClient:
     store = folder / "crypto"
     store.mkdir(parents=True, exist_ok=True)
+    store.chmod(0o700)  # the e2e keys: for the bot's eyes only
     e2e = encryption_available(settings)
     config = nio.AsyncClientConfig(
         max_limit_exceeded=0,  # 429s come back to us: see calls.Retrier

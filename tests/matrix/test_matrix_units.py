@@ -231,3 +231,15 @@ def test_secrets_stay_out_of_reprs() -> None:
 
     state = SessionState(user_id="@bot:hs", access_token="syt_secret", pickle_key="pk_secret")
     assert "syt_secret" not in repr(state) and "pk_secret" not in repr(state)
+
+
+def test_the_e2e_store_is_private(tmp_path: Any) -> None:
+    import stat
+
+    from adapters.matrix.client import build_client
+    from adapters.matrix.state import SessionState
+    from bot.platform_settings import MatrixSettings
+
+    settings = MatrixSettings(homeserver="http://127.0.0.1:9", user_id="@bot:hs")
+    build_client(settings, tmp_path, SessionState())
+    assert stat.S_IMODE((tmp_path / "crypto").stat().st_mode) == 0o700
