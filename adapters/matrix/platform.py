@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Mapping
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -100,6 +101,19 @@ class MatrixPlatform:
             await self.stop()
             raise
         log.info("connected to Matrix as %s (device %s)", self.user_id, self.device_id)
+
+    async def update_rooms(
+        self, rooms: tuple[str, ...], admins: Mapping[str, tuple[str, ...]]
+    ) -> None:
+        """After a config reload: serve these rooms from now on. New rooms are joined (or their
+        invite accepted when it comes); the bot stays in rooms no longer named, and ignores them."""
+        self._context = replace(self._context, rooms=rooms, admins=dict(admins))
+        self._room_ids = {}
+        await self._resolve_rooms()
+        if self._sync is not None:
+            names = {room_id: name for name, room_id in self._room_ids.items()}
+            self._sync.serve_rooms(names, self._context.admins)
+            await self._join_configured()
 
     async def stop(self) -> None:
         """Stop syncing, save the sync position, close the connection; each step runs regardless."""

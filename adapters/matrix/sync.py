@@ -96,6 +96,13 @@ class SyncLoop:
             # `start` has returned and the core has had its turn to get ready.
             self._caught_up = (response, since)
 
+    def serve_rooms(
+        self, room_names: Mapping[str, str], admins: Mapping[str, tuple[str, ...]]
+    ) -> None:
+        """From now on these are the group rooms (room id -> configured name) and their admins."""
+        self._room_names = room_names
+        self._admins = admins
+
     def run_in_background(self) -> None:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="matrix-sync")

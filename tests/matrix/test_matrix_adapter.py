@@ -531,3 +531,24 @@ async def test_an_encrypted_room_keeps_working_across_a_restart(
         )
         assert reply.decrypted
         await bot.stop_all()
+
+
+async def test_rooms_named_by_a_reloaded_config_are_served(bot: BotFactory, members: Any) -> None:
+    ana: Member = await members("ana")
+    bob: Member = await members("bob")
+    room = ana.create_room(invite=(bob.user_id,))
+    bob.join(room)
+    platform, core = await bot.start(rooms=())
+    await platform.update_rooms((room,), {room: (bob.user_id,)})  # not invited yet: it waits
+    ana.invite(room, bot.user_id)
+    await bob.wait_for(
+        lambda r, e: (
+            r == room
+            and isinstance(e, nio.RoomMemberEvent)
+            and e.state_key == bot.user_id
+            and e.membership == "join"
+        )
+    )
+    await bob.say(room, "!study status")
+    command = await core.wait_for(CommandReceived)
+    assert command.origin.room == room and command.origin.is_admin
