@@ -88,7 +88,5 @@ def write_site(site: ArchivedGroup, out: Path) -> list[Path]:
     return written
 
 
-async def build_archive(
-    storage: Storage, group: Group, out: Path, now: datetime
-) -> list[Path]:
+async def build_archive(storage: Storage, group: Group, out: Path, now: datetime) -> list[Path]:
     return write_site(await collect(storage, group, now), out)
