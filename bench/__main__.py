@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from bench.report import Report
 
-NAMES = ("recording", "fanout", "timers", "scale", "commands_load")
+NAMES = ("recording", "fanout", "timers", "scale", "commands_load", "matrix_roundtrip")
 
 
 def runner(name: str) -> Callable[[bool], Report | None]:

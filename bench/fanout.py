@@ -234,9 +234,9 @@ def _rows(report: Report, platform: str, groups: int, result: dict[str, Any], no
     )
 
 
-def run(quick: bool) -> Report:
+def run(quick: bool, sizes: tuple[int, ...] | None = None) -> Report:
     report = Report("fanout", quick)
-    sizes = (100, 300) if quick else (1_000, 10_000)
+    sizes = sizes or ((100, 300) if quick else (1_000, 10_000))
     matrix_rate, burst = 100.0, 10
     # Compressed only as far as the bot keeps up on this machine (about 120 requests/s with
     # the stand-in beside it): beyond that the figure measures CPU, not pacing.

@@ -164,16 +164,27 @@ async def bot_rate(
 
 
 async def run(quick: bool) -> Report:
+    """Baseline and bot alternate in short rounds; the best round of each counts (this kind
+    of machine is shared, and a neighbour's burst should not decide the ratio)."""
     report = Report("recording", quick)
-    seconds = 1.5 if quick else 6.0
+    seconds = 0.75 if quick else 2.0
+    rounds = 3
+    best = {"raw1": 0.0, "bot1": 0.0, "batched": 0.0, "bot50": 0.0}
+    stored = 0
     with tempfile.TemporaryDirectory(prefix="studybot-bench-") as tmp:
-        folder = Path(tmp)
-        (folder / "one").mkdir()
-        (folder / "many").mkdir()
-        raw1 = await raw_rate(folder, 1, 100_000, seconds)
-        bot1, _ = await bot_rate(folder / "one", 1, 100_000, seconds)
-        batched = await batched_rate(folder, 50, 100_000, seconds)
-        bot50, stored = await bot_rate(folder / "many", 50, 100_000, seconds)
+        for r in range(rounds):
+            folder = Path(tmp) / f"round-{r}"
+            (folder / "one").mkdir(parents=True)
+            (folder / "many").mkdir()
+            best["raw1"] = max(best["raw1"], await raw_rate(folder, 1, 100_000, seconds))
+            rate, _ = await bot_rate(folder / "one", 1, 100_000, seconds)
+            best["bot1"] = max(best["bot1"], rate)
+            best["batched"] = max(best["batched"], await batched_rate(folder, 50, 100_000, seconds))
+            rate, stored = await bot_rate(folder / "many", 50, 100_000, seconds)
+            best["bot50"] = max(best["bot50"], rate)
+    raw1, bot1, batched, bot50 = best["raw1"], best["bot1"], best["batched"], best["bot50"]
+    report.extra["rounds"] = rounds
+    report.extra["seconds_per_round"] = seconds
     report.add(
         Row(
             name="1 member",

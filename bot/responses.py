@@ -94,7 +94,10 @@ async def record_response(
     if private is None:
         earlier = [r for r in await storage.responses_of(session.id, [key]) if r.prompt == prompt]
         private = earlier[0].private if earlier else group.spec.private_by_default
-    joined = await storage.join(group.id, member.id, circle.clock.now())
+    # A read for the usual case (already a member) instead of a write transaction each time.
+    joined = not await storage.is_member(group.id, member.id) and await storage.join(
+        group.id, member.id, circle.clock.now()
+    )
     created = await storage.save_response(
         session_id=session.id,
         member_id=None if chosen.anonymous else member.id,

@@ -7,9 +7,11 @@ The store's methods live in bot/storage/store.py; add new ones there, not here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -23,6 +25,8 @@ PRAGMAS = (
     "PRAGMA busy_timeout=5000",
 )
 
+GROUP_LIMIT = 256  # blocks in one group transaction at most
+
 # The store works on either engine; the old name stays for callers that import it.
 SqliteStorage = Storage
 
@@ -32,19 +36,26 @@ class _SqliteConnection:
         self._db = db
 
     async def execute(self, sql: str, params: Params = ()) -> Result:
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            return Result(cursor.rowcount)
+        # A write runs to completion in the one trip; its cursor holds nothing open, so it
+        # is left to the garbage collector rather than closed with a second trip.
+        cursor = await self._db.execute(sql, tuple(params))
+        return Result(cursor.rowcount)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await self._db.executemany(sql, [tuple(r) for r in rows])
 
+    # One trip to aiosqlite's thread per read (execute, fetch and close together), not three.
+
     async def one(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        rows = await self._db.execute_fetchall(sql, tuple(params))
+        return next(iter(rows), None)
 
     async def all(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._db.execute_fetchall(sql, tuple(params)))
+
+    async def control(self, sql: str) -> None:
+        """BEGIN, COMMIT, SAVEPOINT and the like: one trip, no cursor to close after."""
+        await self._db.execute_fetchall(sql)
 
 
 class SqliteDatabase:
@@ -58,6 +69,15 @@ class SqliteDatabase:
         self.path = path
         self._db: aiosqlite.Connection | None = None
         self._write = asyncio.Lock()
+        self._waiting = 0  # tasks queued for the write lock
+        # The open group transaction: one future per block inside it, resolved at its COMMIT.
+        self._batch: list[asyncio.Future[None]] | None = None
+        self._committer: asyncio.Task[None] | None = None
+        # Reads outside a transaction go to a second connection (a file in WAL mode has
+        # room for readers beside the writer), so they never queue behind a writer's
+        # statements; the task inside a transaction reads through the writer.
+        self._reader: aiosqlite.Connection | None = None
+        self._owner: asyncio.Task[Any] | None = None
 
     async def open(self) -> None:
         if self.path != ":memory:":
@@ -67,8 +87,17 @@ class SqliteDatabase:
         for pragma in PRAGMAS:
             await db.execute(pragma)
         self._db = db
+        if self.path != ":memory:":  # a second :memory: connection is another database
+            reader = await aiosqlite.connect(self.path, isolation_level=None)
+            reader.row_factory = aiosqlite.Row
+            for pragma in (*PRAGMAS[2:], "PRAGMA query_only=ON"):
+                await reader.execute(pragma)
+            self._reader = reader
 
     async def close(self) -> None:
+        if self._reader is not None:
+            reader, self._reader = self._reader, None
+            await reader.close()
         if self._db is not None:
             db, self._db = self._db, None
             async with self._write:
@@ -82,31 +111,101 @@ class SqliteDatabase:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        async with self._write:
+        """A write block, committed before this returns (group commit under load).
+
+        Blocks that queue up while one runs join its transaction, each in a savepoint of its
+        own (an error rolls back that block alone), and the transaction commits once nobody
+        is queued or `GROUP_LIMIT` blocks are in it. Every block still returns only after the
+        COMMIT that holds it, so nothing is acknowledged before it is durable.
+        """
+        self._waiting += 1
+        try:
+            await self._write.acquire()
+        finally:
+            self._waiting -= 1
+        committed: asyncio.Future[None] | None = None
+        self._owner = asyncio.current_task()
+        try:
             conn = self._conn
-            await conn.execute("BEGIN IMMEDIATE")
+            joined = self._batch is not None
+            await conn.control("SAVEPOINT block" if joined else "BEGIN IMMEDIATE")
+            if not joined:
+                self._batch = []
             try:
                 yield conn
             except BaseException:
-                await conn.execute("ROLLBACK")
+                if joined:
+                    await conn.control("ROLLBACK TO block")
+                    await conn.control("RELEASE block")
+                else:
+                    self._batch = None  # the first block: nothing else is in it yet
+                    await conn.control("ROLLBACK")
                 raise
-            await conn.execute("COMMIT")
+            if joined:
+                await conn.control("RELEASE block")
+            assert self._batch is not None
+            committed = asyncio.get_running_loop().create_future()
+            self._batch.append(committed)
+        finally:
+            self._owner = None
+            try:
+                if self._batch is not None:
+                    if self._waiting == 0 or len(self._batch) >= GROUP_LIMIT:
+                        await self._commit()
+                    elif self._committer is None:
+                        # Commit after the queued blocks even if they give up waiting.
+                        self._committer = asyncio.create_task(self._commit_later())
+            finally:
+                self._write.release()
+        await committed
+
+    async def _commit(self) -> None:
+        batch, self._batch = self._batch or [], None
+        try:
+            await self._conn.control("COMMIT")
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                await self._conn.control("ROLLBACK")
+            for future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            raise
+        for future in batch:
+            if not future.done():
+                future.set_result(None)
+
+    async def _commit_later(self) -> None:
+        try:
+            async with self._write:
+                self._owner = asyncio.current_task()
+                try:
+                    if self._batch is not None:
+                        await self._commit()
+                finally:
+                    self._owner = None
+        finally:
+            self._committer = None
 
     @asynccontextmanager
     async def migrating(self) -> AsyncIterator[None]:
         # each migration re-checks the version inside its BEGIN IMMEDIATE transaction
         yield
 
-    async def one(self, sql: str, params: Params = ()) -> Row | None:
-        return await self._conn.one(sql, params)
-
-    async def all(self, sql: str, params: Params = ()) -> list[Row]:
-        return await self._conn.all(sql, params)
-
-    async def stream(self, sql: str, params: Params = ()) -> AsyncIterator[Row]:
+    def _reading(self) -> aiosqlite.Connection:
         if self._db is None:
             raise RuntimeError("storage is not open")
-        async with self._db.execute(sql, tuple(params)) as cursor:
+        if self._reader is None or asyncio.current_task() is self._owner:
+            return self._db
+        return self._reader
+
+    async def one(self, sql: str, params: Params = ()) -> Row | None:
+        return await _SqliteConnection(self._reading()).one(sql, params)
+
+    async def all(self, sql: str, params: Params = ()) -> list[Row]:
+        return await _SqliteConnection(self._reading()).all(sql, params)
+
+    async def stream(self, sql: str, params: Params = ()) -> AsyncIterator[Row]:
+        async with self._reading().execute(sql, tuple(params)) as cursor:
             async for row in cursor:
                 yield row
 

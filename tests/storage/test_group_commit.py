@@ -1,0 +1,68 @@
+"""SQLite group commit: blocks that queue up share a transaction, yet each is its own."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+from bot.storage.sqlite import SqliteDatabase
+
+
+def committed(path: Path) -> list[int]:
+    """What another process would read from the file right now."""
+    con = sqlite3.connect(path)
+    try:
+        return sorted(x for (x,) in con.execute("SELECT x FROM t"))
+    finally:
+        con.close()
+
+
+async def test_each_block_returns_after_its_commit_and_a_failure_stays_its_own(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "group.db"
+    db = SqliteDatabase(str(path))
+    await db.open()
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("CREATE TABLE t (x INTEGER NOT NULL UNIQUE)")
+
+        async def write(x: int) -> None:
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO t (x) VALUES (?)", (x,))
+                await conn.execute("INSERT INTO t (x) VALUES (?)", (x + 1000,))
+                if x == 7:
+                    raise ValueError("this block fails after writing")
+            # Acknowledged only once durable: another connection already sees both rows.
+            assert {x, x + 1000} <= set(committed(path))
+
+        results = await asyncio.gather(*(write(x) for x in range(40)), return_exceptions=True)
+        assert isinstance(results[7], ValueError)
+        assert [r for i, r in enumerate(results) if i != 7] == [None] * 39
+        expected = sorted(
+            [x for x in range(40) if x != 7] + [x + 1000 for x in range(40) if x != 7]
+        )
+        assert committed(path) == expected
+    finally:
+        await db.close()
+
+
+async def test_a_constraint_error_in_a_shared_transaction_keeps_the_others(tmp_path: Path) -> None:
+    path = tmp_path / "group.db"
+    db = SqliteDatabase(str(path))
+    await db.open()
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("CREATE TABLE t (x INTEGER NOT NULL UNIQUE)")
+
+        async def write(x: int) -> None:
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO t (x) VALUES (?)", (x,))
+
+        # 5 twice: the second one violates UNIQUE inside whatever batch it lands in.
+        results = await asyncio.gather(*(write(x) for x in [*range(10), 5]), return_exceptions=True)
+        assert [type(r) for r in results].count(sqlite3.IntegrityError) == 1
+        assert committed(path) == list(range(10))
+    finally:
+        await db.close()
