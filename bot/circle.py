@@ -93,8 +93,24 @@ class StudyCircle:
                 await self.storage.cancel_actions(group.id, ["remind", "open"])
         # All groups in a few queries: one at a time took 14 s at start-up with 10,000 groups.
         await plan_groups(self.storage, config.groups, now)
+        if old:
+            await self._tell_platforms_about_rooms(config)
         self.schedule_changed()
         return archived
+
+    async def _tell_platforms_about_rooms(self, config: Config) -> None:
+        """Adapters that join rooms (Matrix) learn the reloaded config's rooms and admin lists."""
+        for name, platform in self.platforms.items():
+            update = getattr(platform, "update_rooms", None)
+            if update is None:
+                continue
+            groups = [g for g in config.groups if g.platform == name]
+            rooms = tuple(g.room for g in groups)
+            admins = {g.room: tuple(str(a) for a in g.spec.admins) for g in groups}
+            try:
+                await update(rooms, admins)
+            except Exception:
+                log.exception("platform %s could not adopt the reloaded rooms", name)
 
     def schedule_changed(self) -> None:
         if self.on_schedule_change is not None:
