@@ -182,11 +182,12 @@ async def test_a_claim_left_by_a_dead_process_is_taken_over_after_its_lease(
     url = postgres.fresh_database()
     survivor = await make_harness(config, start=START, storage_path=url)
     await survivor.command("join", member=member("Ana"))
+    await survivor.advance_to(OPENS - timedelta(minutes=1))  # the reminders went out
     # another process claimed the opening and died before finishing it
     dead = await survivor.storage.claim_due_actions(
         OPENS, owner="elsewhere:1/99-dead", lease=timedelta(minutes=5), groups=["readers"]
     )
-    assert [a.kind for a in dead][-1] == "open"
+    assert [a.kind for a in dead] == ["open"]
     await survivor.advance_to(OPENS + timedelta(minutes=1))
     assert survivor.platform.posts(MessageKind.SECTION) == []  # the lease still holds
     await survivor.advance_to(OPENS + timedelta(minutes=6))

@@ -646,10 +646,11 @@ class Storage:
         `groups` limits the look to the groups this process delivers to (None: all).
         """
         where, params = _in_groups(groups)
+        # a group's later actions wait for its first one (see claim_due_actions)
         row = await self._one(
             "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > due_at "
-            "THEN lease_until ELSE due_at END) AS d FROM actions "
-            f"WHERE state = 'pending'{where}",
+            "THEN lease_until ELSE due_at END) AS d FROM actions a "
+            f"WHERE state = 'pending'{where} AND {_GROUP_HEAD}",
             params,
         )
         return from_db(row["d"]) if row and row["d"] else None
@@ -666,17 +667,20 @@ class Storage:
         """Claim up to `limit` due actions for `owner` until `now + lease`, oldest first.
 
         Actions another process holds under an unexpired lease are skipped; an expired
-        lease (its process died or hung) is taken over. `groups` limits the claim to the
-        groups this process can deliver to (None: all). PostgreSQL locks the chosen rows
-        with SKIP LOCKED, so concurrent claimers never wait on or take the same action;
-        SQLite has one writer at a time.
+        lease (its process died or hung) is taken over. Only each group's earliest pending
+        action can be claimed, so one group's actions keep their order across processes.
+        `groups` limits the claim to the groups this process can deliver to (None: all).
+        PostgreSQL locks the chosen rows with SKIP LOCKED, so concurrent claimers never
+        wait on or take the same action; SQLite has one writer at a time.
         """
         where, params = _in_groups(groups)
         async with self.transaction() as db:
+            # only a group's first pending action: a group's reminder, opening and closing
+            # run one after another, never side by side in two processes
             rows = await db.all(
-                "SELECT id FROM actions WHERE state = 'pending' AND due_at <= ? "
+                "SELECT id FROM actions a WHERE state = 'pending' AND due_at <= ? "
                 f"AND (lease_until IS NULL OR lease_until <= ?){where} "
-                f"ORDER BY due_at, id LIMIT ?{self.database.lock_rows}",
+                f"AND {_GROUP_HEAD} ORDER BY due_at, id LIMIT ?{self.database.lock_rows}",
                 (to_db(now), to_db(now), *params, limit),
             )
             ids = [int(r["id"]) for r in rows]
@@ -1029,6 +1033,13 @@ class Storage:
             "teams": [dict(r) for r in teams],
             "we_miss_you_messages": [dict(r) for r in notices],
         }
+
+
+# `actions a` is its group's earliest pending action
+_GROUP_HEAD = (
+    "NOT EXISTS (SELECT 1 FROM actions b WHERE b.group_id = a.group_id AND b.state = 'pending' "
+    "AND (b.due_at < a.due_at OR (b.due_at = a.due_at AND b.id < a.id)))"
+)
 
 
 def _in_groups(groups: Collection[str] | None) -> tuple[str, tuple[str, ...]]:

@@ -280,39 +280,42 @@ async def test_actions_plan_run_fail_cancel(storage: Storage) -> None:
     assert await storage.next_due() is None
 
 
-async def test_claims_lease_takeover_and_release(storage: Storage) -> None:
+async def test_claims_lease_takeover_release_and_order(storage: Storage) -> None:
     await storage.sync_groups([("a", "matrix", "!a:x", "coup"), ("b", "discord", "1", "coup")], NOW)
     await storage.add_actions(
         [
-            ("a", "open", NOW, NOW, "a:1"),
+            ("a", "remind", NOW, NOW, "a:1"),
             ("a", "open", NOW + timedelta(seconds=1), NOW, "a:2"),
             ("b", "open", NOW, NOW, "b:1"),
         ]
     )
     later = NOW + timedelta(seconds=5)
     lease = timedelta(minutes=2)
-    first = await storage.claim_due_actions(later, owner="p1", lease=lease, groups=["a"], limit=1)
+    first = await storage.claim_due_actions(later, owner="p1", lease=lease, groups=["a"])
+    # only a group's earliest pending action: a:2 waits until a:1 is finished
     assert [a.key for a in first] == ["a:1"]
     second = await storage.claim_due_actions(later, owner="p2", lease=lease, groups=["a", "b"])
-    assert sorted(a.key for a in second) == ["a:2", "b:1"]
+    assert [a.key for a in second] == ["b:1"]
     assert await storage.claim_due_actions(later, owner="p3", lease=lease) == []
     assert await storage.claim_due_actions(later, owner="p3", lease=lease, groups=[]) == []
-    # every pending action is leased: the next look is when the first lease ends
+    # every due action is leased or waiting: the next look is when the first lease ends
     assert await storage.next_due() == later + lease
     assert await storage.next_due(groups=["zzz"]) is None
-    # p1 dies holding a:1; after its lease p3 takes it over
-    assert await storage.claim_due_actions(later + lease, owner="p3", lease=lease) != []
+    # p1 and p2 die holding their claims; after the lease p3 takes both over
+    taken = await storage.claim_due_actions(later + lease, owner="p3", lease=lease)
+    assert sorted(a.key for a in taken) == ["a:1", "b:1"]
     claims = await storage.action_claims()
-    assert {c[0] for c in claims.values()} == {"p3"}
-    # a finished action is never claimed again; a released one is at once
-    for action in second:
-        await storage.finish_action(action.id, "done", later)
+    assert {claims[a.id][0] for a in taken} == {"p3"}
+    # a finished action is never claimed again, and the group's next one becomes claimable
     a1 = first[0].id
-    assert await storage.release_actions([a1], owner="p1") == 0  # not p1's any more
-    assert await storage.release_actions([a1], owner="p3") == 1
+    await storage.finish_action(a1, "done", later + lease)
+    assert await storage.release_actions([second[0].id], owner="p1") == 0  # not p1's
+    assert await storage.release_actions([second[0].id], owner="p3") == 1
     again = await storage.claim_due_actions(later + lease, owner="p4", lease=lease)
-    assert [a.key for a in again] == ["a:1"]
-    await storage.action_failed(a1, "Boom", later + lease + timedelta(seconds=30))
+    assert sorted(a.key for a in again) == ["a:2", "b:1"]
+    b1 = next(a for a in again if a.key == "b:1")
+    await storage.action_failed(b1.id, "Boom", later + lease + timedelta(seconds=30))
+    # b:1 is retried in 30 s, before a:2's lease (p4's) ends
     assert await storage.next_due() == later + lease + timedelta(seconds=30)
 
 
@@ -378,9 +381,11 @@ async def test_pairings_rsvps_and_drift_notices(storage: Storage) -> None:
 
 
 async def test_a_restarted_instance_takes_back_its_own_claims_at_once(storage: Storage) -> None:
-    await a_group(storage)
+    await storage.sync_groups(
+        [(g, "matrix", f"!{g}:example.org", "coup") for g in ("readers", "writers")], NOW
+    )
     await storage.add_actions(
-        [("readers", "open", NOW, NOW, "o:1"), ("readers", "open", NOW, NOW, "o:2")]
+        [("readers", "open", NOW, NOW, "o:1"), ("writers", "open", NOW, NOW, "o:2")]
     )
     lease = timedelta(minutes=5)
     [mine] = await storage.claim_due_actions(NOW, owner="host:abc/11-x", lease=lease, limit=1)
