@@ -109,7 +109,6 @@ async def open_all(
 
 async def matrix_case(folder: Path, groups: int, rate: float, burst: int) -> dict[str, Any]:
     from adapters.matrix import MatrixPlatform
-    from adapters.matrix.pacing import Pacer
     from bot.platform_settings import MatrixSettings
 
     server = StandIn("bench.matrix_standin", "--rooms", str(groups), "--rate", str(rate),
@@ -132,12 +131,13 @@ async def matrix_case(folder: Path, groups: int, rate: float, burst: int) -> dic
             access_token_env=MATRIX_TOKEN_ENV,
             encryption=False,
             max_rate_limit_wait_s=600,
+            messages_per_second=rate,  # as an admin configures the homeserver's limit
+            message_burst=burst,
         )
         rooms = tuple(f"!g{i}:bench.local" for i in range(groups))
         platform = MatrixPlatform(
             settings, PlatformContext(data_dir=folder / "matrix", rooms=rooms)
         )
-        platform.pacer = Pacer(per_second=rate, burst=burst)
         bot = await open_all(folder, config_path, platform, server)
         stats = server.stats()
     finally:

@@ -36,6 +36,15 @@ class MatrixSettings(_Strict):
     max_rate_limit_wait_s: float = Field(
         default=30.0, ge=0, description="A 429 asking to wait longer fails the send instead"
     )
+    messages_per_second: float = Field(
+        default=0.2,
+        gt=0,
+        description="The homeserver's message limit for the bot (Synapse's rc_message or the "
+        "admin's override_ratelimit); sends are paced to it once the homeserver first says 429",
+    )
+    message_burst: int = Field(
+        default=10, ge=1, description="Messages the homeserver lets the bot send at once"
+    )
 
 
 class DiscordSettings(_Strict):

@@ -52,7 +52,8 @@ class MatrixPlatform:
         self._retrier = Retrier(
             attempts=settings.send_attempts, max_wait_s=settings.max_rate_limit_wait_s
         )
-        self.pacer = Pacer()  # one per account: Synapse limits the account, not the room
+        # one per account: Synapse limits the account, not the room
+        self.pacer = Pacer(per_second=settings.messages_per_second, burst=settings.message_burst)
         self._client: nio.AsyncClient | None = None
         self._sync: SyncLoop | None = None
         self._outbox: Outbox | None = None
