@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -57,22 +58,27 @@ async def reading_group_history(h: Harness) -> None:
 
 
 @pytest.fixture
-async def site(write_config: Callable[[str], Path], tmp_path: Path) -> Path:
-    h = await make_harness(write_config(BASE_CONFIG), start=START)
-    await reading_group_history(h)
-    group = h.config.group("readers")
-    assert group is not None
-    out = tmp_path / "site"
-    await build_archive(h.storage, group, out, NOW)
-    await h.close()
-    return out
+def site(write_config: Callable[[str], Path], tmp_path: Path) -> Path:
+    """The archive of a group with three sessions of history."""
+
+    async def build() -> Path:
+        h = await make_harness(write_config(BASE_CONFIG), start=START)
+        await reading_group_history(h)
+        group = h.config.group("readers")
+        assert group is not None
+        out = tmp_path / "site"
+        await build_archive(h.storage, group, out, NOW)
+        await h.close()
+        return out
+
+    return asyncio.run(build())
 
 
 def pages(out: Path) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(out.glob("*.html"))}
 
 
-async def test_archive_has_an_index_a_page_per_session_and_participation(site: Path) -> None:
+def test_archive_has_an_index_a_page_per_session_and_participation(site: Path) -> None:
     html = pages(site)
     assert set(html) == {
         "index.html",
@@ -93,7 +99,7 @@ async def test_archive_has_an_index_a_page_per_session_and_participation(site: P
         assert '<meta name="viewport"' in text and "max-width" in text
 
 
-async def test_archive_never_shows_private_responses_and_escapes_member_text(site: Path) -> None:
+def test_archive_never_shows_private_responses_and_escapes_member_text(site: Path) -> None:
     for name, text in pages(site).items():
         assert "I nearly quit" not in text, name
         assert "<script" not in text.lower(), name
@@ -179,15 +185,15 @@ def render_in_chromium(
     return dom.stdout, taken.stderr + dom.stderr
 
 
-def test_archive_in_headless_chromium(chromium: str, site_sync: Path, tmp_path: Path) -> None:
-    html = pages(site_sync)
+def test_archive_in_headless_chromium(chromium: str, site: Path, tmp_path: Path) -> None:
+    html = pages(site)
     for name, text in html.items():
         links = Links()
         links.feed(text)
         for target in links.targets:
             parsed = urlparse(target)
             assert not parsed.scheme and not parsed.netloc, f"{name}: external {target}"
-            assert (site_sync / parsed.path).is_file(), f"{name}: broken link {target}"
+            assert (site / parsed.path).is_file(), f"{name}: broken link {target}"
     wanted = {
         "index.html": "index",
         "session-1.html": "session",
@@ -197,27 +203,10 @@ def test_archive_in_headless_chromium(chromium: str, site_sync: Path, tmp_path: 
         for label, size in (("desktop", "1280,1400"), ("phone", "390,1400")):
             shot = SHOTS / f"{kind}-{label}.png"
             dom, log = render_in_chromium(
-                chromium, site_sync / name, shot, size, tmp_path / f"profile-{kind}-{label}"
+                chromium, site / name, shot, size, tmp_path / f"profile-{kind}-{label}"
             )
             console = [line for line in log.splitlines() if ":CONSOLE" in line]
             assert not console, console
             assert "<main>" in dom and "</html>" in dom
             assert "<script" not in dom.lower() and "<img" not in dom.lower()  # text stayed text
             assert shot.is_file() and shot.stat().st_size > 5_000, shot
-
-
-@pytest.fixture
-def site_sync(write_config: Callable[[str], Path], tmp_path: Path) -> Path:
-    import asyncio
-
-    async def build() -> Path:
-        h = await make_harness(write_config(BASE_CONFIG), start=START)
-        await reading_group_history(h)
-        group = h.config.group("readers")
-        assert group is not None
-        out = tmp_path / "site"
-        await build_archive(h.storage, group, out, NOW)
-        await h.close()
-        return out
-
-    return asyncio.run(build())
