@@ -32,12 +32,15 @@ class App:
     _started: list[Platform] = field(default_factory=list)
 
     async def start(self) -> None:
-        """Connect every platform, adopt the config, then start waking for due actions."""
+        """Adopt the config, connect every platform, then start waking for due actions.
+
+        The core is ready before any platform can deliver an event to it.
+        """
+        await self.circle.start()
         for name, platform in self.platforms.items():
             log.info("starting platform %s", name)
             await platform.start(self.circle)
             self._started.append(platform)
-        await self.circle.start()
         # Run anything that fell due while the bot was down (within grace) before waiting.
         await self.circle.run_due()
         if self.waker is not None:
