@@ -95,6 +95,8 @@ class Waker:
         try:
             await self._circle.run_due()
         except asyncio.CancelledError:
+            if not self._running:
+                return  # stop() cancelled this wake-up: the actions left stay pending
             raise
         except Exception:
             log.exception("running due actions failed; they stay pending")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,8 +16,8 @@ MAX_NODES = 200_000
 
 Location = tuple[int, int]  # 1-based line, column
 
-# libyaml's parser builds the same nodes with the same marks, several times faster (a config
-# of 10,000 groups: 23 s -> 7 s); the pure-Python one where PyYAML was built without it.
+# libyaml's parser gives the same events with the same marks, several times faster; the
+# pure-Python one where PyYAML was built without it.
 _COMPOSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PathKey = tuple[str | int, ...]
 
@@ -56,8 +58,9 @@ def load_yaml_text(text: str, file: str) -> YamlDocument:
     """Parse `text` with the safe loader, refusing huge, deep or alias-bombed documents."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
         raise YamlError(file, f"file is larger than {MAX_YAML_BYTES // 1000} kB")
+    builder = _Builder(file, yaml.parse(text, Loader=_COMPOSER))
     try:
-        node = yaml.compose(text, Loader=_COMPOSER)
+        data = builder.document()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else None
@@ -65,13 +68,7 @@ def load_yaml_text(text: str, file: str) -> YamlDocument:
         raise YamlError(file, f"not valid YAML: {exc.problem or exc}", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlError(file, f"not valid YAML: {exc}") from None
-    if node is None:
-        return YamlDocument(file, None, {})
-    locations: dict[PathKey, Location] = {}
-    counter = [0]
-    scalars = yaml.SafeLoader("")
-    data = _construct(node, (), locations, file, counter, 0, set(), scalars)
-    return YamlDocument(file, data, locations)
+    return YamlDocument(file, data, builder.locations)
 
 
 def load_yaml_file(path: Path) -> YamlDocument:
@@ -91,62 +88,158 @@ def load_yaml_file(path: Path) -> YamlDocument:
     return load_yaml_text(text, str(path))
 
 
-def _construct(
-    node: yaml.Node,
-    path: PathKey,
-    locations: dict[PathKey, Location],
-    file: str,
-    counter: list[int],
-    depth: int,
-    active: set[int],
-    scalars: yaml.SafeLoader,
-) -> Any:
-    # Walk the node graph ourselves: counting every visit bounds alias expansion
-    # (a "billion laughs" document is refused after MAX_NODES visits, in milliseconds).
-    counter[0] += 1
-    mark = node.start_mark
-    if counter[0] > MAX_NODES:
-        raise YamlError(file, "document expands to too many values (aliases?)", mark.line + 1)
-    if depth > MAX_DEPTH:
-        raise YamlError(file, f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1)
-    locations.setdefault(path, (mark.line + 1, mark.column + 1))
-    if id(node) in active:
-        raise YamlError(file, "recursive alias", mark.line + 1, mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        active.add(id(node))
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _construct(key_node, path, {}, file, counter, depth + 1, active, scalars)
-            if isinstance(key, list | dict):
-                raise YamlError(file, "a key must be a plain value", key_node.start_mark.line + 1)
-            if key == "<<":
-                raise YamlError(
-                    file, "merge keys (<<) are not supported", key_node.start_mark.line + 1
-                )
-            child: PathKey = (*path, str(key))
-            locations[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key in result:
-                raise YamlError(
-                    file,
-                    f"key {key!r} appears twice",
-                    key_node.start_mark.line + 1,
-                    key_node.start_mark.column + 1,
-                )
-            result[key] = _construct(
-                value_node, child, locations, file, counter, depth + 1, active, scalars
+@dataclass(slots=True)
+class _Anchored:
+    value: Any
+    nodes: int  # values visited to build it: what each alias to it costs again
+    path: PathKey  # where it was defined, and the locations recorded under it
+    located: list[tuple[PathKey, Location]]
+    mark: Location
+
+
+class _Builder:
+    """Builds values and their locations straight from the parser's events, one at a time.
+
+    No node graph is kept (for a config of 10,000 groups it held 250,000 nodes with two
+    marks each), yet aliases cost what they expand to: every value an alias repeats counts
+    towards MAX_NODES again, so a "billion laughs" document is refused in milliseconds.
+    """
+
+    def __init__(self, file: str, events: Iterator[Any]) -> None:
+        self.file = file
+        self.events = events
+        self.locations: dict[PathKey, Location] = {}
+        self.count = 0
+        self.anchors: dict[str, _Anchored] = {}
+        self.open: set[str] = set()  # anchors whose value is still being built
+        self.journal: list[tuple[PathKey, Location]] | None = None
+        self.scalars = yaml.SafeLoader("")
+
+    def document(self) -> Any:
+        event = next(self.events)  # StreamStart
+        event = next(self.events)
+        if isinstance(event, yaml.StreamEndEvent):
+            return None
+        data = self.value(next(self.events), (), self.locations, 0)
+        next(self.events)  # DocumentEnd
+        event = next(self.events)
+        if not isinstance(event, yaml.StreamEndEvent):
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream",
+                None,
+                "but found another document",
+                event.start_mark,
             )
-        active.discard(id(node))
+        return data
+
+    def _note(self, locations: dict[PathKey, Location], path: PathKey, at: Location) -> None:
+        locations.setdefault(path, at)
+        if self.journal is not None and locations is self.locations:
+            self.journal.append((path, at))
+
+    def value(
+        self, event: Any, path: PathKey, locations: dict[PathKey, Location], depth: int
+    ) -> Any:
+        at = _where(event)
+        if isinstance(event, yaml.AliasEvent):
+            return self._alias(event, path, locations, depth, at)
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlError(self.file, "document expands to too many values (aliases?)", at[0])
+        if depth > MAX_DEPTH:
+            raise YamlError(self.file, f"nesting deeper than {MAX_DEPTH} levels", at[0])
+        self._note(locations, path, at)
+        anchor = getattr(event, "anchor", None)
+        if anchor is None:
+            return self._build(event, path, locations, depth, at)
+        # Remember what an alias to this anchor must repeat: the value, its cost, its places.
+        outer, self.journal = self.journal, []
+        before = self.count
+        self.open.add(anchor)
+        try:
+            result = self._build(event, path, locations, depth, at)
+        finally:
+            self.open.discard(anchor)
+            journal, self.journal = self.journal, outer
+        if outer is not None:
+            outer.extend(journal)
+        self.anchors[anchor] = _Anchored(result, self.count - before + 1, path, journal, at)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        active.add(id(node))
-        items = [
-            _construct(item, (*path, i), locations, file, counter, depth + 1, active, scalars)
-            for i, item in enumerate(node.value)
-        ]
-        active.discard(id(node))
-        return items
-    assert isinstance(node, yaml.ScalarNode)
-    try:
-        return scalars.construct_object(node, deep=True)
-    except yaml.YAMLError as exc:
-        raise YamlError(file, f"bad value: {exc}", mark.line + 1, mark.column + 1) from None
+
+    def _build(
+        self,
+        event: Any,
+        path: PathKey,
+        locations: dict[PathKey, Location],
+        depth: int,
+        at: Location,
+    ) -> Any:
+        if isinstance(event, yaml.ScalarEvent):
+            return self._scalar(event, at)
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list[Any] = []
+            while not isinstance(event := next(self.events), yaml.SequenceEndEvent):
+                items.append(self.value(event, (*path, len(items)), locations, depth + 1))
+            return items
+        assert isinstance(event, yaml.MappingStartEvent), event
+        result: dict[Any, Any] = {}
+        while not isinstance(event := next(self.events), yaml.MappingEndEvent):
+            key_at = _where(event)
+            key = self.value(event, path, {}, depth + 1)
+            if isinstance(key, list | dict):
+                raise YamlError(self.file, "a key must be a plain value", key_at[0])
+            if key == "<<":
+                raise YamlError(self.file, "merge keys (<<) are not supported", key_at[0])
+            child: PathKey = (*path, str(key))
+            if locations is self.locations and self.journal is not None:
+                self.journal.append((child, key_at))
+            locations[child] = key_at
+            if key in result:
+                raise YamlError(self.file, f"key {key!r} appears twice", *key_at)
+            result[key] = self.value(next(self.events), child, locations, depth + 1)
+        return result
+
+    def _scalar(self, event: Any, at: Location) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            resolve: Any = self.scalars.resolve
+            tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return self.scalars.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise YamlError(self.file, f"bad value: {exc}", *at) from None
+        finally:
+            self.scalars.constructed_objects.clear()  # nothing to share between scalars
+
+    def _alias(
+        self,
+        event: Any,
+        path: PathKey,
+        locations: dict[PathKey, Location],
+        depth: int,
+        at: Location,
+    ) -> Any:
+        name = event.anchor
+        if name in self.open:
+            raise YamlError(self.file, "recursive alias", *at)
+        target = self.anchors.get(name) if name is not None else None
+        if target is None:
+            raise yaml.composer.ComposerError(
+                None, None, f"found undefined alias {name!r}", event.start_mark
+            )
+        self.count += target.nodes
+        if self.count > MAX_NODES:
+            raise YamlError(self.file, "document expands to too many values (aliases?)", at[0])
+        if depth > MAX_DEPTH:
+            raise YamlError(self.file, f"nesting deeper than {MAX_DEPTH} levels", at[0])
+        self._note(locations, path, target.mark)
+        if locations is self.locations:
+            for where, mark in target.located:
+                self._note(locations, (*path, *where[len(target.path) :]), mark)
+        return copy.deepcopy(target.value)
+
+
+def _where(event: Any) -> Location:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
