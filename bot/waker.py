@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 JOB_ID = "studybot-wake"
 # Long sleeps overrun, and laptops suspend: never wait longer than this before looking again.
 MAX_WAIT = 30.0
+DENSE_WAIT_S = 0.05  # a next action this close is waited for inside the running wake-up
+DENSE_ROUNDS = 10_000  # ... at most this many times in a row, then back to the scheduler
 
 
 class Waker:
@@ -93,7 +95,15 @@ class Waker:
             self._tasks.add(task)  # so stop() cancels it before the storage closes
         self._waking = True
         try:
-            await self._circle.run_due()
+            for _ in range(DENSE_ROUNDS):
+                await self._circle.run_due()
+                # When the next action is moments away, wait for it here: a round through
+                # the scheduler costs more than the wait (10,000 actions in a minute).
+                due = await self._circle.next_due()
+                wait = None if due is None else self._clock.real_seconds_until(due)
+                if wait is None or wait > DENSE_WAIT_S:
+                    break
+                await asyncio.sleep(wait)
         except asyncio.CancelledError:
             if not self._running:
                 return  # stop() cancelled this wake-up: the actions left stay pending

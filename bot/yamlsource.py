@@ -20,6 +20,7 @@ Location = tuple[int, int]  # 1-based line, column
 # pure-Python one where PyYAML was built without it.
 _COMPOSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PathKey = tuple[str | int, ...]
+_STR = "tag:yaml.org,2002:str"
 
 
 class YamlError(Exception):
@@ -204,6 +205,8 @@ class _Builder:
         if tag is None or tag == "!":
             resolve: Any = self.scalars.resolve
             tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR:
+            return event.value  # what SafeConstructor.construct_yaml_str returns, sooner
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.scalars.construct_object(node, deep=True)
