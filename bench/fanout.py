@@ -28,7 +28,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bench.fixtures import FIRST_SESSION, ROOT, START, write_config
+from bench.fixtures import FIRST_SESSION, ROOT, START, big_yaml_allowed, write_config
 from bench.matrix_standin import USER
 from bench.report import Report, Row
 from bot.circle import StudyCircle
@@ -75,7 +75,8 @@ async def open_all(
     folder: Path, config_path: Path, platform: Platform, server: StandIn
 ) -> dict[str, Any]:
     """Start the core on `platform`, then open every group's first session at once."""
-    config = load_config(config_path)
+    with big_yaml_allowed():  # 10,000 groups are past the 1 MB config cap
+        config = load_config(config_path)
     storage = await open_storage(config.storage)
     clock = FakeClock(START)
     circle = StudyCircle(

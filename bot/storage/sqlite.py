@@ -141,8 +141,8 @@ class SqliteDatabase:
                     self._batch = None  # the first block: nothing else is in it yet
                     await conn.control("ROLLBACK")
                 raise
-            if joined:
-                await conn.control("RELEASE block")
+            # A block that succeeded leaves its savepoint on the stack: COMMIT ends them all,
+            # and a later block's ROLLBACK TO reaches only its own (the innermost). One trip less.
             assert self._batch is not None
             committed = asyncio.get_running_loop().create_future()
             self._batch.append(committed)
