@@ -149,7 +149,22 @@ class DiscordPlatform:
         self, room: str, message: Message, *, key: str, thread: str | None = None
     ) -> Posted:
         channel = await self._channel(int(thread or room))
-        sent = await send_message(channel, message, key=key)
+        users = [m for m in message.mentions if m.user_id.isdigit()]
+        if users:
+            # Ping exactly the members the core names (a team, a nudge when DMs are closed).
+            sent = await send_message(
+                channel,
+                message,
+                key=key,
+                prefix=" ".join(f"<@{m.user_id}>" for m in users),
+                mentions=discord.AllowedMentions(
+                    everyone=False,
+                    roles=False,
+                    users=[discord.Object(id=int(m.user_id)) for m in users],
+                ),
+            )
+        else:
+            sent = await send_message(channel, message, key=key)
         return Posted(message_id=str(sent[0].id), room=room, thread=thread)
 
     async def open_thread(self, room: str, root: Posted, title: str, *, key: str) -> str:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import logging
 from typing import Any
+from urllib.parse import quote
 
 import nio
 
 from adapters.matrix.calls import RATE_LIMITED, Retrier
 from adapters.matrix.pacing import Pacer
 from adapters.matrix.render import render
+from bot.events import MemberRef
 from bot.messages import Attachment, Message
 
 log = logging.getLogger(__name__)
@@ -78,6 +81,8 @@ class Outbox:
         """Send all events of `message`; returns their event ids (the first is the message's id)."""
         ids: list[str] = []
         for index, content in enumerate(render(message)):
+            if index == 0 and message.mentions:
+                add_mentions(content, message.mentions)
             if relation is not None:
                 content["m.relates_to"] = relation
             ids.append(await self.send_event(room_id, content, transaction_id(key, index)))
@@ -120,3 +125,19 @@ class Outbox:
         else:
             content["url"] = response.content_uri
         return content
+
+
+def add_mentions(content: dict[str, Any], members: tuple[MemberRef, ...]) -> None:
+    """Ping exactly the members the core names (team announcements, a nudge when DMs are
+    closed): a pill for each in front of the text, and their ids, only, in `m.mentions`."""
+    users = [m for m in members if m.user_id.startswith("@")]
+    if not users:
+        return
+    plain = " ".join(m.display_name for m in users)
+    pills = " ".join(
+        f'<a href="https://matrix.to/#/{quote(m.user_id, safe="@:")}">{html.escape(m.display_name)}</a>'
+        for m in users
+    )
+    content["body"] = f"{plain}: {content['body']}"
+    content["formatted_body"] = f"{pills}: {content['formatted_body']}"
+    content["m.mentions"] = {"user_ids": [m.user_id for m in users]}

@@ -227,3 +227,20 @@ async def test_a_429_while_opening_a_thread_is_waited_out(
         429,
         200,
     ]
+
+
+async def test_members_named_by_the_core_are_pinged_and_nobody_else(
+    fake: FakeDiscord, connected: Connected
+) -> None:
+    ana = MemberRef(platform="discord", user_id="4242", display_name="Ana")
+    team = Message(
+        kind=MessageKind.NOTICE,
+        body="Your team: Ana and @everyone",
+        member_text=True,
+        mentions=(ana,),
+    )
+    await connected.platform.post(str(fake.channel_id), team, key="team-1")
+    [request] = fake.sent("POST", MESSAGES)
+    assert request.body["content"].startswith("<@4242>")
+    assert request.body["allowed_mentions"]["parse"] == []
+    assert [str(u) for u in request.body["allowed_mentions"]["users"]] == ["4242"]

@@ -243,3 +243,15 @@ def test_the_e2e_store_is_private(tmp_path: Any) -> None:
     settings = MatrixSettings(homeserver="http://127.0.0.1:9", user_id="@bot:hs")
     build_client(settings, tmp_path, SessionState())
     assert stat.S_IMODE((tmp_path / "crypto").stat().st_mode) == 0o700
+
+
+def test_members_named_by_the_core_get_a_pill_and_only_they_are_mentioned() -> None:
+    from adapters.matrix.sending import add_mentions
+    from bot.events import MemberRef
+
+    content = {"body": "Your team", "formatted_body": "Your team", "m.mentions": {}}
+    ana = MemberRef(platform="matrix", user_id="@ana:localhost", display_name="Ana <b>")
+    add_mentions(content, (ana,))
+    assert content["m.mentions"] == {"user_ids": ["@ana:localhost"]}
+    assert 'href="https://matrix.to/#/@ana:localhost"' in content["formatted_body"]
+    assert "Ana &lt;b&gt;" in content["formatted_body"]
