@@ -15,7 +15,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.table import Table
 
-from bot.config import Config, ConfigError, describe_start, load_config
+from bot.config import Config, ConfigError, Group, describe_start, load_config
 from bot.logs import LEVELS, setup_logging
 
 log = logging.getLogger(__name__)
@@ -212,19 +212,27 @@ def _preview(args: argparse.Namespace) -> int:
 # -- export / import ------------------------------------------------------------------
 
 
+def _config_and_group(args: argparse.Namespace) -> tuple[Config, Group] | None:
+    """The config and the group named by --group, or None after saying what is wrong."""
+    config = _load(args.config)
+    if config is None:
+        return None
+    group = config.group(args.group)
+    if group is None:
+        known = ", ".join(g.id for g in config.groups)
+        err.print(f"No group {args.group!r} in the config; groups: {known}", markup=False)
+        return None
+    return config, group
+
+
 def _export(args: argparse.Namespace) -> int:
     from bot.exporting import write_export
     from bot.storage import open_storage
 
-    config = _load(args.config)
-    if config is None:
+    found = _config_and_group(args)
+    if found is None:
         return 1
-    group = config.group(args.group)
-    if group is None:
-        err.print(
-            f"No group {args.group!r} in the config; groups: {', '.join(g.id for g in config.groups)}"
-        )
-        return 1
+    config, group = found
 
     async def go(fh: TextIO) -> int:
         storage = await open_storage(config.storage)
@@ -246,15 +254,10 @@ def _archive(args: argparse.Namespace) -> int:
     from bot.archive import build_archive
     from bot.storage import open_storage
 
-    config = _load(args.config)
-    if config is None:
+    found = _config_and_group(args)
+    if found is None:
         return 1
-    group = config.group(args.group)
-    if group is None:
-        err.print(
-            f"No group {args.group!r} in the config; groups: {', '.join(g.id for g in config.groups)}"
-        )
-        return 1
+    config, group = found
 
     async def go() -> list[Path]:
         storage = await open_storage(config.storage)
