@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 from bot import community, lifecycle
@@ -245,7 +247,8 @@ class StudyCircle:
                 done: set[int] = set()
                 try:
                     for action in batch:
-                        await self._run(action)
+                        async with self._holding(action):
+                            await self._run(action)
                         done.add(action.id)
                         ran += 1
                 finally:
@@ -255,6 +258,29 @@ class StudyCircle:
                         await asyncio.shield(self.storage.release_actions(rest, self.owner))
         self.schedule_changed()
         return ran
+
+    @asynccontextmanager
+    async def _holding(self, action: Action) -> AsyncIterator[None]:
+        """Renew the claim on `action` while it runs, so a slow send is not taken over."""
+        lease = self.config.spec.claim_lease
+
+        async def renew() -> None:
+            while True:
+                wait = self.clock.real_seconds_until(self.clock.now() + lease / 3)
+                await asyncio.sleep(max(0.05, wait))
+                if not await self.storage.renew_claim(
+                    action.id, self.owner, self.clock.now() + lease
+                ):
+                    log.warning("action %s was taken over by another process mid-run", action.id)
+                    return
+
+        renewing = asyncio.create_task(renew(), name=f"studybot-lease-{action.id}")
+        try:
+            yield
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await renewing
 
     async def _run(self, action: Action) -> None:
         group = self.group(action.group_id)

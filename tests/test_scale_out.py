@@ -7,10 +7,12 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.cli import main
+from bot.clock import FakeClock
 from bot.config import ConfigError, load_config
 from bot.messages import MessageKind
 from bot.ownership import deliverable_groups, shard_of
@@ -194,6 +196,53 @@ async def test_a_claim_left_by_a_dead_process_is_taken_over_after_its_lease(
     assert len(survivor.platform.posts(MessageKind.SECTION)) == 1
     assert len(survivor.platform.posts(MessageKind.PROMPT)) == 2
     await survivor.close()
+
+
+class SlowPlatform(FakePlatform):
+    """Holds the section post until the test lets it go (a send stuck behind rate limits)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stuck = asyncio.Event()
+        self.go = asyncio.Event()
+
+    async def post(self, room: str, message: Any, *, key: str, thread: str | None = None) -> Any:
+        if message.kind == MessageKind.SECTION and not self.go.is_set():
+            self.stuck.set()
+            await self.go.wait()
+        return await super().post(room, message, key=key, thread=thread)
+
+
+class QuickClock(FakeClock):
+    """A fake clock whose waits are short, so the lease renewal runs while the test moves time."""
+
+    def real_seconds_until(self, moment: datetime) -> float:
+        return 0.0
+
+
+async def test_a_slow_action_renews_its_claim_and_is_not_taken_over(
+    write_config: Callable[[str], Path], postgres: PostgresServer
+) -> None:
+    config = write_config(BASE_CONFIG)
+    url = postgres.fresh_database()
+    slow = SlowPlatform()
+    first = await make_harness(config, start=START, storage_path=url, platform=slow)
+    first.circle.clock = first.clock = QuickClock(OPENS)
+    other = await make_harness(config, start=OPENS, storage_path=url)
+    running = asyncio.create_task(first.circle.run_due())
+    await asyncio.wait_for(slow.stuck.wait(), 10)
+    # the send hangs for twice the lease; the renewals keep the claim with the first process
+    for _ in range(10):
+        first.clock.advance(timedelta(minutes=1))
+        await asyncio.sleep(0.08)
+        other.clock.set(first.clock.now())
+        await other.circle.run_due()
+    assert other.platform.posts() == []
+    slow.go.set()
+    await asyncio.wait_for(running, 10)
+    assert len(slow.posts(MessageKind.SECTION)) == 1 and len(slow.posts(MessageKind.PROMPT)) == 2
+    await first.close()
+    await other.close()
 
 
 # -- migrate-storage ---------------------------------------------------------------------

@@ -696,6 +696,16 @@ class Storage:
             )
         return [_action(r) for r in claimed]
 
+    async def renew_claim(self, action_id: int, owner: str, lease_until: datetime) -> bool:
+        """Extend `owner`'s claim on a running action; False if it is no longer theirs."""
+        async with self.transaction() as db:
+            result = await db.execute(
+                "UPDATE actions SET lease_until = ? WHERE id = ? AND claimed_by = ? "
+                "AND state = 'pending'",
+                (to_db(lease_until), action_id, owner),
+            )
+            return result.rowcount == 1
+
     async def release_actions(self, action_ids: Collection[int], owner: str) -> int:
         """Give back claims `owner` still holds (at shutdown), so others need not wait for the lease."""
         if not action_ids:

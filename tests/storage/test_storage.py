@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.events import MemberRef
 from bot.messages import Posted
-from bot.storage import Storage
+from bot.storage import Storage, open_storage
 from bot.storage.migrations import MIGRATIONS
 
 pytestmark = pytest.mark.backends
@@ -402,3 +404,32 @@ async def test_an_inbound_message_is_handled_once_and_forgotten_later(storage: S
     assert await storage.first_sight("discord", "$event", NOW)
     # long after, the id is forgotten (platforms redeliver within minutes, never days)
     assert await storage.first_sight("matrix", "$event", NOW + timedelta(days=3))
+
+
+async def test_a_running_action_keeps_its_claim_by_renewing_it(storage: Storage) -> None:
+    await a_group(storage)
+    await storage.add_actions([("readers", "open", NOW, NOW, "o:1")])
+    lease = timedelta(minutes=5)
+    [action] = await storage.claim_due_actions(NOW, owner="p1/1", lease=lease)
+    assert await storage.renew_claim(action.id, "p1/1", NOW + 2 * lease)
+    assert await storage.claim_due_actions(NOW + lease, owner="p2/1", lease=lease) == []
+    taken = await storage.claim_due_actions(NOW + 2 * lease, owner="p2/1", lease=lease)
+    assert [a.id for a in taken] == [action.id]
+    assert not await storage.renew_claim(action.id, "p1/1", NOW + 3 * lease)  # no longer p1's
+
+
+async def test_processes_starting_together_migrate_once(
+    storage_at: Callable[[str], str], storage_backend: str
+) -> None:
+    if storage_backend == "sqlite":
+        # one process per SQLite file; several opening a new file at once can meet
+        # "database is locked" while switching it to WAL
+        pytest.skip("several processes share PostgreSQL, not SQLite")
+    location = storage_at("shared.db")
+    stores = await asyncio.gather(*(open_storage(location) for _ in range(4)))
+    try:
+        rows = await stores[0]._all("SELECT version FROM schema_version ORDER BY version")
+        assert [r["version"] for r in rows] == list(range(1, len(MIGRATIONS) + 1))
+    finally:
+        for store in stores:
+            await store.close()
