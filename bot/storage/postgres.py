@@ -68,6 +68,12 @@ class _PostgresConnection:
         return list(await self.conn.fetch(translate(sql), *params))
 
 
+async def _keep_session(conn: Any) -> None:
+    """Return a connection to the pool as it is: asyncpg still ends an open transaction,
+    and the store sets no session state, LISTENs or lingering advisory locks, so the
+    default reset (RESET ALL, UNLISTEN, unlock all: a round trip per release) is skipped."""
+
+
 class PostgresDatabase:
     """A PostgreSQL database named by a `postgresql://` URL; a small pool per process."""
 
@@ -89,7 +95,7 @@ class PostgresDatabase:
 
     async def open(self) -> None:
         self._pool = await asyncpg.create_pool(
-            self._dsn, min_size=self._min_size, max_size=self._max_size
+            self._dsn, min_size=self._min_size, max_size=self._max_size, reset=_keep_session
         )
 
     async def close(self) -> None:
