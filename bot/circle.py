@@ -218,9 +218,11 @@ class StudyCircle:
 
     # -- due actions --------------------------------------------------------------
 
-    def deliverable(self) -> list[str]:
-        """The groups whose actions this process may claim: their platform (and shard) runs here."""
-        return deliverable_groups(self.config, self.platforms)
+    def deliverable(self) -> list[str] | None:
+        """The groups whose actions this process may claim: their platform (and shard) runs
+        here. None when that is every configured group (no filter to send each time)."""
+        chosen = deliverable_groups(self.config, self.platforms)
+        return None if len(chosen) == len(self.config.groups) else chosen
 
     async def next_due(self) -> datetime | None:
         return await self.storage.next_due(self.deliverable())
