@@ -285,6 +285,18 @@ async def test_migrate_storage_copies_sqlite_to_postgresql_keeping_ids(
     assert await asyncio.to_thread(main, ["migrate-storage", sqlite_path, url]) == 1
     assert await asyncio.to_thread(main, ["migrate-storage", sqlite_path, url, "--force"]) == 0
 
+    # and back again, PostgreSQL to a new SQLite file: the same rows
+    back = str(tmp_path / "back.db")
+    assert await asyncio.to_thread(main, ["migrate-storage", url, back]) == 0
+    returned = await open_storage(back)
+    try:
+        for table in TABLES:
+            rows = [dict(r) for r in await returned._all(f"SELECT * FROM {table}")]
+            assert len(rows) == len(before[table]), table
+        assert await returned.count("responses") == len(before["responses"])
+    finally:
+        await returned.close()
+
 
 def test_migrate_storage_reads_a_url_from_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
