@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -58,6 +59,19 @@ class _SqliteConnection:
         await self._db.execute_fetchall(sql)
 
 
+async def _pragma(db: aiosqlite.Connection, pragma: str) -> None:
+    # Switching a new file to WAL needs it alone for a moment: another process opening it
+    # at the same time gets "database is locked" at once, without waiting out busy_timeout.
+    for attempt in range(100):
+        try:
+            await db.execute(pragma)
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 99:
+                raise
+            await asyncio.sleep(0.05)
+
+
 class SqliteDatabase:
     """An SQLite file (or `:memory:`); writes are serialised by `BEGIN IMMEDIATE` and a lock."""
 
@@ -85,7 +99,7 @@ class SqliteDatabase:
         db = await aiosqlite.connect(self.path, isolation_level=None)
         db.row_factory = aiosqlite.Row
         for pragma in PRAGMAS:
-            await db.execute(pragma)
+            await _pragma(db, pragma)
         self._db = db
         if self.path != ":memory:":  # a second :memory: connection is another database
             reader = await aiosqlite.connect(self.path, isolation_level=None)

@@ -418,13 +418,7 @@ async def test_a_running_action_keeps_its_claim_by_renewing_it(storage: Storage)
     assert not await storage.renew_claim(action.id, "p1/1", NOW + 3 * lease)  # no longer p1's
 
 
-async def test_processes_starting_together_migrate_once(
-    storage_at: Callable[[str], str], storage_backend: str
-) -> None:
-    if storage_backend == "sqlite":
-        # one process per SQLite file; several opening a new file at once can meet
-        # "database is locked" while switching it to WAL
-        pytest.skip("several processes share PostgreSQL, not SQLite")
+async def test_processes_starting_together_migrate_once(storage_at: Callable[[str], str]) -> None:
     location = storage_at("shared.db")
     stores = await asyncio.gather(*(open_storage(location) for _ in range(4)))
     try:
