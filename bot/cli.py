@@ -354,7 +354,14 @@ async def _serve(
     except PlatformUnavailable as exc:
         err.print(str(exc))
         return 1
-    app = await build_app(config, platforms=platforms, clock=clock_from_env())
+    try:
+        app = await build_app(config, platforms=platforms, clock=clock_from_env())
+    except (OSError, ConnectionError, RuntimeError) as exc:
+        from bot.storage.database import redact
+
+        log.exception("opening the storage failed")
+        err.print(f"Could not open the storage at {redact(config.storage)}: {exc}")
+        return 1
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -314,3 +314,21 @@ def test_run_refuses_a_platform_no_group_uses(
     config = write_config(BASE_CONFIG)
     assert main(["run", "--config", str(config), "--platform", "matrix"]) == 1
     assert "no group uses it" in capsys.readouterr().err
+
+
+def test_run_says_when_postgresql_cannot_be_reached(
+    write_config: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.postgres_server import free_port
+
+    url = f"postgresql://bot:s3cret@127.0.0.1:{free_port()}/none"
+    monkeypatch.setenv("STUDYBOT_DATABASE_URL", url)
+    config = write_config(
+        BASE_CONFIG.replace("storage: data/test.db", "storage_env: STUDYBOT_DATABASE_URL")
+    )
+    assert main(["run", "--config", str(config)]) == 1
+    said = capsys.readouterr().err
+    assert "Could not open the storage at postgresql://bot:***@127.0.0.1" in said
+    assert "s3cret" not in said
