@@ -68,6 +68,7 @@ class StudyClient(discord.Client):
         specs: Callable[[], Sequence[CommandSpec]],
         guilds: Sequence[int],
         guild_ready_timeout: float,
+        **shards: Any,
     ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
@@ -77,6 +78,7 @@ class StudyClient(discord.Client):
             intents=intents,
             allowed_mentions=NO_MENTIONS,
             guild_ready_timeout=guild_ready_timeout,
+            **shards,
         )
         self.desk = desk
         self.inbound = inbound
@@ -145,3 +147,21 @@ class StudyClient(discord.Client):
                 )
             except discord.HTTPException:
                 log.warning("could not report a command error to the member")
+
+
+class ShardedStudyClient(StudyClient, discord.AutoShardedClient):
+    """The same client run as discord.py's AutoShardedClient, for the shards this process owns."""
+
+
+def make_client(
+    *,
+    shard_count: int | None,
+    shard_ids: Sequence[int] | None,
+    **options: Any,
+) -> StudyClient:
+    """A plain client, or a sharded one when the config sets `shard_count`."""
+    if shard_count is None:
+        return StudyClient(**options)
+    ids = list(shard_ids) if shard_ids is not None else list(range(shard_count))
+    log.info("connecting shards %s of %d", ids, shard_count)
+    return ShardedStudyClient(shard_count=shard_count, shard_ids=ids, **options)

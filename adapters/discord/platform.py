@@ -20,7 +20,7 @@ from bot.platform import (
 )
 from bot.platform_settings import DiscordSettings
 
-from .client import StudyClient, keep_secrets_out_of_logs, point_at
+from .client import StudyClient, keep_secrets_out_of_logs, make_client, point_at
 from .desk import InteractionDesk
 from .direct import DirectMessages
 from .inbound import AUTHOR_TOKEN, Inbound
@@ -75,7 +75,9 @@ class DiscordPlatform:
         keep_secrets_out_of_logs()
         self._desk.core = core
         self._inbound.core = core
-        client = StudyClient(
+        client = make_client(
+            shard_count=self._settings.shard_count,
+            shard_ids=self._settings.shard_ids,
             desk=self._desk,
             inbound=self._inbound,
             specs=lambda: core.commands,

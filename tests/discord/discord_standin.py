@@ -81,6 +81,7 @@ class FakeDiscord(MemberActions):
         self.closed_dms: set[int] = set()
         self.message_content_allowed = True  # the portal's Message Content intent switch
         self.identifies = 0
+        self.identified_shards: list[list[int] | None] = []
         self.resumes = 0
         self.session_id = ""
         self._seq = 0
@@ -279,6 +280,7 @@ class FakeDiscord(MemberActions):
             if op == 1:
                 await self._send(ws, {"op": 11, "d": None, "s": None, "t": None})
             elif op == 2:
+                self.identified_shards.append(payload["d"].get("shard"))
                 await self._identify(ws, payload["d"].get("intents", 0))
             elif op == 6:
                 await self._resume(ws, payload["d"])
@@ -304,6 +306,9 @@ class FakeDiscord(MemberActions):
             "application": {"id": str(self.app_id), "flags": 0},
             "private_channels": [],
         }
+        shard = self.identified_shards[-1] if self.identified_shards else None
+        if shard is not None:
+            ready["shard"] = shard  # a sharded client reads its shard back from READY
         await self.dispatch("READY", ready)
         await self.dispatch("GUILD_CREATE", self._guild())
         assert self._connected is not None

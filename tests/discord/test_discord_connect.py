@@ -90,3 +90,18 @@ async def test_a_missing_message_content_intent_says_how_to_fix_it(
     platform = make_platform(fake, tmp_path)
     with pytest.raises(AdapterError, match="Message Content intent"):
         await platform.start(RecordingCore(platform=platform))
+
+
+async def test_a_sharded_process_identifies_as_its_own_shard(
+    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(TOKEN_ENV, "test-token")
+    platform = make_platform(fake, tmp_path, shard_count=2, shard_ids=[1])
+    core = RecordingCore(platform=platform)
+    await platform.start(core)
+    try:
+        assert fake.identified_shards == [[1, 2]]
+        done = await fake.slash(fake.ana, "join")
+        await fake.until(done.answers)
+    finally:
+        await platform.stop()
