@@ -1,7 +1,8 @@
 """Durable state: groups, members, sessions, responses and the pending actions that drive them.
 
-One `Storage` (bot/storage/store.py) holds every SQL statement; it runs on SQLite
-(bot/storage/sqlite.py, the embedded default) or PostgreSQL (bot/storage/postgres.py).
+One `Storage` (bot/storage/store.py, split by concept into groups, sessions, responses,
+actions and community) holds every SQL statement; it runs on SQLite (bot/storage/sqlite.py,
+the embedded default) or PostgreSQL (bot/storage/postgres.py).
 """
 
 from bot.storage.records import (

@@ -1,6 +1,7 @@
 """The SQLite engine (aiosqlite): one connection, one writer at a time, WAL.
 
-The store's methods live in bot/storage/store.py; add new ones there, not here.
+The store's methods live in the concept modules beside this one (groups.py, sessions.py,
+responses.py, actions.py, community.py); add new ones there, not here.
 `SqliteStorage` and `open_storage` stay importable from here for older callers.
 """
 

@@ -1,0 +1,215 @@
+"""Members' responses: saving, editing, deleting, exporting and forgetting them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+from bot.storage.base import StoreBase
+from bot.storage.records import (
+    Member,
+    Response,
+    Session,
+    from_db,
+    to_db,
+)
+from bot.storage.rows import (
+    member_row,
+    response_row,
+    session_row,
+)
+
+
+class ResponseStore(StoreBase):
+    """Responses, named and anonymous."""
+
+    # -- responses --------------------------------------------------------------
+
+    async def save_response(
+        self,
+        *,
+        session_id: int,
+        member_id: int | None,
+        author_key: str,
+        prompt: int,
+        text: str,
+        private: bool,
+        late: bool,
+        message_id: str | None,
+        now: datetime,
+    ) -> bool:
+        """Insert or replace the response of `author_key` to a prompt; True if it was new.
+
+        Committed on return. `member_id` is None for anonymous responses.
+        """
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE responses SET text = ?, private = ?, late = ?, message_id = ?, updated_at = ? "
+                "WHERE session_id = ? AND author_key = ? AND prompt = ?",
+                (
+                    text,
+                    int(private),
+                    int(late),
+                    message_id,
+                    to_db(now),
+                    session_id,
+                    author_key,
+                    prompt,
+                ),
+            )
+            if cursor.rowcount:
+                return False
+            await db.execute(
+                "INSERT INTO responses (session_id, member_id, author_key, prompt, text, private, late, "
+                "message_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    member_id,
+                    author_key,
+                    prompt,
+                    text,
+                    int(private),
+                    int(late),
+                    message_id,
+                    to_db(now),
+                    to_db(now),
+                ),
+            )
+            return True
+
+    async def edit_response_by_message(
+        self, message_id: str, member_id: int, text: str, now: datetime
+    ) -> bool:
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE responses SET text = ?, updated_at = ? WHERE message_id = ? AND member_id = ?",
+                (text, to_db(now), message_id, member_id),
+            )
+            return cursor.rowcount > 0
+
+    async def delete_response(self, session_id: int, author_keys: list[str], prompt: int) -> bool:
+        marks = ",".join("?" for _ in author_keys)
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                f"DELETE FROM responses WHERE session_id = ? AND prompt = ? AND author_key IN ({marks})",
+                (session_id, prompt, *author_keys),
+            )
+            return cursor.rowcount > 0
+
+    async def delete_response_by_message(self, message_id: str) -> bool:
+        async with self.transaction() as db:
+            cursor = await db.execute("DELETE FROM responses WHERE message_id = ?", (message_id,))
+            return cursor.rowcount > 0
+
+    async def responses_of(self, session_id: int, author_keys: list[str]) -> list[Response]:
+        """A member's responses in a session, found by their author keys (named and anonymous)."""
+        marks = ",".join("?" for _ in author_keys)
+        rows = await self._all(
+            f"SELECT * FROM responses WHERE session_id = ? AND author_key IN ({marks}) ORDER BY prompt",
+            (session_id, *author_keys),
+        )
+        return [response_row(r) for r in rows]
+
+    async def session_responses(self, session_id: int) -> list[tuple[Response, Member | None]]:
+        """A session's responses with their authors (None for anonymous ones)."""
+        rows = await self._all(
+            "SELECT r.*, m.platform, m.user_id, m.display_name, m.timezone FROM responses r "
+            "LEFT JOIN members m ON m.id = r.member_id WHERE r.session_id = ? "
+            "ORDER BY r.prompt, r.created_at, r.id",
+            (session_id,),
+        )
+        return [
+            (
+                response_row(r),
+                member_row(r, id_column="member_id") if r["member_id"] is not None else None,
+            )
+            for r in rows
+        ]
+
+    async def attendance(self, group_id: str, member_id: int) -> list[tuple[Session, bool]]:
+        """Every session of the group, oldest first, with whether the member responded in it."""
+        rows = await self._all(
+            "SELECT s.*, EXISTS (SELECT 1 FROM responses r WHERE r.session_id = s.id AND r.member_id = ?) "
+            "AS responded FROM sessions s WHERE s.group_id = ? ORDER BY s.number",
+            (member_id, group_id),
+        )
+        return [(session_row(r), bool(r["responded"])) for r in rows]
+
+    async def group_responses(
+        self, group_id: str
+    ) -> AsyncIterator[tuple[Session, Response, Member | None]]:
+        """All of a group's responses, session by session, without loading them all at once."""
+        rows = self.database.stream(
+            "SELECT r.*, m.platform, m.user_id, m.display_name, m.timezone, s.number AS s_number, "
+            "s.first_section, s.section_count, s.opened_at, s.closes_at, s.closed_at, s.thread, "
+            "s.root_message, s.group_id FROM responses r "
+            "JOIN sessions s ON s.id = r.session_id LEFT JOIN members m ON m.id = r.member_id "
+            "WHERE s.group_id = ? ORDER BY s.number, r.prompt, r.created_at, r.id",
+            (group_id,),
+        )
+        async for row in rows:
+            session = Session(
+                id=row["session_id"],
+                group_id=row["group_id"],
+                number=row["s_number"],
+                first_section=row["first_section"],
+                section_count=row["section_count"],
+                opened_at=from_db(row["opened_at"]),
+                closes_at=from_db(row["closes_at"]),
+                closed_at=from_db(row["closed_at"]) if row["closed_at"] else None,
+                thread=row["thread"],
+                root_message=row["root_message"],
+            )
+            author = (
+                member_row(row, id_column="member_id") if row["member_id"] is not None else None
+            )
+            yield session, response_row(row), author
+
+    async def purge_responses(self, group_id: str, before: datetime) -> int:
+        """Delete a group's responses last written before `before` (retention)."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "DELETE FROM responses WHERE updated_at < ? AND session_id IN "
+                "(SELECT id FROM sessions WHERE group_id = ?)",
+                (to_db(before), group_id),
+            )
+            return cursor.rowcount
+
+    async def member_data(self, member_id: int, anonymous_keys: list[str]) -> dict[str, Any]:
+        """Everything stored about one member, for export-mine (their anonymous responses too)."""
+        member = await self._one("SELECT * FROM members WHERE id = ?", (member_id,))
+        memberships = await self._all("SELECT * FROM memberships WHERE member_id = ?", (member_id,))
+        marks = ",".join("?" for _ in anonymous_keys) or "NULL"
+        responses = await self._all(
+            "SELECT r.id, r.prompt, r.text, r.private, r.late, r.created_at, r.updated_at, "
+            "CASE WHEN r.member_id IS NULL THEN 1 ELSE 0 END AS anonymous, s.group_id, s.number AS session_number, "
+            "p.text AS prompt_text FROM responses r "
+            "JOIN sessions s ON s.id = r.session_id "
+            "LEFT JOIN session_prompts p ON p.session_id = r.session_id AND p.number = r.prompt "
+            f"WHERE r.member_id = ? OR r.author_key IN ({marks}) ORDER BY s.group_id, s.number, r.prompt",
+            (member_id, *anonymous_keys),
+        )
+        return {
+            "member": dict(member) if member else None,
+            "memberships": [dict(r) for r in memberships],
+            "responses": [dict(r) for r in responses],
+        }
+
+    async def forget_member(self, member_id: int, anonymous_keys: list[str]) -> int:
+        """Delete a member and everything of theirs; returns how many responses went with them."""
+        marks = ",".join("?" for _ in anonymous_keys) or "NULL"
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                f"DELETE FROM responses WHERE member_id = ? OR author_key IN ({marks})",
+                (member_id, *anonymous_keys),
+            )
+            count = cursor.rowcount
+            await db.execute("DELETE FROM memberships WHERE member_id = ?", (member_id,))
+            await db.execute("DELETE FROM members WHERE id = ?", (member_id,))
+            return count
+
+    async def anonymous_prompts(self) -> list[tuple[int, int]]:
+        """Every (session id, prompt number) whose responses are anonymous."""
+        rows = await self._all("SELECT session_id, number FROM session_prompts WHERE anonymous = 1")
+        return [(r["session_id"], r["number"]) for r in rows]
