@@ -8,6 +8,7 @@ import itertools
 import logging
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from typing import TextIO
 
 from rich.console import Console
@@ -53,7 +54,7 @@ class ConsolePlatform:
         ] = {}  # message id -> (prompt no, thread)
         self._last_prompt: str | None = None
         self._prompt_ids: dict[int, str] = {}
-        self._clock_text = clock_text or (lambda: "")
+        self._clock_text = clock_text or (lambda: f"{datetime.now().astimezone():%a %H:%M}")
         self._reader: asyncio.Task[None] | None = None
         self.input_finished = asyncio.Event()
         self.interactive = self._stdin.isatty()
