@@ -1,0 +1,79 @@
+"""The bot process killed with SIGKILL while opening a session on Discord, then restarted: every
+session post is in the channel exactly once (the resend carries the same nonce)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from discord_app import write_config
+from discord_harness import TOKEN_ENV
+from discord_standin import FakeDiscord, text_of
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def start_bot(
+    config: Path, log: Path, crash_at: str | None = None
+) -> asyncio.subprocess.Process:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), TOKEN_ENV: "test-token"}
+    env.pop("STUDYBOT_CRASH_AT", None)
+    if crash_at:
+        env["STUDYBOT_CRASH_AT"] = crash_at
+    with log.open("ab") as out:
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            "--config",
+            str(config),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=out,
+            env=env,
+        )
+
+
+def count(fake: FakeDiscord, needle: str) -> int:
+    messages = [m for cid in fake.channels for m in fake.bot_messages(cid)]
+    return sum(needle in text_of(m) for m in messages)
+
+
+@pytest.mark.parametrize("crash_at", ["before-send:*:prompt:2", "after-send:*:prompt:2"])
+async def test_killed_while_opening_a_session_posts_everything_once(
+    crash_at: str, fake: FakeDiscord, tmp_path: Path
+) -> None:
+    config = write_config(tmp_path, fake, TOKEN_ENV)
+    # a dead process's claim on the half-done opening lapses quickly
+    config.write_text("claim_lease: 2s\n" + config.read_text())
+    log = tmp_path / "bot.log"
+    first = await start_bot(config, log, crash_at)
+    second: asyncio.subprocess.Process | None = None
+    try:
+        await fake.until(lambda: fake.commands.get(fake.guild_id), within=30)
+        await fake.connected(within=30)
+        await asyncio.sleep(0.3)  # READY and GUILD_CREATE reach the client
+        await fake.slash(fake.mod, "post-now")
+        assert await asyncio.wait_for(first.wait(), 30) == -signal.SIGKILL
+        assert count(fake, "Prompt 1") == 1
+
+        second = await start_bot(config, log)
+        await fake.until(lambda: count(fake, "Prompt 2") >= 1, within=30)
+        await asyncio.sleep(0.5)  # anything posted twice would show up by now
+        second.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(second.wait(), 30) == 0
+    finally:
+        for process in (first, second):
+            if process is not None and process.returncode is None:
+                process.kill()
+    assert count(fake, "Prompt 1") == 1
+    assert count(fake, "Prompt 2") == 1
+    assert count(fake, "Part One") == 1
