@@ -102,3 +102,16 @@ async def test_a_thousand_members_respond_at_once(harness: Harness) -> None:
     summary = harness.platform.posts(MessageKind.SUMMARY)[0].message.body
     assert "Took part (1000)" in summary
     assert "— 500 responses" in summary
+
+
+async def test_a_ten_megabyte_paste_is_refused_and_nothing_saved(harness: Harness) -> None:
+    await harness.advance_to(OPENS + timedelta(minutes=1))
+    answer = await harness.command("respond 1 " + "spam " * 2_000_000, member=BEA)
+    assert "far too long" in answer
+    prompt = harness.platform.posts(MessageKind.PROMPT)[0].posted
+    assert prompt is not None
+    reply = await harness.reply_to(
+        prompt.message_id, "x" * 10_000_000, member=CAL, own_id="cal-big"
+    )
+    assert "Nothing was saved" in reply
+    assert await harness.storage.count("responses") == 0
