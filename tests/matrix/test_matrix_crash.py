@@ -1,6 +1,6 @@
 """The bot process killed with SIGKILL mid-session on Matrix, then restarted: every session post
-is in the room exactly once (the resend reuses its transaction id), and the command being handled
-when it died does not run twice."""
+is in the room exactly once (the resend reuses its transaction id), the command being handled
+when it died does not run twice, and every response a member saw acknowledged is stored once."""
 
 from __future__ import annotations
 
@@ -108,3 +108,87 @@ async def test_killed_while_opening_a_session_posts_everything_once(
     assert sum(b.startswith("**Prompt 1**") for b in bodies) == 1
     assert sum(b.startswith("**Prompt 2**") for b in bodies) == 1
     assert not any("Session 1 is open" in b for b in bodies)  # died before answering; not rerun
+
+
+async def test_killed_while_a_hundred_members_respond_loses_no_acknowledged_answer(
+    bot: BotFactory, members: Any, tmp_path: Path
+) -> None:
+    ana: Member = await members("ana")
+    room = ana.create_room(invite=(bot.user_id,), preset="public_chat")  # readers join freely
+    config = write_config(
+        tmp_path, homeserver=bot.server.url, user_id=bot.user_id, token_env=bot.env, room=room
+    )
+    config.write_text("claim_lease: 2s\n" + config.read_text())
+    people: list[Member] = []
+    for _ in range(100):
+        person = await members("reader", start=False)
+        joined = await person.client.join(room)
+        assert isinstance(joined, nio.JoinResponse), joined
+        people.append(person)
+    process = BotProcess(config, tmp_path / "bot.log")
+    try:
+        await process.start()
+        await ana.wait_for(
+            lambda r, e: (
+                isinstance(e, nio.RoomMemberEvent)
+                and e.state_key == bot.user_id
+                and e.membership == "join"
+            ),
+            within=30,
+        )
+        await ana.say(room, "!study post-now")
+        await ana.wait_for(bot_said(bot.user_id, room, "Prompt 1"), within=30)
+        assert await process.terminate() == 0
+
+        await process.start(crash_at="after-commit#70")
+        asked: dict[str, int] = {}
+        for i, person in enumerate(people):
+            event_id = await person.send(
+                room, {"msgtype": "m.text", "body": f"!study respond 1 answer number {i:03d}"}
+            )
+            asked[event_id] = i
+            if i < 40:  # the first forty one by one, then sixty at once
+                await ana.wait_for(
+                    lambda r, e, event_id=event_id: (
+                        bot_said(bot.user_id, room, "Saved your response")(r, e)
+                        and thread_of(e) == event_id
+                    ),
+                    within=30,
+                )
+        assert await process.exited(within=60) == -signal.SIGKILL
+        await asyncio.sleep(1)  # the last acknowledgements reach ana's sync
+        acknowledged = {
+            asked[root]
+            for _, e in ana.events
+            if bot_said(bot.user_id, room, "Saved your response")(room, e)
+            and (root := thread_of(e)) in asked
+        }
+        stored = _stored_answers(tmp_path)
+        assert len(stored) == len(set(stored))  # nothing twice
+        assert {f"answer number {i:03d}" for i in acknowledged} <= set(stored)  # none lost
+        assert 40 <= len(acknowledged) < 70 <= len(stored)
+
+        await process.start()  # members who got no answer send theirs again
+        for i, person in enumerate(people):
+            if f"answer number {i:03d}" not in stored:
+                await person.send(
+                    room, {"msgtype": "m.text", "body": f"!study respond 1 answer number {i:03d}"}
+                )
+        for _ in range(300):  # the database is another process's: look every 0.2 s
+            if len(_stored_answers(tmp_path)) >= 100:
+                break
+            await asyncio.sleep(0.2)
+        assert await process.terminate() == 0
+    finally:
+        process.kill()
+        for person in people:
+            await person.close()
+    assert sorted(_stored_answers(tmp_path)) == [f"answer number {i:03d}" for i in range(100)]
+
+
+def _stored_answers(folder: Path) -> list[str]:
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(folder / "data" / "study.db")) as raw:
+        return [r[0] for r in raw.execute("SELECT text FROM responses")]
