@@ -6,7 +6,6 @@ pending-actions table, which `StudyCircle` runs through `run_action` like any ot
 
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from bot import digest, lifecycle, render, rsvp
 from bot.config import Group
-from bot.events import MemberRef
 from bot.messages import Message, MessageKind
 from bot.pairing import PairHistory, make_teams
 from bot.participation import drifting, snoozed_now
@@ -34,12 +32,6 @@ DIGEST = "digest"
 WEEKLY_DIGEST = "weekly-digest"
 RSVP_REMIND = "rsvp-remind"
 ACTION_KINDS = frozenset({NUDGE, DRIFT, DIGEST, WEEKLY_DIGEST, RSVP_REMIND})
-
-
-def ref(member: Member) -> MemberRef:
-    return MemberRef(
-        platform=member.platform, user_id=member.user_id, display_name=member.display_name
-    )
 
 
 # -- hooks ------------------------------------------------------------------------------
@@ -184,11 +176,7 @@ async def announce_teams(circle: StudyCircle, group: Group, session: Session) ->
                 message = team_dm(group, session, [m for m in team if m.id != member.id], question)
                 key = f"{base}:team:{member.id}"
                 try:
-                    await lifecycle.send_once(
-                        circle,
-                        key,
-                        functools.partial(platform.send_direct, ref(member), message, key=key),
-                    )
+                    await lifecycle.send_direct_once(circle, platform, member.ref, message, key)
                 except DirectMessagesClosed:
                     unreachable.add(member.id)
         # Teams with someone whose DMs are closed hear it in the thread instead.
@@ -210,7 +198,7 @@ def teams_post(session: Session, teams: list[tuple[list[Member], str]]) -> Messa
         title="Teams of two",
         body="\n".join(lines),
         member_text=True,
-        mentions=tuple(ref(m) for team, _ in teams for m in team),
+        mentions=tuple(m.ref for team, _ in teams for m in team),
     )
 
 
@@ -254,11 +242,7 @@ async def nudge(circle: StudyCircle, group: Group, session: Session) -> None:
         )
         key = f"{base}:{m.member.id}"
         try:
-            await lifecycle.send_once(
-                circle,
-                key,
-                functools.partial(platform.send_direct, ref(m.member), message, key=key),
-            )
+            await lifecycle.send_direct_once(circle, platform, m.member.ref, message, key)
         except DirectMessagesClosed:
             closed.append(m.member)
     if closed:
@@ -267,7 +251,7 @@ async def nudge(circle: StudyCircle, group: Group, session: Session) -> None:
             kind=MessageKind.NUDGE,
             body=f"{names}: session {session.number} is open until {when}; your thoughts are welcome.",
             member_text=True,
-            mentions=tuple(ref(m) for m in closed),
+            mentions=tuple(m.ref for m in closed),
         )
         await lifecycle.post(circle, group, notice, f"{base}:thread", thread=session.thread)
     log.info("group %s: session %d nudged %d member(s)", group.id, session.number, len(waiting))
@@ -297,11 +281,7 @@ async def miss_you(circle: StudyCircle, group: Group) -> None:
         )
         key = f"{group.id}:miss-you:{m.member.id}:{len(history)}"
         try:
-            await lifecycle.send_once(
-                circle,
-                key,
-                functools.partial(platform.send_direct, ref(m.member), message, key=key),
-            )
+            await lifecycle.send_direct_once(circle, platform, m.member.ref, message, key)
         except DirectMessagesClosed:
             log.info("group %s: a drifting member does not take DMs; left alone", group.id)
         await storage.add_drift_notice(group.id, m.member.id, circle.clock.now())
@@ -326,8 +306,6 @@ async def remind_rsvps(circle: StudyCircle, group: Group, session: Session) -> N
     for member in going:
         key = f"{base}:{member.id}"
         try:
-            await lifecycle.send_once(
-                circle, key, functools.partial(platform.send_direct, ref(member), message, key=key)
-            )
+            await lifecycle.send_direct_once(circle, platform, member.ref, message, key)
         except DirectMessagesClosed:
             log.info("group %s: an RSVP reminder could not be delivered", group.id)

@@ -3,7 +3,6 @@ and the shared responses grouped by prompt, sent to each admin by direct message
 
 from __future__ import annotations
 
-import functools
 import logging
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -121,9 +120,7 @@ async def send_digest(circle: StudyCircle, group: Group, action: Action, *, week
             for i, piece in enumerate(pieces, start=1):
                 message = _message(title, piece, i, len(pieces))
                 key = f"{action.key}:admin:{admin}:{i}"
-                await lifecycle.send_once(
-                    circle, key, functools.partial(platform.send_direct, who, message, key=key)
-                )
+                await lifecycle.send_direct_once(circle, platform, who, message, key)
             delivered += 1
         except (DirectMessagesClosed, ValueError):
             # ValueError: an admin entry the platform cannot message (a Discord role name, say)

@@ -13,7 +13,7 @@ from bot.events import MemberRef
 from bot.messages import Message, Posted
 from bot.participation import snoozed_now
 from bot.planner import slot_key
-from bot.platform import DirectMessagesClosed
+from bot.platform import DirectMessagesClosed, Platform
 from bot.readings import Section
 from bot.rsvp import live_time, with_buttons
 from bot.storage import Action, Session
@@ -38,6 +38,15 @@ async def send_once(circle: StudyCircle, key: str, send: Callable[[], Awaitable[
     faults.point("after-send", key)
     await circle.storage.record_sent(key, posted, circle.clock.now())
     return posted
+
+
+async def send_direct_once(
+    circle: StudyCircle, platform: Platform, who: MemberRef, message: Message, key: str
+) -> Posted:
+    """A direct message sent at most once per key (raises DirectMessagesClosed like the platform)."""
+    return await send_once(
+        circle, key, functools.partial(platform.send_direct, who, message, key=key)
+    )
 
 
 async def post(
@@ -71,16 +80,8 @@ async def direct_to_members(
         wanted = member.id in only if only is not None else opted_in
         if not wanted or member.id in snoozed:
             continue
-        ref = MemberRef(
-            platform=member.platform, user_id=member.user_id, display_name=member.display_name
-        )
-        member_key = f"{key}:{member.id}"
         try:
-            await send_once(
-                circle,
-                member_key,
-                functools.partial(platform.send_direct, ref, message, key=member_key),
-            )
+            await send_direct_once(circle, platform, member.ref, message, f"{key}:{member.id}")
             sent += 1
         except DirectMessagesClosed:
             closed.append(member.display_name)

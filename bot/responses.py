@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from bot import faults, render
 from bot.anonymity import anonymous_key, member_key
 from bot.config import Group
-from bot.events import MemberRef, MessageDeleted, MessageEdited, ReplyReceived
+from bot.events import MessageDeleted, MessageEdited, ReplyReceived
 from bot.messages import Message
 from bot.storage import Member, Session
 
@@ -29,26 +29,18 @@ async def target_session(circle: StudyCircle, group: Group) -> tuple[Session | N
     return None, False
 
 
-def ref_of(member: Member) -> MemberRef:
-    return MemberRef(
-        platform=member.platform, user_id=member.user_id, display_name=member.display_name
-    )
-
-
 async def author_keys(circle: StudyCircle, member: Member, session_id: int) -> list[str]:
     """Every key the member's responses in a session may carry: theirs, and one per anonymous prompt."""
     keys = [member_key(member.id)]
     for prompt in await circle.storage.prompts(session_id):
         if prompt.anonymous:
-            keys.append(
-                anonymous_key(circle.anonymity_key, ref_of(member), session_id, prompt.number)
-            )
+            keys.append(anonymous_key(circle.anonymity_key, member.ref, session_id, prompt.number))
     return keys
 
 
 async def all_anonymous_keys(circle: StudyCircle, member: Member) -> list[str]:
     """The member's possible keys on every anonymous prompt ever posted (for export and forget-me)."""
-    ref = ref_of(member)
+    ref = member.ref
     return [
         anonymous_key(circle.anonymity_key, ref, session_id, number)
         for session_id, number in await circle.storage.anonymous_prompts()
@@ -87,7 +79,7 @@ async def record_response(
             else f"Session {session.number} has no prompts."
         )
     if chosen.anonymous:
-        key = anonymous_key(circle.anonymity_key, ref_of(member), session.id, prompt)
+        key = anonymous_key(circle.anonymity_key, member.ref, session.id, prompt)
         message_id = None  # a platform message id would lead back to its sender
     else:
         key = member_key(member.id)

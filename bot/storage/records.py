@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.events import MemberRef
+
 
 def to_db(moment: datetime) -> str:
     """One fixed, sortable text form for every stored moment."""
@@ -36,6 +38,13 @@ class Member:
     user_id: str
     display_name: str
     timezone: str | None
+
+    @property
+    def ref(self) -> MemberRef:
+        """The member as platforms know them, for sending to them."""
+        return MemberRef(
+            platform=self.platform, user_id=self.user_id, display_name=self.display_name
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -11,7 +11,6 @@ from bot.storage.records import (
     Member,
     Response,
     Session,
-    from_db,
     to_db,
 )
 from bot.storage.rows import (
@@ -141,7 +140,7 @@ class ResponseStore(StoreBase):
     ) -> AsyncIterator[tuple[Session, Response, Member | None]]:
         """All of a group's responses, session by session, without loading them all at once."""
         rows = self.database.stream(
-            "SELECT r.*, m.platform, m.user_id, m.display_name, m.timezone, s.number AS s_number, "
+            "SELECT r.*, m.platform, m.user_id, m.display_name, m.timezone, s.number, "
             "s.first_section, s.section_count, s.opened_at, s.closes_at, s.closed_at, s.thread, "
             "s.root_message, s.group_id FROM responses r "
             "JOIN sessions s ON s.id = r.session_id LEFT JOIN members m ON m.id = r.member_id "
@@ -149,18 +148,7 @@ class ResponseStore(StoreBase):
             (group_id,),
         )
         async for row in rows:
-            session = Session(
-                id=row["session_id"],
-                group_id=row["group_id"],
-                number=row["s_number"],
-                first_section=row["first_section"],
-                section_count=row["section_count"],
-                opened_at=from_db(row["opened_at"]),
-                closes_at=from_db(row["closes_at"]),
-                closed_at=from_db(row["closed_at"]) if row["closed_at"] else None,
-                thread=row["thread"],
-                root_message=row["root_message"],
-            )
+            session = session_row(row, id_column="session_id")
             author = (
                 member_row(row, id_column="member_id") if row["member_id"] is not None else None
             )

@@ -30,9 +30,9 @@ def member_row(row: Row, id_column: str = "id") -> Member:
     )
 
 
-def session_row(row: Row) -> Session:
+def session_row(row: Row, id_column: str = "id") -> Session:
     return Session(
-        id=row["id"],
+        id=row[id_column],
         group_id=row["group_id"],
         number=row["number"],
         first_section=row["first_section"],
