@@ -178,6 +178,8 @@ class StudyCircle:
             return True
         if event.origin.platform == "console":
             return True  # one terminal, one process; its message ids restart with each run
+        if self.storage.dialect == "sqlite":
+            return True  # one process per SQLite file: no replica can have taken it
         first = await self.storage.first_sight(event.origin.platform, message_id, self.clock.now())
         if not first:
             log.debug("message %s on %s is handled elsewhere", message_id, event.origin.platform)

@@ -232,10 +232,14 @@ class ActionStore(StoreBase):
     ) -> bool:
         """Record an inbound message id; False if some process (this one too) recorded it before.
 
-        Ids older than `keep` are forgotten: platforms redeliver within minutes, not days.
+        Ids older than `keep` are forgotten (at most once an hour, not on every message):
+        platforms redeliver within minutes, not days.
         """
+        prune = self._inbound_pruned is None or now - self._inbound_pruned > timedelta(hours=1)
         async with self.transaction() as db:
-            await db.execute("DELETE FROM inbound_seen WHERE seen_at < ?", (to_db(now - keep),))
+            if prune:
+                await db.execute("DELETE FROM inbound_seen WHERE seen_at < ?", (to_db(now - keep),))
+                self._inbound_pruned = now
             result = await db.execute(
                 "INSERT INTO inbound_seen (platform, message_id, seen_at) VALUES (?, ?, ?) "
                 "ON CONFLICT DO NOTHING",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from contextlib import AbstractAsyncContextManager
+from datetime import datetime
 from typing import Any
 
 from bot.storage.database import Connection, Database, Row, open_database, redact, statements
@@ -19,6 +20,7 @@ class StoreBase:
     def __init__(self, location: str) -> None:
         self.location = location
         self.database: Database = open_database(location)
+        self._inbound_pruned: datetime | None = None  # when old inbound ids were last forgotten
 
     # -- lifecycle --------------------------------------------------------------
 
