@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Zero-width characters and bidi controls can disguise a name or reorder a line.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
@@ -28,63 +29,40 @@ def split_text(text: str, limit: int) -> list[str]:
     text = text.strip()
     if len(text) <= limit:
         return [text] if text else []
-    pieces: list[str] = []
-    current = ""
-    for paragraph in re.split(r"\n\s*\n", text):
-        paragraph = paragraph.strip()
-        if not paragraph:
-            continue
-        for unit in _fit(paragraph, limit):
-            candidate = f"{current}\n\n{unit}" if current else unit
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                if current:
-                    pieces.append(current)
-                current = unit
-    if current:
-        pieces.append(current)
-    return pieces
+    paragraphs = (p.strip() for p in re.split(r"\n\s*\n", text))
+    return _pack((unit for p in paragraphs if p for unit in _fit(p, limit)), limit, "\n\n")
 
 
 def _fit(paragraph: str, limit: int) -> list[str]:
+    """A paragraph as pieces within `limit`, cut at sentence ends, or at words if it must."""
     if len(paragraph) <= limit:
         return [paragraph]
-    out: list[str] = []
-    current = ""
-    for sentence in _SENTENCE_END.split(paragraph):
-        for unit in _words(sentence, limit) if len(sentence) > limit else [sentence]:
-            candidate = f"{current} {unit}" if current else unit
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                if current:
-                    out.append(current)
-                current = unit
-    if current:
-        out.append(current)
-    return out
+    sentences = _SENTENCE_END.split(paragraph)
+    units = (u for s in sentences for u in (_words(s, limit) if len(s) > limit else [s]))
+    return _pack(units, limit, " ")
 
 
 def _words(sentence: str, limit: int) -> list[str]:
-    out: list[str] = []
+    """A sentence as pieces within `limit` cut between words; a longer word is cut itself."""
+    chopped = (w[i : i + limit] for w in sentence.split() for i in range(0, len(w), limit))
+    return _pack(chopped, limit, " ")
+
+
+def _pack(units: Iterable[str], limit: int, separator: str) -> list[str]:
+    """Join consecutive units with `separator` into as few pieces within `limit` as they go."""
+    pieces: list[str] = []
     current = ""
-    for word in sentence.split():
-        while len(word) > limit:
-            if current:
-                out.append(current)
-                current = ""
-            out.append(word[:limit])
-            word = word[limit:]
-        candidate = f"{current} {word}" if current else word
+    for unit in units:
+        candidate = f"{current}{separator}{unit}" if current else unit
         if len(candidate) <= limit:
             current = candidate
         else:
-            out.append(current)
-            current = word
+            if current:
+                pieces.append(current)
+            current = unit
     if current:
-        out.append(current)
-    return out
+        pieces.append(current)
+    return pieces
 
 
 def quote(text: str, limit: int = 280) -> str:
