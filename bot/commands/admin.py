@@ -93,11 +93,9 @@ async def skip(ctx: CommandContext) -> Message:
     if slot is None:
         return render.reply("There is no upcoming session to skip.")
     await storage.cancel_actions(group.id, ["open", "remind"], slot=slot)
-    await storage.add_actions([(group.id, "skip", slot, slot, f"{slot_key(group.id, slot)}:skip")])
-    skipped = await storage.pending_actions(group.id)
-    for action in skipped:
-        if action.kind == "skip":
-            await storage.finish_action(action.id, "done", ctx.circle.clock.now())
+    await storage.skip_slot(
+        group.id, slot, f"{slot_key(group.id, slot)}:skip", ctx.circle.clock.now()
+    )
     nxt = await plan_group(storage, group, ctx.circle.clock.now())
     ctx.circle.schedule_changed()
     after = f" The section moves to {render.local_time(nxt, group.zone)}." if nxt else ""

@@ -47,6 +47,15 @@ class ActionStore(StoreBase):
                 added += result.rowcount
             return added
 
+    async def skip_slot(self, group_id: str, slot: datetime, key: str, now: datetime) -> None:
+        """Record a session slot as skipped: a finished 'skip' action that planning moves past."""
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO actions (group_id, kind, due_at, slot, key, state, finished_at) "
+                "VALUES (?, 'skip', ?, ?, ?, 'done', ?) ON CONFLICT DO NOTHING",
+                (group_id, to_db(slot), to_db(slot), key, to_db(now)),
+            )
+
     async def _add_many_actions(self, rows: list[tuple[str, str, str, str, str]]) -> int:
         # Thousands of rows (start-up): one statement for all, the count from the keys before.
         async with self.transaction() as db:
