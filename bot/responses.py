@@ -83,40 +83,37 @@ async def record_response(
         message_id = None  # a platform message id would lead back to its sender
     else:
         key = member_key(member.id)
-    if private is None:
-        earlier = [r for r in await storage.responses_of(session.id, [key]) if r.prompt == prompt]
-        private = earlier[0].private if earlier else group.spec.private_by_default
-    # A read for the usual case (already a member) instead of a write transaction each time.
-    joined = not await storage.is_member(group.id, member.id) and await storage.join(
-        group.id, member.id, circle.clock.now()
-    )
-    created = await storage.save_response(
+    # A read (cached on SQLite) for the usual case, already a member; else joined in the same unit.
+    is_member = await storage.is_member(group.id, member.id)
+    saved = await storage.save_response(
         session_id=session.id,
         member_id=None if chosen.anonymous else member.id,
         author_key=key,
         prompt=prompt,
         text=text,
         private=private,
+        default_private=group.spec.private_by_default,
         late=late,
         message_id=message_id,
         now=circle.clock.now(),
+        join=None if is_member else (group.id, member.id),
     )
     faults.point("after-commit", f"response:{session.id}:{prompt}")
     log.info(
         "group %s: response %s for session %d prompt %d",
         group.id,
-        "saved" if created else "replaced",
+        "saved" if saved.created else "replaced",
         session.number,
         prompt,
     )
-    verb = "Saved" if created else "Replaced"
-    visibility = "private: only you can see it" if private else "shared with the group"
+    verb = "Saved" if saved.created else "Replaced"
+    visibility = "private: only you can see it" if saved.private else "shared with the group"
     if chosen.anonymous:
         visibility += "; anonymous: stored without your name"
     lines = [f"{verb} your response to prompt {prompt} ({visibility})."]
     if late:
         lines.append("The session had closed, so it is marked late; it still counts.")
-    if joined:
+    if saved.joined:
         lines.append(f"You are now a member of {group.spec.name}.")
     return render.reply(" ".join(lines))
 

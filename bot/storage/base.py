@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.storage.database import Connection, Database, Row, open_database, redact, statements
+from bot.storage.lookups import Lookups
 from bot.storage.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ class StoreBase:
     def __init__(self, location: str) -> None:
         self.location = location
         self.database: Database = open_database(location)
+        self.lookups = Lookups(self.database)
         self._inbound_pruned: datetime | None = None  # when old inbound ids were last forgotten
 
     # -- lifecycle --------------------------------------------------------------

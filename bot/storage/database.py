@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 Params = Sequence[Any]
+# One SQL statement and its parameters, for `Database.write`.
+Statement = tuple[str, Params]
 
 
 class Row(Protocol):
@@ -47,6 +49,9 @@ class Database(Protocol):
     """An engine: SQLite (embedded, one writer) or PostgreSQL (a pool, many processes)."""
 
     dialect: str
+    # True where this process is the database's only writer (SQLite), so that rows read
+    # once stay true until `generation` moves; PostgreSQL is shared by several processes
+    can_cache: bool
     # appended to a SELECT whose rows a transaction claims; empty where the engine has one writer
     lock_rows: str
 
@@ -56,6 +61,29 @@ class Database(Protocol):
 
     def transaction(self) -> AbstractAsyncContextManager[Connection]:
         """A transaction, committed on success and rolled back on any error."""
+        ...
+
+    async def write(
+        self, statements: Sequence[Statement], *, changes_lookups: bool = True
+    ) -> list[list[Row]]:
+        """Run `statements` as one all-or-nothing unit, committed before this returns, and give
+        back each statement's rows (those of its RETURNING clause; empty without one).
+
+        Unlike `transaction`, the statements are known up front, so an engine may run many
+        callers' units together in one trip to the database (each still all-or-nothing).
+        `changes_lookups=False` promises that they touch none of the rows the store caches
+        (members, memberships, sessions, prompts); see `generation`.
+        """
+        ...
+
+    def in_transaction(self) -> bool:
+        """Whether the current task is inside a transaction (whose reads see its own writes)."""
+        ...
+
+    @property
+    def generation(self) -> int:
+        """Bumped by every commit that may change cached rows: rows read while it stays the
+        same are still true (only where `can_cache`)."""
         ...
 
     def migrating(self) -> AbstractAsyncContextManager[None]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 
 from bot.events import MemberRef
 from bot.storage.base import StoreBase
+from bot.storage.lookups import MISS
 from bot.storage.records import (
     GroupState,
     Member,
@@ -115,22 +117,31 @@ class GroupStore(StoreBase):
 
     async def member(self, ref: MemberRef, now: datetime) -> Member:
         """The member for `ref`, created if new; their display name kept current."""
+        key = ("member", ref.platform, ref.user_id)
+        cached = self.lookups.get(key)
+        if cached is not MISS and cached.display_name == ref.display_name:
+            return cast(Member, cached)
+        stamp = self.lookups.stamp()
         row = await self._one(
             "SELECT * FROM members WHERE platform = ? AND user_id = ?", (ref.platform, ref.user_id)
         )
-        if row is not None and row["display_name"] == ref.display_name:
-            return member_row(row)
-        async with self.transaction() as db:
-            await db.execute(
-                "INSERT INTO members (platform, user_id, display_name, created_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (platform, user_id) DO UPDATE SET display_name = excluded.display_name",
-                (ref.platform, ref.user_id, ref.display_name, to_db(now)),
+        if row is None or row["display_name"] != ref.display_name:
+            async with self.transaction() as db:
+                await db.execute(
+                    "INSERT INTO members (platform, user_id, display_name, created_at) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (platform, user_id) "
+                    "DO UPDATE SET display_name = excluded.display_name",
+                    (ref.platform, ref.user_id, ref.display_name, to_db(now)),
+                )
+            stamp = self.lookups.stamp()
+            row = await self._one(
+                "SELECT * FROM members WHERE platform = ? AND user_id = ?",
+                (ref.platform, ref.user_id),
             )
-        row = await self._one(
-            "SELECT * FROM members WHERE platform = ? AND user_id = ?", (ref.platform, ref.user_id)
-        )
-        assert row is not None
-        return member_row(row)
+            assert row is not None
+        member = member_row(row)
+        self.lookups.keep(key, member, stamp)
+        return member
 
     async def find_member(self, platform: str, user_id: str) -> Member | None:
         row = await self._one(
@@ -161,9 +172,15 @@ class GroupStore(StoreBase):
             return cursor.rowcount == 1
 
     async def is_member(self, group_id: str, member_id: int) -> bool:
+        key = ("is_member", group_id, member_id)
+        cached = self.lookups.get(key)
+        if cached is not MISS:
+            return bool(cached)
+        stamp = self.lookups.stamp()
         row = await self._one(
             "SELECT 1 FROM memberships WHERE group_id = ? AND member_id = ?", (group_id, member_id)
         )
+        self.lookups.keep(key, row is not None, stamp)
         return row is not None
 
     async def set_reminders(self, group_id: str, member_id: int, on: bool) -> bool:

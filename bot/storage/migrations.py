@@ -147,4 +147,9 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX actions_by_group_slot ON actions (group_id, kind, slot);
     CREATE INDEX responses_by_member_session ON responses (member_id, session_id);
     """,
+    # performance (issue 6): saving a response is one upsert; `revision` counts its
+    # replacements, and 0 tells the caller it was new
+    """
+    ALTER TABLE responses ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+    """,
 )

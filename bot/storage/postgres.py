@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
 
 import asyncpg
 
-from bot.storage.database import Connection, Params, Result, Row
+from bot.storage.database import Connection, Params, Result, Row, Statement
 
 # pg_advisory_lock key held while migrating: any fixed 64-bit number, the same in every process
 MIGRATION_LOCK = 0x5354_5544_5942_4F54  # "STUDYBOT"
@@ -79,6 +79,8 @@ class PostgresDatabase:
 
     dialect = "postgresql"
     lock_rows = " FOR UPDATE SKIP LOCKED"
+    can_cache = False  # other processes write it too
+    generation = 0
 
     def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 10) -> None:
         self._dsn = dsn
@@ -127,6 +129,15 @@ class PostgresDatabase:
                     yield conn
             finally:
                 self._current.reset(token)
+
+    def in_transaction(self) -> bool:
+        return self._current.get() is not None
+
+    async def write(
+        self, statements: Sequence[Statement], *, changes_lookups: bool = True
+    ) -> list[list[Row]]:
+        async with self.transaction() as conn:
+            return [await conn.all(sql, params) for sql, params in statements]
 
     @asynccontextmanager
     async def migrating(self) -> AsyncIterator[None]:

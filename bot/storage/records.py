@@ -144,3 +144,12 @@ class SharedResponse:
     text: str
     late: bool
     author: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SavedResponse:
+    """What saving a response did."""
+
+    created: bool  # False: it replaced the author's earlier response to the prompt
+    private: bool  # as stored: asked for, kept from the earlier response, or the group's default
+    joined: bool  # the author became a member of the group with it

@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from bot.storage.base import StoreBase
+from bot.storage.database import Statement
 from bot.storage.records import (
     Member,
     Response,
+    SavedResponse,
     Session,
     to_db,
 )
@@ -33,49 +35,62 @@ class ResponseStore(StoreBase):
         author_key: str,
         prompt: int,
         text: str,
-        private: bool,
+        private: bool | None,
+        default_private: bool = False,
         late: bool,
         message_id: str | None,
         now: datetime,
-    ) -> bool:
-        """Insert or replace the response of `author_key` to a prompt; True if it was new.
+        join: tuple[str, int] | None = None,
+    ) -> SavedResponse:
+        """Insert or replace the response of `author_key` to a prompt, committed on return.
 
-        Committed on return. `member_id` is None for anonymous responses.
+        `member_id` is None for anonymous responses. `private` None keeps a replaced
+        response's choice (a new one gets `default_private`). `join` (group, member) adds
+        that membership in the same transaction. One unit of statements, so that on SQLite
+        concurrent members' responses share one trip to the database and one commit.
         """
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                "UPDATE responses SET text = ?, private = ?, late = ?, message_id = ?, updated_at = ? "
-                "WHERE session_id = ? AND author_key = ? AND prompt = ?",
+        stamp = to_db(now)
+        statements: list[Statement] = []
+        if join is not None:
+            statements.append(
                 (
-                    text,
-                    int(private),
-                    int(late),
-                    message_id,
-                    to_db(now),
-                    session_id,
-                    author_key,
-                    prompt,
-                ),
+                    "INSERT INTO memberships (group_id, member_id, joined_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT DO NOTHING RETURNING member_id",
+                    (join[0], join[1], stamp),
+                )
             )
-            if cursor.rowcount:
-                return False
-            await db.execute(
-                "INSERT INTO responses (session_id, member_id, author_key, prompt, text, private, late, "
-                "message_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        statements.append(
+            (
+                "INSERT INTO responses (session_id, member_id, author_key, prompt, text, private, "
+                "late, message_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (session_id, author_key, prompt) DO UPDATE SET text = excluded.text, "
+                "private = COALESCE(?, responses.private), late = excluded.late, "
+                "message_id = excluded.message_id, updated_at = excluded.updated_at, "
+                "revision = responses.revision + 1 "
+                "RETURNING private, revision",
                 (
                     session_id,
                     member_id,
                     author_key,
                     prompt,
                     text,
-                    int(private),
+                    int(default_private if private is None else private),
                     int(late),
                     message_id,
-                    to_db(now),
-                    to_db(now),
+                    stamp,
+                    stamp,
+                    None if private is None else int(private),
                 ),
             )
-            return True
+        )
+        *joined, [saved] = await self.database.write(statements, changes_lookups=False)
+        if join is not None:
+            self.lookups.put(("is_member", join[0], join[1]), True)
+        return SavedResponse(
+            created=saved["revision"] == 0,
+            private=bool(saved["private"]),
+            joined=bool(joined and joined[0]),
+        )
 
     async def edit_response_by_message(
         self, message_id: str, member_id: int, text: str, now: datetime

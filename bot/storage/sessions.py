@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from bot.storage.base import StoreBase
+from bot.storage.lookups import MISS
 from bot.storage.records import (
     PromptRow,
     Session,
@@ -85,17 +87,30 @@ class SessionStore(StoreBase):
         return session_row(row) if row else None
 
     async def open_session(self, group_id: str) -> Session | None:
-        row = await self._one(
+        return await self._cached_session(
+            ("open_session", group_id),
             "SELECT * FROM sessions WHERE group_id = ? AND closed_at IS NULL ORDER BY number DESC LIMIT 1",
-            (group_id,),
+            group_id,
         )
-        return session_row(row) if row else None
 
     async def latest_session(self, group_id: str) -> Session | None:
-        row = await self._one(
-            "SELECT * FROM sessions WHERE group_id = ? ORDER BY number DESC LIMIT 1", (group_id,)
+        return await self._cached_session(
+            ("latest_session", group_id),
+            "SELECT * FROM sessions WHERE group_id = ? ORDER BY number DESC LIMIT 1",
+            group_id,
         )
-        return session_row(row) if row else None
+
+    async def _cached_session(
+        self, key: tuple[str, str], sql: str, group_id: str
+    ) -> Session | None:
+        cached = self.lookups.get(key)
+        if cached is not MISS:
+            return cast(Session | None, cached)
+        stamp = self.lookups.stamp()
+        row = await self._one(sql, (group_id,))
+        session = session_row(row) if row else None
+        self.lookups.keep(key, session, stamp)
+        return session
 
     async def sessions(self, group_id: str) -> list[Session]:
         rows = await self._all(
@@ -119,10 +134,17 @@ class SessionStore(StoreBase):
             return cursor.rowcount == 1
 
     async def prompts(self, session_id: int) -> list[PromptRow]:
+        key = ("prompts", session_id)
+        cached = self.lookups.get(key)
+        if cached is not MISS:
+            return list(cached)
+        stamp = self.lookups.stamp()
         rows = await self._all(
             "SELECT * FROM session_prompts WHERE session_id = ? ORDER BY number", (session_id,)
         )
-        return [prompt_row(r) for r in rows]
+        prompts = [prompt_row(r) for r in rows]
+        self.lookups.keep(key, tuple(prompts), stamp)
+        return prompts
 
     async def set_prompt_message(self, session_id: int, number: int, message_id: str) -> None:
         async with self.transaction() as db:

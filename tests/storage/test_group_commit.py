@@ -66,3 +66,68 @@ async def test_a_constraint_error_in_a_shared_transaction_keeps_the_others(tmp_p
         assert committed(path) == list(range(10))
     finally:
         await db.close()
+
+
+async def test_write_units_share_one_trip_each_all_or_nothing_and_acknowledged_after_commit(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "units.db"
+    db = SqliteDatabase(str(path))
+    await db.open()
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("CREATE TABLE t (x INTEGER NOT NULL UNIQUE)")
+
+        async def unit(x: int) -> list[int]:
+            statements = [
+                ("INSERT INTO t (x) VALUES (?) RETURNING x", (x,)),
+                # unit 7 collides with itself on its second statement: it fails as a whole
+                ("INSERT INTO t (x) VALUES (?) RETURNING x", (x if x == 7 else x + 1000,)),
+            ]
+            rows = await db.write(statements)
+            assert {x, x + 1000} <= set(committed(path))  # durable before acknowledged
+            return [r[0] for (r,) in rows]
+
+        results = await asyncio.gather(*(unit(x) for x in range(60)), return_exceptions=True)
+        assert isinstance(results[7], sqlite3.IntegrityError)
+        assert [r for i, r in enumerate(results) if i != 7] == [
+            [x, x + 1000] for x in range(60) if x != 7
+        ]
+        assert 7 not in committed(path)
+        assert len(committed(path)) == 118
+    finally:
+        await db.close()
+
+
+async def test_write_units_and_transactions_interleave(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.db"
+    db = SqliteDatabase(str(path))
+    await db.open()
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("CREATE TABLE t (x INTEGER NOT NULL UNIQUE)")
+
+        async def block(x: int) -> None:
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO t (x) VALUES (?)", (x,))
+
+        async def unit(x: int) -> None:
+            await db.write([("INSERT INTO t (x) VALUES (?)", (x,))])
+
+        await asyncio.gather(*(block(x) if x % 2 else unit(x) for x in range(50)))
+        assert committed(path) == list(range(50))
+        generation = db.generation
+        await db.write([("INSERT INTO t (x) VALUES (?)", (100,))], changes_lookups=False)
+        assert db.generation == generation  # promised to touch no cached row
+        await unit(101)
+        assert db.generation > generation
+    finally:
+        await db.close()
+
+
+def test_aiosqlite_still_has_the_internals_write_units_use() -> None:
+    import aiosqlite
+
+    # bot/storage/sqlite.py `_on_thread`: one trip for a whole unit needs these two
+    assert callable(getattr(aiosqlite.Connection, "_execute", None))
+    assert isinstance(getattr(aiosqlite.Connection, "_conn", None), property)

@@ -151,10 +151,10 @@ async def test_responses_save_replace_edit_delete(storage: Storage) -> None:
     sid = await a_session(storage)
     ana = await storage.member(ANA, NOW)
     kwargs = dict(session_id=sid, member_id=ana.id, author_key="k-ana", private=False, late=False)
-    assert await storage.save_response(**kwargs, prompt=1, text="one", message_id="$m1", now=NOW)  # type: ignore[arg-type]
-    assert not await storage.save_response(
-        **kwargs, prompt=1, text="uno", message_id="$m1", now=NOW
-    )  # type: ignore[arg-type]
+    first = await storage.save_response(**kwargs, prompt=1, text="one", message_id="$m1", now=NOW)  # type: ignore[arg-type]
+    assert first.created and not first.private and not first.joined
+    again = await storage.save_response(**kwargs, prompt=1, text="uno", message_id="$m1", now=NOW)  # type: ignore[arg-type]
+    assert not again.created
     assert await storage.save_response(
         session_id=sid,
         member_id=None,
@@ -427,3 +427,86 @@ async def test_processes_starting_together_migrate_once(storage_at: Callable[[st
     finally:
         for store in stores:
             await store.close()
+
+
+async def test_saving_keeps_an_earlier_privacy_choice_and_can_join_in_the_same_unit(
+    storage: Storage,
+) -> None:
+    await a_group(storage)
+    sid = await a_session(storage)
+    ana = await storage.member(ANA, NOW)
+    assert not await storage.is_member("readers", ana.id)
+    common = dict(session_id=sid, member_id=ana.id, author_key="k", prompt=1, late=False)
+    first = await storage.save_response(
+        **common,  # type: ignore[arg-type]
+        text="one",
+        private=True,
+        message_id=None,
+        now=NOW,
+        join=("readers", ana.id),
+    )
+    assert (first.created, first.private, first.joined) == (True, True, True)
+    assert await storage.is_member("readers", ana.id)
+    again = await storage.save_response(
+        **common,  # type: ignore[arg-type]
+        text="two",
+        private=None,
+        default_private=False,
+        message_id=None,
+        now=NOW,
+        join=("readers", ana.id),
+    )
+    assert (again.created, again.private, again.joined) == (False, True, False)
+    shared = await storage.save_response(
+        **common,  # type: ignore[arg-type]
+        text="three",
+        private=False,
+        message_id=None,
+        now=NOW,
+    )
+    assert (shared.created, shared.private) == (False, False)
+    [stored] = await storage.responses_of(sid, ["k"])
+    assert (stored.text, stored.private) == ("three", False)
+
+
+async def test_cached_lookups_follow_every_change(storage: Storage) -> None:
+    await a_group(storage)
+    assert await storage.open_session("readers") is None
+    sid = await a_session(storage)
+    opened = await storage.open_session("readers")
+    assert opened is not None and opened.id == sid
+    assert [p.text for p in await storage.prompts(sid)] == ["What stood out?", "What would you do?"]
+    await storage.close_session(sid, NOW)
+    assert await storage.open_session("readers") is None
+    latest = await storage.latest_session("readers")
+    assert latest is not None and latest.closed_at is not None
+    ana = await storage.member(ANA, NOW)
+    assert (await storage.member(ANA, NOW)).id == ana.id
+    renamed = await storage.member(
+        MemberRef(platform=ANA.platform, user_id=ANA.user_id, display_name="Ana R."), NOW
+    )
+    assert (renamed.id, renamed.display_name) == (ana.id, "Ana R.")
+    assert not await storage.is_member("readers", ana.id)
+    await storage.join("readers", ana.id, NOW)
+    assert await storage.is_member("readers", ana.id)
+    await storage.leave("readers", ana.id)
+    assert not await storage.is_member("readers", ana.id)
+    assert await storage.forget_member(ana.id, []) >= 0
+    assert await storage.find_member(ANA.platform, ANA.user_id) is None
+    fresh = await storage.member(ANA, NOW)
+    assert fresh.id != ana.id or await storage.find_member(ANA.platform, ANA.user_id) is not None
+
+
+async def test_a_failed_transaction_leaves_no_cached_row_behind(storage: Storage) -> None:
+    await a_group(storage)
+    with pytest.raises(RuntimeError):
+        async with storage.transaction() as db:
+            await db.execute(
+                "INSERT INTO sessions (group_id, number, first_section, section_count, opened_at, "
+                "closes_at) VALUES ('readers', 1, 0, 1, '2026-12-01', '2026-12-08')"
+            )
+            # a read through the store inside the transaction sees its own row...
+            assert await storage.open_session("readers") is not None
+            raise RuntimeError("then it fails")
+    # ...which was rolled back, and must not linger in the cache
+    assert await storage.open_session("readers") is None
