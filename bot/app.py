@@ -15,6 +15,8 @@ from bot.config import Config, load_config
 from bot.platform import Platform, PlatformContext
 from bot.registry import platform_class
 from bot.storage import SqliteStorage, open_storage
+from bot.storage.database import is_postgres
+from bot.storage.single_process import ProcessLock
 from bot.waker import Waker
 from bot.watcher import ConfigWatcher
 
@@ -29,6 +31,7 @@ class App:
     platforms: dict[str, Platform]
     waker: Waker | None
     watcher: ConfigWatcher | None = None
+    lock: ProcessLock | None = None  # held on an SQLite file while this app runs
     _started: list[Platform] = field(default_factory=list)
 
     async def start(self) -> None:
@@ -74,6 +77,8 @@ class App:
             await self.storage.close()
         except Exception:
             log.exception("closing the database failed")
+        if self.lock is not None:
+            self.lock.release()
 
 
 def build_platforms(
@@ -110,7 +115,17 @@ async def build_app(
     waker: bool = True,
 ) -> App:
     clock = clock or SystemClock()
-    storage = await open_storage(config.storage)
+    lock = None
+    location = config.storage.removeprefix("sqlite:///")
+    if not is_postgres(location) and location != ":memory:":
+        lock = ProcessLock(location)
+        lock.acquire()  # AlreadyRunning if another bot has this file
+    try:
+        storage = await open_storage(config.storage)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
     chosen = dict(platforms) if platforms is not None else build_platforms(config)
 
     async def reloader() -> Config:
@@ -133,4 +148,5 @@ async def build_app(
         watcher=ConfigWatcher(circle, Path(config.path))
         if waker and config.spec.watch_config
         else None,
+        lock=lock,
     )

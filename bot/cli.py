@@ -347,6 +347,7 @@ async def _serve(
 ) -> int:
     from bot.app import build_app, build_platforms
     from bot.registry import PlatformUnavailable
+    from bot.storage.single_process import AlreadyRunning
     from bot.testclock import clock_from_env
 
     try:
@@ -356,6 +357,9 @@ async def _serve(
         return 1
     try:
         app = await build_app(config, platforms=platforms, clock=clock_from_env())
+    except AlreadyRunning as exc:
+        err.print(f"Not starting: {exc}", markup=False)
+        return 1
     except (OSError, ConnectionError, RuntimeError) as exc:
         from bot.storage.database import redact
 

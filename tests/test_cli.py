@@ -137,3 +137,26 @@ def test_import_article_to_a_reading(tmp_path: Path) -> None:
     assert again.returncode == 1 and "--force" in again.stderr
     bad = studybot("import", str(article), "--out", str(tmp_path / "x.yaml"), "--id", "Bad Id")
     assert bad.returncode == 1 and "Cannot import" in bad.stderr
+
+
+def test_a_second_bot_on_the_same_sqlite_file_is_refused(
+    write_config: Callable[[str], Path],
+) -> None:
+    from bot.config import load_config
+    from bot.storage.single_process import ProcessLock
+
+    config = write_config(BASE_CONFIG)
+    running = ProcessLock(load_config(config).storage)  # as a bot already running would hold
+    running.acquire()
+    try:
+        result = studybot("run", "--config", str(config), stdin="/study status\n")
+        assert result.returncode == 1
+        assert "another studybot is already running" in result.stderr
+        assert "PostgreSQL" in result.stderr
+        # read-only commands still work beside it
+        out = studybot("export", str(config), "--group", "readers", "--format", "csv")
+        assert out.returncode == 0, out.stderr
+    finally:
+        running.release()
+    again = studybot("run", "--config", str(config), stdin="/study status\n")
+    assert again.returncode == 0, again.stderr
