@@ -51,6 +51,7 @@ class StudyCircle:
         instance: str | None = None,
     ) -> None:
         self.config = config
+        self._index(config)
         self.storage = storage
         self.platforms = dict(platforms)
         self.clock = clock
@@ -82,6 +83,7 @@ class StudyCircle:
             limit = config.spec.rate_limit
             self.rate_limiter = RateLimiter(limit.commands, limit.per)
         self.config = config
+        self._index(config)
         now = self.clock.now()
         archived = await self.storage.sync_groups(
             ((g.id, g.platform, g.room, g.reading.id) for g in config.groups), now
@@ -126,11 +128,18 @@ class StudyCircle:
         except KeyError:
             raise LookupError(f"platform {name!r} is not running") from None
 
+    def _index(self, config: Config) -> None:
+        # every command looks its group up: by dict, not by scanning 10,000 groups
+        self._by_id = {g.id: g for g in config.groups}
+        self._by_room: dict[tuple[str, str], list[Group]] = {}
+        for g in config.groups:
+            self._by_room.setdefault((g.platform, g.room), []).append(g)
+
     def group(self, group_id: str) -> Group | None:
-        return self.config.group(group_id)
+        return self._by_id.get(group_id)
 
     def groups_in(self, platform: str, room: str) -> list[Group]:
-        return [g for g in self.config.groups if g.platform == platform and g.room == room]
+        return list(self._by_room.get((platform, room), ()))
 
     async def current_prompts(self, platform: str, room: str) -> list[tuple[int, str]]:
         for group in self.groups_in(platform, room):
@@ -147,12 +156,16 @@ class StudyCircle:
         if task is not None:
             self._inflight.add(task)
         try:
-            if not await self._first_sight(event):
+            if self._shared_inbound(event) and not await self._first_sight(event):
                 return
-            if isinstance(event, CommandReceived | ReplyReceived) and not await self._within_limit(
-                event
-            ):
-                return
+            if isinstance(event, CommandReceived | ReplyReceived):
+                verdict = self.rate_limiter.check(
+                    f"{event.member.platform}:{event.member.user_id}", self.clock.now()
+                )
+                if verdict != "ok":
+                    if verdict == "warn":  # told once; later ones are dropped in silence
+                        await self._slow_down(event)
+                    return
             if isinstance(event, CommandReceived):
                 await dispatch(self, event)
             elif isinstance(event, ReplyReceived):
@@ -170,39 +183,37 @@ class StudyCircle:
             if task is not None:
                 self._inflight.discard(task)
 
+    def _shared_inbound(self, event: InboundEvent) -> bool:
+        """Whether other processes may receive this message too (and only one may answer)."""
+        return (
+            event.origin.message_id is not None
+            and isinstance(event, CommandReceived | ReplyReceived)
+            and event.origin.platform != "console"  # one terminal, one process
+            and self.storage.dialect != "sqlite"  # one process per SQLite file
+        )
+
     async def _first_sight(self, event: InboundEvent) -> bool:
         """False for a message another process already took: replicas syncing one Matrix
         account all receive every message, and exactly one of them may answer it."""
         message_id = event.origin.message_id
-        if message_id is None or not isinstance(event, CommandReceived | ReplyReceived):
-            return True
-        if event.origin.platform == "console":
-            return True  # one terminal, one process; its message ids restart with each run
-        if self.storage.dialect == "sqlite":
-            return True  # one process per SQLite file: no replica can have taken it
+        assert message_id is not None
         first = await self.storage.first_sight(event.origin.platform, message_id, self.clock.now())
         if not first:
             log.debug("message %s on %s is handled elsewhere", message_id, event.origin.platform)
         return first
 
-    async def _within_limit(self, event: CommandReceived | ReplyReceived) -> bool:
-        member = event.member
-        verdict = self.rate_limiter.check(f"{member.platform}:{member.user_id}", self.clock.now())
-        if verdict == "ok":
-            return True
-        if verdict == "warn":
-            from bot import render
+    async def _slow_down(self, event: CommandReceived | ReplyReceived) -> None:
+        from bot import render
 
-            log.info(
-                "a member on %s is sending commands too fast; slowing them down", member.platform
-            )
-            await self.platform(event.origin.platform).reply(
-                event.origin,
-                render.reply(
-                    "You are sending commands faster than I can take them; I'll ignore them for a minute."
-                ),
-            )
-        return False
+        log.info(
+            "a member on %s is sending commands too fast; slowing them down", event.member.platform
+        )
+        await self.platform(event.origin.platform).reply(
+            event.origin,
+            render.reply(
+                "You are sending commands faster than I can take them; I'll ignore them for a minute."
+            ),
+        )
 
     async def _apologise(self, event: InboundEvent) -> None:
         from bot import render

@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import available_timezones
 
-from bot.commands.spec import BY_NAME, CommandSpec, ParamKind
+from bot.commands.spec import BY_NAME, CommandSpec, ParamKind, ParamSpec
 
 _TOKEN = re.compile(r"\S+")
+_GROUP = re.compile(r"\s*--group(?:=|\s+)(\S+)")
+_NUMBER = re.compile(r"\d{1,6}")
 MAX_COMMAND_CHARS = 200_000
 
 
@@ -61,8 +63,7 @@ def parse(name: str, args: str) -> ParsedCommand:
         raise UsageError("that message is far too long to be a command")
     group, args = _take_group(args)
     values: dict[str, int | str | bool | None] = {}
-    positional = [p for p in spec.params if p.kind is not ParamKind.FLAG]
-    flags = {p.name: p for p in spec.params if p.kind is ParamKind.FLAG}
+    positional, flags = _SHAPES[spec.name]
     pos = 0
     index = 0
     while True:
@@ -99,7 +100,7 @@ def _convert(
     spec: CommandSpec, name: str, kind: ParamKind, choices: tuple[str, ...], token: str
 ) -> int | str:
     if kind is ParamKind.INT:
-        if not re.fullmatch(r"\d{1,6}", token):
+        if not _NUMBER.fullmatch(token):
             raise UsageError(
                 f"{name.upper()} must be a number, not {token[:20]!r}. Usage: {spec.usage}"
             )
@@ -135,7 +136,17 @@ def _timezone(token: str, spec: CommandSpec) -> str:
 
 def _take_group(args: str) -> tuple[str | None, str]:
     # Only at the start, so a response that mentions "--group" keeps its words.
-    match = re.match(r"\s*--group(?:=|\s+)(\S+)", args)
+    match = _GROUP.match(args)
     if match is None:
         return None, args
     return match.group(1), args[match.end() :]
+
+
+def _shape(spec: CommandSpec) -> tuple[list[ParamSpec], dict[str, ParamSpec]]:
+    positional = [p for p in spec.params if p.kind is not ParamKind.FLAG]
+    flags = {p.name: p for p in spec.params if p.kind is ParamKind.FLAG}
+    return positional, flags
+
+
+# each command's positional parameters and flags, sorted out once rather than per message
+_SHAPES = {name: _shape(spec) for name, spec in BY_NAME.items()}
