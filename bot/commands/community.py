@@ -25,17 +25,14 @@ def _zone(ctx: CommandContext) -> ZoneInfo:
 async def progress(ctx: CommandContext) -> Message:
     group = ctx.need_group()
     storage = ctx.circle.storage
-    membership = next(
-        (m for m in await storage.memberships(group.id) if m.member.id == ctx.member.id), None
-    )
+    me = ctx.member.id
+    # The member's own attendance (an indexed lookup per session) is all their standing
+    # needs; the group's whole participation would read every response it ever had.
+    membership, attendance, snoozes = await storage.standing_inputs(group.id, me)
     if membership is None:
         return render.reply(f"You are not a member of {group.spec.name}; `join` to take part.")
-    mine = standing(
-        ctx.member.id,
-        membership.joined_at,
-        await storage.participation(group.id),
-        await storage.snoozes(group.id),
-    )
+    history = [(s, frozenset((me,)) if took_part else frozenset()) for s, took_part in attendance]
+    mine = standing(me, membership.joined_at, history, snoozes)
     total = mine.sessions
     lines = [
         f"You took part in {mine.took_part} of {total} session{'s' if total != 1 else ''} "

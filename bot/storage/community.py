@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.storage.database import Row
 from bot.storage.records import (
     Member,
     Membership,
@@ -17,8 +18,38 @@ from bot.storage.records import (
 )
 from bot.storage.rows import (
     member_row,
+    session_row,
 )
 from bot.storage.sessions import SessionStore
+
+MEMBERSHIP = (
+    "SELECT m.*, ms.reminders, ms.joined_at FROM memberships ms "
+    "JOIN members m ON m.id = ms.member_id WHERE ms.group_id = ?"
+)
+SNOOZES = (
+    "SELECT member_id, starts_at, ends_at FROM snoozes WHERE group_id = ? ORDER BY starts_at, id"
+)
+# every session of a group with whether one member responded in it (an index lookup each)
+ATTENDANCE = (
+    "SELECT s.*, EXISTS (SELECT 1 FROM responses r WHERE r.session_id = s.id AND r.member_id = ?) "
+    "AS responded FROM sessions s WHERE s.group_id = ? ORDER BY s.number"
+)
+
+
+def membership_row(row: Row) -> Membership:
+    return Membership(
+        member=member_row(row),
+        reminders=bool(row["reminders"]),
+        joined_at=from_db(row["joined_at"]),
+    )
+
+
+def snooze_row(row: Row) -> Snooze:
+    return Snooze(
+        member_id=row["member_id"],
+        starts_at=from_db(row["starts_at"]),
+        ends_at=from_db(row["ends_at"]),
+    )
 
 
 class CommunityStore(SessionStore):
@@ -28,19 +59,8 @@ class CommunityStore(SessionStore):
 
     async def memberships(self, group_id: str) -> list[Membership]:
         """A group's members with their reminders opt-in and when they joined, in joining order."""
-        rows = await self._all(
-            "SELECT m.*, ms.reminders, ms.joined_at FROM memberships ms "
-            "JOIN members m ON m.id = ms.member_id WHERE ms.group_id = ? ORDER BY ms.joined_at, m.id",
-            (group_id,),
-        )
-        return [
-            Membership(
-                member=member_row(r),
-                reminders=bool(r["reminders"]),
-                joined_at=from_db(r["joined_at"]),
-            )
-            for r in rows
-        ]
+        rows = await self._all(f"{MEMBERSHIP} ORDER BY ms.joined_at, m.id", (group_id,))
+        return [membership_row(r) for r in rows]
 
     async def add_snooze(
         self, group_id: str, member_id: int, starts_at: datetime, ends_at: datetime
@@ -66,21 +86,36 @@ class CommunityStore(SessionStore):
             )
             return cursor.rowcount > 0
 
+    async def membership(self, group_id: str, member_id: int) -> Membership | None:
+        """One member's membership of a group, or None."""
+        row = await self._one(f"{MEMBERSHIP} AND ms.member_id = ?", (group_id, member_id))
+        return membership_row(row) if row else None
+
+    async def attendance(self, group_id: str, member_id: int) -> list[tuple[Session, bool]]:
+        """Every session of the group, oldest first, with whether the member responded in it."""
+        rows = await self._all(ATTENDANCE, (member_id, group_id))
+        return [(session_row(r), bool(r["responded"])) for r in rows]
+
+    async def standing_inputs(
+        self, group_id: str, member_id: int
+    ) -> tuple[Membership | None, list[tuple[Session, bool]], list[Snooze]]:
+        """A member's membership, attendance and the group's snoozes, read together in one trip."""
+        found, sessions, snoozes = await self.database.read(
+            [
+                (f"{MEMBERSHIP} AND ms.member_id = ?", (group_id, member_id)),
+                (ATTENDANCE, (member_id, group_id)),
+                (SNOOZES, (group_id,)),
+            ]
+        )
+        return (
+            membership_row(found[0]) if found else None,
+            [(session_row(r), bool(r["responded"])) for r in sessions],
+            [snooze_row(r) for r in snoozes],
+        )
+
     async def snoozes(self, group_id: str) -> list[Snooze]:
         """Every snooze in the group, past and present, oldest first."""
-        rows = await self._all(
-            "SELECT member_id, starts_at, ends_at FROM snoozes WHERE group_id = ? "
-            "ORDER BY starts_at, id",
-            (group_id,),
-        )
-        return [
-            Snooze(
-                member_id=r["member_id"],
-                starts_at=from_db(r["starts_at"]),
-                ends_at=from_db(r["ends_at"]),
-            )
-            for r in rows
-        ]
+        return [snooze_row(r) for r in await self._all(SNOOZES, (group_id,))]
 
     async def save_pairings(self, session_id: int, teams: list[list[int]]) -> bool:
         """Store a session's teams once; False (and nothing changed) if it already has some."""

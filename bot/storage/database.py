@@ -96,6 +96,11 @@ class Database(Protocol):
 
     async def all(self, sql: str, params: Params = ()) -> list[Row]: ...
 
+    async def read(self, statements: Sequence[Statement]) -> list[list[Row]]:
+        """Several queries' rows from one snapshot, in one trip where the engine allows it
+        (under load each trip waits its turn behind every busy task)."""
+        ...
+
     def stream(self, sql: str, params: Params = ()) -> AsyncIterator[Row]:
         """Rows one by one, without loading them all at once."""
         ...

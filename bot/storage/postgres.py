@@ -130,6 +130,14 @@ class PostgresDatabase:
             finally:
                 self._current.reset(token)
 
+    async def read(self, statements: Sequence[Statement]) -> list[list[Row]]:
+        if self._current.get() is not None:
+            return [await self.all(sql, params) for sql, params in statements]
+        async with self.pool.acquire() as raw:
+            conn = _PostgresConnection(raw)
+            async with raw.transaction(isolation="repeatable_read", readonly=True):
+                return [await conn.all(sql, params) for sql, params in statements]
+
     def in_transaction(self) -> bool:
         return self._current.get() is not None
 

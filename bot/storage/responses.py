@@ -141,15 +141,6 @@ class ResponseStore(StoreBase):
             for r in rows
         ]
 
-    async def attendance(self, group_id: str, member_id: int) -> list[tuple[Session, bool]]:
-        """Every session of the group, oldest first, with whether the member responded in it."""
-        rows = await self._all(
-            "SELECT s.*, EXISTS (SELECT 1 FROM responses r WHERE r.session_id = s.id AND r.member_id = ?) "
-            "AS responded FROM sessions s WHERE s.group_id = ? ORDER BY s.number",
-            (member_id, group_id),
-        )
-        return [(session_row(r), bool(r["responded"])) for r in rows]
-
     async def group_responses(
         self, group_id: str
     ) -> AsyncIterator[tuple[Session, Response, Member | None]]:

@@ -510,3 +510,30 @@ async def test_a_failed_transaction_leaves_no_cached_row_behind(storage: Storage
             raise RuntimeError("then it fails")
     # ...which was rolled back, and must not linger in the cache
     assert await storage.open_session("readers") is None
+
+
+async def test_standing_inputs_come_in_one_read(storage: Storage) -> None:
+    await a_group(storage)
+    s1 = await a_session(storage)
+    s2 = await a_session(storage, key="open:2")
+    ana = await storage.member(ANA, NOW)
+    assert (await storage.standing_inputs("readers", ana.id))[0] is None
+    await storage.join("readers", ana.id, NOW)
+    await storage.add_snooze("readers", ana.id, NOW, NOW + timedelta(days=3))
+    await storage.save_response(
+        session_id=s2,
+        member_id=ana.id,
+        author_key="k",
+        prompt=1,
+        text="hi",
+        private=False,
+        late=False,
+        message_id=None,
+        now=NOW,
+    )
+    membership, attendance, snoozes = await storage.standing_inputs("readers", ana.id)
+    assert membership is not None and membership.member.id == ana.id
+    assert [(s.id, took) for s, took in attendance] == [(s1, False), (s2, True)]
+    assert attendance == await storage.attendance("readers", ana.id)
+    assert snoozes == await storage.snoozes("readers")
+    assert [s.member_id for s in snoozes] == [ana.id]
