@@ -52,6 +52,8 @@ class StudyCircle:
     ) -> None:
         self.config = config
         self._index(config)
+        self._deliverable: list[str] | None = None
+        self._deliverable_for: Config | None = None
         self.storage = storage
         self.platforms = dict(platforms)
         self.clock = clock
@@ -234,8 +236,12 @@ class StudyCircle:
     def deliverable(self) -> list[str] | None:
         """The groups whose actions this process may claim: their platform (and shard) runs
         here. None when that is every configured group (no filter to send each time)."""
-        chosen = deliverable_groups(self.config, self.platforms)
-        return None if len(chosen) == len(self.config.groups) else chosen
+        config = self.config
+        if self._deliverable_for is not config:  # worked out once per config, not per wake-up
+            chosen = deliverable_groups(config, self.platforms)
+            self._deliverable = None if len(chosen) == len(config.groups) else chosen
+            self._deliverable_for = config
+        return self._deliverable
 
     async def next_due(self) -> datetime | None:
         return await self.storage.next_due(self.deliverable())

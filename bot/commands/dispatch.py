@@ -119,16 +119,17 @@ async def _find_group(
             g for g in circle.config.groups if g.platform == origin.platform and g.id in mine
         ] or candidates
     if wanted is not None:
-        chosen = [g for g in candidates if g.id == wanted]
-        if not chosen:
-            chosen = [
-                g for g in circle.config.groups if g.id == wanted and g.platform == origin.platform
-            ]
-            if chosen and not origin.is_direct and chosen[0].room != origin.room:
-                return f"Group `{wanted}` meets in another room; use the command there."
-        if not chosen:
+        # by id, not by scanning the candidates: a room may hold a thousand groups
+        found = circle.group(wanted)
+        if found is None or found.platform != origin.platform:
             return f"There is no group `{wanted[:40]}` here."
-        return chosen[0]
+        if (
+            found.room == origin.room
+            or origin.is_direct
+            or any(g.id == found.id for g in candidates)  # a member's group, asked elsewhere
+        ):
+            return found
+        return f"Group `{wanted}` meets in another room; use the command there."
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
