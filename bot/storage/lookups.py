@@ -34,11 +34,12 @@ class Lookups:
 
     def get(self, key: Hashable) -> Any:
         """The cached value, or MISS when there is none (or it may be stale)."""
-        if not self._usable():
-            return MISS
-        if self._generation != self._database.generation:
+        database = self._database
+        if self._generation != database.generation:
             self._rows.clear()
-            self._generation = self._database.generation
+            self._generation = database.generation
+            return MISS
+        if not database.can_cache or database.in_transaction():
             return MISS
         return self._rows.get(key, MISS)
 

@@ -297,9 +297,7 @@ class SqliteDatabase:
         """Queue a unit for the next trip: every unit waiting then goes in one transaction,
         run on aiosqlite's thread in one trip, and each caller returns after its COMMIT."""
         future: asyncio.Future[list[list[Row]]] = asyncio.get_running_loop().create_future()
-        self._units.append(
-            (tuple((sql, tuple(params)) for sql, params in statements), future, changes_lookups)
-        )
+        self._units.append((tuple(statements), future, changes_lookups))
         if self._unit_writer is None:
             self._unit_writer = asyncio.create_task(self._write_units())
         return await future
