@@ -53,7 +53,3 @@ class Lookups:
         elif len(self._rows) >= MAX_ENTRIES:
             self._rows.clear()
         self._rows[key] = value
-
-    def put(self, key: Hashable, value: Any) -> None:
-        """Remember a value known true as of now (a write this process just committed)."""
-        self.keep(key, value, self.stamp())

@@ -83,9 +83,8 @@ class ResponseStore(StoreBase):
                 ),
             )
         )
-        *joined, [saved] = await self.database.write(statements, changes_lookups=False)
-        if join is not None:
-            self.lookups.put(("is_member", join[0], join[1]), True)
+        # a join changes a cached membership; a response alone changes nothing cached
+        *joined, [saved] = await self.database.write(statements, changes_lookups=join is not None)
         return SavedResponse(
             created=saved["revision"] == 0,
             private=bool(saved["private"]),
