@@ -296,6 +296,19 @@ class SqliteDatabase:
     ) -> list[list[Row]]:
         """Queue a unit for the next trip: every unit waiting then goes in one transaction,
         run on aiosqlite's thread in one trip, and each caller returns after its COMMIT."""
+        if self.in_transaction():
+            # inside the caller's own transaction (which holds the writer): part of it, in a
+            # savepoint, rather than queued behind it for ever
+            conn = self._conn
+            await conn.control("SAVEPOINT unit")
+            try:
+                rows = [await conn.all(sql, params) for sql, params in statements]
+            except BaseException:
+                await conn.control("ROLLBACK TO unit")
+                await conn.control("RELEASE unit")
+                raise
+            await conn.control("RELEASE unit")
+            return rows
         future: asyncio.Future[list[list[Row]]] = asyncio.get_running_loop().create_future()
         self._units.append((tuple(statements), future, changes_lookups))
         if self._unit_writer is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -131,3 +132,26 @@ def test_aiosqlite_still_has_the_internals_write_units_use() -> None:
     # bot/storage/sqlite.py `_on_thread`: one trip for a whole unit needs these two
     assert callable(getattr(aiosqlite.Connection, "_execute", None))
     assert isinstance(getattr(aiosqlite.Connection, "_conn", None), property)
+
+
+async def test_a_write_unit_inside_a_transaction_joins_it(tmp_path: Path) -> None:
+    path = tmp_path / "nested.db"
+    db = SqliteDatabase(str(path))
+    await db.open()
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("CREATE TABLE t (x INTEGER NOT NULL UNIQUE)")
+        with contextlib.suppress(RuntimeError):
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO t (x) VALUES (1)")
+                [[row]] = await db.write([("INSERT INTO t (x) VALUES (2) RETURNING x", ())])
+                assert row[0] == 2
+                with contextlib.suppress(sqlite3.IntegrityError):
+                    await db.write([("INSERT INTO t (x) VALUES (1)", ())])  # undone alone
+                raise RuntimeError("the whole transaction fails")
+        assert committed(path) == []  # the unit was part of the rolled-back transaction
+        async with db.transaction() as conn:
+            await db.write([("INSERT INTO t (x) VALUES (3)", ())])
+        assert committed(path) == [3]
+    finally:
+        await db.close()
