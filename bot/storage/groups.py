@@ -172,16 +172,14 @@ class GroupStore(StoreBase):
             return cursor.rowcount == 1
 
     async def is_member(self, group_id: str, member_id: int) -> bool:
-        key = ("is_member", group_id, member_id)
-        cached = self.lookups.get(key)
-        if cached is not MISS:
-            return bool(cached)
-        stamp = self.lookups.stamp()
-        row = await self._one(
-            "SELECT 1 FROM memberships WHERE group_id = ? AND member_id = ?", (group_id, member_id)
-        )
-        self.lookups.keep(key, row is not None, stamp)
-        return row is not None
+        async def load() -> bool:
+            row = await self._one(
+                "SELECT 1 FROM memberships WHERE group_id = ? AND member_id = ?",
+                (group_id, member_id),
+            )
+            return row is not None
+
+        return await self.lookups.through(("is_member", group_id, member_id), load)
 
     async def set_reminders(self, group_id: str, member_id: int, on: bool) -> bool:
         async with self.transaction() as db:

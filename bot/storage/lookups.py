@@ -8,13 +8,15 @@ have seen the old rows.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, TypeVar, cast
 
 from bot.storage.database import Database
 
 MAX_ENTRIES = 50_000  # past this the cache starts afresh rather than growing without bound
 MISS: Any = object()  # what `get` returns for a row it does not hold (None is a cacheable answer)
+
+T = TypeVar("T")
 
 
 class Lookups:
@@ -53,3 +55,13 @@ class Lookups:
         elif len(self._rows) >= MAX_ENTRIES:
             self._rows.clear()
         self._rows[key] = value
+
+    async def through(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        """The cached value for `key`, or `load()`'s, kept for next time if still true."""
+        cached = self.get(key)
+        if cached is not MISS:
+            return cast(T, cached)
+        stamp = self.stamp()
+        value = await load()
+        self.keep(key, value, stamp)
+        return value

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
 
 from bot.storage.base import StoreBase
-from bot.storage.lookups import MISS
 from bot.storage.records import (
     PromptRow,
     Session,
@@ -103,14 +101,11 @@ class SessionStore(StoreBase):
     async def _cached_session(
         self, key: tuple[str, str], sql: str, group_id: str
     ) -> Session | None:
-        cached = self.lookups.get(key)
-        if cached is not MISS:
-            return cast(Session | None, cached)
-        stamp = self.lookups.stamp()
-        row = await self._one(sql, (group_id,))
-        session = session_row(row) if row else None
-        self.lookups.keep(key, session, stamp)
-        return session
+        async def load() -> Session | None:
+            row = await self._one(sql, (group_id,))
+            return session_row(row) if row else None
+
+        return await self.lookups.through(key, load)
 
     async def sessions(self, group_id: str) -> list[Session]:
         rows = await self._all(
@@ -134,17 +129,13 @@ class SessionStore(StoreBase):
             return cursor.rowcount == 1
 
     async def prompts(self, session_id: int) -> list[PromptRow]:
-        key = ("prompts", session_id)
-        cached = self.lookups.get(key)
-        if cached is not MISS:
-            return list(cached)
-        stamp = self.lookups.stamp()
-        rows = await self._all(
-            "SELECT * FROM session_prompts WHERE session_id = ? ORDER BY number", (session_id,)
-        )
-        prompts = [prompt_row(r) for r in rows]
-        self.lookups.keep(key, tuple(prompts), stamp)
-        return prompts
+        async def load() -> tuple[PromptRow, ...]:
+            rows = await self._all(
+                "SELECT * FROM session_prompts WHERE session_id = ? ORDER BY number", (session_id,)
+            )
+            return tuple(prompt_row(r) for r in rows)
+
+        return list(await self.lookups.through(("prompts", session_id), load))
 
     async def set_prompt_message(self, session_id: int, number: int, message_id: str) -> None:
         async with self.transaction() as db:
