@@ -15,7 +15,7 @@ from bot.config import Config, load_config
 from bot.platform import Platform, PlatformContext
 from bot.registry import platform_class
 from bot.storage import SqliteStorage, open_storage
-from bot.storage.database import is_postgres
+from bot.storage.database import sqlite_file
 from bot.storage.single_process import ProcessLock
 from bot.waker import Waker
 from bot.watcher import ConfigWatcher
@@ -116,9 +116,9 @@ async def build_app(
 ) -> App:
     clock = clock or SystemClock()
     lock = None
-    location = config.storage.removeprefix("sqlite:///")
-    if not is_postgres(location) and location != ":memory:":
-        lock = ProcessLock(location)
+    database_file = sqlite_file(config.storage)
+    if database_file is not None:
+        lock = ProcessLock(database_file)
         lock.acquire()  # AlreadyRunning if another bot has this file
     try:
         storage = await open_storage(config.storage)

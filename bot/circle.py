@@ -51,7 +51,6 @@ class StudyCircle:
         instance: str | None = None,
     ) -> None:
         self.config = config
-        self._index(config)
         self._deliverable: list[str] | None = None
         self._deliverable_for: Config | None = None
         self.storage = storage
@@ -85,7 +84,6 @@ class StudyCircle:
             limit = config.spec.rate_limit
             self.rate_limiter = RateLimiter(limit.commands, limit.per)
         self.config = config
-        self._index(config)
         now = self.clock.now()
         archived = await self.storage.sync_groups(
             ((g.id, g.platform, g.room, g.reading.id) for g in config.groups), now
@@ -130,18 +128,11 @@ class StudyCircle:
         except KeyError:
             raise LookupError(f"platform {name!r} is not running") from None
 
-    def _index(self, config: Config) -> None:
-        # every command looks its group up: by dict, not by scanning 10,000 groups
-        self._by_id = {g.id: g for g in config.groups}
-        self._by_room: dict[tuple[str, str], list[Group]] = {}
-        for g in config.groups:
-            self._by_room.setdefault((g.platform, g.room), []).append(g)
-
     def group(self, group_id: str) -> Group | None:
-        return self._by_id.get(group_id)
+        return self.config.group(group_id)
 
-    def groups_in(self, platform: str, room: str) -> list[Group]:
-        return list(self._by_room.get((platform, room), ()))
+    def groups_in(self, platform: str, room: str) -> tuple[Group, ...]:
+        return self.config.groups_in(platform, room)
 
     async def current_prompts(self, platform: str, room: str) -> list[tuple[int, str]]:
         for group in self.groups_in(platform, room):

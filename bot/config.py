@@ -261,9 +261,25 @@ class Config:
     data_dir: Path
     groups: tuple[Group, ...]
     readings: dict[str, Reading]
+    # the groups by id and by (platform, room): every command looks its group up
+    _by_id: dict[str, Group] = field(init=False, repr=False, compare=False)
+    _by_room: dict[tuple[str, str], tuple[Group, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        by_room: dict[tuple[str, str], list[Group]] = {}
+        for g in self.groups:
+            by_room.setdefault((g.platform, g.room), []).append(g)
+        object.__setattr__(self, "_by_id", {g.id: g for g in self.groups})
+        object.__setattr__(self, "_by_room", {k: tuple(v) for k, v in by_room.items()})
 
     def group(self, group_id: str) -> Group | None:
-        return next((g for g in self.groups if g.id == group_id), None)
+        return self._by_id.get(group_id)
+
+    def groups_in(self, platform: str, room: str) -> tuple[Group, ...]:
+        """The groups that meet in one room (several may share it)."""
+        return self._by_room.get((platform, room), ())
 
     @property
     def platform_names(self) -> tuple[str, ...]:

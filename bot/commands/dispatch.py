@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from bot import render
@@ -112,7 +112,7 @@ async def _find_group(
     circle: StudyCircle, event: CommandReceived, wanted: str | None, member_id: int
 ) -> Group | str:
     origin = event.origin
-    candidates = circle.groups_in(origin.platform, origin.room)
+    candidates: Sequence[Group] = circle.groups_in(origin.platform, origin.room)
     if origin.is_direct or not candidates:
         mine = set(await circle.storage.member_groups(member_id))
         candidates = [

@@ -86,11 +86,6 @@ class CommunityStore(SessionStore):
             )
             return cursor.rowcount > 0
 
-    async def membership(self, group_id: str, member_id: int) -> Membership | None:
-        """One member's membership of a group, or None."""
-        row = await self._one(f"{MEMBERSHIP} AND ms.member_id = ?", (group_id, member_id))
-        return membership_row(row) if row else None
-
     async def attendance(self, group_id: str, member_id: int) -> list[tuple[Session, bool]]:
         """Every session of the group, oldest first, with whether the member responded in it."""
         rows = await self._all(ATTENDANCE, (member_id, group_id))

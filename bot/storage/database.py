@@ -126,7 +126,18 @@ def open_database(location: str) -> Database:
         return PostgresDatabase(location)
     from bot.storage.sqlite import SqliteDatabase
 
-    return SqliteDatabase(location.removeprefix("sqlite:///"))
+    return SqliteDatabase(_sqlite_path(location))
+
+
+def _sqlite_path(location: str) -> str:
+    return location.removeprefix("sqlite:///")
+
+
+def sqlite_file(location: str) -> str | None:
+    """The SQLite file a storage location names; None for PostgreSQL and `:memory:`."""
+    if is_postgres(location) or _sqlite_path(location) == ":memory:":
+        return None
+    return _sqlite_path(location)
 
 
 def redact(location: str) -> str:

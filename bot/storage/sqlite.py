@@ -54,6 +54,11 @@ async def _on_thread(db: aiosqlite.Connection, work: Callable[[sqlite3.Connectio
     return await execute(lambda: work(db._conn))
 
 
+def _rows_of(conn: sqlite3.Connection, statements: Iterable[Statement]) -> list[list[Row]]:
+    """Each statement's rows, run in order on the connection's thread."""
+    return [conn.execute(sql, params).fetchall() for sql, params in statements]
+
+
 def _run_units(conn: sqlite3.Connection, units: Sequence[Unit]) -> list[Outcome]:
     """On the connection's thread: every unit, all in one transaction committed at the end.
 
@@ -75,11 +80,11 @@ def _run_in_one_transaction(
     try:
         for unit in units:
             if not savepoints:
-                outcomes.append([conn.execute(sql, params).fetchall() for sql, params in unit])
+                outcomes.append(_rows_of(conn, unit))
                 continue
             conn.execute("SAVEPOINT unit")
             try:
-                outcomes.append([conn.execute(sql, params).fetchall() for sql, params in unit])
+                outcomes.append(_rows_of(conn, unit))
             except Exception as exc:
                 conn.execute("ROLLBACK TO unit")
                 outcomes.append(exc)
@@ -95,10 +100,10 @@ def _run_in_one_transaction(
 def _read_all(conn: sqlite3.Connection, statements: Sequence[Statement]) -> list[list[Row]]:
     """On the connection's thread: every query, from one snapshot when none is open."""
     if conn.in_transaction:  # the writer, mid-transaction: its own view is the one to read
-        return [conn.execute(sql, params).fetchall() for sql, params in statements]
+        return _rows_of(conn, statements)
     conn.execute("BEGIN")
     try:
-        return [conn.execute(sql, params).fetchall() for sql, params in statements]
+        return _rows_of(conn, statements)
     finally:
         conn.execute("COMMIT")
 
