@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.config import load_config
 from bot.previewing import write_ics
 from tests.conftest import BASE_CONFIG
-from tests.test_cli import studybot
+from tests.test_cli import ahead, studybot
 
 BEFORE = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 SECOND_GROUP = """
@@ -83,7 +83,7 @@ def test_a_session_keeps_its_uid_after_earlier_ones_have_passed(
 def test_preview_writes_one_groups_feed_with_group(
     write_config: Callable[[str], Path], tmp_path: Path
 ) -> None:
-    path = write_config(BASE_CONFIG + SECOND_GROUP)
+    path = write_config(ahead(BASE_CONFIG + SECOND_GROUP))
     feed = tmp_path / "evening.ics"
     result = studybot(
         "preview", str(path), "--days", "400", "--group", "evening", "--ics", str(feed)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -56,9 +58,18 @@ def test_check_invalid_config_exits_1_with_every_problem(
     )
 
 
+def ahead(config: str) -> str:
+    """`config` with its courses starting next week: `preview` runs on the real clock, and a
+    fixed start date in a test turns into a past one on the day it passes."""
+    soon = date.today() + timedelta(days=7)
+    return re.sub(r"start: \d{4}-\d{2}-\d{2}", f"start: {soon.isoformat()}", config)
+
+
 def test_preview_and_ics(write_config: Callable[[str], Path], tmp_path: Path) -> None:
     ics = tmp_path / "cal.ics"
-    result = studybot("preview", str(write_config(BASE_CONFIG)), "--days", "400", "--ics", str(ics))
+    result = studybot(
+        "preview", str(write_config(ahead(BASE_CONFIG))), "--days", "400", "--ics", str(ics)
+    )
     assert result.returncode == 0, result.stderr
     assert "Part One" in result.stdout and "Part Three" in result.stdout
     text = ics.read_text()

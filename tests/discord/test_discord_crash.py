@@ -5,6 +5,7 @@ acknowledged is in the database exactly once."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sqlite3
@@ -50,6 +51,12 @@ def count(fake: FakeDiscord, needle: str) -> int:
     return sum(needle in text_of(m) for m in messages)
 
 
+def prompt_2_sends(fake: FakeDiscord) -> int:
+    """How many requests to post prompt 2 reached the stand-in (a resend counts too)."""
+    posts = fake.sent("POST", r"/channels/\d+/messages")
+    return sum("Prompt 2" in json.dumps(r.body) for r in posts)
+
+
 @pytest.mark.parametrize("crash_at", ["before-send:*:prompt:2", "after-send:*:prompt:2"])
 async def test_killed_while_opening_a_session_posts_everything_once(
     crash_at: str, fake: FakeDiscord, tmp_path: Path
@@ -68,9 +75,13 @@ async def test_killed_while_opening_a_session_posts_everything_once(
         assert await asyncio.wait_for(first.wait(), 30) == -signal.SIGKILL
         assert count(fake, "Prompt 1") == 1
 
+        sent_before = prompt_2_sends(fake)
         second = await start_bot(config, log)
-        await fake.until(lambda: count(fake, "Prompt 2") >= 1, within=30)
-        await asyncio.sleep(0.5)  # anything posted twice would show up by now
+        # The signals that the second process is past start-up and has done its part: it has
+        # connected, and it has (re)sent prompt 2. "Prompt 2" may already be in the channel from
+        # the first process, so its presence says nothing about the second one.
+        await fake.until(lambda: fake.identifies == 2, within=30)
+        await fake.until(lambda: prompt_2_sends(fake) > sent_before, within=30)
         second.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(second.wait(), 30) == 0
     finally:
