@@ -48,6 +48,6 @@ def member_ref(index: int) -> MemberRef:
     return MemberRef(platform="console", user_id=f"bench-{index}", display_name=f"Bench {index}")
 
 
-def command(name: str, args: str, member: MemberRef, *, admin: bool = False) -> CommandReceived:
-    origin = Origin(platform="console", room="console", is_admin=admin)
+def command(name: str, args: str, member: MemberRef) -> CommandReceived:
+    origin = Origin(platform="console", room="console")
     return CommandReceived(origin=origin, member=member, name=name, args=args)

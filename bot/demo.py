@@ -120,7 +120,7 @@ async def _drive(
     storage = app.storage
 
     def origin(name: str) -> Origin:
-        return Origin(platform="console", room="console", is_admin=False, token=name)
+        return Origin(platform="console", room="console", token=name)
 
     people = {
         name: MemberRef(platform="console", user_id=name.lower(), display_name=name)

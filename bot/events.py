@@ -20,10 +20,12 @@ class Origin:
 
     `room` is the platform's room or channel id (the console uses "console"); `thread`
     is the thread the event was in, if any; `message_id` is the event's own message id;
-    `is_direct` is true for a direct-message conversation with the bot; `is_admin` is the
-    platform's own judgement of admin rights (power level, Manage Server...), which the
-    core combines with the group's configured admin list. `token` is opaque adapter data
-    (an interaction token, say) carried back untouched in replies.
+    `is_direct` is true for a direct-message conversation with the bot. `token` is opaque
+    adapter data (an interaction token, say) carried back untouched in replies.
+
+    An origin says nothing about rights: a room where a command is typed (a DM the member
+    controls, say) is no authority on a group. Admin rights come from the group's own room,
+    through `Platform.is_admin`.
     """
 
     platform: str
@@ -31,7 +33,6 @@ class Origin:
     thread: str | None = None
     message_id: str | None = None
     is_direct: bool = False
-    is_admin: bool = False
     token: str | None = None
 
 

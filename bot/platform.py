@@ -74,3 +74,8 @@ class Platform(Protocol):
 
     async def reply(self, origin: Origin, message: Message) -> None:
         """Answer an inbound event where it happened (ephemerally when `message.ephemeral`)."""
+
+    async def is_admin(self, member: MemberRef, room: str) -> bool:
+        """The platform's own judgement of `member`'s rights over the group meeting in `room`:
+        their power level in that room, their permissions in that channel's guild. Never the
+        rights they hold where a command was typed. The core adds the group's `admins` list."""

@@ -129,6 +129,8 @@ async def on_reply(circle: StudyCircle, event: ReplyReceived) -> None:
     group = circle.group(session.group_id)
     if group is None or group.platform != event.origin.platform:
         return
+    if event.origin.is_direct or event.origin.room != group.room:
+        return  # a reply counts only in the session's own room or thread, never from a DM
     platform = circle.platform(group.platform)
     if not session.is_open and not group.spec.accept_late:
         await platform.reply(

@@ -45,6 +45,9 @@ class FakePlatform:
     limits: PlatformLimits = field(default_factory=lambda: PlatformLimits(max_body_chars=2000))
     sent: list[Sent] = field(default_factory=list)
     closed_dms: set[str] = field(default_factory=set)
+    admins: set[tuple[str, str]] = field(
+        default_factory=set
+    )  # (user id, room) the platform rates admin
     fail_next: int = 0
     fail_when: Callable[[Message], bool] | None = None
     started: bool = False
@@ -93,6 +96,9 @@ class FakePlatform:
     async def reply(self, origin: Origin, message: Message) -> None:
         self.sent.append(Sent(f"reply:{origin.room}", message, None, None, origin.thread))
 
+    async def is_admin(self, member: MemberRef, room: str) -> bool:
+        return (member.user_id, room) in self.admins
+
     # -- what tests read --------------------------------------------------------
 
     def replies(self) -> list[str]:
@@ -128,15 +134,32 @@ class Harness:
     config: Config
 
     async def command(
-        self, text: str, *, member: MemberRef, room: str | None = None, admin: bool = False
+        self,
+        text: str,
+        *,
+        member: MemberRef,
+        room: str | None = None,
+        admin: bool = False,
+        direct: bool = False,
     ) -> str:
-        """Send `name args` as `member`; returns the bot's reply."""
+        """Send `name args` as `member` from `room` (a DM when `direct`); returns the bot's reply.
+        `admin`: for this command the platform rates `member` an admin of the room it is sent
+        from (the room's own group; elsewhere that grants nothing)."""
         name, _, args = text.strip().partition(" ")
-        origin = Origin(platform=self.platform.name, room=room or self._room(), is_admin=admin)
+        where = room or (f"dm-{member.user_id}" if direct else self._room())
+        origin = Origin(platform=self.platform.name, room=where, is_direct=direct)
+        grant = (member.user_id, where)
+        granted = admin and grant not in self.platform.admins
+        if granted:
+            self.platform.admins.add(grant)
         before = len(self.platform.sent)
-        await self.circle.handle(
-            CommandReceived(origin=origin, member=member, name=name, args=args)
-        )
+        try:
+            await self.circle.handle(
+                CommandReceived(origin=origin, member=member, name=name, args=args)
+            )
+        finally:
+            if granted:
+                self.platform.admins.discard(grant)
         replies = [s.message for s in self.platform.sent[before:] if s.where.startswith("reply:")]
         return replies[-1].body if replies else ""
 

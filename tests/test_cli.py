@@ -105,6 +105,19 @@ def test_run_scripted_on_the_console(write_config: Callable[[str], Path], tmp_pa
     assert "Part One" not in again.stdout.split("Open: session 1")[0]
 
 
+def test_speaking_as_someone_else_on_the_console_grants_no_rights(
+    write_config: Callable[[str], Path],
+) -> None:
+    config = str(write_config(BASE_CONFIG))
+    script = "/study join\n/study status\n/as cat\n/study post-now\n/study export json\n"
+    as_bea = studybot("run", "--config", config, "--as", "bea", stdin=script)
+    assert as_bea.returncode == 0, as_bea.stderr
+    assert as_bea.stdout.count("is for the admins of Readers") == 3
+    assert "Session 1 is open" not in as_bea.stdout and "file saved" not in as_bea.stdout
+    own = studybot("run", "--config", config, stdin="/study status\n")
+    assert "is for the admins" not in own.stdout and "Readers" in own.stdout
+
+
 def test_run_without_config_explains(tmp_path: Path) -> None:
     result = studybot("run", "--config", str(tmp_path / "missing.yaml"))
     assert result.returncode == 1 and "studybot demo" in result.stderr

@@ -114,6 +114,10 @@ class ConsolePlatform:
             path.write_bytes(message.attachment.content)
             self.console.print(f"[dim]file saved: {path}[/dim]")
 
+    async def is_admin(self, member: MemberRef, room: str) -> bool:
+        """The person at the terminal is the console's admin; `--as` and `/as` grant nothing."""
+        return member.platform == self.name and member.user_id == self._local.lower()
+
     # -- inbound ------------------------------------------------------------------
 
     async def _read_stdin(self) -> None:
@@ -160,7 +164,6 @@ class ConsolePlatform:
             platform=self.name,
             room=ROOM,
             message_id=message_id,
-            is_admin=self._speaker == self._local,
             token=self._speaker,
         )
         for prefix in COMMAND_PREFIXES:

@@ -21,6 +21,7 @@ ADMIN_GROUP_NAME = "study-admin"
 SUBCOMMANDS_MAX = 25  # Discord's limit per command
 DESCRIPTION_MAX = 100
 CHOICES_MAX = 25
+OPTIONS_MAX = 25  # options per subcommand
 
 
 class SlashDesk(Protocol):
@@ -74,9 +75,16 @@ def time_zone_choices(current: str) -> list[str]:
     return (starts + inside)[:CHOICES_MAX]
 
 
+GROUP_OPTION = "group"  # `--group ID` on the other platforms
+
+
 def args_line(spec: CommandSpec, values: Mapping[str, Any]) -> str:
-    """The option values as the core's argument line, in the spec's order (flags as --name)."""
+    """The option values as the core's argument line, in the spec's order (flags as --name),
+    with the `group` option first, as `--group ID`, where the core looks for it."""
     words: list[str] = []
+    group = values.get(GROUP_OPTION)
+    if spec.group_scoped and isinstance(group, str) and group.strip():
+        words.append(f"--group {group.strip().split()[0]}")
     for param in spec.params:
         value = values.get(_py_name(param))
         if value is None or value is False or value == "":
@@ -143,6 +151,17 @@ def _command(
             completers[name] = prompt_autocomplete
         elif param.kind is ParamKind.WORD and param.name == "command":
             completers[name] = command_autocomplete
+    if spec.group_scoped and len(parameters) <= OPTIONS_MAX:
+        # Where several groups share a channel, or from a DM: which group the command is about.
+        parameters.append(
+            inspect.Parameter(
+                GROUP_OPTION,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Optional[app_commands.Range[str, 1, 100]],  # noqa: UP045
+                default=None,
+            )
+        )
+        descriptions[GROUP_OPTION] = "The group's id, where several meet here or from a DM"
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     callback.__name__ = f"study_{spec.name.replace('-', '_')}"
     decorated: Any = callback

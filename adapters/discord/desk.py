@@ -20,7 +20,7 @@ from bot.platform import AdapterError, CoreHandle
 
 from .commands import args_line
 from .components import ResponseModal, respond_prompt, view_for
-from .people import PLATFORM, AdminJudge, Places, member_ref
+from .people import PLATFORM, Places, member_ref
 from .render import render
 from .sending import NO_MENTIONS
 
@@ -49,10 +49,9 @@ class PendingInteraction:
 class InteractionDesk:
     """Turns interactions into core commands and carries the core's replies back."""
 
-    def __init__(self, *, places: Places, judge: AdminJudge, defer_after: float) -> None:
+    def __init__(self, *, places: Places, defer_after: float) -> None:
         self.core: CoreHandle | None = None
         self._places = places
-        self._judge = judge
         self._defer_after = defer_after
         self._pending: OrderedDict[str, PendingInteraction] = OrderedDict()
 
@@ -163,7 +162,6 @@ class InteractionDesk:
             thread=thread,
             message_id=str(interaction.message.id) if interaction.message else None,
             is_direct=interaction.guild_id is None,
-            is_admin=self._judge.is_admin(interaction.user, room, interaction.permissions),
             token=str(interaction.id),
         )
 

@@ -11,7 +11,7 @@ import discord
 from bot.events import InboundEvent, MessageDeleted, MessageEdited, Origin, ReplyReceived
 from bot.platform import CoreHandle
 
-from .people import PLATFORM, AdminJudge, Places, member_ref
+from .people import PLATFORM, Places, member_ref
 
 log = logging.getLogger(__name__)
 
@@ -25,14 +25,12 @@ class Inbound:
         self,
         *,
         places: Places,
-        judge: AdminJudge,
         bot_id: Callable[[], int | None],
         channel_of: Callable[[int], object],
         fetch_channel: Callable[[int], Awaitable[Any]],
     ) -> None:
         self.core: CoreHandle | None = None
         self._places = places
-        self._judge = judge
         self._bot_id = bot_id
         self._channel_of = channel_of
         self._fetch_channel = fetch_channel
@@ -61,7 +59,6 @@ class Inbound:
             thread=thread,
             message_id=str(message.id),
             is_direct=message.guild is None,
-            is_admin=self._judge.is_admin(message.author, room),
             token=f"{AUTHOR_TOKEN}{message.author.id}",
         )
 

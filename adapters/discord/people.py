@@ -63,27 +63,22 @@ class Places:
 
 
 class AdminJudge:
-    """The platform's judgement of admin rights: Manage Server, or a configured role or user id.
+    """Discord's judgement of admin rights over a group: Manage Server (or Administrator) in the
+    guild of the group's channel, or a role or user id the config names for it.
 
-    The core combines this with its own (reloadable) admin list, so this never grants less
-    than the config at start-up did."""
+    The member passed in must be the member *of that guild*: a member's rights in another
+    guild, or anywhere in a DM, say nothing about this group. The core adds its own
+    (reloadable) admin list, so this never grants less than the config at start-up did."""
 
     def __init__(self, admin_roles: Iterable[str], admins: Mapping[str, tuple[str, ...]]) -> None:
         self._everywhere = frozenset(admin_roles)
         self._per_room = {room: frozenset(ids) for room, ids in admins.items()}
 
-    def is_admin(
-        self,
-        user: discord.abc.User,
-        room: str,
-        permissions: discord.Permissions | None = None,
-    ) -> bool:
-        if not isinstance(user, discord.Member):
-            return False
-        perms = permissions if permissions is not None else user.guild_permissions
+    def is_admin(self, member: discord.Member, room: str) -> bool:
+        perms = member.guild_permissions
         if perms.administrator or perms.manage_guild:
             return True
         names = self._everywhere | self._per_room.get(room, frozenset())
-        if str(user.id) in names:
+        if str(member.id) in names:
             return True
-        return any(role.name in names or str(role.id) in names for role in user.roles)
+        return any(role.name in names or str(role.id) in names for role in member.roles)

@@ -46,12 +46,9 @@ class DiscordPlatform:
         self._context = context
         self._places = Places(context.rooms)
         self._judge = AdminJudge(settings.admin_roles, context.admins)
-        self._desk = InteractionDesk(
-            places=self._places, judge=self._judge, defer_after=settings.defer_after
-        )
+        self._desk = InteractionDesk(places=self._places, defer_after=settings.defer_after)
         self._inbound = Inbound(
             places=self._places,
-            judge=self._judge,
             bot_id=self._bot_id,
             channel_of=self._cached_channel,
             fetch_channel=self._fetch_channel,
@@ -217,6 +214,32 @@ class DiscordPlatform:
                 message_id=int(origin.message_id), channel_id=channel_id, fail_if_not_exists=False
             )
         await send_message(channel, message, key=None, reference=reference)
+
+    async def is_admin(self, member: MemberRef, room: str) -> bool:
+        """Asked of the guild the group's channel belongs to, whatever channel, guild or DM
+        the command came from."""
+        if not (member.user_id.isdigit() and room.isdigit()):
+            return False
+        try:
+            channel = await self._channel(int(room))
+        except AdapterError:
+            return False
+        guild = getattr(channel, "guild", None)
+        if not isinstance(guild, discord.Guild):
+            return False
+        client = self._live_client()
+        try:
+            if guild.unavailable or not guild.roles:
+                # a channel fetched over REST (its guild is on another shard) has a bare guild
+                guild = await client.fetch_guild(guild.id)
+            person = guild.get_member(int(member.user_id))
+            if person is None:
+                person = await guild.fetch_member(int(member.user_id))
+        except discord.NotFound:
+            return False  # not in the group's guild at all
+        except discord.HTTPException as exc:
+            raise AdapterError(f"could not look up a member's rights: {exc.status}") from exc
+        return self._judge.is_admin(person, room)
 
     # --- internals ------------------------------------------------------------------------
 

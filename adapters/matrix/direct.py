@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
+from urllib.parse import quote
 
+import aiohttp
 import nio
 
 from adapters.matrix.calls import RequestFailed, Retrier
@@ -67,7 +70,7 @@ class DirectRooms:
                     lambda: self._client.room_create(
                         is_direct=True,
                         invite=[user_id],
-                        preset=nio.RoomPreset.trusted_private_chat,
+                        preset=nio.RoomPreset.private_chat,  # the member gets no power here
                         name="Study Circle",
                         initial_state=[_ENCRYPTION] if encrypted else [],
                     ),
@@ -82,7 +85,35 @@ class DirectRooms:
             await self._save()
             self._introduce(room_id, user_id, encrypted)
             log.info("opened a direct room %s with a member (encrypted: %s)", room_id, encrypted)
+            await self.record()
             return room_id
+
+    async def adopt(self, user_id: str, room_id: str) -> None:
+        """A member opened a direct chat with the bot, and it joined: from now on this is
+        their direct room (the newest one they chose, rather than an older one of the bot's)."""
+        async with self._locks.setdefault(user_id, asyncio.Lock()):
+            self._state.direct_rooms[user_id] = room_id
+            await self._save()
+        await self.record()
+
+    async def record(self) -> None:
+        """Write the direct rooms to the bot's `m.direct` account data, as the specification
+        asks, so clients show them as direct chats. A failure is logged and changes nothing."""
+        content: dict[str, list[str]] = {}
+        for user_id, room_id in sorted(self._state.direct_rooms.items()):
+            content.setdefault(user_id, []).append(room_id)
+        client = self._client
+        path = f"/_matrix/client/v3/user/{quote(client.user_id, safe='')}/account_data/m.direct"
+        headers = {"Authorization": f"Bearer {client.access_token}"}
+        try:
+            reply = await client.send("PUT", path, json.dumps(content), headers)
+            status = reply.status
+            reply.release()
+        except (aiohttp.ClientError, TimeoutError, ConnectionError) as exc:
+            log.warning("could not record the direct rooms in m.direct: %s", type(exc).__name__)
+            return
+        if status >= 300:
+            log.warning("could not record the direct rooms in m.direct: HTTP %d", status)
 
     def _can_encrypt_to(self, user_id: str) -> bool:
         # Known devices mean the member shares an encrypted room with the bot, so their client

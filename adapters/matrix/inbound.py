@@ -28,7 +28,6 @@ class Where:
 
     room: str  # the room as the config names it (an alias stays an alias)
     is_direct: bool
-    is_admin: bool
     display_name: str
 
 
@@ -86,7 +85,6 @@ def translate(source: dict[str, Any], where: Where) -> InboundEvent | None:
             thread=thread,
             message_id=event_id,
             is_direct=where.is_direct,
-            is_admin=where.is_admin,
             token=sender,  # who to answer privately, for ephemeral replies
         )
 

@@ -83,6 +83,8 @@ class MatrixPlatform:
             await self._save()
             self._outbox = Outbox(client, self._retrier, self.pacer)
             self._direct = DirectRooms(client, self._state, self._retrier, self._save)
+            if self._state.direct_rooms:
+                await self._direct.record()  # kept up to date from here on
             await self._resolve_rooms()
             self._sync = SyncLoop(
                 client=client,
@@ -199,6 +201,11 @@ class MatrixPlatform:
         outbox = await self._ready(room_id)
         ids = await outbox.send(room_id, message, key=key)
         return Posted(message_id=ids[0], room=room_id)
+
+    async def is_admin(self, member: MemberRef, room: str) -> bool:
+        if self._sync is None:
+            return False
+        return self._sync.is_admin_in(self._room_id(room), member.user_id)
 
     def _reply_key(self, origin: Origin) -> str:
         # The n-th answer to an event gets the same key if that event is handled again after a

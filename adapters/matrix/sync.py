@@ -248,15 +248,42 @@ class SyncLoop:
         return events[start:]
 
     async def _on_invite(self, room_id: str, info: nio.InviteInfo) -> None:
-        if room_id not in self._room_names:
-            inviter = next(
-                (e.sender for e in info.invite_state if isinstance(e, nio.InviteMemberEvent)), "?"
-            )
-            log.info("declining an invite to %s from %s: not a configured room", room_id, inviter)
-            await self._quietly(f"decline {room_id}", lambda: self._client.room_leave(room_id))
+        if room_id in self._room_names:
+            log.info("accepting the invite to configured room %s", self._room_names[room_id])
+            await self._quietly(f"join {room_id}", lambda: self._client.join(room_id))
             return
-        log.info("accepting the invite to configured room %s", self._room_names[room_id])
-        await self._quietly(f"join {room_id}", lambda: self._client.join(room_id))
+        invite = next(
+            (
+                e
+                for e in info.invite_state
+                if isinstance(e, nio.InviteMemberEvent)
+                and e.state_key == self._client.user_id
+                and e.membership == "invite"
+            ),
+            None,
+        )
+        inviter = invite.sender if invite is not None else "?"
+        direct = invite is not None and invite.content.get("is_direct") is True
+        if direct and self._in_a_group_room(inviter):
+            # A member's "start chat": the DM the README sends them to for anonymous prompts.
+            log.info("accepting a direct chat from %s", inviter)
+            try:
+                await self._retrier.run(f"join {room_id}", lambda: self._client.join(room_id))
+            except AdapterError as exc:
+                log.warning("%s", exc)
+                return
+            await self._direct.adopt(inviter, room_id)
+            return
+        why = "a direct chat from someone in no group room" if direct else "not a configured room"
+        log.info("declining an invite to %s from %s: %s", room_id, inviter, why)
+        await self._quietly(f"decline {room_id}", lambda: self._client.room_leave(room_id))
+
+    def _in_a_group_room(self, user_id: str) -> bool:
+        """Whether `user_id` has joined one of the configured group rooms."""
+        rooms = self._client.rooms
+        return any(
+            user_id in rooms[room_id].users for room_id in self._room_names if room_id in rooms
+        )
 
     async def _quietly(self, what: str, request: Callable[[], Awaitable[Any]]) -> None:
         try:
@@ -302,12 +329,18 @@ class SyncLoop:
 
     # --- one event ------------------------------------------------------------------
 
-    def _is_admin(self, room_id: str, room: nio.MatrixRoom | None, user_id: str) -> bool:
-        name = self._room_names.get(room_id, room_id)
+    def is_admin_in(self, room_id: str, user_id: str) -> bool:
+        """Whether `user_id` is an admin of the group room `room_id`: listed as one in the config,
+        a creator (rooms v12+), or at power level 50 or more there. Only a configured group
+        room can make anyone an admin; the rooms a command comes from (a DM) never do."""
+        name = self._room_names.get(room_id)
+        if name is None:
+            return False
         if user_id in self._admins.get(name, ()) or user_id in self._admins.get(room_id, ()):
             return True
         if user_id in self._creators.get(room_id, ()):
             return True
+        room = self._client.rooms.get(room_id)
         return room is not None and room.power_levels.get_user_level(user_id) >= ADMIN_POWER
 
     def _is_direct(self, room_id: str, room: nio.MatrixRoom | None) -> bool:
@@ -329,7 +362,6 @@ class SyncLoop:
         where = Where(
             room=self._room_names.get(room_id, room_id),
             is_direct=self._is_direct(room_id, room),
-            is_admin=self._is_admin(room_id, room, sender),
             display_name=(room.user_name(sender) if room else None) or sender,
         )
         inbound = translate(event.source, where)

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from bot import render
 from bot.commands import admin, community, member
 from bot.commands.context import CommandContext
-from bot.commands.parser import UnknownCommand, UsageError, parse
+from bot.commands.parser import ParsedCommand, UnknownCommand, UsageError, parse
 from bot.config import Group
-from bot.events import CommandReceived
+from bot.events import CommandReceived, MemberRef
 from bot.messages import Message
 
 if TYPE_CHECKING:
@@ -50,9 +50,6 @@ HANDLERS: dict[str, Handler] = {
     "pair-history": community.pair_history,
 }
 
-# Commands about the member rather than one group: they work anywhere, DMs included.
-NO_GROUP = {"help", "timezone", "export-mine", "forget-me"}
-
 
 async def dispatch(circle: StudyCircle, event: CommandReceived) -> None:
     platform = circle.platform(event.origin.platform)
@@ -73,15 +70,16 @@ async def dispatch(circle: StudyCircle, event: CommandReceived) -> None:
         return
     member_row = await circle.storage.member(event.member, circle.clock.now())
     group: Group | None = None
-    if command.spec.name not in NO_GROUP:
-        found = await _find_group(circle, event, command.group, member_row.id)
+    rights = _Rights(circle, event.member)
+    if command.spec.group_scoped:  # the others are about the member, and work anywhere
+        found = await _find_group(circle, event, command, member_row.id, rights)
         if isinstance(found, str):
             await platform.reply(event.origin, render.reply(found))
             return
         group = found
     if command.spec.admin:
         assert group is not None
-        if not is_admin(group, event):
+        if not await rights.admin_of(group):
             log.info("admin command %s refused to a non-admin", command.spec.name)
             await platform.reply(
                 event.origin,
@@ -100,39 +98,85 @@ async def dispatch(circle: StudyCircle, event: CommandReceived) -> None:
     await platform.reply(event.origin, message)
 
 
-def is_admin(group: Group, event: CommandReceived) -> bool:
-    """The platform's own judgement (power level, Manage Server...) or the group's admin list."""
-    if event.origin.is_admin:
+async def is_admin(circle: StudyCircle, group: Group, member: MemberRef) -> bool:
+    """Whether `member` holds admin rights over `group`, decided by the group alone: its
+    `admins` list, or the platform's judgement of their rights in the group's own room.
+    Never the room where the command was typed: a member's DM makes them no admin."""
+    if member.platform != group.platform:
+        return False
+    if member.user_id in {str(a) for a in group.spec.admins}:
         return True
-    listed = {str(a) for a in group.spec.admins}
-    return event.member.user_id in listed
+    try:
+        return await circle.platform(group.platform).is_admin(member, group.room)
+    except Exception:
+        log.warning("could not ask %s about admin rights; treated as none", group.platform)
+        return False
+
+
+class _Rights:
+    """One command's answers about admin rights: the platform is asked once per group."""
+
+    def __init__(self, circle: StudyCircle, member: MemberRef) -> None:
+        self._circle = circle
+        self._member = member
+        self._known: dict[str, bool] = {}
+
+    async def admin_of(self, group: Group) -> bool:
+        if group.id not in self._known:
+            self._known[group.id] = await is_admin(self._circle, group, self._member)
+        return self._known[group.id]
 
 
 async def _find_group(
-    circle: StudyCircle, event: CommandReceived, wanted: str | None, member_id: int
+    circle: StudyCircle,
+    event: CommandReceived,
+    command: ParsedCommand,
+    member_id: int,
+    rights: _Rights,
 ) -> Group | str:
+    """The group a command is about. A group's own room reaches it; anywhere else (a DM,
+    another room) reaches only the member's own groups, and, for admin commands, the groups
+    they are an admin of. Joining happens in the group's room."""
     origin = event.origin
-    candidates: Sequence[Group] = circle.groups_in(origin.platform, origin.room)
-    if origin.is_direct or not candidates:
-        mine = set(await circle.storage.member_groups(member_id))
-        candidates = [
-            g for g in circle.config.groups if g.platform == origin.platform and g.id in mine
-        ] or candidates
+    wanted = command.group
+    here: Sequence[Group] = (
+        () if origin.is_direct else circle.groups_in(origin.platform, origin.room)
+    )
     if wanted is not None:
         # by id, not by scanning the candidates: a room may hold a thousand groups
         found = circle.group(wanted)
         if found is None or found.platform != origin.platform:
             return f"There is no group `{wanted[:40]}` here."
-        if (
-            found.room == origin.room
-            or origin.is_direct
-            or any(g.id == found.id for g in candidates)  # a member's group, asked elsewhere
-        ):
+        elsewhere = f"Group `{wanted}` meets in another room; use the command there."
+        if not origin.is_direct:
+            if found.room == origin.room:
+                return found
+            if here:  # a room with groups of its own speaks for those alone
+                return elsewhere
+        if await circle.storage.is_member(found.id, member_id):
+            return found  # a member's group, asked from a DM or another room
+        if command.spec.admin and await rights.admin_of(found):
             return found
-        return f"Group `{wanted}` meets in another room; use the command there."
+        if origin.is_direct:
+            return (
+                f"You are not a member of `{wanted}`. Join it in the group's own room first; "
+                "then you can use it from here."
+            )
+        return elsewhere
+    candidates = here
+    if not candidates:
+        mine = set(await circle.storage.member_groups(member_id))
+        candidates = [
+            g for g in circle.config.groups if g.platform == origin.platform and g.id in mine
+        ]
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
+        if origin.is_direct:
+            return (
+                "You are not a member of any group yet. Join one in its own room first; "
+                "then you can use it from here."
+            )
         return "There is no study group in this room. Ask an admin to add one to the config."
     ids = ", ".join(g.id for g in candidates)
     return f"Several groups meet here ({ids}); add `--group ID` after the command name."

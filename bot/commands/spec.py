@@ -31,6 +31,8 @@ class CommandSpec:
     params: tuple[ParamSpec, ...] = ()
     admin: bool = False
     slow: bool = False  # may take longer than a second (exports); adapters defer
+    # About one group (`--group ID` picks it); False for those about the member alone.
+    group_scoped: bool = True
 
     @property
     def usage(self) -> str:
@@ -49,6 +51,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         name="help",
         summary="List the commands, or explain one",
+        group_scoped=False,
         params=(
             ParamSpec(
                 name="command", kind=ParamKind.WORD, description="A command name", required=False
@@ -91,6 +94,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         name="timezone",
         summary="Set your time zone, e.g. Europe/Berlin",
+        group_scoped=False,
         params=(
             ParamSpec(name="zone", kind=ParamKind.TIMEZONE, description="An IANA time zone name"),
         ),
@@ -108,11 +112,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
         ),
     ),
     CommandSpec(
-        name="export-mine", summary="Everything the bot holds about you, as JSON", slow=True
+        name="export-mine",
+        summary="Everything the bot holds about you, as JSON",
+        slow=True,
+        group_scoped=False,
     ),
     CommandSpec(
         name="forget-me",
         summary="Delete all your data in every group (asks for confirmation)",
+        group_scoped=False,
         params=(
             ParamSpec(
                 name="confirm",

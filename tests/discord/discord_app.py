@@ -37,8 +37,14 @@ def write_long_reading(directory: Path) -> None:
 
 
 def write_config(
-    directory: Path, fake: FakeDiscord, token_env: str, reading: str = "three-parts"
+    directory: Path,
+    fake: FakeDiscord,
+    token_env: str,
+    reading: str = "three-parts",
+    *,
+    top: str = "",
 ) -> Path:
+    """The config of one Discord group; `top` adds top-level keys."""
     shutil.copytree(FIXTURES / "readings", directory / "readings", dirs_exist_ok=True)
     write_long_reading(directory)
     path = directory / "config.yaml"
@@ -68,7 +74,8 @@ def write_config(
                 respond_for: 6d
                 admins: ["Facilitators"]
             """
-        ),
+        )
+        + top,
         encoding="utf-8",
     )
     return path
@@ -104,9 +111,14 @@ class DiscordCircle:
 
 
 async def start_app(
-    directory: Path, fake: FakeDiscord, token_env: str, reading: str = "three-parts"
+    directory: Path,
+    fake: FakeDiscord,
+    token_env: str,
+    reading: str = "three-parts",
+    *,
+    top: str = "",
 ) -> DiscordCircle:
-    config = load_config(write_config(directory, fake, token_env, reading))
+    config = load_config(write_config(directory, fake, token_env, reading, top=top))
     platforms = build_platforms(config, ("discord",))
     clock = FakeClock(START)
     app = await build_app(config, clock=clock, platforms=platforms, waker=False)

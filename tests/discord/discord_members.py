@@ -2,24 +2,47 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from discord_records import SEND_AND_VIEW, InteractionRecord, Json, Person, now
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an interaction comes from, when not the group's own guild: a DM with the bot, or
+    a channel of another guild, where the member may hold other permissions."""
+
+    dm: bool = False
+    guild_id: int | None = None
+    channel_id: int | None = None
+    permissions: int | None = None
 
 
 class MemberActions:
     """Mixed into FakeDiscord: what a member can do, each turned into a gateway event."""
 
     def _interaction(
-        self, kind: int, person: Person, channel_id: int | None, data: Json
+        self,
+        kind: int,
+        person: Person,
+        channel_id: int | None,
+        data: Json,
+        *,
+        place: Place | None = None,
     ) -> tuple[InteractionRecord, Json]:
-        cid = channel_id or self.channel_id
+        """An interaction payload; `place` puts it in a DM or another guild's channel."""
+        if place is not None and place.dm:
+            channel = self._dm_channel(person.id)
+            cid = int(channel["id"])
+        else:
+            cid = (place.channel_id if place else None) or channel_id or self.channel_id
+            channel = dict(self.channels[cid])
         iid = self.next_id()
         token = f"token-{iid}"
         record = InteractionRecord(iid, token, kind, cid, person)
         self.interactions[iid] = record
         self._by_token[token] = record
-        channel = dict(self.channels[cid])
         payload = {
             "id": str(iid),
             "application_id": str(self.app_id),
@@ -28,17 +51,26 @@ class MemberActions:
             "version": 1,
             "attachment_size_limit": 8 * 1024 * 1024,
             "data": data,
-            "guild_id": str(self.guild_id),
             "channel_id": str(cid),
             "channel": channel,
-            "member": person.member(self.permissions_of(person)),
             "locale": "en-US",
-            "guild_locale": "en-US",
             "app_permissions": str(SEND_AND_VIEW),
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(self.guild_id)},
-            "context": 0,
         }
+        if place is not None and place.dm:
+            payload["user"] = person.user()  # a DM: a user, no member, no guild
+            payload["authorizing_integration_owners"] = {"0": str(self.guild_id)}
+            payload["context"] = 1
+            return record, payload
+        guild = str(place.guild_id if place and place.guild_id else self.guild_id)
+        permissions = place.permissions if place and place.permissions is not None else None
+        payload["guild_id"] = guild
+        payload["guild_locale"] = "en-US"
+        payload["member"] = person.member(
+            permissions if permissions is not None else self.permissions_of(person)
+        )
+        payload["authorizing_integration_owners"] = {"0": guild}
+        payload["context"] = 0
         return record, payload
 
     def _command_holding(self, sub: str) -> Json:
@@ -74,18 +106,22 @@ class MemberActions:
         person: Person,
         sub: str,
         channel_id: int | None = None,
+        *,
+        place: Place | None = None,
         **values: Any,
     ) -> InteractionRecord:
-        """A member runs `/study SUB option=value ...` (or `/study-admin SUB ...`)."""
+        """A member runs `/study SUB option=value ...` (or `/study-admin SUB ...`), in the group's
+        guild, or where `place` says (a DM with the bot, another guild's channel)."""
         command = self._command_holding(sub)
         data = {
             "id": command["id"],
             "name": command["name"],
             "type": 1,
-            "guild_id": str(self.guild_id),
             "options": [{"name": sub, "type": 1, "options": self._options(sub, values, None)}],
         }
-        record, payload = self._interaction(2, person, channel_id, data)
+        if place is None or not place.dm:
+            data["guild_id"] = str(place.guild_id if place and place.guild_id else self.guild_id)
+        record, payload = self._interaction(2, person, channel_id, data, place=place)
         await self.dispatch("INTERACTION_CREATE", payload)
         return record
 

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from aiohttp import WSMsgType, web
-from discord_members import MemberActions
+from discord_members import MemberActions, Place
 from discord_records import (
     API_PREFIX,
     EPHEMERAL,
@@ -36,7 +36,16 @@ from discord_records import (
     text_of,
 )
 
-__all__ = ["EPHEMERAL", "LOADING", "FakeDiscord", "InteractionRecord", "Person", "pings", "text_of"]
+__all__ = [
+    "EPHEMERAL",
+    "LOADING",
+    "FakeDiscord",
+    "InteractionRecord",
+    "Person",
+    "Place",
+    "pings",
+    "text_of",
+]
 
 
 class FakeDiscord(MemberActions):
@@ -48,6 +57,8 @@ class FakeDiscord(MemberActions):
         self.guild_id = self.next_id()
         self.channel_id = self.next_id()
         self.other_channel_id = self.next_id()
+        self.elsewhere_guild_id = self.next_id()  # a guild the bot is not configured for
+        self.elsewhere_channel_id = self.next_id()
         self.facilitator_role = self.next_id()
         self.moderator_role = self.next_id()
         self.bot = Person(self.next_id(), "studybot", bot=True)
@@ -73,6 +84,9 @@ class FakeDiscord(MemberActions):
         self.channels: dict[int, Json] = {
             self.channel_id: self._text_channel(self.channel_id, "reading-room", 0),
             self.other_channel_id: self._text_channel(self.other_channel_id, "general", 1),
+            self.elsewhere_channel_id: self._text_channel(
+                self.elsewhere_channel_id, "elsewhere", 0, guild_id=self.elsewhere_guild_id
+            ),
         }
         self.commands: dict[int | None, list[Json]] = {}
         self.interactions: dict[int, InteractionRecord] = {}
@@ -89,13 +103,15 @@ class FakeDiscord(MemberActions):
         self._live: web.WebSocketResponse | None = None
         self._connected = asyncio.Event() if self._runner is not None else None
 
-    def _text_channel(self, cid: int, name: str, position: int) -> Json:
+    def _text_channel(
+        self, cid: int, name: str, position: int, *, guild_id: int | None = None
+    ) -> Json:
         return {
             "id": str(cid),
             "type": 0,
             "name": name,
             "position": position,
-            "guild_id": str(self.guild_id),
+            "guild_id": str(guild_id or self.guild_id),
             "permission_overwrites": [],
             "nsfw": False,
             "parent_id": None,
@@ -253,7 +269,11 @@ class FakeDiscord(MemberActions):
                 self._role(self.moderator_role, "Moderators", MANAGE_GUILD, 2),
                 self._role(self.facilitator_role, "Facilitators", 0, 1),
             ],
-            "channels": [c for c in self.channels.values() if c["type"] == 0],
+            "channels": [
+                c
+                for c in self.channels.values()
+                if c["type"] == 0 and c["guild_id"] == str(self.guild_id)
+            ],
             "threads": [],
             "emojis": [],
             "stickers": [],

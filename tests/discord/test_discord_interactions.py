@@ -31,7 +31,7 @@ async def test_a_slash_command_reaches_the_core_and_the_member_sees_the_answer(
     assert event.member.user_id == str(fake.ana.id)
     assert event.member.display_name == "Ana"
     assert event.origin.room == str(fake.channel_id)
-    assert event.origin.is_admin is False
+    assert not await connected.platform.is_admin(event.member, str(fake.channel_id))
 
 
 async def test_typed_options_become_the_cores_argument_line(
@@ -204,7 +204,7 @@ async def test_admin_rights_come_from_manage_server_or_the_config(
     done = await fake.slash(getattr(fake, who), "status")
     await fake.until(done.answers)
     [event] = commands(connected)
-    assert event.origin.is_admin is admin
+    assert await connected.platform.is_admin(event.member, str(fake.channel_id)) is admin
 
 
 async def test_a_429_on_the_interaction_answer_is_retried_once(

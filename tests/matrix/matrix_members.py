@@ -66,6 +66,16 @@ class RecordingCore:
         return await asyncio.wait_for(find(), WAIT_S)
 
 
+def membership(room: str, user_id: str, state: str = "join") -> Callable[[str, Any], bool]:
+    """A `wait_for` test: `user_id`'s membership in `room` became `state`."""
+    return lambda room_id, event: (
+        room_id == room
+        and isinstance(event, nio.RoomMemberEvent)
+        and event.state_key == user_id
+        and event.membership == state
+    )
+
+
 class Member:
     """A person on the homeserver with a real nio client; syncs in the background."""
 

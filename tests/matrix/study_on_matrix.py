@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import nio
-from matrix_members import Member
+from matrix_members import BotFactory, Member, membership
 
 from adapters.matrix import MatrixPlatform
 from bot.app import App, build_app
@@ -135,3 +137,55 @@ def bot_messages(member: Member, room: str, bot_user: str) -> list[dict[str, Any
     events = member.messages(room, limit=500)
     mine = [e for e in events if e.get("sender") == bot_user and e["type"] == "m.room.message"]
     return list(reversed(mine))
+
+
+@dataclass
+class Circle:
+    study: StudyOnMatrix
+    bot: BotFactory
+    room: str
+    ana: Member  # created the room: an admin by power
+    bea: Member
+    carl: Member
+    config: Path
+
+    def said(self, *needles: str, room: str | None = None) -> Callable[[str, Any], bool]:
+        return bot_said(self.bot.user_id, room, *needles)
+
+    async def ask(self, member: Member, text: str, *needles: str, private: bool = False) -> Any:
+        """`member` sends `text` in the group room; returns the bot's answer holding `needles`:
+        in the command's thread, or in the member's direct room when `private`."""
+        mark = member.mark()
+        sent = await member.say(self.room, text)
+
+        def answer(room_id: str, event: Any) -> bool:
+            if not self.said(*needles)(room_id, event):
+                return False
+            if private:
+                return room_id != self.room
+            return room_id == self.room and thread_of(event) == sent
+
+        return await member.wait_for(answer, after=mark)
+
+
+async def make_circle(
+    bot: BotFactory, members: Callable[..., Awaitable[Member]], tmp_path: Path, *, e2e: bool
+) -> Circle:
+    ana = await members("ana", e2e=e2e)
+    bea = await members("bea", e2e=e2e)
+    carl = await members("carl", e2e=e2e)
+    room = ana.create_room(invite=(bot.user_id, bea.user_id, carl.user_id), encrypted=e2e)
+    bea.join(room)
+    carl.join(room)
+    config = write_config(
+        tmp_path,
+        homeserver=bot.server.url,
+        user_id=bot.user_id,
+        token_env=bot.env,
+        room=room,
+    )
+    study = StudyOnMatrix(config, FakeClock(START))
+    await study.start()
+    for member in (ana, bea, carl):
+        await member.wait_for(membership(room, bot.user_id, "join"))
+    return Circle(study, bot, room, ana, bea, carl, config)

@@ -5,88 +5,25 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import nio
 import pytest
-from matrix_members import BotFactory, Member
+from matrix_members import BotFactory
 from study_on_matrix import (
     SESSION,
-    START,
-    StudyOnMatrix,
+    Circle,
     body_of,
     bot_messages,
-    bot_said,
+    make_circle,
     thread_of,
-    write_config,
 )
 
-from bot.clock import FakeClock
 from bot.commands.spec import COMMANDS
 from bot.logs import setup_logging
-
-
-@dataclass
-class Circle:
-    study: StudyOnMatrix
-    bot: BotFactory
-    room: str
-    ana: Member  # created the room: an admin by power
-    bea: Member
-    carl: Member
-    config: Path
-
-    def said(self, *needles: str, room: str | None = None) -> Callable[[str, Any], bool]:
-        return bot_said(self.bot.user_id, room, *needles)
-
-    async def ask(self, member: Member, text: str, *needles: str, private: bool = False) -> Any:
-        """`member` sends `text` in the group room; returns the bot's answer holding `needles`:
-        in the command's thread, or in the member's direct room when `private`."""
-        mark = member.mark()
-        sent = await member.say(self.room, text)
-
-        def answer(room_id: str, event: Any) -> bool:
-            if not self.said(*needles)(room_id, event):
-                return False
-            if private:
-                return room_id != self.room
-            return room_id == self.room and thread_of(event) == sent
-
-        return await member.wait_for(answer, after=mark)
-
-
-async def make_circle(
-    bot: BotFactory, members: Callable[..., Awaitable[Member]], tmp_path: Path, *, e2e: bool
-) -> Circle:
-    ana = await members("ana", e2e=e2e)
-    bea = await members("bea", e2e=e2e)
-    carl = await members("carl", e2e=e2e)
-    room = ana.create_room(invite=(bot.user_id, bea.user_id, carl.user_id), encrypted=e2e)
-    bea.join(room)
-    carl.join(room)
-    config = write_config(
-        tmp_path,
-        homeserver=bot.server.url,
-        user_id=bot.user_id,
-        token_env=bot.env,
-        room=room,
-    )
-    study = StudyOnMatrix(config, FakeClock(START))
-    await study.start()
-    for member in (ana, bea, carl):
-        await member.wait_for(
-            lambda r, e: (
-                r == room
-                and isinstance(e, nio.RoomMemberEvent)
-                and e.state_key == bot.user_id
-                and e.membership == "join"
-            )
-        )
-    return Circle(study, bot, room, ana, bea, carl, config)
 
 
 @pytest.fixture

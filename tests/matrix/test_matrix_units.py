@@ -16,7 +16,7 @@ from bot.events import CommandReceived, MessageDeleted, MessageEdited, ReplyRece
 from bot.messages import Button, Message, MessageKind
 from bot.platform import AdapterError
 
-WHERE = Where(room="!room:hs", is_direct=False, is_admin=False, display_name="Ana")
+WHERE = Where(room="!room:hs", is_direct=False, display_name="Ana")
 
 
 def event(content: dict[str, Any], **top: Any) -> dict[str, Any]:
