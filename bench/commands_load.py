@@ -19,7 +19,7 @@ from pathlib import Path
 from bench.core import CountingPlatform, command, member_ref
 from bench.fixtures import FIRST_SESSION, START, seed_responses, write_config
 from bench.report import Report, Row, percentile
-from bot.exporting import write_export
+from bot.exports.exporting import write_export
 from bot.storage import open_storage
 from bot.testing import Harness, make_harness
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench.fixtures import FIRST_SESSION, START, write_config
-from bot.events import CommandReceived, MemberRef, Origin
-from bot.messages import Message
+from bot.core.events import CommandReceived, MemberRef, Origin
+from bot.core.messages import Message
 from bot.testing import FakePlatform, Harness, make_harness
 
 

@@ -31,10 +31,10 @@ from typing import Any
 from bench.fixtures import FIRST_SESSION, ROOT, START, big_yaml_allowed, write_config
 from bench.matrix_standin import USER
 from bench.report import Report, Row
-from bot.circle import StudyCircle
-from bot.clock import FakeClock
-from bot.config import load_config
-from bot.platform import Platform, PlatformContext
+from bot.config.schema import load_config
+from bot.core.clock import FakeClock
+from bot.core.platform import Platform, PlatformContext
+from bot.runtime.circle import StudyCircle
 from bot.storage import open_storage
 
 MATRIX_TOKEN_ENV = "STUDYBOT_BENCH_MATRIX_TOKEN"
@@ -110,7 +110,7 @@ async def open_all(
 
 async def matrix_case(folder: Path, groups: int, rate: float, burst: int) -> dict[str, Any]:
     from adapters.matrix import MatrixPlatform
-    from bot.platform_settings import MatrixSettings
+    from bot.config.platform_settings import MatrixSettings
 
     server = StandIn("bench.matrix_standin", "--rooms", str(groups), "--rate", str(rate),
                      "--burst", str(burst))  # fmt: skip
@@ -155,7 +155,7 @@ async def discord_case(
 ) -> dict[str, Any]:
     from adapters.discord import DiscordPlatform
     from adapters.discord.pacing import GlobalPacer
-    from bot.platform_settings import DiscordSettings
+    from bot.config.platform_settings import DiscordSettings
 
     server = StandIn("bench.discord_limits", "--channels", str(groups), "--rate", str(rate),
                      "--burst", str(burst), "--window", str(window))  # fmt: skip

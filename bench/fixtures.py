@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot import yamlsource
-from bot.storage.records import to_db
+from bot.core.records import to_db
+from bot.documents import yamlsource
 
 ROOT = Path(__file__).resolve().parents[1]
 READINGS = ROOT / "tests" / "fixtures" / "readings"  # three-parts: 3 sections, 5 prompts

@@ -29,7 +29,7 @@ import nio  # noqa: E402
 from study_on_matrix import SESSION, START, StudyOnMatrix, write_config  # noqa: E402
 from synapse_server import Synapse  # noqa: E402
 
-from bot.clock import FakeClock  # noqa: E402
+from bot.core.clock import FakeClock  # noqa: E402
 
 CONFIG = nio.AsyncClientConfig(max_limit_exceeded=0, max_timeouts=2, encryption_enabled=False)
 

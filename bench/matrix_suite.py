@@ -31,8 +31,8 @@ async def throughput(folder: Path, posts: int) -> dict[str, float]:
     from matrix_roundtrip import START, StudyOnMatrix, client_for, write_config  # type: ignore
     from synapse_server import Synapse  # type: ignore
 
-    from bot.clock import FakeClock
-    from bot.messages import Message, MessageKind
+    from bot.core.clock import FakeClock
+    from bot.core.messages import Message, MessageKind
 
     server = Synapse(root=folder / "synapse")
     server.start()

@@ -22,7 +22,7 @@ import aiosqlite
 
 from bench.core import CountingPlatform, command, member_ref, open_core
 from bench.report import Report, Row
-from bot.storage.sqlite import PRAGMAS
+from bot.storage.engines.sqlite import PRAGMAS
 
 TEXT = "I think the second paragraph asks us to meet at the same time every week. " * 2
 SCHEMA = (

@@ -37,9 +37,9 @@ def _rss_mib() -> float:
 
 async def _child(config_path: Path) -> dict[str, float]:
     """One start-up, timed in phases; printed as JSON for the parent."""
-    from bot.circle import StudyCircle
-    from bot.clock import FakeClock
-    from bot.config import load_config
+    from bot.config.schema import load_config
+    from bot.core.clock import FakeClock
+    from bot.runtime.circle import StudyCircle
     from bot.storage import open_storage
 
     imported = _rss_mib()

@@ -45,7 +45,7 @@ class NullPlatform:
     name = "console"
 
     def __init__(self) -> None:
-        from bot.platform import PlatformLimits
+        from bot.core.platform import PlatformLimits
 
         self.limits = PlatformLimits(max_body_chars=4000)
         self._ids = itertools.count(1)
@@ -58,7 +58,7 @@ class NullPlatform:
         pass
 
     async def post(self, room: str, message: Any, *, key: str, thread: str | None = None) -> Any:
-        from bot.messages import Posted
+        from bot.core.messages import Posted
 
         self.sent += 1
         return Posted(message_id=f"m{next(self._ids)}", room=room, thread=thread)
@@ -67,7 +67,7 @@ class NullPlatform:
         return f"t{next(self._ids)}"
 
     async def send_direct(self, member: Any, message: Any, *, key: str) -> Any:
-        from bot.messages import Posted
+        from bot.core.messages import Posted
 
         self.sent += 1
         return Posted(message_id=f"d{next(self._ids)}", room="dm")
@@ -95,9 +95,9 @@ def config_text(groups: int) -> str:
 
 
 async def _circle(config_path: Path, location: str, at: datetime) -> Any:
-    from bot.circle import StudyCircle
-    from bot.clock import FakeClock
-    from bot.config import load_config
+    from bot.config.schema import load_config
+    from bot.core.clock import FakeClock
+    from bot.runtime.circle import StudyCircle
     from bot.storage import open_storage
 
     config = load_config(config_path)

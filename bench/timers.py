@@ -21,11 +21,11 @@ from pathlib import Path
 from bench.core import CountingPlatform
 from bench.fixtures import write_config
 from bench.report import Report, Row, percentile
-from bot.circle import StudyCircle
-from bot.clock import SystemClock
-from bot.config import load_config
+from bot.config.schema import load_config
+from bot.core.clock import SystemClock
+from bot.runtime.circle import StudyCircle
+from bot.runtime.waker import Waker
 from bot.storage import Action, open_storage
-from bot.waker import Waker
 
 
 async def bare_lateness(dues: list[datetime]) -> list[float]:

@@ -12,8 +12,8 @@ import logging
 import os
 from datetime import datetime
 
-from bot import waker
-from bot.clock import Clock, ScaledClock
+from bot.core.clock import Clock, ScaledClock
+from bot.runtime import waker
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.circle import StudyCircle
-from bot.clock import FakeClock
 from bot.commands.spec import CommandSpec
-from bot.config import Config, load_config
-from bot.events import (
+from bot.config.schema import Config, load_config
+from bot.core.clock import FakeClock
+from bot.core.events import (
     CommandReceived,
     InboundEvent,
     MemberRef,
@@ -21,8 +20,9 @@ from bot.events import (
     Origin,
     ReplyReceived,
 )
-from bot.messages import Message, Posted
-from bot.platform import CoreHandle, DirectMessagesClosed, PlatformLimits
+from bot.core.messages import Message, Posted
+from bot.core.platform import CoreHandle, DirectMessagesClosed, PlatformLimits
+from bot.runtime.circle import StudyCircle
 from bot.storage import SqliteStorage, open_storage
 
 

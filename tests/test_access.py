@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from bot.commands import dispatch
 from bot.commands.context import CommandContext
 from bot.commands.spec import COMMANDS
-from bot.events import Origin, ReplyReceived
-from bot.messages import Message, MessageKind
+from bot.core.events import Origin, ReplyReceived
+from bot.core.messages import Message, MessageKind
 from bot.testing import Harness, make_harness, member
 from tests.conftest import START
 

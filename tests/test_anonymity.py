@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.messages import MessageKind
+from bot.core.messages import MessageKind
 from bot.testing import make_harness, member
 from tests.conftest import BASE_CONFIG, START
 

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from bot.archive import build_archive
+from bot.exports.archive import build_archive
 from bot.testing import Harness, make_harness, member
 from tests.conftest import BASE_CONFIG, START
 from tests.test_cli import studybot

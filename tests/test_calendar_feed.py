@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.config import load_config
-from bot.previewing import write_ics
+from bot.config.schema import load_config
+from bot.schedule.previewing import write_ics
 from tests.conftest import BASE_CONFIG
 from tests.test_cli import ahead, studybot
 

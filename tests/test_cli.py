@@ -166,8 +166,8 @@ def test_import_article_to_a_reading(tmp_path: Path) -> None:
 def test_a_second_bot_on_the_same_sqlite_file_is_refused(
     write_config: Callable[[str], Path],
 ) -> None:
-    from bot.config import load_config
-    from bot.storage.single_process import ProcessLock
+    from bot.config.schema import load_config
+    from bot.storage.engines.single_process import ProcessLock
 
     config = write_config(BASE_CONFIG)
     running = ProcessLock(load_config(config).storage)  # as a bot already running would hold

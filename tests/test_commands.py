@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.commands.spec import COMMANDS
-from bot.events import CommandReceived, Origin
-from bot.messages import MessageKind
+from bot.core.events import CommandReceived, Origin
+from bot.core.messages import MessageKind
 from bot.testing import Harness, make_harness, member
 from tests.conftest import BASE_CONFIG, START
 
@@ -235,7 +235,7 @@ async def test_reload_without_reloader_and_with_broken_yaml(
     path = write_config(BASE_CONFIG)
     h = await make_harness(path, start=START)
     assert "not available" in await h.command("reload", member=ANA)
-    from bot.config import load_config
+    from bot.config.schema import load_config
 
     async def reloader():  # type: ignore[no-untyped-def]
         return load_config(path)
@@ -258,7 +258,7 @@ async def test_group_removed_from_config_is_archived(write_config: Callable[[str
     h = await make_harness(path, start=START)
     await open_first_session(h)
     await h.command("respond 1 keep me", member=BEA)
-    from bot.config import load_config
+    from bot.config.schema import load_config
 
     empty = load_config(write_config("storage: data/test.db\ngroups: []\n"))
     assert await h.circle.apply_config(empty) == ["readers"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.messages import MessageKind
+from bot.core.messages import MessageKind
 from bot.testing import Harness, make_harness, member
 from tests.conftest import BASE_CONFIG, START
 

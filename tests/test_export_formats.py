@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.export_formats import (
+from bot.exports.formats import (
     CSV_COLUMNS,
     ExportRow,
     write_csv,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import bot.config
-from bot import heap
-from bot.config import ConfigError, load_config
+import bot.config.schema
+from bot.config.schema import ConfigError, load_config
+from bot.core import heap
 from tests.test_config import GOOD
 
 
@@ -59,13 +59,13 @@ def test_load_config_pauses_the_collector(
     write_config: Callable[[str], Path], freezes: list[None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[bool] = []
-    original = bot.config._load_config
+    original = bot.config.schema._load_config
 
-    def loading(path: Path) -> bot.config.Config:
+    def loading(path: Path) -> bot.config.schema.Config:
         seen.append(gc.isenabled())
         return original(path)
 
-    monkeypatch.setattr(bot.config, "_load_config", loading)
+    monkeypatch.setattr(bot.config.schema, "_load_config", loading)
     load_config(write_config(GOOD))
     assert seen == [False]
     assert gc.isenabled()

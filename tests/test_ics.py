@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.ics import CalendarEvent, calendar_ics, escape_text, fold_line
+from bot.schedule.ics import CalendarEvent, calendar_ics, escape_text, fold_line
 
 STAMP = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 LA_PAZ = ZoneInfo("America/La_Paz")

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from bot.importer import (
+from bot.readings.importer import (
     MAX_ARTICLE_BYTES,
     ArticleImportError,
     ImportedSection,
@@ -27,7 +27,7 @@ from bot.importer import (
     split_plain,
     split_sentences,
 )
-from bot.readings import load_reading
+from bot.readings.model import load_reading
 
 
 def words(n: int, prefix: str = "w") -> str:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.messages import MessageKind
+from bot.core.messages import MessageKind
 from bot.testing import Harness, member
 
 # every test here runs on SQLite and on PostgreSQL

@@ -7,7 +7,7 @@ from itertools import combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.pairing import EXACT_LIMIT, PairHistory, make_teams
+from bot.community.pairing import EXACT_LIMIT, PairHistory, make_teams
 
 
 def pairs_of(teams: list[list[int]]) -> set[frozenset[int]]:

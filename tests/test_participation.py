@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.participation import standing
-from bot.storage.records import Session, Snooze
+from bot.core.records import Session, Snooze
+from bot.sessions.participation import standing
 
 DAY = timedelta(days=1)
 T0 = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)

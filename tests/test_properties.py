@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from bot.commands.parser import ParsedCommand, UnknownCommand, UsageError, parse
 from bot.commands.spec import COMMANDS
-from bot.config import ConfigError, load_config
-from bot.durations import parse_duration
-from bot.text import clean_name, split_text
+from bot.config.schema import ConfigError, load_config
+from bot.core.durations import parse_duration
+from bot.core.text import clean_name, split_text
 
 NAMES = st.sampled_from([c.name for c in COMMANDS]) | st.text(max_size=30)
 ARGS = st.text(max_size=400) | st.lists(

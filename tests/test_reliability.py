@@ -7,11 +7,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.config import load_config
-from bot.events import CommandReceived, Origin
-from bot.messages import MessageKind
+from bot.config.schema import load_config
+from bot.core.events import CommandReceived, Origin
+from bot.core.messages import MessageKind
+from bot.runtime.watcher import ConfigWatcher
 from bot.testing import Harness, make_harness, member
-from bot.watcher import ConfigWatcher
 from tests.conftest import BASE_CONFIG, START
 
 BEA = member("Bea")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.messages import MessageKind, Posted
+from bot.core.messages import MessageKind, Posted
 from bot.testing import FakePlatform, make_harness, member
 from tests.conftest import BASE_CONFIG, START
 

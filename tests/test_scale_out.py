@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
-from bot.clock import FakeClock
-from bot.config import ConfigError, load_config
-from bot.messages import MessageKind
-from bot.ownership import deliverable_groups, shard_of
+from bot.cli.main import main
+from bot.config.schema import ConfigError, load_config
+from bot.core.clock import FakeClock
+from bot.core.messages import MessageKind
+from bot.runtime.ownership import deliverable_groups, shard_of
 from bot.storage import open_storage
 from bot.storage.store import TABLES
 from bot.testing import FakePlatform, Harness, make_harness, member

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import GroupSpec
-from bot.durations import format_duration, parse_duration
-from bot.schedule import slots
+from bot.config.schema import GroupSpec
+from bot.core.durations import format_duration, parse_duration
+from bot.schedule.cadence import slots
 
 
 def spec(zone: str, cadence: dict[str, Any], **extra: Any) -> GroupSpec:

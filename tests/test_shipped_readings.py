@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.readings import load_reading, load_readings
+from bot.readings.model import load_reading, load_readings
 
 READINGS = Path(__file__).resolve().parent.parent / "readings"
 SHIPPED = sorted([*READINGS.glob("*.yaml"), *READINGS.glob("*.yml")])

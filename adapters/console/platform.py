@@ -14,10 +14,10 @@ from typing import TextIO
 from rich.console import Console
 
 from adapters.console.render import show_post, show_reply
-from bot.events import CommandReceived, MemberRef, Origin, ReplyReceived
-from bot.messages import Message, Posted
-from bot.platform import CoreHandle, PlatformContext, PlatformLimits
-from bot.platform_settings import ConsoleSettings
+from bot.config.platform_settings import ConsoleSettings
+from bot.core.events import CommandReceived, MemberRef, Origin, ReplyReceived
+from bot.core.messages import Message, Posted
+from bot.core.platform import CoreHandle, PlatformContext, PlatformLimits
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from bot.messages import Message, MessageKind
+from bot.core.messages import Message, MessageKind
 
 STYLES = {
     MessageKind.SECTION: "cyan",

@@ -8,7 +8,7 @@ from typing import Any, Protocol, cast
 
 import discord
 
-from bot.messages import Button
+from bot.core.messages import Button
 
 RESPONSE_MAX = 4000  # Discord's cap for a text input, and the core's response limit
 _PREFIX = "studybot"

@@ -14,9 +14,9 @@ from typing import Any
 import discord
 
 from bot.commands.spec import CommandSpec
-from bot.events import CommandReceived, Origin
-from bot.messages import Message, MessageKind
-from bot.platform import AdapterError, CoreHandle
+from bot.core.events import CommandReceived, Origin
+from bot.core.messages import Message, MessageKind
+from bot.core.platform import AdapterError, CoreHandle
 
 from .commands import args_line
 from .components import ResponseModal, respond_prompt, view_for

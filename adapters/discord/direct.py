@@ -11,9 +11,9 @@ from typing import Any
 
 import discord
 
-from bot.events import Origin
-from bot.messages import Message, MessageKind, Posted
-from bot.platform import AdapterError, DirectMessagesClosed
+from bot.core.events import Origin
+from bot.core.messages import Message, MessageKind, Posted
+from bot.core.platform import AdapterError, DirectMessagesClosed
 
 from .sending import send_message
 

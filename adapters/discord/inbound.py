@@ -8,8 +8,8 @@ from typing import Any
 
 import discord
 
-from bot.events import InboundEvent, MessageDeleted, MessageEdited, Origin, ReplyReceived
-from bot.platform import CoreHandle
+from bot.core.events import InboundEvent, MessageDeleted, MessageEdited, Origin, ReplyReceived
+from bot.core.platform import CoreHandle
 
 from .people import PLATFORM, Places, member_ref
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 
-from bot.events import MemberRef
+from bot.core.events import MemberRef
 
 PLATFORM = "discord"
 

@@ -9,16 +9,16 @@ from typing import Any, Literal
 
 import discord
 
-from bot.events import MemberRef, Origin
-from bot.messages import Message, Posted
-from bot.platform import (
+from bot.config.platform_settings import DiscordSettings
+from bot.core.events import MemberRef, Origin
+from bot.core.messages import Message, Posted
+from bot.core.platform import (
     AdapterError,
     CoreHandle,
     Platform,
     PlatformContext,
     PlatformLimits,
 )
-from bot.platform_settings import DiscordSettings
 
 from .client import StudyClient, keep_secrets_out_of_logs, make_client, point_at
 from .desk import InteractionDesk

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.messages import Message, MessageKind
+from bot.core.messages import Message, MessageKind
 
 CONTENT_MAX = 2000
 DESCRIPTION_MAX = 4096

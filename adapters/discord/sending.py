@@ -7,8 +7,8 @@ from typing import Any
 
 import discord
 
-from bot.messages import Message
-from bot.platform import AdapterError, DirectMessagesClosed
+from bot.core.messages import Message
+from bot.core.platform import AdapterError, DirectMessagesClosed
 
 from .components import view_for
 from .render import render

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import aiohttp
 import nio
 
-from bot.platform import AdapterError
+from bot.core.platform import AdapterError
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from nio.crypto import ENCRYPTION_ENABLED
 
 from adapters.matrix.calls import RequestFailed, Retrier
 from adapters.matrix.state import SessionState
-from bot.platform import AdapterError
-from bot.platform_settings import MatrixSettings
+from bot.config.platform_settings import MatrixSettings
+from bot.core.platform import AdapterError
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import nio
 
 from adapters.matrix.calls import RequestFailed, Retrier
 from adapters.matrix.state import SessionState
-from bot.platform import DirectMessagesClosed
+from bot.core.platform import DirectMessagesClosed
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.events import (
+from bot.core.events import (
     CommandReceived,
     InboundEvent,
     MemberRef,

@@ -19,9 +19,10 @@ from adapters.matrix.render import MAX_BODY_CHARS
 from adapters.matrix.sending import Outbox, reply_relation, thread_relation
 from adapters.matrix.state import SessionState, StateFile
 from adapters.matrix.sync import SyncLoop
-from bot.events import MemberRef, Origin
-from bot.messages import Message, MessageKind, Posted
-from bot.platform import (
+from bot.config.platform_settings import MatrixSettings
+from bot.core.events import MemberRef, Origin
+from bot.core.messages import Message, MessageKind, Posted
+from bot.core.platform import (
     AdapterError,
     CoreHandle,
     DirectMessagesClosed,
@@ -29,7 +30,6 @@ from bot.platform import (
     PlatformContext,
     PlatformLimits,
 )
-from bot.platform_settings import MatrixSettings
 
 log = logging.getLogger(__name__)
 

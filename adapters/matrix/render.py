@@ -15,7 +15,7 @@ import nh3
 from markdown_it import MarkdownIt
 
 from bot.commands.spec import BY_NAME
-from bot.messages import Message, MessageKind
+from bot.core.messages import Message, MessageKind
 
 MAX_BODY_CHARS = 8_000
 MAX_CONTENT_BYTES = 48_000

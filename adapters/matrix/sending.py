@@ -14,8 +14,8 @@ import nio
 from adapters.matrix.calls import RATE_LIMITED, Retrier
 from adapters.matrix.pacing import Pacer
 from adapters.matrix.render import render
-from bot.events import MemberRef
-from bot.messages import Attachment, Message
+from bot.core.events import MemberRef
+from bot.core.messages import Attachment, Message
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from adapters.matrix.calls import Retrier
 from adapters.matrix.direct import DirectRooms
 from adapters.matrix.inbound import Where, translate
 from adapters.matrix.state import SessionState
-from bot.platform import AdapterError, CoreHandle
-from bot.platform_settings import MatrixSettings
+from bot.config.platform_settings import MatrixSettings
+from bot.core.platform import AdapterError, CoreHandle
 
 log = logging.getLogger(__name__)
 

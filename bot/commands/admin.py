@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from bot import lifecycle, render
 from bot.commands.context import CommandContext
-from bot.config import ConfigError
-from bot.exporting import MIME, export_bytes
-from bot.messages import Attachment, Message, MessageKind
-from bot.planner import plan_group, slot_key
-from bot.storage.records import to_db
+from bot.config.schema import ConfigError
+from bot.core.messages import Attachment, Message, MessageKind
+from bot.core.records import to_db
+from bot.exports.exporting import MIME, export_bytes
+from bot.schedule.planner import plan_group, slot_key
+from bot.sessions import lifecycle, render
 
 log = logging.getLogger(__name__)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot import render
-from bot import rsvp as live
 from bot.commands.context import CommandContext
-from bot.community import roll
-from bot.messages import Message
-from bot.participation import drifting as find_drifting
-from bot.participation import standing
-from bot.text import clean_name
+from bot.community.activity import roll
+from bot.core.messages import Message
+from bot.core.text import clean_name
+from bot.sessions import render
+from bot.sessions import rsvp as live
+from bot.sessions.participation import drifting as find_drifting
+from bot.sessions.participation import standing
 
 MAX_SNOOZE_DAYS = 365
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.commands.parser import ParsedCommand
-from bot.config import Group
-from bot.events import MemberRef, Origin
+from bot.config.schema import Group
+from bot.core.events import MemberRef, Origin
 from bot.storage import Member
 
 if TYPE_CHECKING:
-    from bot.circle import StudyCircle
+    from bot.runtime.circle import StudyCircle
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

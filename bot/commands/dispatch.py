@@ -6,16 +6,16 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
-from bot import render
 from bot.commands import admin, community, member
 from bot.commands.context import CommandContext
 from bot.commands.parser import ParsedCommand, UnknownCommand, UsageError, parse
-from bot.config import Group
-from bot.events import CommandReceived, MemberRef
-from bot.messages import Message
+from bot.config.schema import Group
+from bot.core.events import CommandReceived, MemberRef
+from bot.core.messages import Message
+from bot.sessions import render
 
 if TYPE_CHECKING:
-    from bot.circle import StudyCircle
+    from bot.runtime.circle import StudyCircle
 
 log = logging.getLogger(__name__)
 

@@ -6,14 +6,14 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import render
 from bot.commands.context import CommandContext
 from bot.commands.spec import BY_NAME, COMMANDS
-from bot.messages import Attachment, Message, MessageKind
-from bot.planner import plan_group, upcoming
-from bot.responses import all_anonymous_keys, author_keys, record_response, target_session
+from bot.core.messages import Attachment, Message, MessageKind
+from bot.core.text import clean_name
+from bot.schedule.planner import plan_group, upcoming
+from bot.sessions import render
+from bot.sessions.responses import all_anonymous_keys, author_keys, record_response, target_session
 from bot.storage import Session
-from bot.text import clean_name
 
 
 async def help_(ctx: CommandContext) -> Message:

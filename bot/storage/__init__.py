@@ -5,7 +5,7 @@ actions and community) holds every SQL statement; it runs on SQLite (bot/storage
 the embedded default) or PostgreSQL (bot/storage/postgres.py).
 """
 
-from bot.storage.records import (
+from bot.core.records import (
     Action,
     GroupState,
     Member,

@@ -6,13 +6,13 @@ from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.messages import Posted
-from bot.storage.base import StoreBase
-from bot.storage.records import (
+from bot.core.messages import Posted
+from bot.core.records import (
     Action,
     from_db,
     to_db,
 )
+from bot.storage.base import StoreBase
 from bot.storage.rows import (
     MANY,
     action_row,

@@ -8,7 +8,14 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any
 
-from bot.storage.database import Connection, Database, Row, open_database, redact, statements
+from bot.storage.engines.database import (
+    Connection,
+    Database,
+    Row,
+    open_database,
+    redact,
+    statements,
+)
 from bot.storage.lookups import Lookups
 from bot.storage.migrations import MIGRATIONS
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.storage.database import Row
-from bot.storage.records import (
+from bot.core.records import (
     Member,
     Membership,
     Rsvp,
@@ -16,6 +15,7 @@ from bot.storage.records import (
     from_db,
     to_db,
 )
+from bot.storage.engines.database import Row
 from bot.storage.rows import (
     member_row,
     session_row,

@@ -6,15 +6,15 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import cast
 
-from bot.events import MemberRef
-from bot.storage.base import StoreBase
-from bot.storage.lookups import MISS
-from bot.storage.records import (
+from bot.core.events import MemberRef
+from bot.core.records import (
     GroupState,
     Member,
     from_db,
     to_db,
 )
+from bot.storage.base import StoreBase
+from bot.storage.lookups import MISS
 from bot.storage.rows import (
     member_row,
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar, cast
 
-from bot.storage.database import Database
+from bot.storage.engines.database import Database
 
 MAX_ENTRIES = 50_000  # past this the cache starts afresh rather than growing without bound
 MISS: Any = object()  # what `get` returns for a row it does not hold (None is a cacheable answer)

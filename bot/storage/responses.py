@@ -6,15 +6,15 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
-from bot.storage.base import StoreBase
-from bot.storage.database import Statement
-from bot.storage.records import (
+from bot.core.records import (
     Member,
     Response,
     SavedResponse,
     Session,
     to_db,
 )
+from bot.storage.base import StoreBase
+from bot.storage.engines.database import Statement
 from bot.storage.rows import (
     member_row,
     response_row,

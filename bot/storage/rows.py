@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from bot.storage.database import Row
-from bot.storage.records import Action, Member, PromptRow, Response, Session, from_db
+from bot.core.records import Action, Member, PromptRow, Response, Session, from_db
+from bot.storage.engines.database import Row
 
 MANY = 500  # rows past which a write goes as one statement (and key lists are chunked)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.storage.base import StoreBase
-from bot.storage.records import (
+from bot.core.records import (
     PromptRow,
     Session,
     to_db,
 )
+from bot.storage.base import StoreBase
 from bot.storage.rows import (
     prompt_row,
     session_row,

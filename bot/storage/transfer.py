@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.storage.database import redact
+from bot.storage.engines.database import redact
 from bot.storage.store import TABLES, Storage
 
 log = logging.getLogger(__name__)

@@ -12,9 +12,9 @@ from typing import Any
 
 from discord_standin import FakeDiscord, InteractionRecord, Person, text_of
 
-from bot.app import App, build_app, build_platforms
-from bot.clock import FakeClock
-from bot.config import load_config
+from bot.config.schema import load_config
+from bot.core.clock import FakeClock
+from bot.runtime.app import App, build_app, build_platforms
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 

@@ -10,10 +10,10 @@ from discord_standin import FakeDiscord
 
 from adapters.discord import DiscordPlatform
 from bot.commands.spec import COMMANDS, CommandSpec
-from bot.events import CommandReceived, InboundEvent
-from bot.messages import Message, MessageKind
-from bot.platform import PlatformContext
-from bot.platform_settings import DiscordSettings
+from bot.config.platform_settings import DiscordSettings
+from bot.core.events import CommandReceived, InboundEvent
+from bot.core.messages import Message, MessageKind
+from bot.core.platform import PlatformContext
 
 TOKEN_ENV = "STUDYBOT_TEST_DISCORD_TOKEN"
 

@@ -8,7 +8,7 @@ import pytest
 from discord_harness import TOKEN_ENV, Connected, RecordingCore, make_platform
 from discord_standin import FakeDiscord
 
-from bot.platform import AdapterError
+from bot.core.platform import AdapterError
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

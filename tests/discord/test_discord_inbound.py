@@ -6,8 +6,8 @@ import pytest
 from discord_harness import Connected
 from discord_standin import FakeDiscord, text_of
 
-from bot.events import MessageDeleted, MessageEdited, ReplyReceived
-from bot.messages import Message, MessageKind, Posted
+from bot.core.events import MessageDeleted, MessageEdited, ReplyReceived
+from bot.core.messages import Message, MessageKind, Posted
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

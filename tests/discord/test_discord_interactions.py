@@ -9,8 +9,8 @@ import pytest
 from discord_harness import Connected, RecordingCore, make_platform
 from discord_standin import EPHEMERAL, LOADING, FakeDiscord, text_of
 
-from bot.events import CommandReceived
-from bot.messages import Attachment, Button, Message, MessageKind
+from bot.core.events import CommandReceived
+from bot.core.messages import Attachment, Button, Message, MessageKind
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

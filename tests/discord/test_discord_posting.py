@@ -6,9 +6,9 @@ import pytest
 from discord_harness import Connected
 from discord_standin import EPHEMERAL, FakeDiscord, pings, text_of
 
-from bot.events import MemberRef
-from bot.messages import Attachment, Button, Message, MessageKind
-from bot.platform import AdapterError, DirectMessagesClosed
+from bot.core.events import MemberRef
+from bot.core.messages import Attachment, Button, Message, MessageKind
+from bot.core.platform import AdapterError, DirectMessagesClosed
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

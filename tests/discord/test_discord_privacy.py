@@ -25,6 +25,8 @@ async def test_a_whole_session_at_debug_logs_no_member_text_or_token(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    # an earlier test's setup_logging may have quieted discord.py's logger; hear it all here
+    caplog.set_level(logging.DEBUG, logger="discord")
     monkeypatch.setenv(TOKEN_ENV, BOT_TOKEN)
     circle = await start_app(tmp_path, fake, TOKEN_ENV)
     try:

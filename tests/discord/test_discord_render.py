@@ -8,7 +8,7 @@ from adapters.discord.commands import args_line, build_command_groups, time_zone
 from adapters.discord.render import BODY_PER_MESSAGE, render, split_text
 from adapters.discord.sending import nonce_for
 from bot.commands.spec import BY_NAME, CommandSpec
-from bot.messages import Message, MessageKind
+from bot.core.messages import Message, MessageKind
 
 
 @pytest.mark.parametrize(

@@ -18,9 +18,9 @@ from synapse_server import Account, Synapse
 
 from adapters.matrix import MatrixPlatform
 from bot.commands.spec import COMMANDS
-from bot.events import InboundEvent
-from bot.platform import PlatformContext
-from bot.platform_settings import MatrixSettings
+from bot.config.platform_settings import MatrixSettings
+from bot.core.events import InboundEvent
+from bot.core.platform import PlatformContext
 
 T = TypeVar("T")
 _names = itertools.count(1)

@@ -17,10 +17,10 @@ from nio.crypto import ENCRYPTION_ENABLED  # noqa: E402
 
 from adapters.matrix import MatrixPlatform  # noqa: E402
 from bot.commands.spec import COMMANDS  # noqa: E402
-from bot.events import CommandReceived, InboundEvent  # noqa: E402
-from bot.messages import Message, MessageKind  # noqa: E402
-from bot.platform import PlatformContext  # noqa: E402
-from bot.platform_settings import MatrixSettings  # noqa: E402
+from bot.config.platform_settings import MatrixSettings  # noqa: E402
+from bot.core.events import CommandReceived, InboundEvent  # noqa: E402
+from bot.core.messages import Message, MessageKind  # noqa: E402
+from bot.core.platform import PlatformContext  # noqa: E402
 
 
 class AnswerOnce:

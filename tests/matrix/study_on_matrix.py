@@ -14,10 +14,10 @@ import nio
 from matrix_members import BotFactory, Member, membership
 
 from adapters.matrix import MatrixPlatform
-from bot.app import App, build_app
-from bot.clock import FakeClock
-from bot.config import load_config
-from bot.platform import PlatformContext
+from bot.config.schema import load_config
+from bot.core.clock import FakeClock
+from bot.core.platform import PlatformContext
+from bot.runtime.app import App, build_app
 
 READINGS = Path(__file__).resolve().parents[1] / "fixtures" / "readings"
 # Monday 30 November 2026, 12:00 UTC: the day before the first session (Tuesday 19:00 Berlin).

@@ -15,9 +15,15 @@ import pytest
 from matrix_members import BotFactory, Member, RecordingCore
 
 from adapters.matrix.pacing import Pacer
-from bot.events import CommandReceived, InboundEvent, MessageDeleted, MessageEdited, ReplyReceived
-from bot.messages import Attachment, Message, MessageKind
-from bot.platform import AdapterError, DirectMessagesClosed
+from bot.core.events import (
+    CommandReceived,
+    InboundEvent,
+    MessageDeleted,
+    MessageEdited,
+    ReplyReceived,
+)
+from bot.core.messages import Attachment, Message, MessageKind
+from bot.core.platform import AdapterError, DirectMessagesClosed
 
 
 def text(body: str, kind: MessageKind = MessageKind.NOTICE, **extra: Any) -> Message:
@@ -389,7 +395,7 @@ async def test_the_bot_rides_out_a_homeserver_restart(bot: BotFactory, members: 
 
 
 def _member_ref(member: Member) -> Any:
-    from bot.events import MemberRef
+    from bot.core.events import MemberRef
 
     return MemberRef(platform="matrix", user_id=member.user_id, display_name="ana")
 

@@ -17,7 +17,7 @@ import pytest
 from matrix_members import BotFactory, Member
 from study_on_matrix import bot_messages, bot_said, thread_of, write_config
 
-from bot.config import ConfigSpec
+from bot.config.schema import ConfigSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 

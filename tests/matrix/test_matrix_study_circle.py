@@ -23,7 +23,7 @@ from study_on_matrix import (
 )
 
 from bot.commands.spec import COMMANDS
-from bot.logs import setup_logging
+from bot.runtime.logs import setup_logging
 
 
 @pytest.fixture

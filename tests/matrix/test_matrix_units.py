@@ -12,9 +12,9 @@ from adapters.matrix.calls import Retrier
 from adapters.matrix.inbound import Where, parse_command, strip_reply_fallback, translate
 from adapters.matrix.render import MAX_CONTENT_BYTES, render, to_html
 from adapters.matrix.sending import transaction_id
-from bot.events import CommandReceived, MessageDeleted, MessageEdited, ReplyReceived
-from bot.messages import Button, Message, MessageKind
-from bot.platform import AdapterError
+from bot.core.events import CommandReceived, MessageDeleted, MessageEdited, ReplyReceived
+from bot.core.messages import Button, Message, MessageKind
+from bot.core.platform import AdapterError
 
 WHERE = Where(room="!room:hs", is_direct=False, display_name="Ana")
 
@@ -220,7 +220,7 @@ async def test_retrier_gives_up_loudly() -> None:
 
 def test_the_core_finds_the_adapter_by_name() -> None:
     from adapters.matrix import MatrixPlatform
-    from bot.registry import platform_class
+    from bot.runtime.registry import platform_class
 
     assert platform_class("matrix") is MatrixPlatform
     assert MatrixPlatform.name == "matrix" and MatrixPlatform.limits.max_body_chars == 8000
@@ -238,7 +238,7 @@ def test_the_e2e_store_is_private(tmp_path: Any) -> None:
 
     from adapters.matrix.client import build_client
     from adapters.matrix.state import SessionState
-    from bot.platform_settings import MatrixSettings
+    from bot.config.platform_settings import MatrixSettings
 
     settings = MatrixSettings(homeserver="http://127.0.0.1:9", user_id="@bot:hs")
     build_client(settings, tmp_path, SessionState())
@@ -247,7 +247,7 @@ def test_the_e2e_store_is_private(tmp_path: Any) -> None:
 
 def test_members_named_by_the_core_get_a_pill_and_only_they_are_mentioned() -> None:
     from adapters.matrix.sending import add_mentions
-    from bot.events import MemberRef
+    from bot.core.events import MemberRef
 
     content = {"body": "Your team", "formatted_body": "Your team", "m.mentions": {}}
     ana = MemberRef(platform="matrix", user_id="@ana:localhost", display_name="Ana <b>")

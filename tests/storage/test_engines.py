@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.storage.database import open_database, redact
-from bot.storage.postgres import PostgresDatabase, translate
-from bot.storage.sqlite import SqliteDatabase
+from bot.storage.engines.database import open_database, redact
+from bot.storage.engines.postgres import PostgresDatabase, translate
+from bot.storage.engines.sqlite import SqliteDatabase
 
 
 def test_placeholders_become_numbered_outside_quoted_text() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.sqlite import SqliteDatabase
+from bot.storage.engines.sqlite import SqliteDatabase
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.events import MemberRef
-from bot.messages import Posted
+from bot.core.events import MemberRef
+from bot.core.messages import Posted
 from bot.storage import Storage, open_storage
 from bot.storage.migrations import MIGRATIONS
 

@@ -1,0 +1,1 @@
+"""The `studybot` command line."""

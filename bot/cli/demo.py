@@ -1,0 +1,182 @@
+"""`studybot demo`: a whole reading on a fast clock in the terminal, with two companions."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import textwrap
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.config.schema import load_config
+from bot.core.clock import ScaledClock
+from bot.core.events import CommandReceived, MemberRef, Origin
+
+DEMO_READING = "first-steps"
+REAL_TIME_LIMIT = 180.0
+
+# What the two simulated companions say, one line per session; our own words.
+COMPANIONS: dict[str, tuple[str, ...]] = {
+    "Ana": (
+        "Knowing the date in advance is what got me here; I plan my week around it now.",
+        "Writing even two sentences made me read more slowly, and I noticed more.",
+        "I want to bring a friend next time and see it through their eyes.",
+    ),
+    "Bea": (
+        "I almost skipped this one, but the reminder caught me at the right moment.",
+        "Listening to the others changed my mind about the second point.",
+        "The small steps worked: I never felt behind.",
+    ),
+}
+
+
+def find_readings(explicit: Path | None) -> Path:
+    """The folder holding the demo reading: given, ./readings, or the one beside the package."""
+    candidates = [explicit] if explicit else []
+    candidates += [Path.cwd() / "readings", Path(__file__).resolve().parent.parent / "readings"]
+    for folder in candidates:
+        if folder is not None and (folder / f"{DEMO_READING}.yaml").exists():
+            return folder.resolve()
+    raise FileNotFoundError(f"cannot find readings/{DEMO_READING}.yaml; pass --readings FOLDER")
+
+
+def demo_config(folder: Path, readings: Path, day: datetime) -> Path:
+    path = folder / "demo.yaml"
+    path.write_text(
+        textwrap.dedent(
+            f"""\
+            storage: {folder / "demo.db"}
+            readings_dir: {readings}
+            groups:
+              - id: demo
+                name: Demo circle
+                platform: console
+                timezone: UTC
+                reading: {DEMO_READING}
+                start: {day.date().isoformat()}
+                cadence: {{cron: "0 19 * * *"}}
+                reminders: [30m]
+                respond_for: 20h
+            """
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+async def run_demo(*, speed: float, readings: Path | None, user: str) -> int:
+    from adapters.console import ConsolePlatform
+    from bot.config.platform_settings import ConsoleSettings
+    from bot.core.platform import PlatformContext
+    from bot.runtime.app import build_app
+
+    try:
+        folder_readings = find_readings(readings)
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    today = datetime.now(UTC).replace(hour=18, minute=0, second=0, microsecond=0)
+    clock = ScaledClock(today, speed)
+    with tempfile.TemporaryDirectory(prefix="studybot-demo-") as tmp:
+        config = load_config(demo_config(Path(tmp), folder_readings, today))
+        console = ConsolePlatform(
+            ConsoleSettings(user=user),
+            PlatformContext(data_dir=Path(tmp) / "console", rooms=("console",)),
+            clock_text=lambda: f"{clock.now():%a %H:%M} (demo time)",
+        )
+        piped = not sys.stdin.isatty()
+        chunks: list[list[str]] = []
+        if piped:
+            chunks = _chunks(sys.stdin.read())
+            console.feed = asyncio.Queue()
+        app = await build_app(config, clock=clock, platforms={"console": console})
+        hours = 3600 / speed
+        console.console.print(
+            f"[bold]Study Circle demo[/bold]: one simulated hour passes every {hours:.1f} s. "
+            "Type [bold]/study help[/bold] for commands, or a line of text to answer the latest prompt "
+            "([bold]>2 text[/bold] answers prompt 2)."
+        )
+        await app.start()
+        try:
+            await _drive(app, console, clock, chunks, user)
+        finally:
+            await app.stop()
+        console.console.print(
+            "[bold]Demo over.[/bold] Run [bold]studybot run --config FILE[/bold] for real groups."
+        )
+    return 0
+
+
+async def _drive(
+    app: object, console: object, clock: ScaledClock, chunks: list[list[str]], user: str
+) -> None:
+    from adapters.console import ConsolePlatform
+    from bot.runtime.app import App
+
+    assert isinstance(app, App) and isinstance(console, ConsolePlatform)
+    circle = app.circle
+    storage = app.storage
+
+    def origin(name: str) -> Origin:
+        return Origin(platform="console", room="console", token=name)
+
+    people = {
+        name: MemberRef(platform="console", user_id=name.lower(), display_name=name)
+        for name in COMPANIONS
+    }
+    me = MemberRef(platform="console", user_id=user.lower(), display_name=user)
+    await circle.handle(CommandReceived(origin=origin(user), member=me, name="join", args=""))
+    await circle.handle(
+        CommandReceived(origin=origin(user), member=me, name="reminders", args="on")
+    )
+    for ref in people.values():
+        await circle.handle(
+            CommandReceived(origin=origin(ref.display_name), member=ref, name="join", args="")
+        )
+    answered: set[int] = set()
+    fed = 0
+    deadline = time.monotonic() + REAL_TIME_LIMIT
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+        session = await storage.open_session("demo")
+        if session is not None:
+            if fed < session.number and fed < len(chunks) and console.feed is not None:
+                for line in chunks[fed]:
+                    await console.feed.put(line)
+                fed += 1
+            if session.number not in answered and clock.now() >= session.opened_at + timedelta(
+                hours=3
+            ):
+                answered.add(session.number)
+                prompts = await storage.prompts(session.id)
+                for i, (name, lines) in enumerate(COMPANIONS.items()):
+                    text = lines[(session.number - 1) % len(lines)]
+                    number = prompts[i % len(prompts)].number if prompts else 1
+                    await circle.handle(
+                        CommandReceived(
+                            origin=origin(name),
+                            member=people[name],
+                            name="respond",
+                            args=f"{number} {text}",
+                        )
+                    )
+        state = await storage.group_state("demo")
+        if state.finished:
+            break
+    if console.feed is not None:
+        await console.feed.put(None)
+        await console.input_finished.wait()
+
+
+def _chunks(text: str) -> list[list[str]]:
+    """Piped input, split at blank lines: chunk N is typed once session N+1 has opened."""
+    chunks: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if not line.strip():
+            if chunks[-1]:
+                chunks.append([])
+            continue
+        chunks[-1].append(line)
+    return [c for c in chunks if c]

@@ -1,0 +1,411 @@
+"""The `studybot` command line: run, demo, check, preview, export, import."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+from bot.config.schema import Config, ConfigError, Group, describe_start, load_config
+from bot.runtime.logs import LEVELS, setup_logging
+
+log = logging.getLogger(__name__)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    setup_logging(args.log_level, Path(args.log_file) if args.log_file else None)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--log-level", choices=LEVELS, default="info", help="how much to log (default info)"
+    )
+    common.add_argument("--log-file", help="write logs to this file instead of standard error")
+    parser = argparse.ArgumentParser(
+        prog="studybot",
+        description="Study Circle: reading groups on Discord, Matrix and the console.",
+    )
+    sub = parser.add_subparsers(dest="command")
+
+    run = sub.add_parser(
+        "run", parents=[common], help="run the bot on the platforms the config uses"
+    )
+    run.add_argument(
+        "--config", default="config.yaml", help="the config file (default config.yaml)"
+    )
+    run.add_argument("--as", dest="as_user", help="on the console, speak as this member")
+    run.add_argument(
+        "--platform",
+        dest="platforms",
+        action="append",
+        metavar="NAME",
+        help="serve only this platform (repeatable; default: every platform the groups use); "
+        "other processes sharing the database serve the rest",
+    )
+    run.set_defaults(func=_run)
+
+    from bot.cli.storage import register as register_storage_commands
+
+    register_storage_commands(sub, common)
+
+    demo = sub.add_parser(
+        "demo", parents=[common], help="watch a whole reading on a fast clock in the terminal"
+    )
+    demo.add_argument(
+        "--speed",
+        type=float,
+        default=6000.0,
+        help="simulated seconds per real second (default 6000)",
+    )
+    demo.add_argument(
+        "--readings", help="folder with the demo reading (default: the shipped readings)"
+    )
+    demo.add_argument("--as", dest="as_user", default="you", help="your name in the demo")
+    demo.set_defaults(func=_demo)
+
+    check = sub.add_parser(
+        "check", parents=[common], help="validate a config; print each group's next session"
+    )
+    check.add_argument("config")
+    check.set_defaults(func=_check)
+
+    preview = sub.add_parser(
+        "preview", parents=[common], help="upcoming sessions and reminders per group"
+    )
+    preview.add_argument("config")
+    preview.add_argument("--days", type=int, default=28, help="how far ahead (default 28)")
+    preview.add_argument("--ics", help="also write an iCalendar file members can subscribe to")
+    preview.add_argument("--group", help="only this group (its own feed with --ics)")
+    preview.set_defaults(func=_preview)
+
+    export = sub.add_parser(
+        "export", parents=[common], help="a group's shared responses as CSV, JSON or Markdown"
+    )
+    export.add_argument("config")
+    export.add_argument("--group", required=True)
+    export.add_argument("--format", choices=("csv", "json", "md"), default="csv")
+    export.add_argument("--out", help="file to write (default: standard output)")
+    export.set_defaults(func=_export)
+
+    archive = sub.add_parser(
+        "archive",
+        parents=[common],
+        help="a group's sessions and shared responses as a static website, viewable offline",
+    )
+    archive.add_argument("config")
+    archive.add_argument("--group", required=True)
+    archive.add_argument("--out", required=True, help="folder to write the site into")
+    archive.set_defaults(func=_archive)
+
+    imp = sub.add_parser(
+        "import", parents=[common], help="split an article (.md or .txt) into a reading YAML"
+    )
+    imp.add_argument("article")
+    imp.add_argument(
+        "--out", required=True, help="the reading file to write, e.g. readings/NAME.yaml"
+    )
+    imp.add_argument(
+        "--max-words", type=int, default=600, help="target words per section without headings"
+    )
+    imp.add_argument(
+        "--id", dest="reading_id", help="the reading's id (default: from the file name)"
+    )
+    imp.add_argument("--title", help="the reading's title (default: from the article)")
+    imp.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    imp.set_defaults(func=_import)
+    return parser
+
+
+def _load(path: str) -> Config | None:
+    try:
+        return load_config(Path(path))
+    except ConfigError as exc:
+        err.print(f"[bold red]{len(exc.problems)} problem(s) in the config:[/bold red]")
+        for problem in exc.problems:
+            err.print("  " + problem.render(), markup=False)
+        return None
+
+
+# -- check / preview ------------------------------------------------------------------
+
+
+def _check(args: argparse.Namespace) -> int:
+    from bot.schedule.cadence import next_slot
+
+    config = _load(args.config)
+    if config is None:
+        return 1
+    now = datetime.now(UTC)
+    out.print(
+        f"[green]{args.config} is valid[/green]: {len(config.groups)} group(s), {len(config.readings)} reading(s)."
+    )
+    for group in config.groups:
+        slot = next_slot(group.spec, group.zone, now)
+        when = describe_start(slot, group.zone) if slot else "no date left in its schedule"
+        out.print(
+            f"  {group.id} ({group.platform}, {group.reading.title}): next session {when}",
+            markup=False,
+        )
+    return 0
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from bot.schedule.previewing import preview_events, write_ics
+
+    config = _load(args.config)
+    if config is None:
+        return 1
+    now = datetime.now(UTC)
+    until = now + timedelta(days=args.days)
+    if args.group is not None and config.group(args.group) is None:
+        err.print(
+            f"No group {args.group!r} in the config; groups: {', '.join(g.id for g in config.groups)}"
+        )
+        return 1
+    for group in config.groups:
+        if args.group is not None and group.id != args.group:
+            continue
+        table = Table(title=f"{group.spec.name} ({group.spec.timezone})", title_justify="left")
+        table.add_column("#", justify="right")
+        table.add_column("Session (local time)")
+        table.add_column("Sections")
+        table.add_column("Reminders")
+        for event in preview_events(group, now, until):
+            reminders = ", ".join(
+                describe_start(r, group.zone).split(" (")[0] for r in event.reminders
+            )
+            table.add_row(
+                str(event.number),
+                describe_start(event.start, group.zone),
+                event.sections,
+                reminders or "—",
+            )
+        out.print(table)
+    if args.ics:
+        path = Path(args.ics)
+        write_ics(config, now, until, path, group_id=args.group)
+        out.print(f"Calendar written to {path}")
+    return 0
+
+
+# -- export / import ------------------------------------------------------------------
+
+
+def _config_and_group(args: argparse.Namespace) -> tuple[Config, Group] | None:
+    """The config and the group named by --group, or None after saying what is wrong."""
+    config = _load(args.config)
+    if config is None:
+        return None
+    group = config.group(args.group)
+    if group is None:
+        known = ", ".join(g.id for g in config.groups)
+        err.print(f"No group {args.group!r} in the config; groups: {known}", markup=False)
+        return None
+    return config, group
+
+
+def _export(args: argparse.Namespace) -> int:
+    from bot.exports.exporting import write_export
+    from bot.storage import open_storage
+
+    found = _config_and_group(args)
+    if found is None:
+        return 1
+    config, group = found
+
+    async def go(fh: TextIO) -> int:
+        storage = await open_storage(config.storage)
+        try:
+            return await write_export(storage, group, args.format, fh)
+        finally:
+            await storage.close()
+
+    if args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as fh:
+            count = asyncio.run(go(fh))
+    else:
+        count = asyncio.run(go(sys.stdout))
+    err.print(f"{count} shared response(s) exported.")
+    return 0
+
+
+def _archive(args: argparse.Namespace) -> int:
+    from bot.exports.archive import build_archive
+    from bot.storage import open_storage
+
+    found = _config_and_group(args)
+    if found is None:
+        return 1
+    config, group = found
+
+    async def go() -> list[Path]:
+        storage = await open_storage(config.storage)
+        try:
+            return await build_archive(storage, group, Path(args.out), datetime.now(UTC))
+        finally:
+            await storage.close()
+
+    written = asyncio.run(go())
+    out.print(
+        f"Archive of {group.spec.name}: {len(written)} pages in {args.out} (open index.html).",
+        markup=False,
+    )
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from bot.readings.importer import (
+        ArticleImportError,
+        import_article,
+        reading_yaml,
+        sections_table,
+    )
+
+    target = Path(args.out)
+    if target.exists() and not args.force:
+        err.print(f"{target} exists; pass --force to overwrite it.")
+        return 1
+    try:
+        result = import_article(
+            Path(args.article),
+            max_words=args.max_words,
+            reading_id=args.reading_id or _slug(target.stem),
+            title=args.title,
+        )
+        text = reading_yaml(result)
+    except ArticleImportError as exc:
+        err.print(f"Cannot import {args.article}: {exc}", markup=False)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    out.print(sections_table(result))
+    if result.dropped_tail_lines:
+        out.print(
+            f"Left out {result.dropped_tail_lines} line(s) after the article's end (comments or footer)."
+        )
+    out.print(
+        f"Wrote {target}: {len(result.sections)} section(s). Add discussion prompts to each section."
+    )
+    return 0
+
+
+def _slug(text: str) -> str:
+    import re
+
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:64] or "reading"
+
+
+# -- run / demo -----------------------------------------------------------------------
+
+
+def _run(args: argparse.Namespace) -> int:
+    path = Path(args.config)
+    if not path.exists():
+        err.print(
+            f"No config at {path}. Copy config.example.yaml to {path} and edit it, or try `studybot demo`."
+        )
+        return 1
+    config = _load(args.config)
+    if config is None:
+        return 1
+    if args.platforms:
+        unknown = sorted(set(args.platforms) - set(config.platform_names))
+        if unknown:
+            err.print(
+                f"--platform {', '.join(unknown)}: no group uses it; "
+                f"the config's platforms: {', '.join(config.platform_names)}"
+            )
+            return 1
+    return asyncio.run(
+        _serve(
+            config,
+            as_user=args.as_user,
+            names=tuple(args.platforms) if args.platforms else None,
+        )
+    )
+
+
+async def _serve(
+    config: Config, *, as_user: str | None, names: tuple[str, ...] | None = None
+) -> int:
+    from bot.runtime.app import build_app, build_platforms
+    from bot.runtime.registry import PlatformUnavailable
+    from bot.storage.engines.single_process import AlreadyRunning
+    from bot.testclock import clock_from_env
+
+    try:
+        platforms = build_platforms(config, names, as_user=as_user)
+    except PlatformUnavailable as exc:
+        err.print(str(exc))
+        return 1
+    try:
+        app = await build_app(config, platforms=platforms, clock=clock_from_env())
+    except AlreadyRunning as exc:
+        err.print(f"Not starting: {exc}", markup=False)
+        return 1
+    except (OSError, ConnectionError, RuntimeError) as exc:
+        from bot.storage.engines.database import redact
+
+        log.exception("opening the storage failed")
+        err.print(f"Could not open the storage at {redact(config.storage)}: {exc}")
+        return 1
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await app.start()
+    except Exception as exc:
+        log.exception("start-up failed")
+        err.print(f"Could not start: {exc}")
+        await app.stop()
+        return 1
+    waits = [asyncio.create_task(stop.wait())]
+    console = platforms.get("console")
+    finished = getattr(console, "input_finished", None)
+    if finished is not None and not getattr(console, "interactive", True):
+        waits.append(asyncio.create_task(finished.wait()))
+    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    for task in waits:
+        task.cancel()
+    log.info("shutting down")
+    await app.stop()
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot.cli.demo import run_demo
+
+    return asyncio.run(
+        run_demo(
+            speed=args.speed,
+            readings=Path(args.readings) if args.readings else None,
+            user=args.as_user,
+        )
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

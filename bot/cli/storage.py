@@ -1,0 +1,95 @@
+"""`studybot migrate-storage FROM TO`: move a deployment's data to another engine (e.g. SQLite to PostgreSQL)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from bot.storage.engines.database import is_postgres, redact
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    move = sub.add_parser(
+        "migrate-storage",
+        parents=[common],
+        help="copy every table from one store to another, ids kept (e.g. SQLite to PostgreSQL)",
+        description=(
+            "Copy every table from FROM to TO, in order, keeping ids. FROM and TO are an SQLite "
+            "path, sqlite:///PATH, a postgresql:// URL, or env:VARIABLE naming an environment "
+            "variable that holds one (keeps a password off the command line). Stop the bot "
+            "before the copy that counts."
+        ),
+    )
+    move.add_argument("source", metavar="FROM")
+    move.add_argument("target", metavar="TO")
+    move.add_argument(
+        "--force", action="store_true", help="replace whatever the target already holds"
+    )
+    move.set_defaults(func=migrate_storage)
+
+
+def resolve(location: str) -> str:
+    """An `env:NAME` location read from the environment; an SQLite path made absolute."""
+    if location.startswith("env:"):
+        name = location.removeprefix("env:")
+        value = os.environ.get(name, "").strip()
+        if not value:
+            raise ValueError(f"the environment variable {name} is not set")
+        location = value
+    if is_postgres(location) or location == ":memory:":
+        return location
+    return str(Path(location.removeprefix("sqlite:///")).resolve())
+
+
+def migrate_storage(args: argparse.Namespace) -> int:
+    from bot.storage import open_storage
+    from bot.storage.transfer import TargetNotEmpty, copy_storage
+
+    try:
+        source_at, target_at = resolve(args.source), resolve(args.target)
+    except ValueError as exc:
+        err.print(str(exc))
+        return 1
+    if not is_postgres(source_at) and not Path(source_at).exists():
+        err.print(f"No SQLite database at {source_at}.")
+        return 1
+    if source_at == target_at:
+        err.print("FROM and TO are the same store.")
+        return 1
+
+    async def go() -> int:
+        source = await open_storage(source_at)
+        try:
+            target = await open_storage(target_at)
+            try:
+                copied = await copy_storage(source, target, force=args.force)
+            finally:
+                await target.close()
+        finally:
+            await source.close()
+        table = Table(title=f"{redact(source_at)} → {redact(target_at)}", title_justify="left")
+        table.add_column("table")
+        table.add_column("rows", justify="right")
+        for item in copied:
+            table.add_row(item.table, str(item.rows))
+        out.print(table)
+        return 0
+
+    try:
+        return asyncio.run(go())
+    except TargetNotEmpty as exc:
+        err.print(f"Refused: {exc}.")
+        return 1
+    except Exception as exc:  # an unreachable server, a wrong password, a missing database
+        err.print(f"The copy failed, and the target is unchanged: {type(exc).__name__}: {exc}")
+        return 1

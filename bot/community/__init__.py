@@ -1,0 +1,1 @@
+"""What keeps a group alive: teams of two, nudges, drift, RSVPs, digests."""

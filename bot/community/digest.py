@@ -1,0 +1,145 @@
+"""The facilitator's digest: participation and its trend, unanswered prompts, drifting members,
+and the shared responses grouped by prompt, sent to each admin by direct message."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.config.schema import Group
+from bot.core.events import MemberRef
+from bot.core.messages import Message, MessageKind
+from bot.core.platform import DirectMessagesClosed
+from bot.core.text import clean_name, quote, split_text
+from bot.sessions import lifecycle
+from bot.sessions.participation import drifting, trend
+from bot.storage import Action, Session
+
+if TYPE_CHECKING:
+    from bot.runtime.circle import StudyCircle
+
+log = logging.getLogger(__name__)
+
+WEEKLY_AT = time(9, 0)  # Monday morning in the group's zone
+
+
+def next_weekly(now: datetime, zone: ZoneInfo) -> datetime:
+    """The next Monday 09:00 in the group's zone after `now`."""
+    local = now.astimezone(zone)
+    day = local.date() + timedelta(days=(7 - local.weekday()) % 7)
+    moment = datetime.combine(day, WEEKLY_AT, tzinfo=zone)
+    if moment <= local:
+        moment += timedelta(days=7)
+    return moment.astimezone(now.tzinfo)
+
+
+async def digest_body(
+    circle: StudyCircle, group: Group, sessions: list[Session], *, for_room: bool = False
+) -> str:
+    """The digest's Markdown. The room's copy leaves out who is drifting: that is for admins."""
+    storage = circle.storage
+    history = await storage.participation(group.id)
+    members = await storage.memberships(group.id)
+    lines = [f"**{group.spec.name}** — *{group.reading.title}*"]
+    for session in sessions:
+        who = next((w for s, w in history if s.id == session.id), frozenset())
+        counts = await storage.response_counts(session.id)
+        prompts = await storage.prompts(session.id)
+        total = sum(counts.values())
+        lines += [
+            "",
+            f"**Session {session.number}**: {len(who)} of {len(members)} members responded "
+            f"({total} response{'s' if total != 1 else ''}).",
+        ]
+        if group.spec.rsvp:
+            going = [r for r in await storage.rsvps(session.id) if r.going]
+            came = sum(1 for r in going if r.attended)
+            lines.append(f"Live discussion: {len(going)} said yes; {came} of them took part.")
+        unanswered = [p for p in prompts if not counts.get(p.number)]
+        if unanswered:
+            lines.append(
+                "Nobody answered: " + "; ".join(f"{p.number}. {p.text}" for p in unanswered)
+            )
+        shared = [r for r in await storage.shared_responses(session.id) if r.author is not None]
+        for prompt in prompts:
+            answers = [r for r in shared if r.prompt == prompt.number]
+            if not answers:
+                continue
+            lines.append(f"*{prompt.number}. {prompt.text}*")
+            for r in answers:
+                late = " (late)" if r.late else ""
+                lines.append(f"> {quote(r.text, 600)}\n> — {clean_name(r.author or '')}{late}")
+    recent = trend([(s, w) for s, w in history if s.closed_at is not None])
+    if len(recent) > 1:
+        lines += [
+            "",
+            "**Trend** (members responding): " + " → ".join(f"#{n}: {c}" for n, c in recent),
+        ]
+    if not for_room:
+        drifters = drifting(
+            members, history, await storage.snoozes(group.id), group.spec.drift_after
+        )
+        if drifters:
+            names = ", ".join(f"{clean_name(m.member.display_name)} ({n})" for m, n in drifters)
+            lines += ["", f"**Drifting** (silent sessions in a row): {names}"]
+    return "\n".join(lines)
+
+
+async def digest_sessions(
+    circle: StudyCircle, group: Group, action: Action, *, weekly: bool
+) -> list[Session]:
+    """The session an after-session digest is about, or those closed in the week before a weekly one."""
+    sessions = await circle.storage.sessions(group.id)
+    if weekly:
+        start = action.due_at - timedelta(days=7)
+        return [
+            s for s in sessions if s.closed_at is not None and start < s.closed_at <= action.due_at
+        ]
+    return [s for s in sessions if s.opened_at == action.slot]
+
+
+async def send_digest(circle: StudyCircle, group: Group, action: Action, *, weekly: bool) -> None:
+    """DM the digest to each admin; if none can get it, post it in the room only if the group opts in."""
+    sessions = await digest_sessions(circle, group, action, weekly=weekly)
+    if not sessions:
+        return
+    platform = circle.platform(group.platform)
+    limit = platform.limits.max_body_chars
+    title = (
+        f"Digest: session {sessions[0].number}"
+        if len(sessions) == 1
+        else f"Digest: sessions {sessions[0].number}–{sessions[-1].number}"
+    )
+    pieces = split_text(await digest_body(circle, group, sessions), limit)
+    delivered = 0
+    for admin in group.spec.admins:
+        who = MemberRef(platform=group.platform, user_id=str(admin), display_name=str(admin))
+        try:
+            for i, piece in enumerate(pieces, start=1):
+                message = _message(title, piece, i, len(pieces))
+                key = f"{action.key}:admin:{admin}:{i}"
+                await lifecycle.send_direct_once(circle, platform, who, message, key)
+            delivered += 1
+        except (DirectMessagesClosed, ValueError):
+            # ValueError: an admin entry the platform cannot message (a Discord role name, say)
+            log.info("group %s: an admin cannot get the digest by direct message", group.id)
+    if delivered:
+        return
+    if not group.spec.digest_in_room:
+        log.info(
+            "group %s: digest not delivered to any admin; skipped (digest_in_room is off)", group.id
+        )
+        return
+    pieces = split_text(await digest_body(circle, group, sessions, for_room=True), limit)
+    for i, piece in enumerate(pieces, start=1):
+        await lifecycle.post(
+            circle, group, _message(title, piece, i, len(pieces)), f"{action.key}:room:{i}"
+        )
+
+
+def _message(title: str, body: str, part: int, parts: int) -> Message:
+    return Message(
+        kind=MessageKind.SUMMARY, title=title, body=body, member_text=True, part=part, parts=parts
+    )

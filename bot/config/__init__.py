@@ -1,0 +1,1 @@
+"""The admin's YAML config, validated into typed, frozen objects."""

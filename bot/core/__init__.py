@@ -1,0 +1,1 @@
+"""The bottom layer: events, messages, the platform protocols, clock, text and records."""

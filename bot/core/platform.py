@@ -1,0 +1,81 @@
+"""The one small interface between the core and a chat platform."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from bot.commands.spec import CommandSpec
+from bot.core.events import InboundEvent, MemberRef, Origin
+from bot.core.messages import Message, Posted
+
+
+class AdapterError(Exception):
+    """A platform call failed in a way the adapter could not absorb (the core retries later)."""
+
+
+class DirectMessagesClosed(AdapterError):
+    """The member does not accept direct messages from the bot."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlatformLimits:
+    """How long one message's body may be, in characters, after rendering overhead."""
+
+    max_body_chars: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlatformContext:
+    """What the composition root tells an adapter when building it."""
+
+    data_dir: Path
+    rooms: tuple[str, ...]  # rooms/channels of the configured groups on this platform
+    admins: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # room -> admin ids/roles
+
+
+class CoreHandle(Protocol):
+    """What an adapter may call on the core."""
+
+    commands: tuple[CommandSpec, ...]
+
+    async def handle(self, event: InboundEvent) -> None:
+        """Deliver one inbound event; the core answers through the platform's `reply`."""
+
+    async def current_prompts(self, platform: str, room: str) -> list[tuple[int, str]]:
+        """The open session's prompts in a room as (number, text), for autocomplete."""
+
+
+class Platform(Protocol):
+    """What the core needs from a platform. Every send takes an idempotency `key`:
+    the same key sent twice must produce one message where the platform allows it."""
+
+    name: str
+    limits: PlatformLimits
+
+    async def start(self, core: CoreHandle) -> None:
+        """Connect and start delivering inbound events to `core.handle`. Returns once connected."""
+
+    async def stop(self) -> None:
+        """Disconnect. Idempotent; every teardown step runs even if one fails."""
+
+    async def post(
+        self, room: str, message: Message, *, key: str, thread: str | None = None
+    ) -> Posted:
+        """Post in a room, or in a thread of that room."""
+
+    async def open_thread(self, room: str, root: Posted, title: str, *, key: str) -> str:
+        """Open a thread on `root` and return its id (platforms without threads return root's id)."""
+
+    async def send_direct(self, member: MemberRef, message: Message, *, key: str) -> Posted:
+        """Send a direct message. Raises DirectMessagesClosed when the member cannot get one."""
+
+    async def reply(self, origin: Origin, message: Message) -> None:
+        """Answer an inbound event where it happened (ephemerally when `message.ephemeral`)."""
+
+    async def is_admin(self, member: MemberRef, room: str) -> bool:
+        """The platform's own judgement of `member`'s rights over the group meeting in `room`:
+        their power level in that room, their permissions in that channel's guild. Never the
+        rights they hold where a command was typed. The core adds the group's `admins` list."""

@@ -1,0 +1,1 @@
+"""Reading YAML files with line numbers, and problems located in them."""

@@ -1,0 +1,1 @@
+"""What leaves the bot as files: exports in CSV, JSON, Markdown, and the archive."""

@@ -1,0 +1,94 @@
+"""A group's shared responses as CSV, JSON or Markdown, for the admin command and the CLI.
+
+Rows stream from the database a page at a time into the format's writer, so an export's
+memory stays flat however many responses the group has (the file itself is the only copy).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncGenerator
+from typing import TextIO
+
+from bot.config.schema import Group
+from bot.core.text import clean_name
+from bot.exports.formats import CsvWriter, ExportRow, JsonWriter, MarkdownWriter
+from bot.storage import SqliteStorage
+
+FORMATS = ("csv", "json", "md")
+MIME = {"csv": "text/csv", "json": "application/json", "md": "text/markdown"}
+PAGE_ROWS = 500
+
+
+async def export_pages(
+    storage: SqliteStorage, group: Group, page_rows: int = PAGE_ROWS
+) -> AsyncGenerator[list[ExportRow], None]:
+    """The group's shared responses in pages of at most `page_rows`; private ones never leave
+    the database."""
+    page: list[ExportRow] = []
+    prompt_texts: dict[tuple[int, int], str] = {}
+    titles: dict[int, str] = {}
+    async for session, response, member in storage.group_responses(group.id):
+        if response.private:
+            continue
+        key = (session.id, response.prompt)
+        if key not in prompt_texts:
+            for p in await storage.prompts(session.id):
+                prompt_texts[(session.id, p.number)] = p.text
+        title = titles.get(session.id)
+        if title is None:
+            sections = group.reading.sections[
+                session.first_section : session.first_section + session.section_count
+            ]
+            title = titles[session.id] = " · ".join(s.title for s in sections)
+        page.append(
+            ExportRow(
+                group_id=group.id,
+                session_number=session.number,
+                section_title=title,
+                prompt_number=response.prompt,
+                prompt=prompt_texts.get(key, ""),
+                member=clean_name(member.display_name) if member is not None else "anonymous",
+                response=response.text,
+                submitted_at=response.updated_at,
+                late=response.late,
+            )
+        )
+        if len(page) >= page_rows:
+            yield page
+            page = []
+    if page:
+        yield page
+
+
+async def export_rows(storage: SqliteStorage, group: Group) -> list[ExportRow]:
+    """Every shared response of the group at once (small groups and tests; exports stream)."""
+    return [row async for page in export_pages(storage, group) for row in page]
+
+
+async def write_export(storage: SqliteStorage, group: Group, fmt: str, out: TextIO) -> int:
+    """Write the export in `fmt` to `out`, a page at a time; returns the responses written."""
+    writer: CsvWriter | JsonWriter | MarkdownWriter
+    if fmt == "csv":
+        writer = CsvWriter(out)
+    elif fmt == "json":
+        meta = {"group": group.id, "name": group.spec.name, "reading": group.reading.title}
+        writer = JsonWriter(out, meta=meta)
+    elif fmt == "md":
+        writer = MarkdownWriter(out, title=f"{group.spec.name}: {group.reading.title}")
+    else:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    pages = export_pages(storage, group)
+    try:
+        async for page in pages:
+            writer.write(page)
+    finally:
+        await pages.aclose()
+    return writer.close()
+
+
+async def export_bytes(storage: SqliteStorage, group: Group, fmt: str) -> tuple[bytes, int]:
+    """The export as one file's bytes (for an attachment: the file is held, the rows are not)."""
+    buffer = io.StringIO(newline="")
+    count = await write_export(storage, group, fmt, buffer)
+    return buffer.getvalue().encode("utf-8"), count

@@ -1,0 +1,1 @@
+"""Readings: their sections and prompts, and the importer that makes them."""

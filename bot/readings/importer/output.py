@@ -1,0 +1,101 @@
+"""Output of an import: the reading YAML file and the table of sections found."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from rich.table import Table
+from rich.text import Text
+
+from bot.documents.yamlsource import MAX_YAML_BYTES
+from bot.readings.importer.lines import normalize
+from bot.readings.importer.model import ArticleImportError, ImportedSection, ImportResult
+from bot.readings.model import ID_PATTERN
+
+MAX_SECTION_TITLE = 200
+MAX_READING_TITLE = 300
+
+
+def slugify(text: str, max_length: int = 48) -> str:
+    """A lowercase ASCII id made of letters, digits and hyphens ("" when nothing is left)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        cut = slug[:max_length]
+        slug = (cut.rsplit("-", 1)[0] if "-" in cut else cut).strip("-")
+    return slug
+
+
+def one_line(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _section_ids(sections: Sequence[ImportedSection]) -> list[str]:
+    ids: list[str] = []
+    seen: set[str] = set()
+    for n, section in enumerate(sections, start=1):
+        base = slugify(section.title) or f"section-{n}"
+        candidate, k = base, 2
+        while candidate in seen:
+            candidate, k = f"{base}-{k}", k + 1
+        seen.add(candidate)
+        ids.append(candidate)
+    return ids
+
+
+def _quoted(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def reading_yaml(result: ImportResult, reading_id: str | None = None) -> str:
+    """A reading file for `result`, loadable by `bot.readings.model.load_reading`, prompts left empty."""
+    rid = reading_id if reading_id is not None else result.reading_id
+    if re.fullmatch(ID_PATTERN, rid) is None:
+        raise ArticleImportError(f"reading id {rid!r} is not allowed (lowercase, digits, - or _)")
+    lines = [
+        "# Imported by `studybot import`. Check where the sections break, fill in author,",
+        "# source and publication, and give each section two or three open discussion prompts.",
+        f"id: {_quoted(rid)}",
+        f"title: {_quoted(one_line(normalize(result.title), MAX_READING_TITLE) or rid)}",
+        'author: ""',
+        "source: null  # the article's URL",
+        "publication: null",
+        "sections:",
+    ]
+    for section_id, section in zip(_section_ids(result.sections), result.sections, strict=True):
+        title = one_line(normalize(section.title), MAX_SECTION_TITLE) or section_id
+        lines += [
+            f"  - id: {_quoted(section_id)}",
+            f"    title: {_quoted(title)}",
+            '    # TODO: add prompts, e.g. prompts: ["What is the main argument here?"]',
+            "    prompts: []",
+        ]
+        body = [line.rstrip() for line in normalize(section.body).strip().split("\n")]
+        if body == [""]:
+            lines.append('    body: ""')
+        else:
+            lines.append("    body: |")
+            lines += [f"      {line}" if line else "" for line in body]
+    text = "\n".join(lines) + "\n"
+    size = len(text.encode("utf-8"))
+    if size > MAX_YAML_BYTES:
+        raise ArticleImportError(
+            f"the reading would be {size // 1000} kB, over the {MAX_YAML_BYTES // 1000} kB limit "
+            "for a reading file; import a shorter article or split it into several readings"
+        )
+    return text
+
+
+def sections_table(result: ImportResult) -> Table:
+    """A table of the sections found: number, title and word count."""
+    table = Table(title=Text(result.title))
+    table.add_column("#", justify="right")
+    table.add_column("Title")
+    table.add_column("Words", justify="right")
+    for n, section in enumerate(result.sections, start=1):
+        table.add_row(str(n), Text(section.title), str(section.words))
+    return table

@@ -1,0 +1,1 @@
+"""The running bot: the circle, due actions, the waker, the watcher, the app."""

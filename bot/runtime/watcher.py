@@ -1,0 +1,110 @@
+"""Hot reload: watch the config file; adopt a good edit, keep running on a broken one and tell the admins."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.config.schema import ConfigError
+from bot.core.events import MemberRef
+from bot.core.messages import Message, MessageKind
+
+if TYPE_CHECKING:
+    from bot.runtime.circle import StudyCircle
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 2.0
+
+
+def _fingerprint(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+class ConfigWatcher:
+    """Polls the config file (a cheap hash every few seconds) and reloads it when it changes."""
+
+    def __init__(self, circle: StudyCircle, path: Path, poll: float = POLL_SECONDS) -> None:
+        self._circle = circle
+        self._path = path
+        self._poll = poll
+        self._seen = _fingerprint(path)
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._loop(), name="studybot-config-watch")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    async def _loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._poll)
+            try:
+                await self.check()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("checking the config file failed; will look again")
+
+    async def check(self) -> bool:
+        """Reload if the file changed since last time; True if a new config was adopted."""
+        current = await asyncio.to_thread(_fingerprint, self._path)
+        if current is None or current == self._seen:
+            return False
+        self._seen = current
+        reloader = self._circle.reloader
+        if reloader is None:
+            return False
+        try:
+            config = await reloader()
+        except ConfigError as exc:
+            log.warning(
+                "the edited config has %d problem(s); the running schedule is kept",
+                len(exc.problems),
+            )
+            await self._tell_admins(exc, current)
+            return False
+        archived = await self._circle.apply_config(config)
+        log.info(
+            "config reloaded after an edit: %d group(s), %d archived",
+            len(config.groups),
+            len(archived),
+        )
+        return True
+
+    async def _tell_admins(self, exc: ConfigError, fingerprint: str) -> None:
+        listed = "\n".join(f"• {p.render()}" for p in exc.problems[:20])
+        message = Message(
+            kind=MessageKind.NOTICE,
+            title="The config edit was not applied",
+            body=f"The config file has {len(exc.problems)} problem(s); the bot keeps the schedule it had.\n{listed}",
+        )
+        for group in self._circle.config.groups:
+            try:
+                platform = self._circle.platform(group.platform)
+            except LookupError:
+                continue
+            for admin in group.spec.admins:
+                ref = MemberRef(
+                    platform=group.platform, user_id=str(admin), display_name=str(admin)
+                )
+                key = f"config-error:{fingerprint[:16]}:{group.platform}:{admin}"
+                try:
+                    await platform.send_direct(ref, message, key=key)
+                except Exception as error:  # an admin entry may be a role name, or have DMs closed
+                    log.info(
+                        "could not tell admin of group %s about the config: %s",
+                        group.id,
+                        type(error).__name__,
+                    )

@@ -1,0 +1,1 @@
+"""When things happen: cadences, the planner of pending actions, previews, .ics."""

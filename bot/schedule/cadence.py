@@ -1,0 +1,117 @@
+"""When a group's sessions fall: its cadence in its own time zone, minus breaks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.config.schema import WEEKDAYS, GroupSpec
+
+# Far enough to cover any real reading plan; bounds every search so nothing loops forever.
+HORIZON = timedelta(days=3 * 366)
+
+
+def in_break(spec: GroupSpec, day: date) -> bool:
+    return any(start <= day <= end for start, end in spec.breaks)
+
+
+def next_slot(spec: GroupSpec, zone: ZoneInfo, after: datetime) -> datetime | None:
+    """The first session time strictly after `after` (aware), or None within the horizon."""
+    return next(slots(spec, zone, after), None)
+
+
+def slots(spec: GroupSpec, zone: ZoneInfo, after: datetime) -> Iterator[datetime]:
+    """Session times (UTC) strictly after `after`, on or after the start date, outside breaks."""
+    floor = datetime.combine(spec.start, datetime.min.time(), tzinfo=zone)
+    origin = max(after, floor - timedelta(microseconds=1))
+    limit = origin + HORIZON
+    for moment in _raw(spec, zone, origin, limit):
+        if moment <= after:
+            continue
+        if in_break(spec, moment.astimezone(zone).date()):
+            continue
+        yield moment.astimezone(UTC)
+
+
+def _raw(spec: GroupSpec, zone: ZoneInfo, origin: datetime, limit: datetime) -> Iterator[datetime]:
+    cadence = spec.cadence
+    if cadence.cron is not None:
+        trigger = cron_trigger(cadence.cron, zone)
+        previous: datetime | None = None
+        now = origin + timedelta(microseconds=1)
+        while True:
+            fire = trigger.get_next_fire_time(previous, now)
+            if fire is None or fire > limit:
+                return
+            yield fire
+            previous = fire
+            now = fire + timedelta(seconds=1)
+    assert cadence.at is not None
+    if cadence.dates is not None:
+        for day in sorted(cadence.dates):
+            moment = _local(day, cadence.at.hour, cadence.at.minute, zone)
+            if origin < moment <= limit:
+                yield moment
+        return
+    assert cadence.weekly is not None
+    days = {WEEKDAYS.index(d) for d in cadence.weekly}
+    day = origin.astimezone(zone).date()
+    while True:
+        moment = _local(day, cadence.at.hour, cadence.at.minute, zone)
+        if moment > limit:
+            return
+        if day.weekday() in days and moment > origin:
+            yield moment
+        day += timedelta(days=1)
+
+
+def _local(day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:
+    # A wall time that falls in a DST gap moves forward by the gap (02:30 -> 03:30),
+    # which is what a person means by "the usual time" on that night.
+    naive = datetime(day.year, day.month, day.day, hour, minute)
+    local = naive.replace(tzinfo=zone)
+    roundtrip = local.astimezone(UTC).astimezone(zone)
+    if roundtrip.replace(tzinfo=None) != naive:
+        local = (naive + timedelta(hours=1)).replace(tzinfo=zone)
+    return local
+
+
+_CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def cron_trigger(expression: str, zone: ZoneInfo) -> CronTrigger:
+    """A trigger for a standard five-field cron line (weekday 0 or 7 = Sunday, as in crontab).
+
+    APScheduler numbers weekdays from Monday, so numeric weekdays are rewritten as names.
+    """
+    minute, hour, day, month, weekday = expression.split()
+    return CronTrigger(
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=_weekday_names(weekday),
+        timezone=zone,
+    )
+
+
+def _weekday_names(field: str) -> str:
+    items = []
+    for item in field.split(","):
+        base, slash, step = item.partition("/")
+        if "-" in base:
+            first, last = base.split("-", 1)
+            if first.isdigit() and last.isdigit():
+                lo, hi = int(first), int(last)
+                if lo > 7 or hi > 7:
+                    raise ValueError(f"weekday {item!r} is out of range 0-7")
+                base = "*" if lo == 0 and hi >= 6 else f"{_CRON_DAYS[lo]}-{_CRON_DAYS[hi]}"
+        elif base.isdigit():
+            if int(base) > 7:
+                raise ValueError(f"weekday {base!r} is out of range 0-7")
+            base = _CRON_DAYS[int(base)]
+        items.append(base + (slash + step if slash else ""))
+    return ",".join(items)

@@ -1,0 +1,86 @@
+"""The upcoming sessions of each group as the config alone predicts them, and their iCalendar feed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+from bot.config.schema import Config, Group
+from bot.schedule.cadence import slots
+from bot.schedule.ics import CalendarEvent, calendar_ics
+
+SESSION_LENGTH = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PreviewEvent:
+    number: int
+    start: datetime
+    sections: str
+    reminders: tuple[datetime, ...]
+
+
+def preview_events(
+    group: Group, now: datetime, until: datetime, first_section: int | None = None
+) -> Iterator[PreviewEvent]:
+    """Sessions from `now` to `until`.
+
+    Without `first_section`, sessions are numbered from the schedule's start, so a session
+    keeps its number (and its calendar UID) whenever the preview is made.
+    """
+    per = group.spec.sections_per_session
+    sections = group.reading.sections
+    if first_section is None:
+        begin = datetime.combine(group.spec.start, time.min, tzinfo=group.zone)
+        moments = slots(group.spec, group.zone, begin - timedelta(microseconds=1))
+        index = 0
+    else:
+        moments = slots(group.spec, group.zone, now)
+        index = first_section
+    number = index // per + 1
+    for slot in moments:
+        if slot > until or index >= len(sections):
+            return
+        if slot > now:
+            titles = " · ".join(s.title for s in sections[index : index + per])
+            reminders = tuple(sorted(slot - lead for lead in group.spec.reminders))
+            yield PreviewEvent(number=number, start=slot, sections=titles, reminders=reminders)
+        index += per
+        number += 1
+
+
+def group_calendar_events(group: Group, now: datetime, until: datetime) -> list[CalendarEvent]:
+    # The UID names the session, not its time: when the schedule moves, calendars update the event.
+    sequence = int(now.timestamp() // 60)
+    return [
+        CalendarEvent(
+            uid=f"{group.id}-session-{event.number}@studybot",
+            start=event.start,
+            end=event.start + SESSION_LENGTH,
+            summary=f"{group.spec.name}: {event.sections}",
+            description=f"Session {event.number} of {group.reading.title}. Responses stay open for a while after it starts.",
+            alarms=tuple(group.spec.reminders),
+            sequence=sequence,
+        )
+        for event in preview_events(group, now, until)
+    ]
+
+
+def write_ics(
+    config: Config, now: datetime, until: datetime, path: Path, group_id: str | None = None
+) -> None:
+    events: list[CalendarEvent] = []
+    names: list[str] = []
+    for group in config.groups:
+        if group_id is not None and group.id != group_id:
+            continue
+        names.append(group.spec.name)
+        events.extend(group_calendar_events(group, now, until))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        calendar_ics(" & ".join(names) or "Study Circle", events, stamp=now),
+        encoding="utf-8",
+        newline="",
+    )

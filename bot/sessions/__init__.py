@@ -1,0 +1,1 @@
+"""A session's life: opening, prompts, responses, closing, and what is sent."""

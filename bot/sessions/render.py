@@ -1,0 +1,129 @@
+"""The words the bot says: every outbound message the core builds, as neutral Markdown."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.config.schema import Group
+from bot.core.durations import humanize
+from bot.core.messages import Button, Message, MessageKind
+from bot.core.text import clean_name, quote, split_text
+from bot.readings.model import Section
+from bot.storage import Member, PromptRow, Response, Session
+
+
+def local_time(moment: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b, %H:%M} ({zone.key})"
+
+
+def section_messages(
+    group: Group, session: Session, sections: list[Section], limit: int
+) -> list[Message]:
+    """The session's text: each section under its heading, split to fit the platform's limit."""
+    reading = group.reading
+    intro = f"*{reading.title}*"
+    if reading.author:
+        intro += f" by {reading.author}"
+    total = len(reading.sections)
+    first = session.first_section + 1
+    last = session.first_section + len(sections)
+    where = f"section {first}" if first == last else f"sections {first}–{last}"
+    body = f"{intro}, {where} of {total}.\n\n"
+    body += "\n\n".join(f"## {s.title}\n\n{s.body}" for s in sections)
+    pieces = split_text(body, limit)
+    title = f"Session {session.number}: " + " · ".join(s.title for s in sections)
+    return [
+        Message(kind=MessageKind.SECTION, title=title, body=piece, part=i, parts=len(pieces))
+        for i, piece in enumerate(pieces, start=1)
+    ]
+
+
+def prompt_message(number: int, text: str, private_default: bool) -> Message:
+    how = "Reply to this message to respond"
+    if private_default:
+        how += " (responses are private unless you add --shared)"
+    return Message(
+        kind=MessageKind.PROMPT,
+        title=f"Prompt {number}",
+        body=f"**{number}.** {text}\n\n_{how}, or use `respond {number} your answer`._",
+        prompt_number=number,
+        buttons=(
+            Button(label="Respond", action=f"respond:{number}", fallback=f"respond {number} ..."),
+        ),
+    )
+
+
+def reminder(group: Group, slot: datetime, sections: list[Section], lead: timedelta) -> Message:
+    titles = ", ".join(f"“{s.title}”" for s in sections)
+    return Message(
+        kind=MessageKind.REMINDER,
+        title=f"{group.spec.name}: next session in {humanize(lead)}",
+        body=f"Next up: {titles} from *{group.reading.title}*, {local_time(slot, group.zone)}.",
+    )
+
+
+def summary(
+    group: Group,
+    session: Session,
+    prompts: list[PromptRow],
+    rows: list[tuple[Response, Member | None]],
+) -> Message:
+    """Who took part, responses per prompt, and one shared quote per prompt.
+
+    Anonymous responses are counted, and may be quoted, but never named.
+    """
+    people = sorted(
+        {clean_name(m.display_name) for _, m in rows if m is not None}, key=str.casefold
+    )
+    lines = [f"Session {session.number} of *{group.spec.name}* is closed. Thank you!"]
+    if people:
+        lines.append(f"**Took part ({len(people)}):** " + ", ".join(people))
+    elif rows:
+        lines.append(f"{len(rows)} anonymous response(s).")
+    else:
+        lines.append(
+            "Nobody responded this time. The prompts stay in the thread if you want to look back."
+        )
+    for prompt in prompts:
+        answers = [(r, m) for r, m in rows if r.prompt == prompt.number]
+        shared = [(r, m) for r, m in answers if not r.private]
+        count = f"{len(answers)} response{'s' if len(answers) != 1 else ''}"
+        lines.append(f"**{prompt.number}. {prompt.text}** — {count}")
+        if shared:
+            r, m = shared[0]
+            author = clean_name(m.display_name) if m is not None else "anonymous"
+            lines.append(f"> {quote(r.text)}\n> — {author}")
+    return Message(
+        kind=MessageKind.SUMMARY,
+        title=f"Session {session.number} summary",
+        body="\n\n".join(lines),
+        member_text=True,
+    )
+
+
+def reading_finished(group: Group) -> Message:
+    return Message(
+        kind=MessageKind.NOTICE,
+        title="Reading finished",
+        body=(
+            f"That was the last section of *{group.reading.title}*. No more sessions are scheduled for "
+            f"{group.spec.name}; an admin can set a new reading in the config and `reload`."
+        ),
+    )
+
+
+def missed(group: Group, slot: datetime) -> Message:
+    return Message(
+        kind=MessageKind.NOTICE,
+        title="A session was missed",
+        body=(
+            f"The session due {local_time(slot, group.zone)} was not posted: the bot was offline past its "
+            "grace period. Its section moves to the next date; an admin can open it at once with `post-now`."
+        ),
+    )
+
+
+def reply(body: str, *, ephemeral: bool = True, member_text: bool = False) -> Message:
+    return Message(kind=MessageKind.REPLY, body=body, ephemeral=ephemeral, member_text=member_text)

@@ -1,0 +1,185 @@
+"""Members' responses: recording, replacing, editing and deleting them, committed before acknowledged."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot.config.schema import Group
+from bot.core import faults
+from bot.core.events import MessageDeleted, MessageEdited, ReplyReceived
+from bot.core.messages import Message
+from bot.sessions import render
+from bot.sessions.anonymity import anonymous_key, member_key
+from bot.storage import Member, Session
+
+if TYPE_CHECKING:
+    from bot.runtime.circle import StudyCircle
+
+log = logging.getLogger(__name__)
+
+
+async def target_session(circle: StudyCircle, group: Group) -> tuple[Session | None, bool]:
+    """The session a response goes to now, and whether it counts as late."""
+    session = await circle.storage.open_session(group.id)
+    if session is not None:
+        return session, False
+    latest = await circle.storage.latest_session(group.id)
+    if latest is not None and group.spec.accept_late:
+        return latest, True
+    return None, False
+
+
+async def author_keys(circle: StudyCircle, member: Member, session_id: int) -> list[str]:
+    """Every key the member's responses in a session may carry: theirs, and one per anonymous prompt."""
+    keys = [member_key(member.id)]
+    for prompt in await circle.storage.prompts(session_id):
+        if prompt.anonymous:
+            keys.append(anonymous_key(circle.anonymity_key, member.ref, session_id, prompt.number))
+    return keys
+
+
+async def all_anonymous_keys(circle: StudyCircle, member: Member) -> list[str]:
+    """The member's possible keys on every anonymous prompt ever posted (for export and forget-me)."""
+    ref = member.ref
+    return [
+        anonymous_key(circle.anonymity_key, ref, session_id, number)
+        for session_id, number in await circle.storage.anonymous_prompts()
+    ]
+
+
+async def record_response(
+    circle: StudyCircle,
+    group: Group,
+    member: Member,
+    *,
+    session: Session,
+    late: bool,
+    prompt: int,
+    text: str,
+    private: bool | None,
+    message_id: str | None,
+) -> Message:
+    """Validate and save one response; the reply is built only after the commit."""
+    storage = circle.storage
+    limit = circle.config.spec.max_response_chars
+    text = text.strip()
+    if not text:
+        return render.reply("Your response is empty; nothing was saved.")
+    if len(text) > limit:
+        return render.reply(
+            f"Your response is {len(text):,} characters; the limit is {limit:,}. Nothing was saved: "
+            "please shorten it, or split it across prompts."
+        )
+    prompts = await storage.prompts(session.id)
+    chosen = next((p for p in prompts if p.number == prompt), None)
+    if chosen is None:
+        return render.reply(
+            f"Session {session.number} has prompts 1–{len(prompts)}; there is no prompt {prompt}."
+            if prompts
+            else f"Session {session.number} has no prompts."
+        )
+    if chosen.anonymous:
+        key = anonymous_key(circle.anonymity_key, member.ref, session.id, prompt)
+        message_id = None  # a platform message id would lead back to its sender
+    else:
+        key = member_key(member.id)
+    # A read (cached on SQLite) for the usual case, already a member; else joined in the same unit.
+    is_member = await storage.is_member(group.id, member.id)
+    saved = await storage.save_response(
+        session_id=session.id,
+        member_id=None if chosen.anonymous else member.id,
+        author_key=key,
+        prompt=prompt,
+        text=text,
+        private=private,
+        default_private=group.spec.private_by_default,
+        late=late,
+        message_id=message_id,
+        now=circle.clock.now(),
+        join=None if is_member else (group.id, member.id),
+    )
+    faults.point("after-commit", f"response:{session.id}:{prompt}")
+    log.info(
+        "group %s: response %s for session %d prompt %d",
+        group.id,
+        "saved" if saved.created else "replaced",
+        session.number,
+        prompt,
+    )
+    verb = "Saved" if saved.created else "Replaced"
+    visibility = "private: only you can see it" if saved.private else "shared with the group"
+    if chosen.anonymous:
+        visibility += "; anonymous: stored without your name"
+    lines = [f"{verb} your response to prompt {prompt} ({visibility})."]
+    if late:
+        lines.append("The session had closed, so it is marked late; it still counts.")
+    if saved.joined:
+        lines.append(f"You are now a member of {group.spec.name}.")
+    return render.reply(" ".join(lines))
+
+
+async def on_reply(circle: StudyCircle, event: ReplyReceived) -> None:
+    """A reply to a prompt message is a response to that prompt."""
+    prompt = await circle.storage.prompt_by_message(event.in_reply_to)
+    if prompt is None:
+        return  # a reply to something else: ordinary conversation, not ours to record
+    session = await circle.storage.session_by_id(prompt.session_id)
+    if session is None:
+        return
+    group = circle.group(session.group_id)
+    if group is None or group.platform != event.origin.platform:
+        return
+    if event.origin.is_direct or event.origin.room != group.room:
+        return  # a reply counts only in the session's own room or thread, never from a DM
+    platform = circle.platform(group.platform)
+    if not session.is_open and not group.spec.accept_late:
+        await platform.reply(
+            event.origin, render.reply("That session is closed; responses are no longer accepted.")
+        )
+        return
+    member = await circle.storage.member(event.member, circle.clock.now())
+    message = await record_response(
+        circle,
+        group,
+        member,
+        session=session,
+        late=not session.is_open,
+        prompt=prompt.number,
+        text=event.text,
+        private=None,
+        message_id=event.origin.message_id,
+    )
+    if prompt.anonymous:
+        message = render.reply(
+            message.body
+            + " Your reply message itself still shows your name in the thread; you may "
+            "delete it. For anonymous prompts, `respond` in a direct message keeps you unseen."
+        )
+    await platform.reply(event.origin, message)
+
+
+async def on_edit(circle: StudyCircle, event: MessageEdited) -> None:
+    member = await circle.storage.find_member(event.member.platform, event.member.user_id)
+    if member is None:
+        return
+    text = event.text.strip()
+    limit = circle.config.spec.max_response_chars
+    platform = circle.platform(event.origin.platform)
+    if not text or len(text) > limit:
+        await platform.reply(
+            event.origin,
+            render.reply(
+                f"That edit was not saved: a response must have 1 to {limit:,} characters. Your earlier text is kept."
+            ),
+        )
+        return
+    if await circle.storage.edit_response_by_message(
+        event.message_id, member.id, text, circle.clock.now()
+    ):
+        log.info("response edited through its message")
+
+
+async def on_delete(circle: StudyCircle, event: MessageDeleted) -> None:
+    if await circle.storage.delete_response_by_message(event.message_id):
+        log.info("response deleted with its message")

@@ -1,0 +1,1 @@
+"""The database engines (SQLite, PostgreSQL) behind one small interface."""
