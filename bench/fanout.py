@@ -31,7 +31,7 @@ from typing import Any
 from bench.fixtures import FIRST_SESSION, ROOT, START, big_yaml_allowed, write_config
 from bench.matrix_standin import USER
 from bench.report import Report, Row
-from bot.config.schema import load_config
+from bot.config.load import load_config
 from bot.core.clock import FakeClock
 from bot.core.platform import Platform, PlatformContext
 from bot.runtime.circle import StudyCircle

@@ -37,7 +37,7 @@ def _rss_mib() -> float:
 
 async def _child(config_path: Path) -> dict[str, float]:
     """One start-up, timed in phases; printed as JSON for the parent."""
-    from bot.config.schema import load_config
+    from bot.config.load import load_config
     from bot.core.clock import FakeClock
     from bot.runtime.circle import StudyCircle
     from bot.storage import open_storage

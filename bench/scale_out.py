@@ -95,7 +95,7 @@ def config_text(groups: int) -> str:
 
 
 async def _circle(config_path: Path, location: str, at: datetime) -> Any:
-    from bot.config.schema import load_config
+    from bot.config.load import load_config
     from bot.core.clock import FakeClock
     from bot.runtime.circle import StudyCircle
     from bot.storage import open_storage

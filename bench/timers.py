@@ -21,7 +21,7 @@ from pathlib import Path
 from bench.core import CountingPlatform
 from bench.fixtures import write_config
 from bench.report import Report, Row, percentile
-from bot.config.schema import load_config
+from bot.config.load import load_config
 from bot.core.clock import SystemClock
 from bot.runtime.circle import StudyCircle
 from bot.runtime.waker import Waker

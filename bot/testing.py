@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.commands.spec import CommandSpec
-from bot.config.schema import Config, load_config
+from bot.config.load import load_config
+from bot.config.model import Config
 from bot.core.clock import FakeClock
 from bot.core.events import (
     CommandReceived,

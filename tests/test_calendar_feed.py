@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.config.schema import load_config
+from bot.config.load import load_config
 from bot.schedule.previewing import write_ics
 from tests.conftest import BASE_CONFIG
 from tests.test_cli import ahead, studybot

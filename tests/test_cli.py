@@ -166,7 +166,7 @@ def test_import_article_to_a_reading(tmp_path: Path) -> None:
 def test_a_second_bot_on_the_same_sqlite_file_is_refused(
     write_config: Callable[[str], Path],
 ) -> None:
-    from bot.config.schema import load_config
+    from bot.config.load import load_config
     from bot.storage.engines.single_process import ProcessLock
 
     config = write_config(BASE_CONFIG)

@@ -235,7 +235,7 @@ async def test_reload_without_reloader_and_with_broken_yaml(
     path = write_config(BASE_CONFIG)
     h = await make_harness(path, start=START)
     assert "not available" in await h.command("reload", member=ANA)
-    from bot.config.schema import load_config
+    from bot.config.load import load_config
 
     async def reloader():  # type: ignore[no-untyped-def]
         return load_config(path)
@@ -258,7 +258,7 @@ async def test_group_removed_from_config_is_archived(write_config: Callable[[str
     h = await make_harness(path, start=START)
     await open_first_session(h)
     await h.command("respond 1 keep me", member=BEA)
-    from bot.config.schema import load_config
+    from bot.config.load import load_config
 
     empty = load_config(write_config("storage: data/test.db\ngroups: []\n"))
     assert await h.circle.apply_config(empty) == ["readers"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config.schema import ConfigError, load_config
+from bot.config.load import ConfigError, load_config
 from tests.conftest import BASE_CONFIG
 
 

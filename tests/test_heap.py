@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import bot.config.schema
-from bot.config.schema import ConfigError, load_config
+import bot.config.load
+from bot.config.load import ConfigError, load_config
 from bot.core import heap
 from tests.test_config import GOOD
 
@@ -59,13 +59,13 @@ def test_load_config_pauses_the_collector(
     write_config: Callable[[str], Path], freezes: list[None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[bool] = []
-    original = bot.config.schema._load_config
+    original = bot.config.load._load_config
 
-    def loading(path: Path) -> bot.config.schema.Config:
+    def loading(path: Path) -> bot.config.load.Config:
         seen.append(gc.isenabled())
         return original(path)
 
-    monkeypatch.setattr(bot.config.schema, "_load_config", loading)
+    monkeypatch.setattr(bot.config.load, "_load_config", loading)
     load_config(write_config(GOOD))
     assert seen == [False]
     assert gc.isenabled()

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bot.commands.parser import ParsedCommand, UnknownCommand, UsageError, parse
 from bot.commands.spec import COMMANDS
-from bot.config.schema import ConfigError, load_config
+from bot.config.load import ConfigError, load_config
 from bot.core.durations import parse_duration
 from bot.core.text import clean_name, split_text
 

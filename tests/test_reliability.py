@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.config.schema import load_config
+from bot.config.load import load_config
 from bot.core.events import CommandReceived, Origin
 from bot.core.messages import MessageKind
 from bot.runtime.watcher import ConfigWatcher

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.cli.main import main
-from bot.config.schema import ConfigError, load_config
+from bot.config.load import ConfigError, load_config
 from bot.core.clock import FakeClock
 from bot.core.messages import MessageKind
 from bot.runtime.ownership import deliverable_groups, shard_of

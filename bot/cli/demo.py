@@ -10,7 +10,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.config.schema import load_config
+from bot.config.load import load_config
 from bot.core.clock import ScaledClock
 from bot.core.events import CommandReceived, MemberRef, Origin
 

@@ -15,8 +15,10 @@ from typing import TextIO
 from rich.console import Console
 from rich.table import Table
 
-from bot.config.schema import Config, ConfigError, Group, describe_start, load_config
+from bot.config.load import ConfigError, load_config
+from bot.config.model import Config, Group
 from bot.runtime.logs import LEVELS, setup_logging
+from bot.schedule.previewing import describe_start
 
 log = logging.getLogger(__name__)
 out = Console(highlight=False)

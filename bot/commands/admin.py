@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.commands.context import CommandContext
-from bot.config.schema import ConfigError
+from bot.config.load import ConfigError
 from bot.core.messages import Attachment, Message, MessageKind
 from bot.core.records import to_db
 from bot.exports.exporting import MIME, export_bytes

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.commands.parser import ParsedCommand
-from bot.config.schema import Group
+from bot.config.model import Group
 from bot.core.events import MemberRef, Origin
 from bot.storage import Member
 

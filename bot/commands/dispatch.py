@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from bot.commands import admin, community, member
 from bot.commands.context import CommandContext
 from bot.commands.parser import ParsedCommand, UnknownCommand, UsageError, parse
-from bot.config.schema import Group
+from bot.config.model import Group
 from bot.core.events import CommandReceived, MemberRef
 from bot.core.messages import Message
 from bot.sessions import render

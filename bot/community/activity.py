@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.community import digest
 from bot.community.pairing import PairHistory, make_teams
-from bot.config.schema import Group
+from bot.config.model import Group
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.records import Membership

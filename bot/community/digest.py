@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.config.schema import Group
+from bot.config.model import Group
 from bot.core.events import MemberRef
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed

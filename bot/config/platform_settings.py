@@ -1,4 +1,5 @@
-"""Typed settings for each platform's section of the config (data only: no platform imports)."""
+"""Typed settings for each platform's section of the config, and what each platform needs of a
+group (data and rules only: no platform imports)."""
 
 from __future__ import annotations
 
@@ -87,3 +88,38 @@ class PlatformsSettings(_Strict):
     console: ConsoleSettings | None = None
     matrix: MatrixSettings | None = None
     discord: DiscordSettings | None = None
+
+
+# -- what each platform needs of a group ---------------------------------------------------
+
+
+def place_problem(platform: str, *, room: str | None, channel: int | str | None) -> str | None:
+    """What is missing from a group's own keys for its platform to find its room, if anything."""
+    if platform == "matrix" and not room:
+        return 'a matrix group needs `room: "!id:server"`'
+    if platform == "discord" and channel is None:
+        return "a discord group needs `channel: <channel id>`"
+    return None
+
+
+def room_of(platform: str, *, room: str | None, channel: int | str | None) -> str:
+    """The group's room as its platform names it: a Discord channel id, a Matrix room, or the
+    console's one room (console groups may name rooms of their own)."""
+    if platform == "discord":
+        return str(channel)
+    return room or "console"
+
+
+def config_problem(platform: str, settings: PlatformsSettings, *, server: int | None) -> str | None:
+    """What the rest of the config lacks for a group on `platform`, if anything."""
+    configured = getattr(settings, platform, None)
+    if platform != "console" and configured is None:
+        return f"group uses platform {platform!r} but platforms.{platform} is not set"
+    discord = settings.discord
+    sharded = discord is not None and discord.shard_count is not None
+    if platform == "discord" and sharded and server is None:
+        return (
+            "a discord group needs `guild: <server id>` when platforms.discord.shard_count "
+            "is set: the server decides which shard (and process) serves the group"
+        )
+    return None

@@ -1,12 +1,9 @@
-"""The admin's YAML config, validated once into typed, frozen objects; every problem reported together."""
+"""The config file's shape: every key, its type, its default and what is allowed (pydantic models)."""
 
 from __future__ import annotations
 
-import os
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from pathlib import Path
+from datetime import date, time, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,17 +12,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
-from bot.config.platform_settings import PlatformsSettings
+from bot.config.cron import cron_trigger
+from bot.config.platform_settings import PlatformsSettings, place_problem
 from bot.core.durations import parse_duration
-from bot.core.heap import long_lived_build
-from bot.documents.problems import Problem, problems_from_validation
-from bot.documents.yamlsource import YamlError, load_yaml_file
-from bot.readings.model import Reading, load_readings
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 GROUP_ID = r"^[a-z0-9][a-z0-9_-]{0,63}$"
@@ -89,8 +82,6 @@ class Cadence(_Strict):
                 raise ValueError("`at` does not go with cron; put the time in the cron expression")
             if len(self.cron.split()) != 5:
                 raise ValueError("cron takes five fields: minute hour day month weekday")
-            from bot.schedule.cadence import cron_trigger
-
             try:
                 cron_trigger(self.cron, ZoneInfo("UTC"))
             except ValueError as exc:
@@ -186,10 +177,9 @@ class GroupSpec(_Strict):
 
     @model_validator(mode="after")
     def _where(self) -> GroupSpec:
-        if self.platform == "matrix" and not self.room:
-            raise ValueError('a matrix group needs `room: "!id:server"`')
-        if self.platform == "discord" and self.channel is None:
-            raise ValueError("a discord group needs `channel: <channel id>`")
+        problem = place_problem(self.platform, room=self.room, channel=self.channel)
+        if problem is not None:
+            raise ValueError(problem)
         return self
 
 
@@ -223,207 +213,3 @@ class ConfigSpec(_Strict):
                 "set either `storage` or `storage_env` (an environment variable holding it), not both"
             )
         return self
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Group:
-    """A configured group, resolved: its room on its platform, zone and reading."""
-
-    spec: GroupSpec
-    reading: Reading
-    zone: ZoneInfo
-
-    @property
-    def id(self) -> str:
-        return self.spec.id
-
-    @property
-    def platform(self) -> str:
-        return self.spec.platform
-
-    @property
-    def room(self) -> str:
-        if self.spec.platform == "discord":
-            return str(self.spec.channel)
-        return self.spec.room or "console"
-
-    @property
-    def grace_period(self) -> timedelta | None:
-        return self.spec.grace_period
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Config:
-    path: Path
-    spec: ConfigSpec
-    storage: str = field(repr=False)  # a PostgreSQL URL may hold a password
-    readings_dir: Path
-    data_dir: Path
-    groups: tuple[Group, ...]
-    readings: dict[str, Reading]
-    # the groups by id and by (platform, room): every command looks its group up
-    _by_id: dict[str, Group] = field(init=False, repr=False, compare=False)
-    _by_room: dict[tuple[str, str], tuple[Group, ...]] = field(
-        init=False, repr=False, compare=False
-    )
-
-    def __post_init__(self) -> None:
-        by_room: dict[tuple[str, str], list[Group]] = {}
-        for g in self.groups:
-            by_room.setdefault((g.platform, g.room), []).append(g)
-        object.__setattr__(self, "_by_id", {g.id: g for g in self.groups})
-        object.__setattr__(self, "_by_room", {k: tuple(v) for k, v in by_room.items()})
-
-    def group(self, group_id: str) -> Group | None:
-        return self._by_id.get(group_id)
-
-    def groups_in(self, platform: str, room: str) -> tuple[Group, ...]:
-        """The groups that meet in one room (several may share it)."""
-        return self._by_room.get((platform, room), ())
-
-    @property
-    def platform_names(self) -> tuple[str, ...]:
-        """Platforms to run: those groups use, and the console if nothing else is configured."""
-        used = {g.platform for g in self.groups}
-        if not used:
-            used = {"console"}
-        return tuple(sorted(used))
-
-
-class ConfigError(Exception):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(p.render() for p in problems))
-
-
-def load_config(path: Path) -> Config:
-    """Read, validate and resolve a config file; raise ConfigError listing every problem."""
-    # Without the collector rescanning the growing heap: 100,000 groups load in 7 s, not 12.
-    with long_lived_build():
-        return _load_config(path)
-
-
-def _load_config(path: Path) -> Config:
-    try:
-        doc = load_yaml_file(path)
-    except YamlError as exc:
-        raise ConfigError([Problem(exc.file, exc.line, exc.column, exc.message)]) from None
-    data = doc.data if doc.data is not None else {}
-    if not isinstance(data, dict):
-        raise ConfigError(
-            [Problem(str(path), 1, 1, "the config must be a mapping of keys to values")]
-        )
-    try:
-        spec = ConfigSpec.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(problems_from_validation(exc, doc, ConfigSpec)) from None
-    base = path.parent
-    readings_dir = (base / spec.readings_dir).resolve()
-    readings, problems = load_readings(readings_dir)
-    groups: list[Group] = []
-    seen: set[str] = set()
-    rooms: set[tuple[str, str]] = set()
-    for i, g in enumerate(spec.groups):
-        line, col = doc.locate(("groups", i)) or (None, None)
-        if g.id in seen:
-            problems.append(Problem(str(path), line, col, f"group id {g.id!r} is used twice"))
-        seen.add(g.id)
-        reading = readings.get(g.reading)
-        if reading is None:
-            rl, rc = doc.locate(("groups", i, "reading")) or (line, col)
-            known = ", ".join(sorted(readings)) or "none found"
-            problems.append(
-                Problem(
-                    str(path),
-                    rl,
-                    rc,
-                    f"unknown reading {g.reading!r}; readings in {readings_dir}: {known}",
-                )
-            )
-            continue
-        if not any(sec.prompts for sec in reading.sections):
-            problems.append(
-                Problem(
-                    str(path), line, col, f"reading {reading.id!r} has no prompts in any section"
-                )
-            )
-        group = Group(spec=g, reading=reading, zone=ZoneInfo(g.timezone))
-        where = (group.platform, group.room)
-        if where in rooms and group.platform != "console":
-            problems.append(
-                Problem(
-                    str(path),
-                    line,
-                    col,
-                    f"another group already uses {group.platform} room {group.room}",
-                )
-            )
-        rooms.add(where)
-        configured = getattr(spec.platforms, group.platform)
-        if group.platform != "console" and configured is None:
-            problems.append(
-                Problem(
-                    str(path),
-                    line,
-                    col,
-                    f"group uses platform {group.platform!r} but platforms.{group.platform} is not set",
-                )
-            )
-        discord = spec.platforms.discord
-        if (
-            group.platform == "discord"
-            and discord is not None
-            and discord.shard_count is not None
-            and g.guild is None
-        ):
-            problems.append(
-                Problem(
-                    str(path),
-                    line,
-                    col,
-                    "a discord group needs `guild: <server id>` when platforms.discord.shard_count "
-                    "is set: the server decides which shard (and process) serves the group",
-                )
-            )
-        groups.append(group)
-    storage = spec.storage
-    if spec.storage_env is not None:
-        storage = os.environ.get(spec.storage_env, "").strip()
-        if not storage:
-            sl, sc = doc.locate(("storage_env",)) or (None, None)
-            problems.append(
-                Problem(
-                    str(path),
-                    sl,
-                    sc,
-                    f"the environment variable {spec.storage_env} (storage_env) is not set; "
-                    "export it with the storage location, e.g. postgresql://USER:PASSWORD@HOST/DB",
-                )
-            )
-    if problems:
-        raise ConfigError(problems)
-    if "://" not in storage and storage != ":memory:":
-        storage = str((base / storage).resolve())
-    elif storage.startswith("sqlite:///"):
-        storage = str((base / storage.removeprefix("sqlite:///")).resolve())
-    if spec.data_dir:
-        data_dir = (base / spec.data_dir).resolve()
-    elif "://" in storage or storage == ":memory:":
-        data_dir = (base / "data").resolve()
-    else:
-        data_dir = Path(storage).parent
-    return Config(
-        path=path,
-        spec=spec,
-        storage=storage,
-        readings_dir=readings_dir,
-        data_dir=data_dir,
-        groups=tuple(groups),
-        readings=readings,
-    )
-
-
-def describe_start(moment: datetime, zone: ZoneInfo) -> str:
-    """A moment in a zone as admins read it: 'Tue 1 Dec 2026, 19:00 (America/La_Paz)'."""
-    local = moment.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({zone.key})"

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from bot.commands.spec import CommandSpec
 from bot.core.events import InboundEvent, MemberRef, Origin
 from bot.core.messages import Message, Posted
+from bot.core.specs import CommandSpec
 
 
 class AdapterError(Exception):

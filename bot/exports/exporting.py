@@ -10,7 +10,7 @@ import io
 from collections.abc import AsyncGenerator
 from typing import TextIO
 
-from bot.config.schema import Group
+from bot.config.model import Group
 from bot.core.text import clean_name
 from bot.exports.formats import CsvWriter, ExportRow, JsonWriter, MarkdownWriter
 from bot.storage import SqliteStorage

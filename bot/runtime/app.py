@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.config.schema import Config, load_config
+from bot.config.load import load_config
+from bot.config.model import Config
 from bot.core.clock import Clock, SystemClock
 from bot.core.platform import Platform, PlatformContext
 from bot.runtime.circle import StudyCircle

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from bot.commands.dispatch import dispatch
 from bot.commands.spec import COMMANDS, CommandSpec
 from bot.community import activity as community
-from bot.config.schema import Config, Group
+from bot.config.model import Config, Group
 from bot.core.clock import Clock
 from bot.core.events import (
     CommandReceived,

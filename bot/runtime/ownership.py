@@ -15,7 +15,7 @@ import socket
 from collections.abc import Collection
 from pathlib import Path
 
-from bot.config.schema import Config, Group
+from bot.config.model import Config, Group
 
 
 def shard_of(guild_id: int, shard_count: int) -> int:

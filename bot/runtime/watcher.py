@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config.schema import ConfigError
+from bot.config.load import ConfigError
 from bot.core.events import MemberRef
 from bot.core.messages import Message, MessageKind
 

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
-
+from bot.config.cron import cron_trigger
 from bot.config.schema import WEEKDAYS, GroupSpec
 
 # Far enough to cover any real reading plan; bounds every search so nothing loops forever.
@@ -77,41 +76,3 @@ def _local(day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:
     if roundtrip.replace(tzinfo=None) != naive:
         local = (naive + timedelta(hours=1)).replace(tzinfo=zone)
     return local
-
-
-_CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def cron_trigger(expression: str, zone: ZoneInfo) -> CronTrigger:
-    """A trigger for a standard five-field cron line (weekday 0 or 7 = Sunday, as in crontab).
-
-    APScheduler numbers weekdays from Monday, so numeric weekdays are rewritten as names.
-    """
-    minute, hour, day, month, weekday = expression.split()
-    return CronTrigger(
-        minute=minute,
-        hour=hour,
-        day=day,
-        month=month,
-        day_of_week=_weekday_names(weekday),
-        timezone=zone,
-    )
-
-
-def _weekday_names(field: str) -> str:
-    items = []
-    for item in field.split(","):
-        base, slash, step = item.partition("/")
-        if "-" in base:
-            first, last = base.split("-", 1)
-            if first.isdigit() and last.isdigit():
-                lo, hi = int(first), int(last)
-                if lo > 7 or hi > 7:
-                    raise ValueError(f"weekday {item!r} is out of range 0-7")
-                base = "*" if lo == 0 and hi >= 6 else f"{_CRON_DAYS[lo]}-{_CRON_DAYS[hi]}"
-        elif base.isdigit():
-            if int(base) > 7:
-                raise ValueError(f"weekday {base!r} is out of range 0-7")
-            base = _CRON_DAYS[int(base)]
-        items.append(base + (slash + step if slash else ""))
-    return ",".join(items)

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 
-from bot.config.schema import Group
+from bot.config.model import Group
 from bot.core.durations import format_duration
 from bot.core.records import GroupState, to_db
 from bot.schedule.cadence import next_slot, slots

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from bot.config.schema import Config, Group
+from bot.config.model import Config, Group
 from bot.schedule.cadence import slots
 from bot.schedule.ics import CalendarEvent, calendar_ics
 
@@ -84,3 +85,9 @@ def write_ics(
         encoding="utf-8",
         newline="",
     )
+
+
+def describe_start(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment in a zone as admins read it: 'Tue 1 Dec 2026, 19:00 (America/La_Paz)'."""
+    local = moment.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({zone.key})"

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from bot.config.schema import Group
+from bot.config.model import Group
 from bot.core import faults
 from bot.core.events import MemberRef
 from bot.core.messages import Message, Posted

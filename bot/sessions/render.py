@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config.schema import Group
+from bot.config.model import Group
 from bot.core.durations import humanize
 from bot.core.messages import Button, Message, MessageKind
 from bot.core.text import clean_name, quote, split_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.config.schema import Group
+from bot.config.model import Group
 from bot.core import faults
 from bot.core.events import MessageDeleted, MessageEdited, ReplyReceived
 from bot.core.messages import Message

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta
 
-from bot.config.schema import Group
+from bot.config.model import Group
 from bot.core.messages import Button, Message, MessageKind
 from bot.storage import Session
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from discord_standin import FakeDiscord, InteractionRecord, Person, text_of
 
-from bot.config.schema import load_config
+from bot.config.load import load_config
 from bot.core.clock import FakeClock
 from bot.runtime.app import App, build_app, build_platforms
 

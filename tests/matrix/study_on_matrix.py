@@ -14,7 +14,7 @@ import nio
 from matrix_members import BotFactory, Member, membership
 
 from adapters.matrix import MatrixPlatform
-from bot.config.schema import load_config
+from bot.config.load import load_config
 from bot.core.clock import FakeClock
 from bot.core.platform import PlatformContext
 from bot.runtime.app import App, build_app

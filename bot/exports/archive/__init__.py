@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from bot.config.schema import Group
+from bot.config.model import Group
 from bot.exports.archive.pages import (
     ArchivedGroup,
     ArchivedPrompt,

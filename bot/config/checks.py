@@ -1,0 +1,54 @@
+"""Checks across the whole config: group ids, readings, rooms, and what each platform needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.config.model import Group
+from bot.config.platform_settings import config_problem
+from bot.config.schema import ConfigSpec
+from bot.documents.problems import Problem
+from bot.documents.yamlsource import YamlDocument
+from bot.readings.model import Reading
+
+
+def resolve_groups(
+    spec: ConfigSpec,
+    doc: YamlDocument,
+    path: Path,
+    readings: dict[str, Reading],
+    readings_dir: Path,
+    problems: list[Problem],
+) -> list[Group]:
+    """Each group with its reading and zone; what is wrong is added to `problems`, located."""
+    groups: list[Group] = []
+    seen: set[str] = set()
+    rooms: set[tuple[str, str]] = set()
+    for i, g in enumerate(spec.groups):
+        line, col = doc.locate(("groups", i)) or (None, None)
+
+        def problem(message: str, line: int | None = line, col: int | None = col) -> None:
+            problems.append(Problem(str(path), line, col, message))
+
+        if g.id in seen:
+            problem(f"group id {g.id!r} is used twice")
+        seen.add(g.id)
+        reading = readings.get(g.reading)
+        if reading is None:
+            rl, rc = doc.locate(("groups", i, "reading")) or (line, col)
+            known = ", ".join(sorted(readings)) or "none found"
+            problem(f"unknown reading {g.reading!r}; readings in {readings_dir}: {known}", rl, rc)
+            continue
+        if not any(sec.prompts for sec in reading.sections):
+            problem(f"reading {reading.id!r} has no prompts in any section")
+        group = Group(spec=g, reading=reading, zone=ZoneInfo(g.timezone))
+        where = (group.platform, group.room)
+        if where in rooms and group.platform != "console":
+            problem(f"another group already uses {group.platform} room {group.room}")
+        rooms.add(where)
+        wrong = config_problem(group.platform, spec.platforms, server=g.guild)
+        if wrong is not None:
+            problem(wrong)
+        groups.append(group)
+    return groups
