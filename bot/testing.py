@@ -24,7 +24,7 @@ from bot.core.events import (
 from bot.core.messages import Message, Posted
 from bot.core.platform import CoreHandle, DirectMessagesClosed, PlatformLimits
 from bot.runtime.circle import StudyCircle
-from bot.storage import SqliteStorage, open_storage
+from bot.storage import Storage, open_storage
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +131,7 @@ class Harness:
     circle: StudyCircle
     clock: FakeClock
     platform: FakePlatform
-    storage: SqliteStorage
+    storage: Storage
     config: Config
 
     async def command(

@@ -13,7 +13,7 @@ from typing import TextIO
 from bot.config.model import Group
 from bot.core.text import clean_name
 from bot.exports.formats import CsvWriter, ExportRow, JsonWriter, MarkdownWriter
-from bot.storage import SqliteStorage
+from bot.storage import Storage
 
 FORMATS = ("csv", "json", "md")
 MIME = {"csv": "text/csv", "json": "application/json", "md": "text/markdown"}
@@ -21,7 +21,7 @@ PAGE_ROWS = 500
 
 
 async def export_pages(
-    storage: SqliteStorage, group: Group, page_rows: int = PAGE_ROWS
+    storage: Storage, group: Group, page_rows: int = PAGE_ROWS
 ) -> AsyncGenerator[list[ExportRow], None]:
     """The group's shared responses in pages of at most `page_rows`; private ones never leave
     the database."""
@@ -61,12 +61,12 @@ async def export_pages(
         yield page
 
 
-async def export_rows(storage: SqliteStorage, group: Group) -> list[ExportRow]:
+async def export_rows(storage: Storage, group: Group) -> list[ExportRow]:
     """Every shared response of the group at once (small groups and tests; exports stream)."""
     return [row async for page in export_pages(storage, group) for row in page]
 
 
-async def write_export(storage: SqliteStorage, group: Group, fmt: str, out: TextIO) -> int:
+async def write_export(storage: Storage, group: Group, fmt: str, out: TextIO) -> int:
     """Write the export in `fmt` to `out`, a page at a time; returns the responses written."""
     writer: CsvWriter | JsonWriter | MarkdownWriter
     if fmt == "csv":
@@ -87,7 +87,7 @@ async def write_export(storage: SqliteStorage, group: Group, fmt: str, out: Text
     return writer.close()
 
 
-async def export_bytes(storage: SqliteStorage, group: Group, fmt: str) -> tuple[bytes, int]:
+async def export_bytes(storage: Storage, group: Group, fmt: str) -> tuple[bytes, int]:
     """The export as one file's bytes (for an attachment: the file is held, the rows are not)."""
     buffer = io.StringIO(newline="")
     count = await write_export(storage, group, fmt, buffer)

@@ -17,7 +17,7 @@ from bot.runtime.registry import platform_class
 from bot.runtime.waker import Waker
 from bot.runtime.watcher import ConfigWatcher
 from bot.sessions.anonymity import load_key
-from bot.storage import SqliteStorage, open_storage
+from bot.storage import Storage, open_storage
 from bot.storage.engines.database import sqlite_file
 from bot.storage.engines.single_process import ProcessLock
 
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class App:
     config: Config
-    storage: SqliteStorage
+    storage: Storage
     circle: StudyCircle
     platforms: dict[str, Platform]
     waker: Waker | None

@@ -27,7 +27,7 @@ from bot.runtime.ratelimit import RateLimiter
 from bot.schedule.planner import plan_group, plan_groups
 from bot.sessions import lifecycle
 from bot.sessions.responses import on_delete, on_edit, on_reply
-from bot.storage import Action, SqliteStorage
+from bot.storage import Action, Storage
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class StudyCircle:
         self,
         *,
         config: Config,
-        storage: SqliteStorage,
+        storage: Storage,
         platforms: Mapping[str, Platform],
         clock: Clock,
         reloader: Reloader | None = None,

@@ -10,7 +10,7 @@ from bot.config.model import Group
 from bot.core.durations import format_duration
 from bot.core.records import GroupState, to_db
 from bot.schedule.cadence import next_slot, slots
-from bot.storage import SqliteStorage
+from bot.storage import Storage
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ def slot_key(group_id: str, slot: datetime) -> str:
     return f"{group_id}@{to_db(slot)}"
 
 
-async def plan_group(storage: SqliteStorage, group: Group, now: datetime) -> datetime | None:
+async def plan_group(storage: Storage, group: Group, now: datetime) -> datetime | None:
     """Make sure the group's next session (and its reminders) is in the actions table.
 
     Returns the planned slot, or None when nothing is to come (paused, finished, archived,
@@ -42,7 +42,7 @@ async def plan_group(storage: SqliteStorage, group: Group, now: datetime) -> dat
     return slot
 
 
-async def plan_groups(storage: SqliteStorage, groups: Sequence[Group], now: datetime) -> int:
+async def plan_groups(storage: Storage, groups: Sequence[Group], now: datetime) -> int:
     """`plan_group` for many groups in three queries and one transaction (start-up, reload).
 
     Returns how many groups got a session planned just now.
@@ -107,7 +107,7 @@ def upcoming(group: Group, first: datetime | None, count: int) -> list[datetime]
     return out
 
 
-async def plan_retention(storage: SqliteStorage, group: Group, now: datetime) -> None:
+async def plan_retention(storage: Storage, group: Group, now: datetime) -> None:
     """With `retention_days` set, a purge of old responses every night at 03:00 group time."""
     rows = _retention_rows(group, now)
     if rows:

@@ -1,8 +1,8 @@
 """Durable state: groups, members, sessions, responses and the pending actions that drive them.
 
 One `Storage` (bot/storage/store.py, split by concept into groups, sessions, responses,
-actions and community) holds every SQL statement; it runs on SQLite (bot/storage/sqlite.py,
-the embedded default) or PostgreSQL (bot/storage/postgres.py).
+actions and community) holds every SQL statement; it runs on an engine from
+bot/storage/engines/: SQLite (the embedded default) or PostgreSQL.
 """
 
 from bot.core.records import (
@@ -15,9 +15,6 @@ from bot.core.records import (
 )
 from bot.storage.store import Storage, open_storage
 
-# The store runs on either engine; the old name stays for callers that import it.
-SqliteStorage = Storage
-
 __all__ = [
     "Action",
     "GroupState",
@@ -25,7 +22,6 @@ __all__ = [
     "PromptRow",
     "Response",
     "Session",
-    "SqliteStorage",
     "Storage",
     "open_storage",
 ]

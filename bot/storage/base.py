@@ -67,10 +67,19 @@ class StoreBase:
                     row = await db.one("SELECT MAX(version) AS v FROM schema_version")
                     if row is not None and row["v"] is not None and int(row["v"]) >= version:
                         continue
-                    for statement in statements(MIGRATIONS[version - 1]):
-                        await db.execute(self.database.ddl(statement))
+                    step = MIGRATIONS[version]
+                    if step.sql is not None:
+                        for statement in statements(step.sql):
+                            await db.execute(self.database.ddl(statement))
+                    if step.change is not None:
+                        await step.change(db, self.database.dialect)
                     await db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
-                log.info("database %s migrated to schema %d", redact(self.location), version)
+                log.info(
+                    "database %s migrated to schema %d: %s",
+                    redact(self.location),
+                    version,
+                    MIGRATIONS[version].description,
+                )
 
     async def schema_version(self) -> int:
         row = await self._one("SELECT MAX(version) AS v FROM schema_version")

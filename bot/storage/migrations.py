@@ -1,9 +1,67 @@
-"""Append-only schema migrations: add a new entry at the end; never edit an old one."""
+"""Append-only schema migrations: register a new step at the end; never edit an old one.
+
+Each step has a description and is either SQL (statements separated by `;`, in SQLite's types;
+each engine translates its DDL) or an async function given the connection and the dialect,
+for a change SQL alone cannot say. Each runs in its own transaction (see StoreBase._migrate).
+"""
 
 from __future__ import annotations
 
-MIGRATIONS: tuple[str, ...] = (
-    # 1: the first schema
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+
+from bot.storage.engines.database import Connection
+
+Change = Callable[[Connection, str], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Migration:
+    """One step of the schema: number `version` (from 1), what it does, and how."""
+
+    version: int
+    description: str
+    sql: str | None = None
+    change: Change | None = None
+
+
+class Migrations:
+    """The schema's steps in order. `len()` is the schema version the code expects."""
+
+    def __init__(self) -> None:
+        self._steps: list[Migration] = []
+
+    def sql(self, description: str, script: str) -> None:
+        self._steps.append(
+            Migration(version=len(self._steps) + 1, description=description, sql=script)
+        )
+
+    def step(self, description: str) -> Callable[[Change], Change]:
+        """Register an async function `(connection, dialect)` as the next step."""
+
+        def register(change: Change) -> Change:
+            self._steps.append(
+                Migration(version=len(self._steps) + 1, description=description, change=change)
+            )
+            return change
+
+        return register
+
+    def __len__(self) -> int:
+        return len(self._steps)
+
+    def __iter__(self) -> Iterator[Migration]:
+        return iter(self._steps)
+
+    def __getitem__(self, version: int) -> Migration:
+        """The step that brings the schema to `version`."""
+        return self._steps[version - 1]
+
+
+MIGRATIONS = Migrations()
+
+MIGRATIONS.sql(
+    "the first schema",
     """
     CREATE TABLE groups (
         id TEXT PRIMARY KEY,
@@ -93,7 +151,10 @@ MIGRATIONS: tuple[str, ...] = (
         sent_at TEXT NOT NULL
     );
     """,
-    # community (issue 8): teams of two, snoozes, RSVPs, "we miss you" notices
+)
+
+MIGRATIONS.sql(
+    "community (issue 8): teams of two, snoozes, RSVPs, 'we miss you' notices",
     """
     CREATE TABLE pairings (
         session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
@@ -124,13 +185,18 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (group_id, member_id, sent_at)
     );
     """,
-    # scale-out (issue 7): a due action is claimed by one process for a lease before it runs
+)
+
+MIGRATIONS.sql(
+    "scale-out (issue 7): a due action is claimed by one process for a lease before it runs",
     """
     ALTER TABLE actions ADD COLUMN claimed_by TEXT;
     ALTER TABLE actions ADD COLUMN lease_until TEXT;
     """,
-    # scale-out (issue 7): several processes syncing one Matrix account each see every message;
-    # the first to record its id handles it
+)
+
+MIGRATIONS.sql(
+    "scale-out (issue 7): several processes syncing one Matrix account each see every message; the first to record its id handles it",
     """
     CREATE TABLE inbound_seen (
         platform TEXT NOT NULL,
@@ -140,20 +206,26 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX inbound_seen_by_time ON inbound_seen (seen_at);
     """,
-    # performance (issue 6): one group's actions without reading every pending one (planning
-    # 10,000 groups read 10,000 x 10,000 rows), and a member's responses by session (progress)
+)
+
+MIGRATIONS.sql(
+    "performance (issue 6): one group's actions without reading every pending one (planning 10,000 groups read 10,000 x 10,000 rows), and a member's responses by session (progress)",
     """
     CREATE INDEX actions_by_group ON actions (group_id, state, due_at);
     CREATE INDEX actions_by_group_slot ON actions (group_id, kind, slot);
     CREATE INDEX responses_by_member_session ON responses (member_id, session_id);
     """,
-    # performance (issue 6): saving a response is one upsert; `revision` counts its
-    # replacements, and 0 tells the caller it was new
+)
+
+MIGRATIONS.sql(
+    "performance (issue 6): saving a response is one upsert; `revision` counts its replacements, and 0 tells the caller it was new",
     """
     ALTER TABLE responses ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
     """,
-    # performance (issue 6): responses_by_member_session (member_id, session_id) serves every
-    # lookup by member too; one index less to update on each new response
+)
+
+MIGRATIONS.sql(
+    "performance (issue 6): responses_by_member_session (member_id, session_id) serves every lookup by member too; one index less to update on each new response",
     """
     DROP INDEX responses_by_member;
     """,

@@ -1,4 +1,5 @@
-"""The small database interface the store writes its SQL against, and how a location picks an engine.
+"""The small database interface the store writes its SQL against, and how a location picks an
+engine (engines register their URL schemes; this module imports none of them).
 
 The store's SQL is written once, in SQLite's `?` placeholder style and in the portable
 subset both engines understand (`ON CONFLICT ... DO ...`, `RETURNING`). Each engine keeps
@@ -8,7 +9,7 @@ its own differences here and in its module: placeholder style, DDL types, row lo
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -114,30 +115,51 @@ class Database(Protocol):
         ...
 
 
+Engine = Callable[[str], Database]
+
+# URL scheme -> the engine for it. Engines register themselves (see engines/__init__.py), so
+# this module names none of them; a plain path (no scheme) is an SQLite file.
+SCHEMES: dict[str, Engine] = {}
+PLAIN_PATH = "sqlite"
+
+
+def register_engine(*schemes: str, engine: Engine) -> None:
+    """Serve locations whose URL starts with one of `schemes` (`postgresql://...`) by `engine`."""
+    for scheme in schemes:
+        SCHEMES[scheme] = engine
+
+
+def scheme_of(location: str) -> str:
+    scheme, sep, _ = location.partition("://")
+    return scheme.lower() if sep else PLAIN_PATH
+
+
 def is_postgres(location: str) -> bool:
-    return location.startswith(("postgresql://", "postgres://"))
+    return scheme_of(location) in ("postgresql", "postgres")
 
 
 def open_database(location: str) -> Database:
-    """The engine a storage location names: a PostgreSQL URL, else an SQLite path (or `:memory:`)."""
-    if is_postgres(location):
-        from bot.storage.engines.postgres import PostgresDatabase
+    """The engine a storage location names: a registered URL scheme, else an SQLite path."""
+    scheme = scheme_of(location)
+    engine = SCHEMES.get(scheme)
+    if engine is None:
+        known = ", ".join(f"{s}://" for s in sorted(SCHEMES) if s != PLAIN_PATH)
+        raise ValueError(
+            f"no storage engine for {scheme}:// locations; use a file path or one of: {known}"
+        )
+    return engine(location)
 
-        return PostgresDatabase(location)
-    from bot.storage.engines.sqlite import SqliteDatabase
 
-    return SqliteDatabase(_sqlite_path(location))
-
-
-def _sqlite_path(location: str) -> str:
+def sqlite_path(location: str) -> str:
     return location.removeprefix("sqlite:///")
 
 
 def sqlite_file(location: str) -> str | None:
     """The SQLite file a storage location names; None for PostgreSQL and `:memory:`."""
-    if is_postgres(location) or _sqlite_path(location) == ":memory:":
+    if scheme_of(location) != PLAIN_PATH:
         return None
-    return _sqlite_path(location)
+    path = sqlite_path(location)
+    return None if path == ":memory:" else path
 
 
 def redact(location: str) -> str:

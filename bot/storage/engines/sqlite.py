@@ -1,8 +1,7 @@
 """The SQLite engine (aiosqlite): one connection, one writer at a time, WAL.
 
-The store's methods live in the concept modules beside this one (groups.py, sessions.py,
-responses.py, actions.py, community.py); add new ones there, not here.
-`SqliteStorage` and `open_storage` stay importable from here for older callers.
+The store's methods live in bot/storage (groups.py, sessions.py, responses.py, actions.py,
+community.py); add new ones there, not here.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from bot.storage.engines.database import Connection, Params, Result, Row, Statement
-from bot.storage.store import Storage, open_storage
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -106,10 +104,6 @@ def _read_all(conn: sqlite3.Connection, statements: Sequence[Statement]) -> list
         return _rows_of(conn, statements)
     finally:
         conn.execute("COMMIT")
-
-
-# The store works on either engine; the old name stays for callers that import it.
-SqliteStorage = Storage
 
 
 class _SqliteConnection:
@@ -394,4 +388,4 @@ class SqliteDatabase:
         pass  # INTEGER PRIMARY KEY continues after the largest id by itself
 
 
-__all__ = ["PRAGMAS", "SqliteDatabase", "SqliteStorage", "open_storage"]
+__all__ = ["PRAGMAS", "SqliteDatabase"]
