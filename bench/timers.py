@@ -62,7 +62,7 @@ async def bot_lateness(folder: Path, dues: list[datetime], groups: int = 1) -> l
     await circle.start()
     late: list[float] = []
     done = asyncio.Event()
-    original = circle._run
+    original = circle.actions.run_one
 
     async def timed(action: Action) -> None:
         late.append((datetime.now(UTC) - action.due_at).total_seconds())
@@ -70,7 +70,7 @@ async def bot_lateness(folder: Path, dues: list[datetime], groups: int = 1) -> l
         if len(late) == len(dues):
             done.set()
 
-    circle._run = timed  # type: ignore[method-assign]
+    circle.actions.run_one = timed  # type: ignore[method-assign]
     await storage.add_actions(
         (f"g{i % groups}", "bench", due, due, f"bench:{i}:{due.isoformat()}")
         for i, due in enumerate(dues)

@@ -10,14 +10,14 @@ from bot.core.messages import Attachment, Message, MessageKind
 from bot.core.records import to_db
 from bot.exports.exporting import MIME, export_bytes
 from bot.schedule.planner import plan_group, slot_key
-from bot.sessions import lifecycle, render
+from bot.sessions import outbox, render
 
 log = logging.getLogger(__name__)
 
 
 async def status(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    storage = ctx.circle.storage
+    storage = ctx.services.storage
     state = await storage.group_state(group.id)
     members = await storage.group_members(group.id)
     total = len(group.reading.sections)
@@ -46,39 +46,38 @@ async def status(ctx: CommandContext) -> Message:
 
 
 async def reload(ctx: CommandContext) -> Message:
-    circle = ctx.circle
-    if circle.reloader is None:
-        return render.reply("Reloading is not available in this mode.")
     try:
-        config = await circle.reloader()
+        reloaded = await ctx.services.reload()
     except ConfigError as exc:
         shown = "\n".join(f"• {p.render()}" for p in exc.problems[:20])
         more = f"\n…and {len(exc.problems) - 20} more" if len(exc.problems) > 20 else ""
         return render.reply(
             f"The config has {len(exc.problems)} problem(s); the running schedule is unchanged.\n{shown}{more}"
         )
-    archived = await circle.apply_config(config)
+    if reloaded is None:
+        return render.reply("Reloading is not available in this mode.")
+    archived = reloaded.archived
     note = f" Archived (kept, no longer scheduled): {', '.join(archived)}." if archived else ""
-    return render.reply(f"Config reloaded: {len(config.groups)} group(s).{note}")
+    return render.reply(f"Config reloaded: {len(reloaded.config.groups)} group(s).{note}")
 
 
 async def post_now(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    circle = ctx.circle
-    storage = circle.storage
+    services = ctx.services
+    storage = services.storage
     state = await storage.group_state(group.id)
     if state.next_section >= len(group.reading.sections):
         return render.reply("Every section of the reading has been posted already.")
-    now = circle.clock.now()
+    now = services.clock.now()
     pending = [a for a in await storage.pending_actions(group.id) if a.kind == "open"]
     for action in pending:
         await storage.cancel_actions(group.id, ["open", "remind"], slot=action.slot)
     key = f"{slot_key(group.id, now)}:open"
     await storage.add_actions([(group.id, "open", now, now, key)])
-    await circle.run_due()
+    await services.run_due()
     session = await storage.open_session(group.id)
-    await plan_group(storage, group, circle.clock.now())
-    circle.schedule_changed()
+    await plan_group(storage, group, services.clock.now())
+    services.schedule_changed()
     if session is None:
         return render.reply(
             "The session could not be opened; it stays pending and is retried shortly."
@@ -88,16 +87,16 @@ async def post_now(ctx: CommandContext) -> Message:
 
 async def skip(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    storage = ctx.circle.storage
-    slot = await plan_group(storage, group, ctx.circle.clock.now())
+    storage = ctx.services.storage
+    slot = await plan_group(storage, group, ctx.services.clock.now())
     if slot is None:
         return render.reply("There is no upcoming session to skip.")
     await storage.cancel_actions(group.id, ["open", "remind"], slot=slot)
     await storage.skip_slot(
-        group.id, slot, f"{slot_key(group.id, slot)}:skip", ctx.circle.clock.now()
+        group.id, slot, f"{slot_key(group.id, slot)}:skip", ctx.services.clock.now()
     )
-    nxt = await plan_group(storage, group, ctx.circle.clock.now())
-    ctx.circle.schedule_changed()
+    nxt = await plan_group(storage, group, ctx.services.clock.now())
+    ctx.services.schedule_changed()
     after = f" The section moves to {render.local_time(nxt, group.zone)}." if nxt else ""
     return render.reply(
         f"Skipped the session of {render.local_time(slot, group.zone)}.{after}", ephemeral=False
@@ -106,10 +105,10 @@ async def skip(ctx: CommandContext) -> Message:
 
 async def pause(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    storage = ctx.circle.storage
+    storage = ctx.services.storage
     await storage.set_paused(group.id, True)
     await storage.cancel_actions(group.id, ["open", "remind"])
-    ctx.circle.schedule_changed()
+    ctx.services.schedule_changed()
     return render.reply(
         f"{group.spec.name} is paused: no sessions or reminders until `resume`.", ephemeral=False
     )
@@ -117,18 +116,18 @@ async def pause(ctx: CommandContext) -> Message:
 
 async def resume(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    storage = ctx.circle.storage
+    storage = ctx.services.storage
     await storage.set_paused(group.id, False)
-    slot = await plan_group(storage, group, ctx.circle.clock.now())
-    ctx.circle.schedule_changed()
+    slot = await plan_group(storage, group, ctx.services.clock.now())
+    ctx.services.schedule_changed()
     when = f" Next session: {render.local_time(slot, group.zone)}." if slot else ""
     return render.reply(f"{group.spec.name} is running again.{when}", ephemeral=False)
 
 
 async def remind(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    circle = ctx.circle
-    storage = circle.storage
+    services = ctx.services
+    storage = services.storage
     session = await storage.open_session(group.id)
     if session is None:
         return render.reply("No session is open, so there is nobody to nudge.")
@@ -144,15 +143,15 @@ async def remind(ctx: CommandContext) -> Message:
             f"{render.local_time(session.closes_at, group.zone)}. Your thoughts are welcome, short ones too."
         ),
     )
-    stamp = to_db(circle.clock.now())
-    sent, closed = await lifecycle.direct_to_members(
-        circle, group, message, f"{group.id}:s{session.number}:nudge:{stamp}", only=waiting
+    stamp = to_db(services.clock.now())
+    sent, closed = await outbox.direct_to_members(
+        services, group, message, f"{group.id}:s{session.number}:nudge:{stamp}", only=waiting
     )
     if closed:
         names = ", ".join(closed)
         notice = Message(kind=MessageKind.NUDGE, body=f"{names}: {message.body}", member_text=True)
-        await lifecycle.post(
-            circle,
+        await outbox.post(
+            services,
             group,
             notice,
             f"{group.id}:s{session.number}:nudge-room:{stamp}",
@@ -167,7 +166,7 @@ async def remind(ctx: CommandContext) -> Message:
 async def export(ctx: CommandContext) -> Message:
     group = ctx.need_group()
     fmt = ctx.command.text("format") or "csv"
-    content, count = await export_bytes(ctx.circle.storage, group, fmt)
+    content, count = await export_bytes(ctx.services.storage, group, fmt)
     log.info("group %s: export of %d responses as %s", group.id, count, fmt)
     return Message(
         kind=MessageKind.REPLY,

@@ -6,7 +6,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.commands.context import CommandContext
-from bot.community.activity import roll
+from bot.community.roll import roll
 from bot.core.messages import Message
 from bot.core.text import clean_name
 from bot.sessions import render
@@ -24,7 +24,7 @@ def _zone(ctx: CommandContext) -> ZoneInfo:
 
 async def progress(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    storage = ctx.circle.storage
+    storage = ctx.services.storage
     me = ctx.member.id
     # The member's own attendance (an indexed lookup per session) is all their standing
     # needs; the group's whole participation would read every response it ever had.
@@ -45,8 +45,8 @@ async def progress(ctx: CommandContext) -> Message:
 async def snooze(ctx: CommandContext) -> Message:
     group = ctx.need_group()
     days = ctx.command.number("days")
-    storage = ctx.circle.storage
-    now = ctx.circle.clock.now()
+    storage = ctx.services.storage
+    now = ctx.services.clock.now()
     if days == 0:
         if await storage.end_snooze(group.id, ctx.member.id, now):
             return render.reply(f"Welcome back! Your snooze in {group.spec.name} has ended.")
@@ -69,15 +69,15 @@ async def rsvp(ctx: CommandContext) -> Message:
     group = ctx.need_group()
     if not group.spec.rsvp:
         return render.reply(f"{group.spec.name} does not hold live discussions with RSVPs.")
-    storage = ctx.circle.storage
+    storage = ctx.services.storage
     session = await storage.open_session(group.id)
     if session is None:
         return render.reply("No session is open, so there is no live discussion to answer for yet.")
     when = render.local_time(live.live_time(group, session), _zone(ctx))
     answer = ctx.command.text("answer")
     if answer is not None:
-        await storage.join(group.id, ctx.member.id, ctx.circle.clock.now())
-        await storage.set_rsvp(session.id, ctx.member.id, answer == "yes", ctx.circle.clock.now())
+        await storage.join(group.id, ctx.member.id, ctx.services.clock.now())
+        await storage.set_rsvp(session.id, ctx.member.id, answer == "yes", ctx.services.clock.now())
     answers = await storage.rsvps(session.id)
     going = sum(1 for r in answers if r.going)
     tally = f"{going} going so far."
@@ -92,10 +92,10 @@ async def rsvp(ctx: CommandContext) -> Message:
 
 async def drifting(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    storage = ctx.circle.storage
+    storage = ctx.services.storage
     if group.spec.drift_after <= 0:
         return render.reply("Drift tracking is off for this group (`drift_after: 0`).")
-    people = await roll(ctx.circle, group)
+    people = await roll(ctx.services, group)
     found = find_drifting(
         people.members,
         await storage.participation(group.id),
@@ -122,7 +122,7 @@ async def pair_history(ctx: CommandContext) -> Message:
         note = "Pairing is off for this group (`pairing: {enabled: true}` turns it on)."
     else:
         note = ""
-    history = await ctx.circle.storage.pairings(group.id)
+    history = await ctx.services.storage.pairings(group.id)
     if not history:
         return render.reply(note or "No teams yet: they are made when a session opens.")
     lines = [f"**Teams in {group.spec.name}** (latest first)"]

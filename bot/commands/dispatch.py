@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING
 
 from bot.commands import admin, community, member
 from bot.commands.context import CommandContext
@@ -12,10 +11,8 @@ from bot.commands.parser import ParsedCommand, UnknownCommand, UsageError, parse
 from bot.config.model import Group
 from bot.core.events import CommandReceived, MemberRef
 from bot.core.messages import Message
+from bot.services import Services
 from bot.sessions import render
-
-if TYPE_CHECKING:
-    from bot.runtime.circle import StudyCircle
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +48,8 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-async def dispatch(circle: StudyCircle, event: CommandReceived) -> None:
-    platform = circle.platform(event.origin.platform)
+async def dispatch(services: Services, event: CommandReceived) -> None:
+    platform = services.platform(event.origin.platform)
     log.info(
         "command %s from %s on %s", event.name[:40], event.member.platform, event.origin.platform
     )
@@ -68,11 +65,11 @@ async def dispatch(circle: StudyCircle, event: CommandReceived) -> None:
     except UsageError as exc:
         await platform.reply(event.origin, render.reply(str(exc)))
         return
-    member_row = await circle.storage.member(event.member, circle.clock.now())
+    member_row = await services.storage.member(event.member, services.clock.now())
     group: Group | None = None
-    rights = _Rights(circle, event.member)
+    rights = _Rights(services, event.member)
     if command.spec.group_scoped:  # the others are about the member, and work anywhere
-        found = await _find_group(circle, event, command, member_row.id, rights)
+        found = await _find_group(services, event, command, member_row.id, rights)
         if isinstance(found, str):
             await platform.reply(event.origin, render.reply(found))
             return
@@ -87,7 +84,7 @@ async def dispatch(circle: StudyCircle, event: CommandReceived) -> None:
             )
             return
     ctx = CommandContext(
-        circle=circle,
+        services=services,
         origin=event.origin,
         ref=event.member,
         member=member_row,
@@ -98,7 +95,7 @@ async def dispatch(circle: StudyCircle, event: CommandReceived) -> None:
     await platform.reply(event.origin, message)
 
 
-async def is_admin(circle: StudyCircle, group: Group, member: MemberRef) -> bool:
+async def is_admin(services: Services, group: Group, member: MemberRef) -> bool:
     """Whether `member` holds admin rights over `group`, decided by the group alone: its
     `admins` list, or the platform's judgement of their rights in the group's own room.
     Never the room where the command was typed: a member's DM makes them no admin."""
@@ -107,7 +104,7 @@ async def is_admin(circle: StudyCircle, group: Group, member: MemberRef) -> bool
     if member.user_id in {str(a) for a in group.spec.admins}:
         return True
     try:
-        return await circle.platform(group.platform).is_admin(member, group.room)
+        return await services.platform(group.platform).is_admin(member, group.room)
     except Exception:
         log.warning("could not ask %s about admin rights; treated as none", group.platform)
         return False
@@ -116,8 +113,8 @@ async def is_admin(circle: StudyCircle, group: Group, member: MemberRef) -> bool
 class _Rights:
     """One command's answers about admin rights: the platform is asked once per group."""
 
-    def __init__(self, circle: StudyCircle, member: MemberRef) -> None:
-        self._circle = circle
+    def __init__(self, services: Services, member: MemberRef) -> None:
+        self._circle = services
         self._member = member
         self._known: dict[str, bool] = {}
 
@@ -128,7 +125,7 @@ class _Rights:
 
 
 async def _find_group(
-    circle: StudyCircle,
+    services: Services,
     event: CommandReceived,
     command: ParsedCommand,
     member_id: int,
@@ -140,11 +137,11 @@ async def _find_group(
     origin = event.origin
     wanted = command.group
     here: Sequence[Group] = (
-        () if origin.is_direct else circle.groups_in(origin.platform, origin.room)
+        () if origin.is_direct else services.config.groups_in(origin.platform, origin.room)
     )
     if wanted is not None:
         # by id, not by scanning the candidates: a room may hold a thousand groups
-        found = circle.group(wanted)
+        found = services.group(wanted)
         if found is None or found.platform != origin.platform:
             return f"There is no group `{wanted[:40]}` here."
         elsewhere = f"Group `{wanted}` meets in another room; use the command there."
@@ -153,7 +150,7 @@ async def _find_group(
                 return found
             if here:  # a room with groups of its own speaks for those alone
                 return elsewhere
-        if await circle.storage.is_member(found.id, member_id):
+        if await services.storage.is_member(found.id, member_id):
             return found  # a member's group, asked from a DM or another room
         if command.spec.admin and await rights.admin_of(found):
             return found
@@ -165,9 +162,9 @@ async def _find_group(
         return elsewhere
     candidates = here
     if not candidates:
-        mine = set(await circle.storage.member_groups(member_id))
+        mine = set(await services.storage.member_groups(member_id))
         candidates = [
-            g for g in circle.config.groups if g.platform == origin.platform and g.id in mine
+            g for g in services.config.groups if g.platform == origin.platform and g.id in mine
         ]
     if len(candidates) == 1:
         return candidates[0]

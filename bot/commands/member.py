@@ -37,7 +37,7 @@ async def help_(ctx: CommandContext) -> Message:
 
 async def join(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    added = await ctx.circle.storage.join(group.id, ctx.member.id, ctx.circle.clock.now())
+    added = await ctx.services.storage.join(group.id, ctx.member.id, ctx.services.clock.now())
     if not added:
         return render.reply(f"You are already a member of {group.spec.name}.")
     return render.reply(
@@ -48,7 +48,7 @@ async def join(ctx: CommandContext) -> Message:
 
 async def leave(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    if not await ctx.circle.storage.leave(group.id, ctx.member.id):
+    if not await ctx.services.storage.leave(group.id, ctx.member.id):
         return render.reply(f"You are not a member of {group.spec.name}.")
     return render.reply(
         f"You have left {group.spec.name}. Your responses are kept as yours; `forget-me` erases everything."
@@ -63,7 +63,7 @@ def _zone(ctx: CommandContext) -> ZoneInfo:
 
 async def schedule(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    storage = ctx.circle.storage
+    storage = ctx.services.storage
     state = await storage.group_state(group.id)
     zone = _zone(ctx)
     lines = [f"**{group.spec.name}** — *{group.reading.title}*"]
@@ -77,7 +77,7 @@ async def schedule(ctx: CommandContext) -> Message:
     elif state.paused:
         lines.append("Sessions are paused for now.")
     else:
-        first = await plan_group(storage, group, ctx.circle.clock.now())
+        first = await plan_group(storage, group, ctx.services.clock.now())
         remaining = len(group.reading.sections) - state.next_section
         count = min(3, -(-remaining // group.spec.sections_per_session))
         index = state.next_section
@@ -97,7 +97,7 @@ async def schedule(ctx: CommandContext) -> Message:
 
 async def now(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    storage = ctx.circle.storage
+    storage = ctx.services.storage
     session = await storage.open_session(group.id)
     if session is None:
         return render.reply(
@@ -106,7 +106,7 @@ async def now(ctx: CommandContext) -> Message:
     sections = group.reading.sections[
         session.first_section : session.first_section + session.section_count
     ]
-    limit = max(200, ctx.circle.platform(group.platform).limits.max_body_chars - 600)
+    limit = max(200, ctx.services.platform(group.platform).limits.max_body_chars - 600)
     text = "\n\n".join(f"## {s.title}\n\n{s.body}" for s in sections)
     if len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0] + " …\n\n_(the full text is in the session's thread)_"
@@ -127,7 +127,7 @@ async def now(ctx: CommandContext) -> Message:
 
 async def respond(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    session, late = await target_session(ctx.circle, group)
+    session, late = await target_session(ctx.services, group)
     if session is None:
         return render.reply("No session is open right now, so there is nothing to respond to yet.")
     private: bool | None = None
@@ -136,7 +136,7 @@ async def respond(ctx: CommandContext) -> Message:
     elif ctx.command.flag("shared"):
         private = False
     return await record_response(
-        ctx.circle,
+        ctx.services,
         group,
         ctx.member,
         session=session,
@@ -149,7 +149,7 @@ async def respond(ctx: CommandContext) -> Message:
 
 
 async def _current(ctx: CommandContext) -> Session | None:
-    session, _ = await target_session(ctx.circle, ctx.need_group())
+    session, _ = await target_session(ctx.services, ctx.need_group())
     return session
 
 
@@ -157,8 +157,8 @@ async def mine(ctx: CommandContext) -> Message:
     session = await _current(ctx)
     if session is None:
         return render.reply("There is no session yet.")
-    rows = await ctx.circle.storage.responses_of(
-        session.id, await author_keys(ctx.circle, ctx.member, session.id)
+    rows = await ctx.services.storage.responses_of(
+        session.id, await author_keys(ctx.services, ctx.member, session.id)
     )
     if not rows:
         return render.reply(f"You have not responded in session {session.number} yet.")
@@ -173,8 +173,8 @@ async def mine(ctx: CommandContext) -> Message:
 async def delete(ctx: CommandContext) -> Message:
     session = await _current(ctx)
     prompt = ctx.command.number("prompt")
-    if session is None or not await ctx.circle.storage.delete_response(
-        session.id, await author_keys(ctx.circle, ctx.member, session.id), prompt
+    if session is None or not await ctx.services.storage.delete_response(
+        session.id, await author_keys(ctx.services, ctx.member, session.id), prompt
     ):
         return render.reply(f"You have no response to prompt {prompt} in the current session.")
     return render.reply(f"Deleted your response to prompt {prompt}.")
@@ -184,8 +184,8 @@ async def responses(ctx: CommandContext) -> Message:
     session = await _current(ctx)
     if session is None:
         return render.reply("There is no session yet.")
-    storage = ctx.circle.storage
-    keys = await author_keys(ctx.circle, ctx.member, session.id)
+    storage = ctx.services.storage
+    keys = await author_keys(ctx.services, ctx.member, session.id)
     if not await storage.responses_of(session.id, keys):
         return render.reply(
             "Respond to at least one prompt first; then you can read what the others shared."
@@ -206,7 +206,7 @@ async def responses(ctx: CommandContext) -> Message:
 
 async def progress(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    history = await ctx.circle.storage.attendance(group.id, ctx.member.id)
+    history = await ctx.services.storage.attendance(group.id, ctx.member.id)
     attended = sum(1 for _, responded in history if responded)
     streak = 0
     for session, responded in reversed(history):
@@ -226,8 +226,8 @@ async def progress(ctx: CommandContext) -> Message:
 async def timezone(ctx: CommandContext) -> Message:
     zone = ctx.command.text("zone")
     assert zone is not None
-    await ctx.circle.storage.set_timezone(ctx.member.id, zone)
-    local = ctx.circle.clock.now().astimezone(ZoneInfo(zone))
+    await ctx.services.storage.set_timezone(ctx.member.id, zone)
+    local = ctx.services.clock.now().astimezone(ZoneInfo(zone))
     return render.reply(
         f"Your time zone is now {zone} (it is {local:%H:%M} there). Times are shown in it."
     )
@@ -236,8 +236,8 @@ async def timezone(ctx: CommandContext) -> Message:
 async def reminders(ctx: CommandContext) -> Message:
     group = ctx.need_group()
     on = ctx.command.text("setting") == "on"
-    storage = ctx.circle.storage
-    await storage.join(group.id, ctx.member.id, ctx.circle.clock.now())
+    storage = ctx.services.storage
+    await storage.join(group.id, ctx.member.id, ctx.services.clock.now())
     await storage.set_reminders(group.id, ctx.member.id, on)
     if on:
         return render.reply("You will get a direct message before each session.")
@@ -245,16 +245,16 @@ async def reminders(ctx: CommandContext) -> Message:
 
 
 async def export_mine(ctx: CommandContext) -> Message:
-    keys = await all_anonymous_keys(ctx.circle, ctx.member)
-    data = await ctx.circle.storage.member_data(ctx.member.id, keys)
-    data["exported_at"] = ctx.circle.clock.now().isoformat()
-    data.update(await ctx.circle.storage.member_community_data(ctx.member.id))
+    keys = await all_anonymous_keys(ctx.services, ctx.member)
+    data = await ctx.services.storage.member_data(ctx.member.id, keys)
+    data["exported_at"] = ctx.services.clock.now().isoformat()
+    data.update(await ctx.services.storage.member_community_data(ctx.member.id))
     content = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default).encode("utf-8")
     return Message(
         kind=MessageKind.REPLY,
         body=f"Everything Study Circle holds about you: {len(data['responses'])} responses.",
         attachment=Attachment(
-            filename="my-study-circle-data.json", content=content, mime_type="application/json"
+            filename="my-study-services-data.json", content=content, mime_type="application/json"
         ),
         ephemeral=True,
     )
@@ -267,13 +267,13 @@ def _json_default(value: object) -> str:
 
 
 async def forget_me(ctx: CommandContext) -> Message:
-    keys = await all_anonymous_keys(ctx.circle, ctx.member)
+    keys = await all_anonymous_keys(ctx.services, ctx.member)
     if ctx.command.text("confirm") != "confirm":
-        data = await ctx.circle.storage.member_data(ctx.member.id, keys)
+        data = await ctx.services.storage.member_data(ctx.member.id, keys)
         count = len(data["responses"])
         return render.reply(
             f"This deletes you from every group, with all {count} of your responses, for good. "
             "To go ahead, send `forget-me confirm`. (`export-mine` first if you want a copy.)"
         )
-    removed = await ctx.circle.storage.forget_member(ctx.member.id, keys)
+    removed = await ctx.services.storage.forget_member(ctx.member.id, keys)
     return render.reply(f"Done: you and your {removed} responses are gone from Study Circle.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.config.model import Group
@@ -13,12 +12,10 @@ from bot.core.events import MemberRef
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.text import clean_name, quote, split_text
-from bot.sessions import lifecycle
+from bot.services import Services
+from bot.sessions import outbox
 from bot.sessions.participation import drifting, trend
 from bot.storage import Action, Session
-
-if TYPE_CHECKING:
-    from bot.runtime.circle import StudyCircle
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +33,10 @@ def next_weekly(now: datetime, zone: ZoneInfo) -> datetime:
 
 
 async def digest_body(
-    circle: StudyCircle, group: Group, sessions: list[Session], *, for_room: bool = False
+    services: Services, group: Group, sessions: list[Session], *, for_room: bool = False
 ) -> str:
     """The digest's Markdown. The room's copy leaves out who is drifting: that is for admins."""
-    storage = circle.storage
+    storage = services.storage
     history = await storage.participation(group.id)
     members = await storage.memberships(group.id)
     lines = [f"**{group.spec.name}** — *{group.reading.title}*"]
@@ -88,10 +85,10 @@ async def digest_body(
 
 
 async def digest_sessions(
-    circle: StudyCircle, group: Group, action: Action, *, weekly: bool
+    services: Services, group: Group, action: Action, *, weekly: bool
 ) -> list[Session]:
     """The session an after-session digest is about, or those closed in the week before a weekly one."""
-    sessions = await circle.storage.sessions(group.id)
+    sessions = await services.storage.sessions(group.id)
     if weekly:
         start = action.due_at - timedelta(days=7)
         return [
@@ -100,19 +97,19 @@ async def digest_sessions(
     return [s for s in sessions if s.opened_at == action.slot]
 
 
-async def send_digest(circle: StudyCircle, group: Group, action: Action, *, weekly: bool) -> None:
+async def send_digest(services: Services, group: Group, action: Action, *, weekly: bool) -> None:
     """DM the digest to each admin; if none can get it, post it in the room only if the group opts in."""
-    sessions = await digest_sessions(circle, group, action, weekly=weekly)
+    sessions = await digest_sessions(services, group, action, weekly=weekly)
     if not sessions:
         return
-    platform = circle.platform(group.platform)
+    platform = services.platform(group.platform)
     limit = platform.limits.max_body_chars
     title = (
         f"Digest: session {sessions[0].number}"
         if len(sessions) == 1
         else f"Digest: sessions {sessions[0].number}–{sessions[-1].number}"
     )
-    pieces = split_text(await digest_body(circle, group, sessions), limit)
+    pieces = split_text(await digest_body(services, group, sessions), limit)
     delivered = 0
     for admin in group.spec.admins:
         who = MemberRef(platform=group.platform, user_id=str(admin), display_name=str(admin))
@@ -120,7 +117,7 @@ async def send_digest(circle: StudyCircle, group: Group, action: Action, *, week
             for i, piece in enumerate(pieces, start=1):
                 message = _message(title, piece, i, len(pieces))
                 key = f"{action.key}:admin:{admin}:{i}"
-                await lifecycle.send_direct_once(circle, platform, who, message, key)
+                await outbox.send_direct_once(services, platform, who, message, key)
             delivered += 1
         except (DirectMessagesClosed, ValueError):
             # ValueError: an admin entry the platform cannot message (a Discord role name, say)
@@ -132,10 +129,10 @@ async def send_digest(circle: StudyCircle, group: Group, action: Action, *, week
             "group %s: digest not delivered to any admin; skipped (digest_in_room is off)", group.id
         )
         return
-    pieces = split_text(await digest_body(circle, group, sessions, for_room=True), limit)
+    pieces = split_text(await digest_body(services, group, sessions, for_room=True), limit)
     for i, piece in enumerate(pieces, start=1):
-        await lifecycle.post(
-            circle, group, _message(title, piece, i, len(pieces)), f"{action.key}:room:{i}"
+        await outbox.post(
+            services, group, _message(title, piece, i, len(pieces)), f"{action.key}:room:{i}"
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.core.events import InboundEvent, MemberRef, Origin
 from bot.core.messages import Message, Posted
@@ -79,3 +79,12 @@ class Platform(Protocol):
         """The platform's own judgement of `member`'s rights over the group meeting in `room`:
         their power level in that room, their permissions in that channel's guild. Never the
         rights they hold where a command was typed. The core adds the group's `admins` list."""
+
+
+@runtime_checkable
+class RoomsAware(Protocol):
+    """A platform that joins the rooms it serves (Matrix), told when a reload changes them."""
+
+    async def update_rooms(
+        self, rooms: tuple[str, ...], admins: Mapping[str, tuple[str, ...]]
+    ) -> None: ...

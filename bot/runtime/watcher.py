@@ -63,11 +63,8 @@ class ConfigWatcher:
         if current is None or current == self._seen:
             return False
         self._seen = current
-        reloader = self._circle.reloader
-        if reloader is None:
-            return False
         try:
-            config = await reloader()
+            reloaded = await self._circle.reload()
         except ConfigError as exc:
             log.warning(
                 "the edited config has %d problem(s); the running schedule is kept",
@@ -75,11 +72,12 @@ class ConfigWatcher:
             )
             await self._tell_admins(exc, current)
             return False
-        archived = await self._circle.apply_config(config)
+        if reloaded is None:
+            return False
         log.info(
             "config reloaded after an edit: %d group(s), %d archived",
-            len(config.groups),
-            len(archived),
+            len(reloaded.config.groups),
+            len(reloaded.archived),
         )
         return True
 

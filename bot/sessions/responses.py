@@ -3,53 +3,52 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from bot.config.model import Group
 from bot.core import faults
 from bot.core.events import MessageDeleted, MessageEdited, ReplyReceived
 from bot.core.messages import Message
+from bot.services import Services
 from bot.sessions import render
 from bot.sessions.anonymity import anonymous_key, member_key
 from bot.storage import Member, Session
 
-if TYPE_CHECKING:
-    from bot.runtime.circle import StudyCircle
-
 log = logging.getLogger(__name__)
 
 
-async def target_session(circle: StudyCircle, group: Group) -> tuple[Session | None, bool]:
+async def target_session(services: Services, group: Group) -> tuple[Session | None, bool]:
     """The session a response goes to now, and whether it counts as late."""
-    session = await circle.storage.open_session(group.id)
+    session = await services.storage.open_session(group.id)
     if session is not None:
         return session, False
-    latest = await circle.storage.latest_session(group.id)
+    latest = await services.storage.latest_session(group.id)
     if latest is not None and group.spec.accept_late:
         return latest, True
     return None, False
 
 
-async def author_keys(circle: StudyCircle, member: Member, session_id: int) -> list[str]:
+async def author_keys(services: Services, member: Member, session_id: int) -> list[str]:
     """Every key the member's responses in a session may carry: theirs, and one per anonymous prompt."""
     keys = [member_key(member.id)]
-    for prompt in await circle.storage.prompts(session_id):
+    for prompt in await services.storage.prompts(session_id):
         if prompt.anonymous:
-            keys.append(anonymous_key(circle.anonymity_key, member.ref, session_id, prompt.number))
+            keys.append(
+                anonymous_key(services.anonymity_key, member.ref, session_id, prompt.number)
+            )
     return keys
 
 
-async def all_anonymous_keys(circle: StudyCircle, member: Member) -> list[str]:
+async def all_anonymous_keys(services: Services, member: Member) -> list[str]:
     """The member's possible keys on every anonymous prompt ever posted (for export and forget-me)."""
     ref = member.ref
     return [
-        anonymous_key(circle.anonymity_key, ref, session_id, number)
-        for session_id, number in await circle.storage.anonymous_prompts()
+        anonymous_key(services.anonymity_key, ref, session_id, number)
+        for session_id, number in await services.storage.anonymous_prompts()
     ]
 
 
 async def record_response(
-    circle: StudyCircle,
+    services: Services,
     group: Group,
     member: Member,
     *,
@@ -61,8 +60,8 @@ async def record_response(
     message_id: str | None,
 ) -> Message:
     """Validate and save one response; the reply is built only after the commit."""
-    storage = circle.storage
-    limit = circle.config.spec.max_response_chars
+    storage = services.storage
+    limit = services.config.spec.max_response_chars
     text = text.strip()
     if not text:
         return render.reply("Your response is empty; nothing was saved.")
@@ -80,7 +79,7 @@ async def record_response(
             else f"Session {session.number} has no prompts."
         )
     if chosen.anonymous:
-        key = anonymous_key(circle.anonymity_key, member.ref, session.id, prompt)
+        key = anonymous_key(services.anonymity_key, member.ref, session.id, prompt)
         message_id = None  # a platform message id would lead back to its sender
     else:
         key = member_key(member.id)
@@ -96,7 +95,7 @@ async def record_response(
         default_private=group.spec.private_by_default,
         late=late,
         message_id=message_id,
-        now=circle.clock.now(),
+        now=services.clock.now(),
         join=None if is_member else (group.id, member.id),
     )
     faults.point("after-commit", f"response:{session.id}:{prompt}")
@@ -119,28 +118,28 @@ async def record_response(
     return render.reply(" ".join(lines))
 
 
-async def on_reply(circle: StudyCircle, event: ReplyReceived) -> None:
+async def on_reply(services: Services, event: ReplyReceived) -> None:
     """A reply to a prompt message is a response to that prompt."""
-    prompt = await circle.storage.prompt_by_message(event.in_reply_to)
+    prompt = await services.storage.prompt_by_message(event.in_reply_to)
     if prompt is None:
         return  # a reply to something else: ordinary conversation, not ours to record
-    session = await circle.storage.session_by_id(prompt.session_id)
+    session = await services.storage.session_by_id(prompt.session_id)
     if session is None:
         return
-    group = circle.group(session.group_id)
+    group = services.group(session.group_id)
     if group is None or group.platform != event.origin.platform:
         return
     if event.origin.is_direct or event.origin.room != group.room:
         return  # a reply counts only in the session's own room or thread, never from a DM
-    platform = circle.platform(group.platform)
+    platform = services.platform(group.platform)
     if not session.is_open and not group.spec.accept_late:
         await platform.reply(
             event.origin, render.reply("That session is closed; responses are no longer accepted.")
         )
         return
-    member = await circle.storage.member(event.member, circle.clock.now())
+    member = await services.storage.member(event.member, services.clock.now())
     message = await record_response(
-        circle,
+        services,
         group,
         member,
         session=session,
@@ -159,13 +158,13 @@ async def on_reply(circle: StudyCircle, event: ReplyReceived) -> None:
     await platform.reply(event.origin, message)
 
 
-async def on_edit(circle: StudyCircle, event: MessageEdited) -> None:
-    member = await circle.storage.find_member(event.member.platform, event.member.user_id)
+async def on_edit(services: Services, event: MessageEdited) -> None:
+    member = await services.storage.find_member(event.member.platform, event.member.user_id)
     if member is None:
         return
     text = event.text.strip()
-    limit = circle.config.spec.max_response_chars
-    platform = circle.platform(event.origin.platform)
+    limit = services.config.spec.max_response_chars
+    platform = services.platform(event.origin.platform)
     if not text or len(text) > limit:
         await platform.reply(
             event.origin,
@@ -174,12 +173,12 @@ async def on_edit(circle: StudyCircle, event: MessageEdited) -> None:
             ),
         )
         return
-    if await circle.storage.edit_response_by_message(
-        event.message_id, member.id, text, circle.clock.now()
+    if await services.storage.edit_response_by_message(
+        event.message_id, member.id, text, services.clock.now()
     ):
         log.info("response edited through its message")
 
 
-async def on_delete(circle: StudyCircle, event: MessageDeleted) -> None:
-    if await circle.storage.delete_response_by_message(event.message_id):
+async def on_delete(services: Services, event: MessageDeleted) -> None:
+    if await services.storage.delete_response_by_message(event.message_id):
         log.info("response deleted with its message")

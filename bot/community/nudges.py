@@ -1,0 +1,112 @@
+"""Gentle nudges before a window closes, one "we miss you" to the drifting, and RSVP reminders."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.community.roll import roll
+from bot.config.model import Group
+from bot.core.messages import Message, MessageKind
+from bot.core.platform import DirectMessagesClosed
+from bot.core.text import clean_name
+from bot.services import Services
+from bot.sessions import outbox, render, rsvp
+from bot.sessions.participation import drifting
+from bot.storage import Member, Session
+
+log = logging.getLogger(__name__)
+
+NUDGE = "nudge"
+RSVP_REMIND = "rsvp-remind"
+
+
+async def nudge(services: Services, group: Group, session: Session) -> None:
+    """One gentle reminder to opted-in members who have not responded yet."""
+    if not session.is_open:
+        return
+    storage = services.storage
+    answered = next(
+        (who for s, who in await storage.participation(group.id) if s.id == session.id), frozenset()
+    )
+    people = await roll(services, group)
+    waiting = [m for m in people.present() if m.reminders and m.member.id not in answered]
+    platform = services.platform(group.platform)
+    base = f"{group.id}:s{session.number}:{NUDGE}"
+    when = render.local_time(session.closes_at, group.zone)
+    closed: list[Member] = []
+    for m in waiting:
+        message = Message(
+            kind=MessageKind.NUDGE,
+            title=f"{group.spec.name}: session {session.number} closes soon",
+            body=(
+                f"Session {session.number} of *{group.reading.title}* is open until {when}. "
+                "If you have a thought, short ones are welcome; if not, no worries. "
+                "(`reminders off` stops these; `snooze DAYS` pauses everything.)"
+            ),
+        )
+        key = f"{base}:{m.member.id}"
+        try:
+            await outbox.send_direct_once(services, platform, m.member.ref, message, key)
+        except DirectMessagesClosed:
+            closed.append(m.member)
+    if closed:
+        names = ", ".join(clean_name(m.display_name) for m in closed)
+        notice = Message(
+            kind=MessageKind.NUDGE,
+            body=f"{names}: session {session.number} is open until {when}; your thoughts are welcome.",
+            member_text=True,
+            mentions=tuple(m.ref for m in closed),
+        )
+        await outbox.post(services, group, notice, f"{base}:thread", thread=session.thread)
+    log.info("group %s: session %d nudged %d member(s)", group.id, session.number, len(waiting))
+
+
+async def miss_you(services: Services, group: Group) -> None:
+    """One kind message to each member who has drifted away; then they are left alone."""
+    after = group.spec.drift_after
+    if after <= 0:
+        return
+    storage = services.storage
+    people = await roll(services, group)
+    history = await storage.participation(group.id)
+    platform = services.platform(group.platform)
+    for m, silent in drifting(people.members, history, await storage.snoozes(group.id), after):
+        if m.member.id in people.left_alone or m.member.id in people.snoozed:
+            continue
+        message = Message(
+            kind=MessageKind.NOTICE,
+            title=f"We miss you in {group.spec.name}",
+            body=(
+                f"We haven't heard from you in {group.spec.name} for a while, and that's all right. "
+                "Whenever you want to come back, the current session is there with `now`; "
+                "`snooze DAYS` takes a break and `leave` leaves the group. "
+                "This is the only message like this you will get."
+            ),
+        )
+        key = f"{group.id}:miss-you:{m.member.id}:{len(history)}"
+        try:
+            await outbox.send_direct_once(services, platform, m.member.ref, message, key)
+        except DirectMessagesClosed:
+            log.info("group %s: a drifting member does not take DMs; left alone", group.id)
+        await storage.add_drift_notice(group.id, m.member.id, services.clock.now())
+        log.info("group %s: one 'we miss you' after %d silent sessions", group.id, silent)
+
+
+async def remind_rsvps(services: Services, group: Group, session: Session) -> None:
+    storage = services.storage
+    live = rsvp.live_time(group, session)
+    if services.clock.now() >= live:
+        return
+    snoozed = (await roll(services, group)).snoozed
+    going = [
+        r.member for r in await storage.rsvps(session.id) if r.going and r.member.id not in snoozed
+    ]
+    platform = services.platform(group.platform)
+    message = rsvp.reminder(group, session, render.local_time(live, group.zone))
+    base = f"{group.id}:s{session.number}:{RSVP_REMIND}"
+    for member in going:
+        key = f"{base}:{member.id}"
+        try:
+            await outbox.send_direct_once(services, platform, member.ref, message, key)
+        except DirectMessagesClosed:
+            log.info("group %s: an RSVP reminder could not be delivered", group.id)

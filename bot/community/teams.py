@@ -1,0 +1,94 @@
+"""Teams of two at each session's opening: made once, announced in the thread or by DM."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.community.pairing import PairHistory, make_teams
+from bot.community.roll import roll
+from bot.config.model import Group
+from bot.core.messages import Message, MessageKind
+from bot.core.platform import DirectMessagesClosed
+from bot.core.text import clean_name
+from bot.services import Services
+from bot.sessions import outbox
+from bot.storage import Member, Session
+
+log = logging.getLogger(__name__)
+
+
+async def session_teams(services: Services, group: Group, session: Session) -> list[list[Member]]:
+    """The session's teams: made once from the members present, then read back on a retry."""
+    storage = services.storage
+    earlier = await storage.pairings(group.id)
+    stored = next((teams for s, teams in earlier if s.id == session.id), None)
+    if stored is not None:
+        return stored
+    history = PairHistory()
+    for past, teams in earlier:
+        for team in teams:
+            history.add(past.number, [m.id for m in team])
+    present = (await roll(services, group)).present()
+    ids = make_teams([m.member.id for m in present], history, seed=session.id)
+    if not ids:
+        return []
+    await storage.save_pairings(session.id, ids)
+    return next((teams for s, teams in await storage.pairings(group.id) if s.id == session.id), [])
+
+
+async def announce_teams(services: Services, group: Group, session: Session) -> None:
+    """Tell each team who they are with and a question to start on, in the thread or by DM."""
+    teams = await session_teams(services, group, session)
+    if not teams:
+        log.info("group %s: too few members to pair for session %d", group.id, session.number)
+        return
+    prompts = [p.text for p in await services.storage.prompts(session.id)]
+    # Rotate through the prompts so the teams do not all start on the same one.
+    questions = [
+        prompts[(i + session.number) % len(prompts)] if prompts else "" for i in range(len(teams))
+    ]
+    base = f"{group.id}:s{session.number}"
+    in_thread = list(zip(teams, questions, strict=True))
+    if group.spec.pairing.announce == "dm":
+        platform = services.platform(group.platform)
+        unreachable: set[int] = set()
+        for team, question in in_thread:
+            for member in team:
+                message = team_dm(group, session, [m for m in team if m.id != member.id], question)
+                key = f"{base}:team:{member.id}"
+                try:
+                    await outbox.send_direct_once(services, platform, member.ref, message, key)
+                except DirectMessagesClosed:
+                    unreachable.add(member.id)
+        # Teams with someone whose DMs are closed hear it in the thread instead.
+        in_thread = [(t, q) for t, q in in_thread if any(m.id in unreachable for m in t)]
+    if in_thread:
+        await outbox.post(
+            services, group, teams_post(session, in_thread), f"{base}:teams", thread=session.thread
+        )
+    log.info("group %s: %d teams announced for session %d", group.id, len(teams), session.number)
+
+
+def teams_post(session: Session, teams: list[tuple[list[Member], str]]) -> Message:
+    lines = [f"**Teams for session {session.number}**: say hello to your partner in this thread."]
+    for team, question in teams:
+        names = " & ".join(clean_name(m.display_name) for m in team)
+        lines.append(f"• {names}" + (f" — to start: _{question}_" if question else ""))
+    return Message(
+        kind=MessageKind.NOTICE,
+        title="Teams of two",
+        body="\n".join(lines),
+        member_text=True,
+        mentions=tuple(m.ref for team, _ in teams for m in team),
+    )
+
+
+def team_dm(group: Group, session: Session, others: list[Member], question: str) -> Message:
+    names = " and ".join(clean_name(m.display_name) for m in others)
+    body = f"For session {session.number} of {group.spec.name} you are teamed with {names}."
+    if question:
+        body += f" A question to start with: _{question}_"
+    body += " Say hello in the session's thread or by message; no pressure, a few lines are plenty."
+    return Message(
+        kind=MessageKind.NOTICE, title="Your partner this session", body=body, member_text=True
+    )

@@ -1,0 +1,115 @@
+"""Inbound events, routed: rate-limited, taken once across processes, and handed to commands or
+to the responses they are; a failure is logged and the member told, never raised."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.commands.dispatch import dispatch
+from bot.core.events import (
+    CommandReceived,
+    InboundEvent,
+    MessageDeleted,
+    MessageEdited,
+    ReplyReceived,
+)
+from bot.runtime.ratelimit import RateLimiter
+from bot.services import Services
+from bot.sessions import render
+from bot.sessions.responses import on_delete, on_edit, on_reply
+
+log = logging.getLogger(__name__)
+
+
+class Inbox:
+    """Where adapters' events arrive (through `StudyCircle.handle`)."""
+
+    def __init__(self, services: Services, rate_limiter: RateLimiter) -> None:
+        self.services = services
+        self.rate_limiter = rate_limiter
+        self._inflight: set[asyncio.Task[None]] = set()
+
+    async def handle(self, event: InboundEvent) -> None:
+        """Handle one inbound event. Never raises: a failure is logged and the member told."""
+        services = self.services
+        task = asyncio.current_task()
+        if task is not None:
+            self._inflight.add(task)
+        try:
+            if self._shared_inbound(event) and not await self._first_sight(event):
+                return
+            if isinstance(event, CommandReceived | ReplyReceived):
+                verdict = self.rate_limiter.check(
+                    f"{event.member.platform}:{event.member.user_id}", services.clock.now()
+                )
+                if verdict != "ok":
+                    if verdict == "warn":  # told once; later ones are dropped in silence
+                        await self._slow_down(event)
+                    return
+            if isinstance(event, CommandReceived):
+                await dispatch(services, event)
+            elif isinstance(event, ReplyReceived):
+                await on_reply(services, event)
+            elif isinstance(event, MessageEdited):
+                await on_edit(services, event)
+            elif isinstance(event, MessageDeleted):
+                await on_delete(services, event)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("handling a %s failed", type(event).__name__)
+            await self._apologise(event)
+        finally:
+            if task is not None:
+                self._inflight.discard(task)
+
+    async def drain(self) -> None:
+        """Wait for inbound events already being handled (used before shutdown)."""
+        pending = [t for t in self._inflight if t is not asyncio.current_task()]
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    def _shared_inbound(self, event: InboundEvent) -> bool:
+        """Whether other processes may receive this message too (and only one may answer)."""
+        return (
+            event.origin.message_id is not None
+            and isinstance(event, CommandReceived | ReplyReceived)
+            and event.origin.platform != "console"  # one terminal, one process
+            and self.services.storage.dialect != "sqlite"  # one process per SQLite file
+        )
+
+    async def _first_sight(self, event: InboundEvent) -> bool:
+        """False for a message another process already took: replicas syncing one Matrix
+        account all receive every message, and exactly one of them may answer it."""
+        message_id = event.origin.message_id
+        assert message_id is not None
+        first = await self.services.storage.first_sight(
+            event.origin.platform, message_id, self.services.clock.now()
+        )
+        if not first:
+            log.debug("message %s on %s is handled elsewhere", message_id, event.origin.platform)
+        return first
+
+    async def _slow_down(self, event: CommandReceived | ReplyReceived) -> None:
+        log.info(
+            "a member on %s is sending commands too fast; slowing them down", event.member.platform
+        )
+        await self.services.platform(event.origin.platform).reply(
+            event.origin,
+            render.reply(
+                "You are sending commands faster than I can take them; I'll ignore them for a minute."
+            ),
+        )
+
+    async def _apologise(self, event: InboundEvent) -> None:
+        try:
+            platform = self.services.platform(event.origin.platform)
+            await platform.reply(
+                event.origin,
+                render.reply(
+                    "Sorry, something went wrong on my side; nothing was changed. Please try again in a moment."
+                ),
+            )
+        except Exception:
+            log.exception("could not tell the member about the failure")

@@ -1,0 +1,41 @@
+"""The pending actions a session's life is made of: opening, reminders, closing, and retention."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.config.model import Group
+from bot.core.records import Action
+from bot.services import ActionKind, ActionKinds, Services
+from bot.sessions import lifecycle
+
+log = logging.getLogger(__name__)
+
+
+async def _open(services: Services, group: Group, action: Action) -> None:
+    await lifecycle.open_session(services, group, action.key)
+
+
+async def _close(services: Services, group: Group, action: Action) -> None:
+    session = await services.storage.open_session(group.id)
+    if session is not None and session.opened_at == action.slot:
+        await lifecycle.close_session(services, group, session)
+
+
+async def _retention(services: Services, group: Group, action: Action) -> None:
+    days = group.spec.retention_days
+    if not days:
+        return
+    removed = await services.storage.purge_responses(
+        group.id, services.clock.now() - timedelta(days=days)
+    )
+    log.info("group %s: retention removed %d responses older than %d days", group.id, removed, days)
+
+
+def register(kinds: ActionKinds) -> None:
+    """Add this module's action kinds to the runtime's table."""
+    kinds["open"] = ActionKind(run=_open, missable=True, when_missed=lifecycle.report_missed)
+    kinds["remind"] = ActionKind(run=lifecycle.remind, missable=True)
+    kinds["close"] = ActionKind(run=_close)
+    kinds["retention"] = ActionKind(run=_retention)
