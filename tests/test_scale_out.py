@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 
+from adapters.discord.shards import Shards, shard_of
 from bot.cli.main import main
 from bot.config.load import ConfigError, load_config
+from bot.config.model import Config
 from bot.core.clock import FakeClock
 from bot.core.messages import MessageKind
-from bot.runtime.ownership import deliverable_groups, shard_of
+from bot.runtime.ownership import deliverable_groups
 from bot.storage import open_storage
 from bot.storage.store import TABLES
 from bot.testing import FakePlatform, Harness, make_harness, member
@@ -114,6 +116,13 @@ groups:
 """
 
 
+def running_shards(config: Config) -> dict[str, object]:
+    """The Discord part a process with this config runs, as the core sees it."""
+    settings = config.spec.platforms.discord
+    assert settings is not None
+    return {"discord": Shards(settings)}
+
+
 def test_discord_groups_go_to_the_process_running_their_guilds_shard(
     write_config: Callable[[str], Path],
 ) -> None:
@@ -122,9 +131,9 @@ def test_discord_groups_go_to_the_process_running_their_guilds_shard(
     text = SHARDED.replace("GUILD_A", str(a)).replace("GUILD_B", str(b))
     first = load_config(write_config(text.replace("SHARDS", "0, 1")))
     second = load_config(write_config(text.replace("SHARDS", "2, 3")))
-    assert deliverable_groups(first, ["discord"]) == ["near"]
-    assert deliverable_groups(second, ["discord"]) == ["far"]
-    assert deliverable_groups(second, ["matrix"]) == []
+    assert deliverable_groups(first, running_shards(first)) == ["near"]
+    assert deliverable_groups(second, running_shards(second)) == ["far"]
+    assert deliverable_groups(second, {"matrix": object()}) == []
 
 
 def test_shard_settings_are_checked(write_config: Callable[[str], Path]) -> None:

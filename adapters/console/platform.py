@@ -18,6 +18,7 @@ from bot.config.platform_settings import ConsoleSettings
 from bot.core.events import CommandReceived, MemberRef, Origin, ReplyReceived
 from bot.core.messages import Message, Posted
 from bot.core.platform import CoreHandle, PlatformContext, PlatformLimits
+from bot.core.specs import CommandSpec
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,9 @@ class ConsolePlatform:
             path = folder / message.attachment.filename
             path.write_bytes(message.attachment.content)
             self.console.print(f"[dim]file saved: {path}[/dim]")
+
+    def command_prefix(self, spec: CommandSpec) -> str:
+        return COMMAND_PREFIXES[0]
 
     async def is_admin(self, member: MemberRef, room: str) -> bool:
         """The person at the terminal is the console's admin; `--as` and `/as` grant nothing."""

@@ -14,13 +14,17 @@ from bot.core.events import MemberRef, Origin
 from bot.core.messages import Message, Posted
 from bot.core.platform import (
     AdapterError,
+    CommandSyntax,
     CoreHandle,
     Platform,
     PlatformContext,
     PlatformLimits,
+    Sharded,
 )
+from bot.core.specs import CommandSpec
 
 from .client import StudyClient, keep_secrets_out_of_logs, make_client, point_at
+from .commands import command_group_name
 from .desk import InteractionDesk
 from .direct import DirectMessages
 from .inbound import AUTHOR_TOKEN, Inbound
@@ -28,6 +32,7 @@ from .pacing import GlobalPacer, pace_requests
 from .people import PLATFORM, AdminJudge, Places
 from .render import BODY_PER_MESSAGE
 from .sending import send_message
+from .shards import Shards
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +50,7 @@ class DiscordPlatform:
         self._settings = settings
         self._context = context
         self._places = Places(context.rooms)
+        self._shards = Shards(settings)
         self._judge = AdminJudge(settings.admin_roles, context.admins)
         self._desk = InteractionDesk(places=self._places, defer_after=settings.defer_after)
         self._inbound = Inbound(
@@ -215,6 +221,16 @@ class DiscordPlatform:
             )
         await send_message(channel, message, key=None, reference=reference)
 
+    def command_prefix(self, spec: CommandSpec) -> str:
+        return f"/{command_group_name(spec)}"
+
+    @property
+    def shard_ids(self) -> tuple[int, ...] | None:
+        return self._shards.shard_ids
+
+    def serves(self, room: str, server: int | None) -> bool:
+        return self._shards.serves(room, server)
+
     async def is_admin(self, member: MemberRef, room: str) -> bool:
         """Asked of the guild the group's channel belongs to, whatever channel, guild or DM
         the command came from."""
@@ -271,6 +287,6 @@ class DiscordPlatform:
         return channel
 
 
-def _conforms(platform: DiscordPlatform) -> Platform:
-    """Lets mypy check that DiscordPlatform implements the core's Platform protocol."""
-    return platform
+def _conforms(platform: DiscordPlatform) -> tuple[Platform, Sharded, CommandSyntax]:
+    """Lets mypy check that DiscordPlatform implements the core's protocols."""
+    return platform, platform, platform

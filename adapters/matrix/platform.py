@@ -14,6 +14,7 @@ import nio
 from adapters.matrix.calls import RequestFailed, Retrier
 from adapters.matrix.client import build_client, log_in
 from adapters.matrix.direct import DirectRooms
+from adapters.matrix.inbound import PREFIX
 from adapters.matrix.pacing import Pacer
 from adapters.matrix.render import MAX_BODY_CHARS
 from adapters.matrix.sending import Outbox, reply_relation, thread_relation
@@ -24,12 +25,15 @@ from bot.core.events import MemberRef, Origin
 from bot.core.messages import Message, MessageKind, Posted
 from bot.core.platform import (
     AdapterError,
+    CommandSyntax,
     CoreHandle,
     DirectMessagesClosed,
     Platform,
     PlatformContext,
     PlatformLimits,
+    RoomsAware,
 )
+from bot.core.specs import CommandSpec
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +206,9 @@ class MatrixPlatform:
         ids = await outbox.send(room_id, message, key=key)
         return Posted(message_id=ids[0], room=room_id)
 
+    def command_prefix(self, spec: CommandSpec) -> str:
+        return PREFIX
+
     async def is_admin(self, member: MemberRef, room: str) -> bool:
         if self._sync is None:
             return False
@@ -261,6 +268,6 @@ class MatrixPlatform:
             await outbox.react(room_id, origin.message_id, "✉️", key=f"{key}:ack")
 
 
-def _conforms(platform: MatrixPlatform) -> Platform:
-    """Lets mypy check that MatrixPlatform implements the core's Platform protocol."""
-    return platform
+def _conforms(platform: MatrixPlatform) -> tuple[Platform, RoomsAware, CommandSyntax]:
+    """Lets mypy check that MatrixPlatform implements the core's protocols."""
+    return platform, platform, platform

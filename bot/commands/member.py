@@ -7,8 +7,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.commands.context import CommandContext
-from bot.commands.spec import BY_NAME, COMMANDS
+from bot.commands.spec import BY_NAME, COMMANDS, CommandSpec
 from bot.core.messages import Attachment, Message, MessageKind
+from bot.core.platform import command_prefix
 from bot.core.text import clean_name
 from bot.schedule.planner import plan_group, upcoming
 from bot.sessions import render
@@ -17,21 +18,23 @@ from bot.storage import Session
 
 
 async def help_(ctx: CommandContext) -> Message:
-    prefix = "!study" if ctx.origin.platform == "matrix" else "/study"
+    platform = ctx.services.platform(ctx.origin.platform)
+
+    def typed(spec: CommandSpec) -> str:
+        return f"`{command_prefix(platform, spec)} {spec.usage}`"
+
     name = ctx.command.text("command")
     if name:
         spec = BY_NAME.get(name.lower())
         if spec is None:
-            return render.reply(f"There is no command `{name[:40]}`. Try `{prefix} help`.")
+            again = f"{command_prefix(platform, BY_NAME['help'])} help"
+            return render.reply(f"There is no command `{name[:40]}`. Try `{again}`.")
         who = " (admins only)" if spec.admin else ""
-        if spec.admin and ctx.origin.platform == "discord":
-            prefix = "/study-admin"
-        return render.reply(f"`{prefix} {spec.usage}`{who}\n\n{spec.summary}.")
+        return render.reply(f"{typed(spec)}{who}\n\n{spec.summary}.")
     lines = ["**Study Circle commands**", ""]
-    lines += [f"`{prefix} {c.usage}` — {c.summary}" for c in COMMANDS if not c.admin]
+    lines += [f"{typed(c)} — {c.summary}" for c in COMMANDS if not c.admin]
     lines += ["", "**For admins**", ""]
-    admin_prefix = "/study-admin" if ctx.origin.platform == "discord" else prefix
-    lines += [f"`{admin_prefix} {c.usage}` — {c.summary}" for c in COMMANDS if c.admin]
+    lines += [f"{typed(c)} — {c.summary}" for c in COMMANDS if c.admin]
     return render.reply("\n".join(lines))
 
 

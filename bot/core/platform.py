@@ -88,3 +88,37 @@ class RoomsAware(Protocol):
     async def update_rooms(
         self, rooms: tuple[str, ...], admins: Mapping[str, tuple[str, ...]]
     ) -> None: ...
+
+
+@runtime_checkable
+class Sharded(Protocol):
+    """A platform of which one process may run only a part (Discord's shards): the core claims
+    only the due actions of groups this process `serves`."""
+
+    @property
+    def shard_ids(self) -> tuple[int, ...] | None:
+        """The shards this process runs; None when it runs them all."""
+        ...
+
+    def serves(self, room: str, server: int | None) -> bool:
+        """Whether this process delivers to `room`, on the server (guild) the config names."""
+        ...
+
+
+DEFAULT_PREFIX = "/study"
+
+
+@runtime_checkable
+class CommandSyntax(Protocol):
+    """How members type a command on a platform, for help texts and hints."""
+
+    def command_prefix(self, spec: CommandSpec) -> str:
+        """What comes before the command's name: `/study`, `!study`, `/study-admin`..."""
+        ...
+
+
+def command_prefix(platform: object, spec: CommandSpec) -> str:
+    """The prefix members type before `spec` on `platform` (`/study` where it does not say)."""
+    if isinstance(platform, CommandSyntax):
+        return platform.command_prefix(spec)
+    return DEFAULT_PREFIX

@@ -1,9 +1,9 @@
-"""Which groups this process may deliver to: its running platforms and, on Discord, its shards.
+"""Which groups this process may deliver to: its running platforms and, where a platform runs
+in parts (Discord's shards), the part that runs here.
 
 Several processes can share one PostgreSQL database. Each claims only the due actions of
-groups it can deliver: the group's platform runs here, and for Discord the group's server
-(`guild:`) falls in one of this process's shards, as Discord assigns them:
-`(guild_id >> 22) % shard_count`.
+groups it can deliver: the group's platform runs here and, for a `Sharded` platform, serves the
+group's room and server (`guild:`).
 """
 
 from __future__ import annotations
@@ -12,35 +12,28 @@ import hashlib
 import os
 import secrets
 import socket
-from collections.abc import Collection
+from collections.abc import Mapping
 from pathlib import Path
 
 from bot.config.model import Config, Group
+from bot.core.platform import Sharded
 
 
-def shard_of(guild_id: int, shard_count: int) -> int:
-    """The shard Discord routes a server's events through."""
-    return (guild_id >> 22) % shard_count
-
-
-def delivers(group: Group, config: Config, platforms: Collection[str]) -> bool:
-    """Whether a process running `platforms` under `config` can deliver the group's posts."""
-    if group.platform not in platforms:
+def delivers(group: Group, platforms: Mapping[str, object]) -> bool:
+    """Whether a process running `platforms` can deliver the group's posts."""
+    platform = platforms.get(group.platform)
+    if platform is None:
         return False
-    discord = config.spec.platforms.discord
-    if group.platform != "discord" or discord is None or discord.shard_count is None:
-        return True
-    if discord.shard_ids is None or group.spec.guild is None:
-        # all shards run here; (a sharded config without a guild is refused when loading)
-        return True
-    return shard_of(group.spec.guild, discord.shard_count) in discord.shard_ids
+    if isinstance(platform, Sharded):
+        return platform.serves(group.room, group.spec.guild)
+    return True
 
 
-def deliverable_groups(config: Config, platforms: Collection[str]) -> list[str]:
-    return [g.id for g in config.groups if delivers(g, config, platforms)]
+def deliverable_groups(config: Config, platforms: Mapping[str, object]) -> list[str]:
+    return [g.id for g in config.groups if delivers(g, platforms)]
 
 
-def instance_name(config: Config, platforms: Collection[str]) -> str:
+def instance_name(config: Config, platforms: Mapping[str, object]) -> str:
     """What stays the same when this process restarts: host, config file, platforms and shards.
 
     A restarted process takes back the claims its previous run left, at once, instead of
@@ -50,8 +43,14 @@ def instance_name(config: Config, platforms: Collection[str]) -> str:
     named = os.environ.get("STUDYBOT_INSTANCE")
     if named:
         return named
-    discord = config.spec.platforms.discord
-    shards = discord.shard_ids if discord is not None else None
+    shards = next(
+        (
+            list(p.shard_ids) if p.shard_ids is not None else None
+            for p in platforms.values()
+            if isinstance(p, Sharded)
+        ),
+        None,
+    )
     what = f"{Path(config.path).resolve()}|{','.join(sorted(platforms))}|{shards}"
     return f"{socket.gethostname()}:{hashlib.sha256(what.encode()).hexdigest()[:8]}"
 
