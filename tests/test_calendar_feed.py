@@ -97,3 +97,19 @@ def test_preview_writes_one_groups_feed_with_group(
     assert any(uid.startswith("readers-") for uid in events(both))
     wrong = studybot("preview", str(path), "--group", "nope")
     assert wrong.returncode == 1 and "No group 'nope'" in wrong.stderr
+
+
+def test_the_sequence_counts_real_changes_only(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    feed = tmp_path / "readers.ics"
+    until = BEFORE + timedelta(days=60)
+    config = load_config(write_config(BASE_CONFIG))
+    write_ics(config, BEFORE, until, feed)
+    first = events(feed)
+    assert {e["SEQUENCE"] for e in first.values()} == {"0"}
+    write_ics(config, BEFORE + timedelta(days=1), until, feed)  # nothing changed
+    assert {uid: e["SEQUENCE"] for uid, e in events(feed).items()} == {uid: "0" for uid in first}
+    moved = load_config(write_config(BASE_CONFIG.replace("{weekly: [tue]", "{weekly: [thu]")))
+    write_ics(moved, BEFORE + timedelta(days=2), until, feed)
+    assert {e["SEQUENCE"] for e in events(feed).values()} == {"1"}

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from bot.config.load import ConfigError, load_config
 from bot.config.model import Config, Group
+from bot.core.clock import Clock
 from bot.runtime.logs import LEVELS, setup_logging
 from bot.schedule.previewing import describe_start
 
@@ -25,9 +26,12 @@ out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    """The `studybot` command. `clock` replaces the system clock of `run` (tests inject a
+    scaled one here; the shipped command never reads a clock from its environment)."""
     parser = _parser()
     args = parser.parse_args(argv)
+    args.clock = clock
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
@@ -345,17 +349,21 @@ def _run(args: argparse.Namespace) -> int:
             config,
             as_user=args.as_user,
             names=tuple(args.platforms) if args.platforms else None,
+            clock=args.clock,
         )
     )
 
 
 async def _serve(
-    config: Config, *, as_user: str | None, names: tuple[str, ...] | None = None
+    config: Config,
+    *,
+    as_user: str | None,
+    names: tuple[str, ...] | None = None,
+    clock: Clock | None = None,
 ) -> int:
     from bot.runtime.app import build_app, build_platforms
     from bot.runtime.registry import PlatformUnavailable
     from bot.storage.engines.single_process import AlreadyRunning
-    from bot.testclock import clock_from_env
 
     try:
         platforms = build_platforms(config, names, as_user=as_user)
@@ -363,7 +371,7 @@ async def _serve(
         err.print(str(exc))
         return 1
     try:
-        app = await build_app(config, platforms=platforms, clock=clock_from_env())
+        app = await build_app(config, platforms=platforms, clock=clock)
     except AlreadyRunning as exc:
         err.print(f"Not starting: {exc}", markup=False)
         return 1

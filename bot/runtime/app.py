@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,8 +33,9 @@ class App:
     platforms: dict[str, Platform]
     waker: Waker | None
     watcher: ConfigWatcher | None = None
-    lock: ProcessLock | None = None  # held on an SQLite file while this app runs
-    _started: list[Platform] = field(default_factory=list)
+    # what `stop` undoes, last first: filled as things open and start (storage and the SQLite
+    # lock by build_app, the rest by start), so a half-done start is undone as far as it got
+    teardown: AsyncExitStack = field(default_factory=AsyncExitStack)
 
     async def start(self) -> None:
         """Adopt the config, connect every platform, then start waking for due actions.
@@ -44,42 +46,33 @@ class App:
         for name, platform in self.platforms.items():
             log.info("starting platform %s", name)
             await platform.start(self.circle)
-            self._started.append(platform)
+            self._undo(f"stopping platform {name}", platform.stop)
+        # in-flight events finish before the platforms they answer on go
+        self._undo("finishing in-flight work", self._drain)
         # Run anything that fell due while the bot was down (within grace) before waiting.
         await self.circle.run_due()
         if self.waker is not None:
             self.waker.start()
+            self._undo("stopping the waker", self.waker.stop)
         if self.watcher is not None:
             self.watcher.start()
+            self._undo("stopping the config watcher", self.watcher.stop)
 
     async def stop(self) -> None:
-        """Stop in order; every step runs even if an earlier one fails."""
-        if self.watcher is not None:
+        """Undo what was done, in reverse; every step runs even if an earlier one fails."""
+        await self.teardown.aclose()
+
+    def _undo(self, what: str, step: Callable[[], Awaitable[None]]) -> None:
+        async def logged() -> None:
             try:
-                await self.watcher.stop()
+                await step()
             except Exception:
-                log.exception("stopping the config watcher failed")
-        if self.waker is not None:
-            try:
-                await self.waker.stop()
-            except Exception:
-                log.exception("stopping the waker failed")
-        try:
-            await asyncio.wait_for(self.circle.drain(), timeout=10)
-        except Exception:
-            log.exception("in-flight work did not finish cleanly")
-        while self._started:
-            platform = self._started.pop()
-            try:
-                await platform.stop()
-            except Exception:
-                log.exception("stopping platform %s failed", platform.name)
-        try:
-            await self.storage.close()
-        except Exception:
-            log.exception("closing the database failed")
-        if self.lock is not None:
-            self.lock.release()
+                log.exception("%s failed", what)
+
+        self.teardown.push_async_callback(logged)
+
+    async def _drain(self) -> None:
+        await asyncio.wait_for(self.circle.drain(), timeout=10)
 
 
 def build_platforms(
@@ -140,7 +133,7 @@ async def build_app(
         reloader=reloader,
         anonymity_key=load_key(config.data_dir),
     )
-    return App(
+    app = App(
         config=config,
         storage=storage,
         circle=circle,
@@ -149,5 +142,8 @@ async def build_app(
         watcher=ConfigWatcher(circle, Path(config.path))
         if waker and config.spec.watch_config
         else None,
-        lock=lock,
     )
+    if lock is not None:
+        app.teardown.callback(lock.release)
+    app._undo("closing the database", storage.close)
+    return app

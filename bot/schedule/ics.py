@@ -1,10 +1,15 @@
-"""An RFC 5545 iCalendar writer, so members can subscribe to a group's session dates."""
+"""An RFC 5545 iCalendar writer, so members can subscribe to a group's session dates.
+
+Hand-written on purpose: icalendar (tried for this) rewrites a literal backslash-N in text as a
+line break, folds at 74 octets, and writes durations as days; this writer keeps text exactly,
+and its output is checked line by line in tests/test_ics.py.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -84,6 +89,46 @@ def _event_lines(event: CalendarEvent, dtstamp: str) -> list[str]:
         )
     lines.append("END:VEVENT")
     return lines
+
+
+def with_sequences(events: Iterable[CalendarEvent], previous: str | None) -> list[CalendarEvent]:
+    """`events` numbered as revisions of those in `previous` (a feed this writer made before):
+    an event keeps its SEQUENCE while it stays the same and gets one more each time it changes,
+    as RFC 5545 asks, so calendars update it instead of ignoring the change."""
+    known = _published(previous) if previous else {}
+    out: list[CalendarEvent] = []
+    for event in events:
+        prior = known.get(event.uid)
+        if prior is None:
+            out.append(replace(event, sequence=0))
+            continue
+        sequence, fingerprint = prior
+        changed = _fingerprint(_event_lines(replace(event, sequence=0), "")) != fingerprint
+        out.append(replace(event, sequence=sequence + 1 if changed else sequence))
+    return out
+
+
+def _published(ics: str) -> dict[str, tuple[int, str]]:
+    """UID -> (SEQUENCE, what the event says) for each event of a feed."""
+    found: dict[str, tuple[int, str]] = {}
+    current: list[str] | None = None
+    for line in ics.replace("\r\n ", "").split("\r\n"):
+        if line == "BEGIN:VEVENT":
+            current = [line]
+        elif current is not None:
+            current.append(line)
+            if line == "END:VEVENT":
+                fields = dict(x.split(":", 1) for x in current if ":" in x)
+                uid, sequence = fields.get("UID"), fields.get("SEQUENCE", "0")
+                if uid is not None and sequence.isdigit():
+                    found[uid] = (int(sequence), _fingerprint(current))
+                current = None
+    return found
+
+
+def _fingerprint(lines: list[str]) -> str:
+    """An event's content, leaving out when it was written (DTSTAMP) and its revision."""
+    return "\n".join(x for x in lines if not x.startswith(("DTSTAMP:", "SEQUENCE:")))
 
 
 def _utc(moment: datetime, what: str) -> str:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config.model import Config, Group
 from bot.schedule.cadence import slots
-from bot.schedule.ics import CalendarEvent, calendar_ics
+from bot.schedule.ics import CalendarEvent, calendar_ics, with_sequences
 
 SESSION_LENGTH = timedelta(hours=1)
 
@@ -53,8 +53,8 @@ def preview_events(
 
 
 def group_calendar_events(group: Group, now: datetime, until: datetime) -> list[CalendarEvent]:
-    # The UID names the session, not its time: when the schedule moves, calendars update the event.
-    sequence = int(now.timestamp() // 60)
+    # The UID names the session, not its time: when the schedule moves, calendars update the
+    # event (write_ics numbers its revisions against the feed it replaces).
     return [
         CalendarEvent(
             uid=f"{group.id}-session-{event.number}@studybot",
@@ -63,7 +63,6 @@ def group_calendar_events(group: Group, now: datetime, until: datetime) -> list[
             summary=f"{group.spec.name}: {event.sections}",
             description=f"Session {event.number} of {group.reading.title}. Responses stay open for a while after it starts.",
             alarms=tuple(group.spec.reminders),
-            sequence=sequence,
         )
         for event in preview_events(group, now, until)
     ]
@@ -79,6 +78,11 @@ def write_ics(
             continue
         names.append(group.spec.name)
         events.extend(group_calendar_events(group, now, until))
+    try:
+        previous: str | None = path.read_bytes().decode("utf-8", "replace")
+    except FileNotFoundError:
+        previous = None
+    events = with_sequences(events, previous)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         calendar_ics(" & ".join(names) or "Study Circle", events, stamp=now),

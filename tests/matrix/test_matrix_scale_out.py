@@ -111,8 +111,8 @@ def test_three_processes_one_schedule_one_killed(
         "STUDYBOT_DATABASE_URL": url,
         "STUDYBOT_SCALE_TOKEN": bot.access_token,
         "STUDYBOT_ANONYMITY_KEY": "shared-by-every-replica",
-        "STUDYBOT_TEST_CLOCK": f"{CLOCK_START.isoformat()},{FACTOR},{since}",
     }
+    scaled = f"{CLOCK_START.isoformat()},{FACTOR},{since}"  # every replica's clock
     procs: list[subprocess.Popen[bytes]] = []
     try:
         for n in range(3):
@@ -121,7 +121,15 @@ def test_three_processes_one_schedule_one_killed(
             log = (tmp_path / f"replica{n}.log").open("wb")
             procs.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "bot.cli", "run", "--config", str(config)],
+                    [
+                        sys.executable,
+                        "-m",
+                        "tests.scaled_clock",
+                        scaled,
+                        "run",
+                        "--config",
+                        str(config),
+                    ],
                     env={**env, "STUDYBOT_INSTANCE": f"replica{n}"},
                     stdin=subprocess.DEVNULL,
                     stdout=log,
