@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BOT = Path(__file__).resolve().parent.parent / "bot"
 FORBIDDEN = ("discord", "nio", "adapters")
 
@@ -43,3 +45,16 @@ def test_importing_every_core_module_loads_no_platform_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_no_module_of_bot_imports_itself_back_through_others() -> None:
+    """No import cycle anywhere in bot/, between packages or between modules of one package
+    (`lint-imports` checks the layers; this finds any cycle they would let through)."""
+    grimp = pytest.importorskip("grimp")
+    graph = grimp.build_graph("bot")
+    cycles = []
+    for module in sorted(graph.modules):
+        for imported in graph.find_modules_directly_imported_by(module):
+            if graph.chain_exists(importer=imported, imported=module):
+                cycles.append(f"{module} <-> {imported}")
+    assert cycles == []

@@ -115,6 +115,9 @@ class ConsolePlatform:
             path.write_bytes(message.attachment.content)
             self.console.print(f"[dim]file saved: {path}[/dim]")
 
+    def say(self, text: str) -> None:
+        self.console.print(text)
+
     def command_prefix(self, spec: CommandSpec) -> str:
         return COMMAND_PREFIXES[0]
 

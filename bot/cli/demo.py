@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import tempfile
 import textwrap
@@ -13,6 +14,8 @@ from pathlib import Path
 from bot.config.load import load_config
 from bot.core.clock import ScaledClock
 from bot.core.events import CommandReceived, MemberRef, Origin
+from bot.core.platform import Terminal
+from bot.runtime.app import App
 
 DEMO_READING = "first-steps"
 REAL_TIME_LIMIT = 180.0
@@ -35,20 +38,22 @@ COMPANIONS: dict[str, tuple[str, ...]] = {
 def find_readings(explicit: Path | None) -> Path:
     """The folder holding the demo reading: given, ./readings, or the one beside the package."""
     candidates = [explicit] if explicit else []
-    candidates += [Path.cwd() / "readings", Path(__file__).resolve().parent.parent / "readings"]
+    candidates += [Path.cwd() / "readings", Path(__file__).resolve().parents[2] / "readings"]
     for folder in candidates:
         if folder is not None and (folder / f"{DEMO_READING}.yaml").exists():
             return folder.resolve()
     raise FileNotFoundError(f"cannot find readings/{DEMO_READING}.yaml; pass --readings FOLDER")
 
 
-def demo_config(folder: Path, readings: Path, day: datetime) -> Path:
+def demo_config(folder: Path, readings: Path, day: datetime, user: str = "you") -> Path:
     path = folder / "demo.yaml"
     path.write_text(
         textwrap.dedent(
             f"""\
             storage: {folder / "demo.db"}
             readings_dir: {readings}
+            platforms:
+              console: {{user: {json.dumps(user)}}}
             groups:
               - id: demo
                 name: Demo circle
@@ -67,10 +72,7 @@ def demo_config(folder: Path, readings: Path, day: datetime) -> Path:
 
 
 async def run_demo(*, speed: float, readings: Path | None, user: str) -> int:
-    from adapters.console import ConsolePlatform
-    from bot.config.platform_settings import ConsoleSettings
-    from bot.core.platform import PlatformContext
-    from bot.runtime.app import build_app
+    from bot.runtime.app import build_app, build_platforms
 
     try:
         folder_readings = find_readings(readings)
@@ -80,12 +82,11 @@ async def run_demo(*, speed: float, readings: Path | None, user: str) -> int:
     today = datetime.now(UTC).replace(hour=18, minute=0, second=0, microsecond=0)
     clock = ScaledClock(today, speed)
     with tempfile.TemporaryDirectory(prefix="studybot-demo-") as tmp:
-        config = load_config(demo_config(Path(tmp), folder_readings, today))
-        console = ConsolePlatform(
-            ConsoleSettings(user=user),
-            PlatformContext(data_dir=Path(tmp) / "console", rooms=("console",)),
-            clock_text=lambda: f"{clock.now():%a %H:%M} (demo time)",
-        )
+        config = load_config(demo_config(Path(tmp), folder_readings, today, user))
+        console = build_platforms(
+            config, ("console",), clock_text=lambda: f"{clock.now():%a %H:%M} (demo time)"
+        )["console"]
+        assert isinstance(console, Terminal)
         piped = not sys.stdin.isatty()
         chunks: list[list[str]] = []
         if piped:
@@ -93,7 +94,7 @@ async def run_demo(*, speed: float, readings: Path | None, user: str) -> int:
             console.feed = asyncio.Queue()
         app = await build_app(config, clock=clock, platforms={"console": console})
         hours = 3600 / speed
-        console.console.print(
+        console.say(
             f"[bold]Study Circle demo[/bold]: one simulated hour passes every {hours:.1f} s. "
             "Type [bold]/study help[/bold] for commands, or a line of text to answer the latest prompt "
             "([bold]>2 text[/bold] answers prompt 2)."
@@ -103,19 +104,15 @@ async def run_demo(*, speed: float, readings: Path | None, user: str) -> int:
             await _drive(app, console, clock, chunks, user)
         finally:
             await app.stop()
-        console.console.print(
+        console.say(
             "[bold]Demo over.[/bold] Run [bold]studybot run --config FILE[/bold] for real groups."
         )
     return 0
 
 
 async def _drive(
-    app: object, console: object, clock: ScaledClock, chunks: list[list[str]], user: str
+    app: App, console: Terminal, clock: ScaledClock, chunks: list[list[str]], user: str
 ) -> None:
-    from adapters.console import ConsolePlatform
-    from bot.runtime.app import App
-
-    assert isinstance(app, App) and isinstance(console, ConsolePlatform)
     circle = app.circle
     storage = app.storage
 

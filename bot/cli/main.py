@@ -18,6 +18,7 @@ from rich.table import Table
 from bot.config.load import ConfigError, load_config
 from bot.config.model import Config, Group
 from bot.core.clock import Clock
+from bot.core.platform import Terminal
 from bot.runtime.logs import LEVELS, setup_logging
 from bot.schedule.previewing import describe_start
 
@@ -394,9 +395,8 @@ async def _serve(
         return 1
     waits = [asyncio.create_task(stop.wait())]
     console = platforms.get("console")
-    finished = getattr(console, "input_finished", None)
-    if finished is not None and not getattr(console, "interactive", True):
-        waits.append(asyncio.create_task(finished.wait()))
+    if isinstance(console, Terminal) and not console.interactive:
+        waits.append(asyncio.create_task(console.input_finished.wait()))
     await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
     for task in waits:
         task.cancel()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,3 +123,17 @@ def command_prefix(platform: object, spec: CommandSpec) -> str:
     if isinstance(platform, CommandSyntax):
         return platform.command_prefix(spec)
     return DEFAULT_PREFIX
+
+
+@runtime_checkable
+class Terminal(Protocol):
+    """A platform that is a terminal (the console): input that can end, and a screen."""
+
+    interactive: bool  # a person at a terminal, rather than piped lines
+    input_finished: asyncio.Event  # set once the input has ended
+    # where lines are read from instead of standard input, when set before `start` (the demo)
+    feed: asyncio.Queue[str | None] | None
+
+    def say(self, text: str) -> None:
+        """Show a line of the bot's own (not a member's words) on the screen."""
+        ...

@@ -1,7 +1,7 @@
 """The store: every SQL statement of the core, written once and run on SQLite or PostgreSQL.
 
 The SQL is in SQLite's `?` style and the portable subset both engines accept; the engine
-behind `self.database` translates what must differ (see bot/storage/database.py). It is
+behind `self.database` translates what must differ (see bot/storage/engines/database.py). It is
 split by concept: groups.py, sessions.py, responses.py, actions.py and community.py (which
 builds on sessions.py), on the foundation in base.py.
 """

@@ -47,7 +47,7 @@ async def test_a_whole_session_at_debug_logs_no_member_text_or_token(
     finally:
         await circle.app.stop()
     tokens = [record.token for record in fake.interactions.values()]
-    # discord.py's and the adapter's own lines; bot/logs.py quiets the other libraries.
+    # discord.py's and the adapter's own lines; bot/runtime/logs.py quiets the other libraries.
     ours = [r for r in caplog.records if r.name.startswith(("discord", "adapters.discord"))]
     assert len(ours) > 20, "the scenario logged next to nothing?"
     for record in ours:

@@ -118,7 +118,7 @@ async def test_write_units_and_transactions_interleave(table: tuple[SqliteDataba
 def test_aiosqlite_still_has_the_internals_write_units_use() -> None:
     import aiosqlite
 
-    # bot/storage/sqlite.py `_on_thread`: one trip for a whole unit needs these two
+    # bot/storage/engines/sqlite.py `_on_thread`: one trip for a whole unit needs these two
     assert callable(getattr(aiosqlite.Connection, "_execute", None))
     assert isinstance(getattr(aiosqlite.Connection, "_conn", None), property)
 
