@@ -1,0 +1,163 @@
+"""PDF documents through pypdf: sections from the outline (bookmarks) when there is one,
+otherwise from heading lines; refused with a clear reason when there is no text to read."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+
+from bot.importer.article import Extracted, Part
+from bot.importer.htmltext import escape_markdown
+from bot.importer.model import ArticleImportError, Metadata
+from bot.importer.pdflayout import Paragraph, paragraphs, remove_page_furniture
+from bot.importer.pdflines import page_lines
+
+log = logging.getLogger(__name__)
+
+MIN_WORDS_PER_PAGE = 5  # less than this on average: the pages are pictures of text
+FRONT_MATTER = "Front matter"
+_PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})?(\d{2})?")
+
+
+@dataclass(frozen=True, slots=True)
+class _Bookmark:
+    title: str
+    page: int
+
+
+def read_pdf(raw: bytes, *, name: str) -> Extracted:
+    """The PDF's text as Markdown, and its parts when it has an outline."""
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # font warnings are not the admin's
+    reader = _open(raw, name)
+    try:
+        pages = [page_lines(page) for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        raise ArticleImportError(
+            f"{name}: the PDF is damaged and its text cannot be read ({exc})"
+        ) from None
+    words = sum(len(line.text.split()) for page in pages for line in page)
+    if words < MIN_WORDS_PER_PAGE * max(1, len(pages)) and words < 200:
+        raise ArticleImportError(
+            f"{name} has no text layer (its {len(pages)} page(s) look like scanned images); "
+            "run it through OCR first (e.g. `ocrmypdf in.pdf out.pdf`) and import the result"
+        )
+    cleaned, dropped = remove_page_furniture(pages)
+    paras = paragraphs(cleaned, headings=True)
+    bookmarks = _bookmarks(reader)
+    parts = _parts(paras, bookmarks) if bookmarks else ()
+    return Extracted(
+        kind="pdf",
+        text=_markdown(paras),
+        text_kind="markdown",
+        parts=parts,
+        metadata=_metadata(reader),
+        dropped=tuple(dropped),
+        web_copy=False,
+    )
+
+
+def _open(raw: bytes, name: str) -> PdfReader:
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        # Many PDFs are encrypted only to restrict printing, with an empty user password.
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise FileNotDecryptedError("a password is needed")
+        _ = len(reader.pages)
+    except (FileNotDecryptedError, DependencyError):
+        raise ArticleImportError(
+            f"{name} is encrypted and needs a password to open; open it with the password, save "
+            "a copy without one, and import that"
+        ) from None
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise ArticleImportError(f"{name} is not a readable PDF ({exc})") from None
+    return reader
+
+
+def _metadata(reader: PdfReader) -> Metadata:
+    try:
+        info = reader.metadata
+    except (PdfReadError, ValueError, TypeError):
+        info = None
+    if info is None:
+        return Metadata()
+
+    def text(key: str) -> str | None:
+        value = info.get(key)
+        cleaned = " ".join(str(value).split()) if value else ""
+        return cleaned or None
+
+    date = None
+    created = _PDF_DATE.match(text("/CreationDate") or "")
+    if created and created[1] != "0000":
+        date = "-".join(part for part in created.groups() if part)
+    return Metadata(title=text("/Title"), author=text("/Author"), date=date)
+
+
+def _bookmarks(reader: PdfReader) -> list[_Bookmark]:
+    """Top-level outline entries with the page each points at (a lone root: its children)."""
+    try:
+        outline: Sequence[Any] = reader.outline
+    except (PdfReadError, ValueError, KeyError, TypeError):
+        return []
+    top = [entry for entry in outline if not isinstance(entry, list)]
+    if len(top) == 1:
+        children = next((entry for entry in outline if isinstance(entry, list)), None)
+        if children:
+            top = [entry for entry in children if not isinstance(entry, list)]
+    marks: list[_Bookmark] = []
+    for entry in top:
+        try:
+            page = reader.get_destination_page_number(entry)
+        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+        title = " ".join(str(getattr(entry, "title", "") or "").split())
+        if page is not None and page >= 0 and title:
+            marks.append(_Bookmark(title, page))
+    marks.sort(key=lambda mark: mark.page)  # stable: entries on one page keep their order
+    return marks
+
+
+def _parts(paras: Sequence[Paragraph], marks: Sequence[_Bookmark]) -> tuple[Part, ...]:
+    """Each bookmark's text: from its title's line on its page (or the page's top) onwards."""
+    starts: list[int] = []
+    position = 0
+    for mark in marks:
+        first = next((i for i in range(position, len(paras)) if paras[i].page >= mark.page), None)
+        if first is None:
+            starts.append(len(paras))
+            continue
+        on_page = [i for i in range(first, len(paras)) if paras[i].page == mark.page]
+        titled = next((i for i in on_page if _starts_with(paras[i].text, mark.title)), first)
+        starts.append(titled)
+        position = titled
+    parts: list[Part] = []
+    if starts and starts[0] > 0:
+        parts.append(Part(title=FRONT_MATTER, text=_markdown(paras[: starts[0]])))
+    for k, mark in enumerate(marks):
+        end = starts[k + 1] if k + 1 < len(starts) else len(paras)
+        parts.append(Part(title=mark.title, text=_markdown(paras[starts[k] : end])))
+    return tuple(parts)
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _starts_with(text: str, title: str) -> bool:
+    wanted = _letters(title)
+    return bool(wanted) and _letters(text).startswith(wanted[: max(8, len(wanted) // 2)])
+
+
+def _markdown(paras: Sequence[Paragraph]) -> str:
+    blocks = [
+        ("#" * para.level + " " + para.text) if para.level else escape_markdown(para.text)
+        for para in paras
+    ]
+    return "\n\n".join(blocks)
