@@ -57,7 +57,7 @@ def run_import(request: ImportRequest, *, out: Console, err: Console) -> int:
     meta = result.metadata
     found = [f"{k}: {v}" for k, v in (("author", meta.author), ("source", meta.url)) if v]
     if found:
-        out.print("Found " + "; ".join(found) + ".", markup=False)
+        out.print("Found " + "; ".join(found) + ".", markup=False, soft_wrap=True)
     if request.dry_run or target is None:
         out.print(f"Dry run: nothing written ({len(result.sections)} section(s)).")
         return 0

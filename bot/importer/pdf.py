@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 MIN_WORDS_PER_PAGE = 5  # less than this on average: the pages are pictures of text
 FRONT_MATTER = "Front matter"
+MIN_FRONT_WORDS = 50  # less text than this before the first bookmark is not a section
 _PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})?(\d{2})?")
 
 
@@ -51,13 +52,14 @@ def read_pdf(raw: bytes, *, name: str) -> Extracted:
     cleaned, dropped = remove_page_furniture(pages)
     paras = paragraphs(cleaned, headings=True)
     bookmarks = _bookmarks(reader)
-    parts = _parts(paras, bookmarks) if bookmarks else ()
+    metadata = _metadata(reader)
+    parts = _parts(paras, bookmarks, metadata.title) if bookmarks else ()
     return Extracted(
         kind="pdf",
         text=_markdown(paras),
         text_kind="markdown",
         parts=parts,
-        metadata=_metadata(reader),
+        metadata=metadata,
         dropped=tuple(dropped),
         web_copy=False,
     )
@@ -124,7 +126,9 @@ def _bookmarks(reader: PdfReader) -> list[_Bookmark]:
     return marks
 
 
-def _parts(paras: Sequence[Paragraph], marks: Sequence[_Bookmark]) -> tuple[Part, ...]:
+def _parts(
+    paras: Sequence[Paragraph], marks: Sequence[_Bookmark], title: str | None
+) -> tuple[Part, ...]:
     """Each bookmark's text: from its title's line on its page (or the page's top) onwards."""
     starts: list[int] = []
     position = 0
@@ -138,11 +142,15 @@ def _parts(paras: Sequence[Paragraph], marks: Sequence[_Bookmark]) -> tuple[Part
         starts.append(titled)
         position = titled
     parts: list[Part] = []
-    if starts and starts[0] > 0:
-        parts.append(Part(title=FRONT_MATTER, text=_markdown(paras[: starts[0]])))
+    front = [p for p in paras[: starts[0]] if not title or _letters(p.text) != _letters(title)]
     for k, mark in enumerate(marks):
         end = starts[k + 1] if k + 1 < len(starts) else len(paras)
         parts.append(Part(title=mark.title, text=_markdown(paras[starts[k] : end])))
+    if sum(len(p.text.split()) for p in front) >= MIN_FRONT_WORDS:
+        parts.insert(0, Part(title=FRONT_MATTER, text=_markdown(front)))
+    elif front and parts:
+        # a few lines before the first bookmark (a subtitle, the authors) open the first part
+        parts[0] = Part(title=parts[0].title, text=_markdown(front) + "\n\n" + parts[0].text)
     return tuple(parts)
 
 

@@ -42,11 +42,11 @@ def remove_page_furniture(
     pages: Sequence[Sequence[PdfLine]],
 ) -> tuple[list[list[PdfLine]], list[Dropped]]:
     """Drop running headers and footers, page numbers and table-of-contents leader lines."""
-    keys: Counter[str] = Counter()
+    keys: Counter[tuple[str, int | None]] = Counter()
     for page in pages:
-        keys.update({_key(line.text) for line in _edges(page)})
+        keys.update({_key(line) for line in _edges(page)})
     threshold = max(3, RUNNING_SHARE * len(pages))
-    running = {k for k, n in keys.items() if n >= threshold and k}
+    running = {k for k, n in keys.items() if n >= threshold and k[0]}
     found: dict[str, list[str]] = {}
     kept_pages: list[list[PdfLine]] = []
     for page in pages:
@@ -57,7 +57,7 @@ def remove_page_furniture(
             reason = None
             if id(line) in edges and _PAGE_NUMBER.match(text):
                 reason = "page numbers"
-            elif id(line) in edges and _key(text) in running:
+            elif id(line) in edges and _key(line) in running:
                 reason = "running headers and footers"
             elif text and _LEADER.search(text):
                 reason = "a table of contents"
@@ -77,8 +77,10 @@ def _edges(page: Sequence[PdfLine]) -> list[PdfLine]:
     return visible[:EDGE_LINES] + visible[-EDGE_LINES:]
 
 
-def _key(text: str) -> str:
-    return " ".join(_DIGITS.sub("#", text.lower()).split())
+def _key(line: PdfLine) -> tuple[str, int | None]:
+    """A line's words with digits masked, and where it sits: a running header repeats both."""
+    text = " ".join(_DIGITS.sub("#", line.text.lower()).split())
+    return text, None if line.y is None else round(line.y / 6)
 
 
 def paragraphs(pages: Sequence[Sequence[PdfLine]], *, headings: bool) -> list[Paragraph]:

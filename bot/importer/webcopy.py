@@ -34,6 +34,7 @@ _AGENCY_CREDIT = re.compile(
     re.I,
 )
 _BYLINE = re.compile(r"^(by|written by|posted by|words by|story by|text by)\s+(.+)$", re.I)
+_POSTED_BY = re.compile(r"^(?:posted|published|written|updated)\b.{0,60}?\b(by)\s+(.+)$", re.I)
 _READING_TIME = re.compile(
     r"^(\d+\s*(min|mins|minutes?)\s*(read|reading)|(estimated\s+)?reading time\b.*"
     r"|(published|updated|posted|last updated)\b.*)$",
@@ -150,7 +151,7 @@ def strip_furniture(lines: Sequence[str], *, markdown: bool) -> Furniture:
     """Take out caption and credit lines everywhere, and share, category, byline and date lines
     above the article's first paragraph; a byline's names become the reading's author."""
     kept: list[str] = []
-    found: dict[str, list[str]] = {}
+    found: dict[tuple[str, str], list[str]] = {}
     author: str | None = None
     in_top = True
     top_blocks = 0
@@ -168,7 +169,8 @@ def strip_furniture(lines: Sequence[str], *, markdown: bool) -> Furniture:
             if names and author is None:
                 author = names
         if reason is not None:
-            found.setdefault(reason, []).append(line)
+            where = "above the article" if in_top else "in the text"
+            found.setdefault((where, reason), []).append(line)
             continue
         kept.append(line)
         if in_top and _is_prose(text):
@@ -177,10 +179,9 @@ def strip_furniture(lines: Sequence[str], *, markdown: bool) -> Furniture:
             top_blocks += 1
             in_top = top_blocks < TOP_ZONE_BLOCKS
     dropped = tuple(
-        Dropped(where="above the article" if r != "a photo caption or credit" else "in the text",
-                reason=r, lines=tuple(found[r]))
-        for r in found
-    )  # fmt: skip
+        Dropped(where=where, reason=reason, lines=tuple(lines))
+        for (where, reason), lines in found.items()
+    )
     return Furniture(lines=kept, dropped=dropped, author=author)
 
 
@@ -217,7 +218,7 @@ def _top_furniture(
     tokens = [t for part in lowered for t in part.split() if t]
     if tokens and len(tokens) <= 16 and all(t in _SHARE_WORDS for t in tokens):
         return "a share line", None
-    byline = _BYLINE.match(text)
+    byline = _BYLINE.match(text) or _POSTED_BY.match(text)
     if byline and len(words) <= 16:
         return "a byline (kept as the reading's author)", _names(byline[2])
     if len(words) <= 14 and (_READING_TIME.match(text) or _only_date(text)):
