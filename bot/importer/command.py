@@ -50,7 +50,7 @@ def run_import(request: ImportRequest, *, out: Console, err: Console) -> int:
         )
         text = reading_yaml(result)
     except ArticleImportError as exc:
-        err.print(f"Cannot import {request.source}: {exc}", markup=False)
+        err.print(f"Cannot import {request.source}: {exc}", markup=False, soft_wrap=True)
         return 1
     out.print(sections_table(result))
     _print_dropped(result, out, keep_tail=request.keep_tail)

@@ -68,11 +68,15 @@ def detect_kind(path: Path, head: bytes) -> SourceKind:
         raise ArticleImportError(
             f"{path} is not text, HTML, PDF or EPUB (it looks like binary data); {supported()}"
         )
+    if not head.strip():
+        raise ArticleImportError(f"{path} is empty; there is no article text to import")
     if _HTML_START.match(head) or _XML_HTML.match(head):
         return "html"
     if head.lstrip()[:1] == b"<" and len(_TAG.findall(head)) >= 3:
         return "html"  # a fragment saved without <html>: still markup, not prose
     known = SUFFIXES.get(suffix)
+    if known == "html" and head.lstrip()[:1] == b"<" and _TAG.search(head):
+        return "html"
     if known in ("markdown", "plain"):
         return known
     if known in ("html", "pdf", "epub"):
