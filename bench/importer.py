@@ -72,7 +72,8 @@ def make_html(folder: Path, size: int) -> Path:
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>A Long Read</title>"
         "<link rel='canonical' href='https://example.org/long-read/'>"
         "<meta name='author' content='Bench Writer'></head><body>"
-        "<header><nav><ul>" + "".join(f"<li><a href='/p{i}'>Page {i}</a></li>" for i in range(40))
+        "<header><nav><ul>"
+        + "".join(f"<li><a href='/p{i}'>Page {i}</a></li>" for i in range(40))
         + "</ul></nav></header><main><article><h1>A Long Read</h1><div class='entry-content'>"
     )
     parts = [head]
