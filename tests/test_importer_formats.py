@@ -522,3 +522,14 @@ def test_corpus_pdfs_without_outline_are_cut_into_readable_sections(
     text = letters(" ".join(s.body for s in result.sections))
     for phrase in expect["must"]:  # type: ignore[index]
         assert letters(phrase) in text, phrase
+
+
+def test_names_and_dates_spread_through_an_article_are_not_a_thread() -> None:
+    paragraph = "A long paragraph of the article, written out in plain sentences. " * 8
+    blocks = []
+    for n in range(6):
+        blocks += [f"Letter Number {n + 1}", "Ana Lima", f"March {n + 1}, 2024"]
+        blocks += [paragraph] * 6
+    result = import_text("Collected Letters\n\n" + "\n\n".join(blocks), kind="plain")
+    assert result.dropped == ()
+    assert sum(s.words for s in result.sections) > 6 * 6 * 80

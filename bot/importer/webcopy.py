@@ -135,6 +135,7 @@ _NAME_CONNECTORS = frozenset(
 _HANDLE = re.compile(r"^@?[\w.-]{2,30}$")
 _REPLY = re.compile(r"^(reply|reply ↓|like|likes?|report|log in to reply|\d+\s+likes?)$", re.I)
 
+THREAD_GAP = 25  # most non-blank lines between two comments' headers, and after the last
 TOP_ZONE_BLOCKS = 8  # page furniture sits in the first few paragraphs, above the article's lede
 
 
@@ -314,15 +315,27 @@ def comment_thread_start(lines: Sequence[str], *, min_words_before: int) -> int 
             headers.append(i)
     if not headers:
         return None
+    # replies_after[i]: a "Reply" line at i or later (one pass, so many headers stay linear)
+    replies_after = [False] * (len(texts) + 1)
+    for i in range(len(texts) - 1, -1, -1):
+        replies_after[i] = replies_after[i + 1] or _REPLY.match(texts[i]) is not None
+    rank = {i: r for r, i in enumerate(nonblank)}  # position among the non-blank lines
+    # dense[k]: from header k to the end, headers come at least every THREAD_GAP lines, as
+    # comments do; names and dates spread through an article are not a thread
+    dense = [False] * len(headers)
+    following = len(nonblank)
+    for k in range(len(headers) - 1, -1, -1):
+        close = following - rank[headers[k]] <= THREAD_GAP
+        dense[k] = close and (k == len(headers) - 1 or dense[k + 1])
+        following = rank[headers[k]]
     words_before = 0
     position = 0
-    for h_index, h in enumerate(headers):
+    for k, h in enumerate(headers):
         while position < h:
             words_before += len(texts[position].split())
             position += 1
-        if words_before < min_words_before:
+        if words_before < min_words_before or not dense[k]:
             continue
-        replies = any(_REPLY.match(texts[j]) for j in range(h, len(texts)))
-        if len(headers) - h_index >= 2 or replies:
+        if len(headers) - k >= 2 or replies_after[h]:
             return h
     return None
