@@ -135,7 +135,7 @@ _NAME_CONNECTORS = frozenset(
 _HANDLE = re.compile(r"^@?[\w.-]{2,30}$")
 _REPLY = re.compile(r"^(reply|reply ↓|like|likes?|report|log in to reply|\d+\s+likes?)$", re.I)
 
-THREAD_GAP = 25  # most non-blank lines between two comments' headers, and after the last
+THREAD_GAP = 300  # most words between two comments' headers, and after the last one
 TOP_ZONE_BLOCKS = 8  # page furniture sits in the first few paragraphs, above the article's lede
 
 
@@ -319,15 +319,18 @@ def comment_thread_start(lines: Sequence[str], *, min_words_before: int) -> int 
     replies_after = [False] * (len(texts) + 1)
     for i in range(len(texts) - 1, -1, -1):
         replies_after[i] = replies_after[i + 1] or _REPLY.match(texts[i]) is not None
-    rank = {i: r for r, i in enumerate(nonblank)}  # position among the non-blank lines
-    # dense[k]: from header k to the end, headers come at least every THREAD_GAP lines, as
+    # words_upto[i]: words on the lines before line i
+    words_upto = [0]
+    for text in texts:
+        words_upto.append(words_upto[-1] + len(text.split()))
+    # dense[k]: from header k to the end, a header comes at least every THREAD_GAP words, as
     # comments do; names and dates spread through an article are not a thread
     dense = [False] * len(headers)
-    following = len(nonblank)
+    following = words_upto[-1]
     for k in range(len(headers) - 1, -1, -1):
-        close = following - rank[headers[k]] <= THREAD_GAP
+        close = following - words_upto[headers[k]] <= THREAD_GAP
         dense[k] = close and (k == len(headers) - 1 or dense[k + 1])
-        following = rank[headers[k]]
+        following = words_upto[headers[k]]
     words_before = 0
     position = 0
     for k, h in enumerate(headers):
