@@ -8,11 +8,14 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.importer import ArticleImportError, import_article, import_text
 from bot.readings import load_reading
@@ -533,3 +536,27 @@ def test_names_and_dates_spread_through_an_article_are_not_a_thread() -> None:
     result = import_text("Collected Letters\n\n" + "\n\n".join(blocks), kind="plain")
     assert "a comment thread" not in [d.reason for d in result.dropped]
     assert sum(s.words for s in result.sections) > 6 * 6 * 80
+
+
+_TAGS = ["<p>", "</p>", "<div>", "</div>", "<h2>", "</h2>", "<br>", "<li>", "<article>", "<!--"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    pieces=st.lists(
+        st.one_of(st.sampled_from(_TAGS), st.text(max_size=40), st.binary(max_size=20)),
+        max_size=60,
+    ),
+    suffix=st.sampled_from([".html", ".txt", ".md", ".pdf", ".epub", ""]),
+)
+def test_any_file_imports_or_fails_with_a_sentence(pieces: list[str | bytes], suffix: str) -> None:
+    data = b"".join(p if isinstance(p, bytes) else p.encode() for p in pieces)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"input{suffix}"
+        path.write_bytes(data)
+        try:
+            result = import_article(path)
+        except ArticleImportError as exc:
+            assert str(exc) and "\n" not in str(exc).strip()
+            return
+        assert result.sections and all(s.words for s in result.sections)
