@@ -43,6 +43,19 @@ class _Entry:
 def read_epub(raw: bytes, *, name: str) -> Extracted:
     """The book's parts, one per top-level table-of-contents entry, in spine order."""
     try:
+        return _read_book(raw, name)
+    except ArticleImportError:
+        raise
+    except Exception as exc:
+        # a damaged zip fails in zipfile or zlib with errors of many kinds (BadZipFile, EOFError,
+        # NotImplementedError for an unknown compression, zlib.error...): one sentence for all
+        raise ArticleImportError(
+            f"{name} is a damaged EPUB; its files cannot be unpacked ({type(exc).__name__})"
+        ) from None
+
+
+def _read_book(raw: bytes, name: str) -> Extracted:
+    try:
         book = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile:
         raise ArticleImportError(f"{name} is not a valid EPUB (the zip is damaged)") from None

@@ -46,8 +46,11 @@ def read_html(raw: bytes, *, name: str) -> Extracted:
             include_tables=True,
             with_metadata=True,
         )
-    except (ValueError, etree.LxmlError) as exc:
-        raise ArticleImportError(f"{name}: the HTML cannot be parsed ({exc})") from None
+    except Exception as exc:  # lxml and trafilatura fail on broken markup in many ways
+        log.debug("%s: trafilatura failed: %r", name, exc)
+        raise ArticleImportError(
+            f"{name}: the HTML cannot be parsed ({type(exc).__name__})"
+        ) from None
     text = ""
     comments = ""
     metadata = Metadata()
