@@ -136,12 +136,14 @@ def _outline(
     markdown = extracted.text_kind == "markdown"
     lines = normalize(extracted.text).split("\n")
     meta_title = None
-    if markdown:
-        lines, meta_title = strip_front_matter(lines)
     author = None
+    if markdown:
+        stripped, meta_title = strip_front_matter(lines)
+        author = _front_matter_author(lines[: len(lines) - len(stripped)])
+        lines = stripped
     if extracted.web_copy:
         furniture = strip_furniture(lines, markdown=markdown)
-        lines, author = furniture.lines, furniture.author
+        lines, author = furniture.lines, author or furniture.author
         dropped.extend(furniture.dropped)
     dropped_tail = 0
     if extracted.web_copy and not options.keep_tail:
@@ -158,6 +160,14 @@ def _outline(
     else:
         found_title, preamble, drafts = plain_outline(lines)
     return found_title or meta_title, preamble, drafts, dropped_tail, author
+
+
+def _front_matter_author(front: Sequence[str]) -> str | None:
+    for line in front:
+        key, _, value = line.partition(":")
+        if key.strip().lower() in ("author", "authors", "by") and value.strip():
+            return value.strip().strip("\"'") or None
+    return None
 
 
 def _part_blocks(part: Part) -> list[Block]:

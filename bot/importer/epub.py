@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urldefrag
@@ -96,8 +96,8 @@ def _check_is_epub(members: dict[str, zipfile.ZipInfo], book: zipfile.ZipFile, n
     raise ArticleImportError(f"{name} is a zip archive, not an EPUB book; unpack it first")
 
 
-def _check_sizes(infos: Sequence[zipfile.ZipInfo] | Any, name: str) -> None:
-    infos = list(infos)
+def _check_sizes(members: Iterable[zipfile.ZipInfo], name: str) -> None:
+    infos = list(members)
     total = sum(info.file_size for info in infos)
     if len(infos) > MAX_MEMBERS or total > MAX_TOTAL_BYTES:
         raise ArticleImportError(
