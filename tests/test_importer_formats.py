@@ -357,6 +357,21 @@ def test_a_failed_import_leaves_the_old_reading_untouched(tmp_path: Path) -> Non
     assert {p.name for p in tmp_path.iterdir()} == {"r.yaml", "bad.pdf"}  # no temporary file
 
 
+def test_the_reading_gets_ordinary_permissions(tmp_path: Path) -> None:
+    from bot.importer.atomic import write_atomically
+
+    target = tmp_path / "new.yaml"
+    old = os.umask(0o022)
+    try:
+        write_atomically(target, "id: x\n")
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644
+    target.chmod(0o640)
+    write_atomically(target, "id: y\n")
+    assert target.stat().st_mode & 0o777 == 0o640  # a replaced file keeps its permissions
+
+
 def test_atomic_write_never_leaves_a_partial_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
