@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from bench.report import Report
 
-NAMES = ("recording", "fanout", "timers", "scale", "commands_load", "matrix_roundtrip")
+NAMES = ("recording", "fanout", "timers", "scale", "commands_load", "matrix_roundtrip", "importer")
 
 
 def runner(name: str) -> Callable[[bool], Report | None]:
@@ -43,6 +43,10 @@ def runner(name: str) -> Callable[[bool], Report | None]:
         from bench import matrix_suite
 
         return matrix_suite.run
+    if name == "importer":
+        from bench import importer
+
+        return importer.run
     raise KeyError(name)
 
 

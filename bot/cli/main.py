@@ -126,12 +126,12 @@ def _parser() -> argparse.ArgumentParser:
     archive.set_defaults(func=_archive)
 
     imp = sub.add_parser(
-        "import", parents=[common], help="split an article (.md or .txt) into a reading YAML"
+        "import",
+        parents=[common],
+        help="split an article (HTML, PDF, EPUB, Markdown or text) into a reading YAML",
     )
-    imp.add_argument("article")
-    imp.add_argument(
-        "--out", required=True, help="the reading file to write, e.g. readings/NAME.yaml"
-    )
+    imp.add_argument("article", metavar="SOURCE")
+    imp.add_argument("--out", help="the reading file to write, e.g. readings/NAME.yaml")
     imp.add_argument(
         "--max-words", type=int, default=600, help="target words per section without headings"
     )
@@ -140,6 +140,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--title", help="the reading's title (default: from the article)")
     imp.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    imp.add_argument(
+        "--split",
+        choices=("auto", "headings", "outline", "words"),
+        default="auto",
+        help="cut at headings, at the PDF outline or EPUB contents, or every --max-words words",
+    )
+    imp.add_argument(
+        "--keep-tail", action="store_true", help="keep what follows the article (comments...)"
+    )
+    imp.add_argument("--dry-run", action="store_true", help="show the sections, write nothing")
     imp.set_defaults(func=_import)
     return parser
 
@@ -282,39 +292,21 @@ def _archive(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from bot.readings.importer import (
-        ArticleImportError,
-        import_article,
-        reading_yaml,
-        sections_table,
-    )
+    from bot.readings.importer.command import ImportRequest, run_import
 
-    target = Path(args.out)
-    if target.exists() and not args.force:
-        err.print(f"{target} exists; pass --force to overwrite it.")
-        return 1
-    try:
-        result = import_article(
-            Path(args.article),
-            max_words=args.max_words,
-            reading_id=args.reading_id or _slug(target.stem),
-            title=args.title,
-        )
-        text = reading_yaml(result)
-    except ArticleImportError as exc:
-        err.print(f"Cannot import {args.article}: {exc}", markup=False)
-        return 1
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    out.print(sections_table(result))
-    if result.dropped_tail_lines:
-        out.print(
-            f"Left out {result.dropped_tail_lines} line(s) after the article's end (comments or footer)."
-        )
-    out.print(
-        f"Wrote {target}: {len(result.sections)} section(s). Add discussion prompts to each section."
+    target = Path(args.out) if args.out else None
+    request = ImportRequest(
+        source=Path(args.article),
+        target=target,
+        max_words=args.max_words,
+        reading_id=args.reading_id or (_slug(target.stem) if target else None),
+        title=args.title,
+        force=args.force,
+        split=args.split,
+        keep_tail=args.keep_tail,
+        dry_run=args.dry_run,
     )
-    return 0
+    return run_import(request, out=out, err=err)
 
 
 def _slug(text: str) -> str:

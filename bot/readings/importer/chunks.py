@@ -31,6 +31,7 @@ class Block:
 class Draft:
     title: str | None  # None for text that came before any heading
     blocks: list[Block] = field(default_factory=list)
+    level: int = 1  # heading depth: 1 for a top heading, more for sub-headings
 
 
 @dataclass(frozen=True, slots=True)

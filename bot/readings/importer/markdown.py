@@ -6,13 +6,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
 from bot.readings.importer.chunks import Block, Draft, finish_sections, make_blocks
-from bot.readings.importer.lines import MD_LINK, MD_NOT_PROSE, fenced_lines, normalize
+from bot.readings.importer.lines import normalize
 from bot.readings.importer.model import ImportedSection
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?=[ \t]|$)(.*)$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_THEMATIC = re.compile(r"^ {0,3}([-*_])([ \t]*\1){2,}[ \t]*$")
 _FRONT_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
 
 
@@ -50,41 +50,34 @@ class _Heading:
     title: str
 
 
+_PARSER = MarkdownIt("commonmark")
+
+
 def _markdown_headings(lines: Sequence[str]) -> list[_Heading]:
-    fenced = fenced_lines(lines)
+    """Top-level ATX and setext headings, as markdown-it finds them (not inside quotes or code)."""
+    tokens = _PARSER.parse("\n".join(lines))
     headings: list[_Heading] = []
-    para_start: int | None = None
-    para_ok = False
-    for i, line in enumerate(lines):
-        if fenced[i] or not line.strip():
-            para_start = None
+    for k, token in enumerate(tokens):
+        if token.type != "heading_open" or token.level != 0 or token.map is None:
             continue
-        atx = _ATX.match(line)
-        if atx:
-            content = re.sub(r"(^|[ \t])#+[ \t]*$", "", atx[2]).strip()
-            headings.append(_Heading(i, i + 1, len(atx[1]), _clean_title(content) or "Untitled"))
-            para_start = None
-            continue
-        setext = _SETEXT.match(line)
-        if setext and para_start is not None and para_ok:
-            content = " ".join(part.strip() for part in lines[para_start:i])
-            level = 1 if setext[1][0] == "=" else 2
-            headings.append(_Heading(para_start, i + 1, level, _clean_title(content) or "Untitled"))
-            para_start = None
-            continue
-        if _THEMATIC.match(line):
-            para_start = None
-        elif para_start is None:
-            para_start = i
-            para_ok = MD_NOT_PROSE.match(line) is None
+        inline = tokens[k + 1] if k + 1 < len(tokens) else None
+        title = _inline_text(inline.children or []) if inline is not None else ""
+        start, end = token.map
+        headings.append(_Heading(start, end, int(token.tag[1:]), title or "Untitled"))
     return headings
 
 
-def _clean_title(title: str) -> str:
-    title = MD_LINK.sub(r"\1", title)
-    while len(title) > 2 and title[0] in "*_`" and title[-1] == title[0]:
-        title = title[1:-1].strip()
-    return title
+def _inline_text(children: Sequence[Token]) -> str:
+    """The words of a heading, without emphasis, link targets or inline HTML."""
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(_inline_text(child.children or []))
+    return " ".join("".join(parts).split())
 
 
 def markdown_outline(lines: list[str]) -> tuple[str | None, list[Block], list[Draft]]:
@@ -101,5 +94,7 @@ def markdown_outline(lines: list[str]) -> tuple[str | None, list[Block], list[Dr
     drafts = []
     for k, heading in enumerate(headings):
         stop = headings[k + 1].start if k + 1 < len(headings) else len(lines)
-        drafts.append(Draft(heading.title, make_blocks(lines[heading.end : stop], True)))
+        drafts.append(
+            Draft(heading.title, make_blocks(lines[heading.end : stop], True), heading.level)
+        )
     return title, preamble, drafts

@@ -5,11 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-SourceKind = Literal["markdown", "plain"]
+SourceKind = Literal["markdown", "plain", "html", "pdf", "epub"]
+SplitMode = Literal["auto", "headings", "outline", "words"]
 
 DEFAULT_MAX_WORDS = 600
-MAX_ARTICLE_BYTES = 10 * 1024 * 1024
-SUFFIXES: dict[str, SourceKind] = {".md": "markdown", ".markdown": "markdown", ".txt": "plain"}
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024  # text and HTML: a longer article is several readings
+MAX_DOCUMENT_BYTES = 100 * 1024 * 1024  # PDF and EPUB carry images and fonts beside the text
+WORDS_PER_MINUTE = 200
+SUFFIXES: dict[str, SourceKind] = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "plain",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".pdf": "pdf",
+    ".epub": "epub",
+}
 
 
 class ArticleImportError(Exception):
@@ -22,6 +34,39 @@ class ImportedSection:
     body: str
     words: int
 
+    @property
+    def minutes(self) -> int:
+        """Minutes to read at about 200 words a minute, at least one."""
+        return max(1, round(self.words / WORDS_PER_MINUTE))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dropped:
+    """Text the importer left out of the reading, and why, so the admin can check it."""
+
+    where: str  # e.g. "after the article's end", "at the top", "on every page"
+    reason: str  # e.g. "a comment thread"
+    lines: tuple[str, ...]  # the text left out, one line each
+
+    @property
+    def count(self) -> int:
+        return sum(1 for line in self.lines if line.strip())
+
+    def describe(self) -> str:
+        noun = "line" if self.count == 1 else "lines"
+        return f"dropped {self.count} {noun} {self.where}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Metadata:
+    """What the source says about itself; None where it says nothing."""
+
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None  # ISO 8601 where the source gives a parseable date
+    site: str | None = None
+    url: str | None = None
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ImportResult:
@@ -32,3 +77,5 @@ class ImportResult:
     dropped_tail_lines: int
     source_kind: SourceKind
     reading_id: str = "imported-reading"
+    metadata: Metadata = Metadata()
+    dropped: tuple[Dropped, ...] = ()

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from bot.documents.yamlsource import MAX_YAML_BYTES
 from bot.readings.importer.lines import normalize
-from bot.readings.importer.model import ArticleImportError, ImportedSection, ImportResult
+from bot.readings.importer.model import ArticleImportError, ImportedSection, ImportResult, Metadata
 from bot.readings.model import ID_PATTERN
 
 MAX_SECTION_TITLE = 200
@@ -52,18 +52,17 @@ def _quoted(value: str) -> str:
 
 
 def reading_yaml(result: ImportResult, reading_id: str | None = None) -> str:
-    """A reading file for `result`, loadable by `bot.readings.model.load_reading`, prompts left empty."""
+    """A reading file for `result`, loadable by `bot.readings.load_reading`, prompts left empty."""
     rid = reading_id if reading_id is not None else result.reading_id
     if re.fullmatch(ID_PATTERN, rid) is None:
         raise ArticleImportError(f"reading id {rid!r} is not allowed (lowercase, digits, - or _)")
+    meta = result.metadata
     lines = [
-        "# Imported by `studybot import`. Check where the sections break, fill in author,",
-        "# source and publication, and give each section two or three open discussion prompts.",
+        "# Imported by `studybot import`. Check where the sections break, fill in what the",
+        "# source did not say, and give each section two or three open discussion prompts.",
         f"id: {_quoted(rid)}",
         f"title: {_quoted(one_line(normalize(result.title), MAX_READING_TITLE) or rid)}",
-        'author: ""',
-        "source: null  # the article's URL",
-        "publication: null",
+        *_metadata_lines(meta),
         "sections:",
     ]
     for section_id, section in zip(_section_ids(result.sections), result.sections, strict=True):
@@ -90,12 +89,37 @@ def reading_yaml(result: ImportResult, reading_id: str | None = None) -> str:
     return text
 
 
+def _metadata_lines(meta: Metadata) -> list[str]:
+    author = one_line(normalize(meta.author), 300) if meta.author else ""
+    publication = ", ".join(p for p in (meta.site, meta.date) if p)
+    return [
+        f"author: {_quoted(author)}" if author else 'author: ""  # the source named no author',
+        f"source: {_quoted(meta.url)}" if meta.url else "source: null  # the article's URL",
+        f"publication: {_quoted(one_line(normalize(publication), 300))}"
+        if publication
+        else "publication: null",
+    ]
+
+
 def sections_table(result: ImportResult) -> Table:
-    """A table of the sections found: number, title and word count."""
+    """A table of the sections found: number, title, word count and minutes to read."""
     table = Table(title=Text(result.title))
     table.add_column("#", justify="right")
     table.add_column("Title")
     table.add_column("Words", justify="right")
+    table.add_column("Minutes", justify="right")
     for n, section in enumerate(result.sections, start=1):
-        table.add_row(str(n), Text(section.title), str(section.words))
+        table.add_row(str(n), Text(section.title), str(section.words), str(section.minutes))
     return table
+
+
+def dropped_lines(result: ImportResult) -> list[str]:
+    """One sentence per kind of text left out, e.g. "dropped 61 lines after the article's end:
+    a comment thread", with the first words of what went, so the admin can check."""
+    out: list[str] = []
+    for dropped in result.dropped:
+        if not dropped.count:
+            continue
+        first = next(line for line in dropped.lines if line.strip())
+        out.append(f"{dropped.describe()} (from {_quoted(one_line(first.strip(), 60))})")
+    return out

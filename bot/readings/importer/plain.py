@@ -10,7 +10,10 @@ from bot.readings.importer.lines import normalize
 from bot.readings.importer.model import DEFAULT_MAX_WORDS, ImportedSection
 
 _BULLET = re.compile(r"^\s*([-*+•–—]|\d{1,3}[.)])\s")
-_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s")
+_NUMBERED = re.compile(r"^\s*\d{1,3}([.)]\s|\.[-–—]\s*(?=[^\W\d_])|\s+[-–—]\s)")
+_DASHED_NUMBER = re.compile(
+    r"^(\d{1,3})(\.[-–—]\s*|\s+[-–—]\s+)"
+)  # "1.-The State": a lost space, web copy
 _BYLINE = re.compile(r"^(by|written by|posted by|published by)\s", re.I)
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = re.compile(
@@ -43,7 +46,8 @@ def plain_outline(lines: list[str]) -> tuple[str | None, list[Block], list[Draft
     drafts: list[Draft] = []
     for block, is_heading in zip(blocks[start:], rest, strict=True):
         if is_heading:
-            drafts.append(Draft(" ".join(block.text.split())))
+            heading = _DASHED_NUMBER.sub(r"\1. ", " ".join(block.text.split()))
+            drafts.append(Draft(heading, level=2 if _NUMBERED.match(heading) else 1))
         elif drafts:
             drafts[-1].blocks.append(block)
         else:
