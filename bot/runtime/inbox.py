@@ -14,6 +14,7 @@ from bot.core.events import (
     MessageEdited,
     ReplyReceived,
 )
+from bot.runtime.cleaning import well_formed
 from bot.runtime.ratelimit import RateLimiter
 from bot.services import Services
 from bot.sessions import render
@@ -33,6 +34,8 @@ class Inbox:
     async def handle(self, event: InboundEvent) -> None:
         """Handle one inbound event. Never raises: a failure is logged and the member told."""
         services = self.services
+        # Every adapter's events pass here, so broken text is cleaned once, for all of them.
+        event = well_formed(event)
         task = asyncio.current_task()
         if task is not None:
             self._inflight.add(task)
