@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -15,9 +14,10 @@ from typing import TextIO
 from rich.console import Console
 from rich.table import Table
 
+from bot.cli.terminal import LogChoice, beside_terminal, first_of, stop_on_signals
 from bot.config.load import ConfigError, load_config
 from bot.config.model import Config, Group
-from bot.core.clock import Clock
+from bot.core.clock import Clock, SystemClock
 from bot.core.platform import Terminal
 from bot.runtime.logs import LEVELS, setup_logging
 from bot.schedule.previewing import describe_start
@@ -343,6 +343,7 @@ def _run(args: argparse.Namespace) -> int:
             as_user=args.as_user,
             names=tuple(args.platforms) if args.platforms else None,
             clock=args.clock,
+            logging_to=LogChoice(level=args.log_level, file=args.log_file),
         )
     )
 
@@ -353,16 +354,22 @@ async def _serve(
     as_user: str | None,
     names: tuple[str, ...] | None = None,
     clock: Clock | None = None,
+    logging_to: LogChoice | None = None,
 ) -> int:
     from bot.runtime.app import build_app, build_platforms
     from bot.runtime.registry import PlatformUnavailable
     from bot.storage.engines.single_process import AlreadyRunning
 
+    clock = clock or SystemClock()
     try:
-        platforms = build_platforms(config, names, as_user=as_user)
+        platforms = build_platforms(config, names, as_user=as_user, now=clock.now)
     except PlatformUnavailable as exc:
         err.print(str(exc))
         return 1
+    console = platforms.get("console")
+    terminal = console if isinstance(console, Terminal) else None
+    if terminal is not None and terminal.interactive:
+        beside_terminal(terminal, config.data_dir, logging_to or LogChoice())
     try:
         app = await build_app(config, platforms=platforms, clock=clock)
     except AlreadyRunning as exc:
@@ -374,10 +381,7 @@ async def _serve(
         log.exception("opening the storage failed")
         err.print(f"Could not open the storage at {redact(config.storage)}: {exc}")
         return 1
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     try:
         await app.start()
     except Exception as exc:
@@ -385,15 +389,13 @@ async def _serve(
         err.print(f"Could not start: {exc}")
         await app.stop()
         return 1
-    waits = [asyncio.create_task(stop.wait())]
-    console = platforms.get("console")
-    if isinstance(console, Terminal) and not console.interactive:
-        waits.append(asyncio.create_task(console.input_finished.wait()))
-    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-    for task in waits:
-        task.cancel()
+    # Ctrl-D (or the end of piped input) ends the run as Ctrl-C and SIGTERM do
+    ended = [stop.wait()] + ([terminal.input_finished.wait()] if terminal is not None else [])
+    await first_of(*ended)
     log.info("shutting down")
     await app.stop()
+    if terminal is not None and terminal.interactive:
+        terminal.say("Stopped: work in hand finished, and the database closed.")
     return 0
 
 
@@ -405,6 +407,7 @@ def _demo(args: argparse.Namespace) -> int:
             speed=args.speed,
             readings=Path(args.readings) if args.readings else None,
             user=args.as_user,
+            logging_to=LogChoice(level=args.log_level, file=args.log_file),
         )
     )
 
