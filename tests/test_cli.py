@@ -184,3 +184,39 @@ def test_a_second_bot_on_the_same_sqlite_file_is_refused(
         running.release()
     again = studybot("run", "--config", str(config), stdin="/study status\n")
     assert again.returncode == 0, again.stderr
+
+
+def test_console_exports_each_keep_their_own_file_with_times_to_the_second(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    config = write_config(BASE_CONFIG)
+    script = (
+        "/study join\n/study post-now\n/study respond 1 Mine\n/study export-mine\n"
+        "/as Bea\n/study respond 1 Hers\n/study export-mine\n"
+        "/as you\n/study export json\n/study export json\n"
+    )
+    result = studybot("run", "--config", str(config), stdin=script)
+    assert result.returncode == 0, result.stderr
+    exports = tmp_path / "data" / "console" / "exports"
+    assert sorted(p.name for p in exports.iterdir()) == [
+        "readers-responses-2.json",
+        "readers-responses.json",
+        "study-circle-data-bea.json",
+        "study-circle-data-you.json",
+    ]
+    mine = json.loads((exports / "study-circle-data-you.json").read_text())
+    hers = json.loads((exports / "study-circle-data-bea.json").read_text())
+    assert [r["text"] for r in mine["responses"]] == ["Mine"]
+    assert [r["text"] for r in hers["responses"]] == ["Hers"]
+    shared = json.loads((exports / "readers-responses-2.json").read_text())
+    stamps = [
+        mine["exported_at"],
+        mine["member"]["created_at"],
+        mine["responses"][0]["updated_at"],
+        mine["memberships"][0]["joined_at"],
+        shared["responses"][0]["submitted_at"],
+    ]
+    for stamp in stamps:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", stamp), stamp
+    csv_out = studybot("export", str(config), "--group", "readers", "--format", "csv")
+    assert re.search(r",\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00,false", csv_out.stdout)

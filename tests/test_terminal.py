@@ -289,3 +289,31 @@ def test_bytes_that_are_not_utf8_cost_a_character_not_the_command(
     db = tmp_path / "data" / "test.db"
     assert rows(db, "SELECT text FROM responses") == [("caf\ufffd cr\ufffdme",)]
     assert rows(db, "SELECT display_name FROM members WHERE user_id <> 'you'") == [("Zo\ufffde",)]
+
+
+def test_post_footers_show_the_groups_time_not_the_hosts(
+    write_config: Callable[[str], Path],
+) -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    config = write_config(BASE_CONFIG)  # the group meets in Europe/Berlin; the host runs UTC
+    berlin = ZoneInfo("Europe/Berlin")
+    before = datetime.now(UTC)
+    env = {**os.environ, "COLUMNS": "100", "PYTHONPATH": str(ROOT), "TZ": "UTC"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run", "--config", str(config)],
+        input="/study post-now\n",
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env=env,
+    )
+    after = datetime.now(UTC)
+    assert result.returncode == 0, result.stderr
+    footer = next(line for line in result.stdout.splitlines() if "room · " in line)
+    stamps = {
+        f"{(before + timedelta(minutes=m)).astimezone(berlin):%a %H:%M}"
+        for m in range(int((after - before).total_seconds() // 60) + 2)
+    }
+    assert any(f"room · {stamp}" in footer for stamp in stamps), (footer, stamps)
