@@ -220,3 +220,80 @@ def test_console_exports_each_keep_their_own_file_with_times_to_the_second(
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", stamp), stamp
     csv_out = studybot("export", str(config), "--group", "readers", "--format", "csv")
     assert re.search(r",\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00,false", csv_out.stdout)
+
+
+def test_export_out_never_overwrites_without_force_and_explains_a_bad_target(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    config = str(write_config(BASE_CONFIG))
+    target = tmp_path / "answers.csv"
+    target.write_text("keep me", encoding="utf-8")
+    refused = studybot("export", config, "--group", "readers", "--out", str(target))
+    assert refused.returncode == 1 and "already exists; add --force" in refused.stderr
+    assert target.read_text(encoding="utf-8") == "keep me"
+    forced = studybot("export", config, "--group", "readers", "--out", str(target), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert target.read_text(encoding="utf-8").startswith("group_id,")
+    for where, says in (
+        (tmp_path / "no-such-folder" / "a.csv", "does not exist; create it"),
+        (tmp_path, "is a folder; give a file name in it"),
+    ):
+        bad = studybot("export", config, "--group", "readers", "--out", str(where))
+        assert bad.returncode == 1 and says in bad.stderr, bad.stderr
+        assert "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_archive_writes_only_into_a_new_empty_or_own_folder(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    config = str(write_config(BASE_CONFIG))
+
+    def archive(
+        out: Path, *more: str, home: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "HOME": str(home or tmp_path / "nobody-home")}
+        command = ("archive", config, "--group", "readers", "--out", str(out), *more)
+        return subprocess.run(
+            [sys.executable, "-m", "bot.cli", *command],
+            capture_output=True,
+            text=True,
+            timeout=90,
+            cwd=ROOT,
+            env={**env, "PYTHONPATH": str(ROOT)},
+        )
+
+    site = tmp_path / "site"
+    first = archive(site)
+    assert first.returncode == 0, first.stderr
+    assert (site / "index.html").exists() and (site / ".studybot-archive").exists()
+    again = archive(site)
+    assert again.returncode == 1 and "holds an earlier archive; add --force" in again.stderr
+    (site / "session-9.html").write_text("an old page", encoding="utf-8")
+    marker = json.loads((site / ".studybot-archive").read_text(encoding="utf-8"))
+    marker["files"].append("session-9.html")
+    (site / ".studybot-archive").write_text(json.dumps(marker), encoding="utf-8")
+    replaced = archive(site, "--force")
+    assert replaced.returncode == 0 and "replaced the earlier one" in replaced.stdout
+    assert not (site / "session-9.html").exists()  # a page of its own it no longer has
+
+    theirs = tmp_path / "photos"
+    theirs.mkdir()
+    (theirs / "index.html").write_text("my own page", encoding="utf-8")
+    for forced in ((), ("--force",)):
+        refused = archive(theirs, *forced)
+        assert refused.returncode == 1 and "not a Study Circle archive" in refused.stderr
+    assert [p.name for p in theirs.iterdir()] == ["index.html"]
+    assert (theirs / "index.html").read_text(encoding="utf-8") == "my own page"
+
+    home = tmp_path / "home"
+    home.mkdir()
+    for where, says in (
+        (Path("/"), "is the root or a home folder"),
+        (home, "is the root or a home folder"),
+        (tmp_path / "config.yaml", "is a file; choose a folder"),
+    ):
+        bad = archive(where, "--force", home=home)
+        assert bad.returncode == 1 and says in bad.stderr, bad.stderr
+        assert "Traceback" not in bad.stderr
+    assert list(home.iterdir()) == []

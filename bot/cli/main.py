@@ -113,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--group", required=True)
     export.add_argument("--format", choices=("csv", "json", "md"), default="csv")
     export.add_argument("--out", help="file to write (default: standard output)")
+    export.add_argument("--force", action="store_true", help="replace --out if it exists")
     export.set_defaults(func=_export)
 
     archive = sub.add_parser(
@@ -122,7 +123,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     archive.add_argument("config")
     archive.add_argument("--group", required=True)
-    archive.add_argument("--out", required=True, help="folder to write the site into")
+    archive.add_argument(
+        "--out", required=True, help="folder to write the site into: new, empty, or its own"
+    )
+    archive.add_argument(
+        "--force", action="store_true", help="replace an earlier archive in that folder"
+    )
     archive.set_defaults(func=_archive)
 
     imp = sub.add_parser(
@@ -243,6 +249,7 @@ def _config_and_group(args: argparse.Namespace) -> tuple[Config, Group] | None:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from bot.exports.destination import Refused, check_file_target, written_whole
     from bot.exports.exporting import write_export
     from bot.storage import open_storage
 
@@ -250,6 +257,13 @@ def _export(args: argparse.Namespace) -> int:
     if found is None:
         return 1
     config, group = found
+    target = Path(args.out) if args.out else None
+    try:
+        if target is not None:
+            check_file_target(target, force=args.force)
+    except Refused as exc:
+        err.print(str(exc), markup=False, soft_wrap=True)
+        return 1
 
     async def go(fh: TextIO) -> int:
         storage = await open_storage(config.storage)
@@ -258,35 +272,53 @@ def _export(args: argparse.Namespace) -> int:
         finally:
             await storage.close()
 
-    if args.out:
-        with open(args.out, "w", encoding="utf-8", newline="") as fh:
-            count = asyncio.run(go(fh))
-    else:
+    if target is None:
         count = asyncio.run(go(sys.stdout))
+    else:
+        try:
+            with written_whole(target) as fh:
+                count = asyncio.run(go(fh))
+        except OSError as exc:
+            err.print(f"Could not write {target}: {exc.strerror or exc}; nothing was written.")
+            return 1
     err.print(f"{count} shared response(s) exported.")
     return 0
 
 
 def _archive(args: argparse.Namespace) -> int:
     from bot.exports.archive import build_archive
+    from bot.exports.destination import Refused, mark_site, site_folder
     from bot.storage import open_storage
 
     found = _config_and_group(args)
     if found is None:
         return 1
     config, group = found
+    try:
+        folder = site_folder(Path(args.out), force=args.force)
+    except Refused as exc:
+        err.print(str(exc), markup=False, soft_wrap=True)
+        return 1
 
     async def go() -> list[Path]:
         storage = await open_storage(config.storage)
         try:
-            return await build_archive(storage, group, Path(args.out), datetime.now(UTC))
+            return await build_archive(storage, group, folder.path, datetime.now(UTC))
         finally:
             await storage.close()
 
-    written = asyncio.run(go())
+    try:
+        written = asyncio.run(go())
+        mark_site(folder, written, group.id)
+    except OSError as exc:
+        err.print(f"Could not write the archive into {args.out}: {exc.strerror or exc}.")
+        return 1
+    again = "replaced the earlier one; " if folder.earlier else ""
     out.print(
-        f"Archive of {group.spec.name}: {len(written)} pages in {args.out} (open index.html).",
+        f"Archive of {group.spec.name}: {len(written)} pages in {args.out} "
+        f"({again}open index.html).",
         markup=False,
+        soft_wrap=True,
     )
     return 0
 
