@@ -61,7 +61,9 @@ def stop(session: TerminalSession, how: str) -> float:
     else:
         session.signal(signal.SIGTERM)  # its standard input, the terminal, stays open
     assert session.wait_exit() == 0, "\n".join(session.lines())
-    return time.monotonic() - started
+    took = time.monotonic() - started
+    print(f"\n{how}: the process ended {took:.3f} s after it")  # shown with -s
+    return took
 
 
 # -- stopping ----------------------------------------------------------------------------
