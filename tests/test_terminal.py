@@ -319,3 +319,19 @@ def test_post_footers_show_the_groups_time_not_the_hosts(
         for m in range(int((after - before).total_seconds() // 60) + 2)
     }
     assert any(f"room · {stamp}" in footer for stamp in stamps), (footer, stamps)
+
+
+def test_an_answer_after_a_restart_goes_to_the_session_open_now(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    config = write_config(BASE_CONFIG)
+    assert piped_run(config, "/study post-now\n").returncode == 0
+    # The next run opens session 2; its posts must not take the message ids of session 1's.
+    again = piped_run(config, "/study post-now\n>1 For the second session\n")
+    assert again.returncode == 0, again.stderr
+    assert "Session 2 is open" in again.stdout
+    assert "Saved your response to prompt 1" in again.stdout
+    db = tmp_path / "data" / "test.db"
+    assert rows(
+        db, "SELECT s.number, r.text FROM responses r JOIN sessions s ON s.id = r.session_id"
+    ) == [(2, "For the second session")]

@@ -279,7 +279,11 @@ def _export(args: argparse.Namespace) -> int:
             with written_whole(target) as fh:
                 count = asyncio.run(go(fh))
         except OSError as exc:
-            err.print(f"Could not write {target}: {exc.strerror or exc}; nothing was written.")
+            err.print(
+                f"Could not write {target}: {exc.strerror or exc}; nothing was written.",
+                markup=False,
+                soft_wrap=True,
+            )
             return 1
     err.print(f"{count} shared response(s) exported.")
     return 0
@@ -311,7 +315,11 @@ def _archive(args: argparse.Namespace) -> int:
         written = asyncio.run(go())
         mark_site(folder, written, group.id)
     except OSError as exc:
-        err.print(f"Could not write the archive into {args.out}: {exc.strerror or exc}.")
+        err.print(
+            f"Could not write the archive into {args.out}: {exc.strerror or exc}.",
+            markup=False,
+            soft_wrap=True,
+        )
         return 1
     again = "replaced the earlier one; " if folder.earlier else ""
     out.print(
