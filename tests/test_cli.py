@@ -297,3 +297,22 @@ def test_archive_writes_only_into_a_new_empty_or_own_folder(
         assert bad.returncode == 1 and says in bad.stderr, bad.stderr
         assert "Traceback" not in bad.stderr
     assert list(home.iterdir()) == []
+
+
+def test_run_reads_a_script_file_given_as_standard_input(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    config = write_config(BASE_CONFIG)
+    script = tmp_path / "script.txt"
+    script.write_text("/study join\n/study status", encoding="utf-8")  # no newline at the end
+    with script.open("rb") as stdin:  # a regular file, which the event loop cannot watch
+        result = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "run", "--config", str(config)],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=90,
+            env={**os.environ, "COLUMNS": "100", "PYTHONPATH": str(ROOT)},
+        )
+    assert result.returncode == 0, result.stderr
+    assert "Welcome to Readers" in result.stdout and "Reading: Three Parts" in result.stdout
