@@ -335,3 +335,38 @@ def test_an_answer_after_a_restart_goes_to_the_session_open_now(
     assert rows(
         db, "SELECT s.number, r.text FROM responses r JOIN sessions s ON s.id = r.session_id"
     ) == [(2, "For the second session")]
+
+
+@pytest.mark.parametrize("attempt", range(RUNS))
+def test_sigterm_stops_run_with_its_piped_input_still_open(
+    write_config: Callable[[str], Path], tmp_path: Path, attempt: int
+) -> None:
+    config = write_config(BASE_CONFIG)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", "--config", str(config)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "COLUMNS": "100", "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write(b"/study join\n")
+        proc.stdin.flush()
+        seen = b""
+        while b"Welcome to Readers" not in seen:  # the bot's answer: it is up and serving
+            line = proc.stdout.readline()
+            assert line, seen.decode(errors="replace")
+            seen += line
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)  # standard input stays open, as a pipe from a service
+        code = proc.wait(timeout=60)
+        took = time.monotonic() - started
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=60)
+        proc.stdin.close()
+        proc.stdout.close()
+    assert code == 0 and took < STOP_WITHIN_S, f"exit {code} after {took:.2f} s"
+    assert not (tmp_path / "data" / "test.db-wal").exists()
