@@ -11,11 +11,16 @@ from pathlib import Path
 
 import pytest
 
+from bot import testing
 from bot.config.load import load_config
 from bot.core.messages import MessageKind
+from bot.core.records import to_db
 from bot.readings.course import Course, next_step, steps_ahead
 from bot.readings.model import load_reading
 from bot.runtime.watcher import ConfigWatcher
+from bot.storage import Storage, open_storage
+from bot.storage import base as storage_base
+from bot.storage.migrations import MIGRATIONS, Migrations
 from bot.testing import Harness, make_harness, member
 from tests.conftest import BASE_CONFIG, START
 from tests.test_cli import ahead, studybot
@@ -363,3 +368,52 @@ def test_shipped_readings_run_as_one_course(tmp_path: Path) -> None:
     bolivia = load_reading(root / "readings" / "coup-in-bolivia.yaml", root / "readings")
     assert len(titles) == len(first_steps.sections) + len(bolivia.sections)
     assert titles[len(first_steps.sections)].endswith(": Introduction")
+
+
+# -- a database from before courses ---------------------------------------------------------
+
+
+@pytest.mark.backends
+async def test_a_database_from_before_courses_keeps_its_place(
+    write_config: Callable[[str], Path],
+    storage_at: Callable[[str], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The migration gives old sessions the group's reading; the next start writes down their
+    section ids from it; the course goes on from there, and history survives a change."""
+    location = storage_at("before-courses")
+    ours = next(m.version for m in MIGRATIONS if m.description.startswith("courses (issue 14)"))
+    older = Migrations()
+    for step in MIGRATIONS:
+        if step.version < ours and step.sql is not None:
+            older.sql(step.description, step.sql)
+        elif step.version < ours and step.change is not None:
+            older.step(step.description)(step.change)
+    monkeypatch.setattr(storage_base, "MIGRATIONS", older)
+    old = await open_storage(location)
+    await old.sync_groups([("readers", "console", "console", "three-parts")], START)
+    async with old.transaction() as db:  # session 1, Part One, as the old code recorded it
+        await db.execute(
+            "INSERT INTO sessions (group_id, number, first_section, section_count, opened_at, "
+            "closes_at, closed_at, open_key) VALUES ('readers', 1, 0, 1, ?, ?, ?, 'old:open')",
+            (to_db(TUESDAY[0]), to_db(TUESDAY[0] + timedelta(days=6)), to_db(TUESDAY[0])),
+        )
+        await db.execute("UPDATE groups SET next_section = 1 WHERE id = 'readers'")
+    await old.close()
+    monkeypatch.setattr(storage_base, "MIGRATIONS", MIGRATIONS)
+
+    async def reopen(_: str) -> Storage:
+        return await open_storage(location)
+
+    monkeypatch.setattr(testing, "open_storage", reopen)
+    path = course_config(write_config, BASE_CONFIG)
+    h = await make_harness(path, start=TUESDAY[0] + timedelta(days=6, hours=1))
+    (session,) = await h.storage.sessions("readers")
+    assert (session.reading_id, session.section_ids) == ("three-parts", ("one",))
+    assert "1 of 3 sections posted" in await h.command("status", member=ANA)
+    await reloading(h, path)
+    path.write_text(textwrap.dedent(COURSE), encoding="utf-8")
+    assert "Config reloaded" in await h.command("reload", member=ANA)
+    await h.advance_to(TUESDAY[1] + timedelta(minutes=1))
+    assert section_titles(h) == ["Session 2: Part Two"]
+    await h.close()

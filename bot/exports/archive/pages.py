@@ -200,13 +200,18 @@ def _course_outline(group: ArchivedGroup) -> list[str]:
 
 
 def index_page(group: ArchivedGroup) -> str:
-    first = group.course[0] if group.course else None
+    listed = [r for r in group.course if r.in_course]
+    earlier = [r for r in group.course if not r.in_course]
+    first = listed[0] if len(listed) == 1 else None
     lines = [f"<h1>{escape(group.name)}</h1>"]
-    if first is not None and len(group.course) == 1:
+    if first is not None:
         by = f" by {escape(first.author)}" if first.author else ""
         lines.append(f'<p class="meta">Reading <cite>{escape(first.title)}</cite>{by}.</p>')
-    elif group.course:
-        lines.append(f'<p class="meta">A course of {_plural(len(group.course), "reading")}.</p>')
+    elif listed:
+        lines.append(f'<p class="meta">A course of {_plural(len(listed), "reading")}.</p>')
+    if earlier:
+        named = ", ".join(f"<cite>{escape(r.title)}</cite>" for r in earlier)
+        lines.append(f'<p class="meta">Read before the course changed: {named}.</p>')
     lines += _course_outline(group)
     lines.append("<h2>Sessions</h2>")
     several = len(group.course) > 1
@@ -223,8 +228,7 @@ def index_page(group: ArchivedGroup) -> str:
             )
         lines.append("</ol>")
     lines.append('<p><a href="participation.html">Participation over time →</a></p>')
-    title = first.title if first is not None and len(group.course) == 1 else group.name
-    return layout(group, title, "\n".join(lines))
+    return layout(group, first.title if first is not None else group.name, "\n".join(lines))
 
 
 def _what_was_read(s: ArchivedSession) -> list[str]:
