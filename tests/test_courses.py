@@ -4,7 +4,12 @@ thread, restarted on an admin's word, and located in `status`, `schedule` and `p
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import textwrap
+import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,7 +28,7 @@ from bot.storage import base as storage_base
 from bot.storage.migrations import MIGRATIONS, Migrations
 from bot.testing import Harness, make_harness, member
 from tests.conftest import BASE_CONFIG, START
-from tests.test_cli import ahead, studybot
+from tests.test_cli import ROOT, ahead, studybot
 
 ANA, BEA, CAL = member("Ana"), member("Bea"), member("Cal")
 # Tuesdays at 19:00 in Berlin (18:00 UTC): 1, 8, 15, 22 and 29 December 2026
@@ -417,3 +422,66 @@ async def test_a_database_from_before_courses_keeps_its_place(
     await h.advance_to(TUESDAY[1] + timedelta(minutes=1))
     assert section_titles(h) == ["Session 2: Part Two"]
     await h.close()
+
+
+# -- on the console, as `studybot run` -------------------------------------------------------
+
+
+def test_a_whole_course_on_the_console(write_config: Callable[[str], Path], tmp_path: Path) -> None:
+    """`studybot run` on a fast clock (tests/scaled_clock.py), typed into like a terminal:
+    five weeks of a two-reading course, the next reading announced, the end said."""
+    text = COURSE.replace("admins: [ana]", "admins: [you]\n    grace_period: 30d")
+    path = course_config(write_config, text)
+    since = time.time() + 1.0
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "120"}
+    clock = f"{START.isoformat()},300000,{since}"  # five weeks in about ten seconds
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.scaled_clock", clock, "run", "--config", str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    lines: list[str] = []
+    reading = threading.Thread(target=lambda: lines.extend(proc.stdout or ()), daemon=True)
+    reading.start()
+
+    def seen(needle: str, within: float = 60) -> None:
+        deadline = time.monotonic() + within
+        while not any(needle in line for line in list(lines)):
+            assert proc.poll() is None, "".join(lines)[-3000:]
+            assert time.monotonic() < deadline, f"no {needle!r} in:\n" + "".join(lines)[-3000:]
+            time.sleep(0.05)
+
+    try:
+        proc.stdin.write("/study join\n")
+        proc.stdin.flush()
+        seen("Welcome to Readers! We are reading Three Parts.")
+        seen("Reading finished")
+        proc.stdin.write("/study status\n")
+        proc.stdin.close()
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    reading.join(timeout=10)
+    shown = " ".join("".join(lines).replace("│", " ").split())  # text out of its boxes
+    order = [
+        "Session 1: Part One",
+        "Session 2: Part Two",
+        "Session 3: Part Three",
+        "That was the last section of Three Parts. Next, Readers reads Next Steps by Study Circle, "
+        "from Tue 22 Dec, 19:00 (Europe/Berlin), starting with “Reading Together”.",
+        "Session 4: Reading Together",
+        "Next Steps by Study Circle, section 1 of 2, reading 2 of 2.",
+        "Session 5: Keeping On",
+        "That was the last section of Next Steps: every reading of the course has been read.",
+        "Course: 2 readings, 5 of 5 sections posted",
+        "Next: nothing; every section of the course has been posted",
+    ]
+    places = [shown.find(needle) for needle in order]
+    assert -1 not in places, [n for n, p in zip(order, places, strict=True) if p == -1]
+    assert places == sorted(places)
