@@ -11,6 +11,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,8 +20,8 @@ import pytest
 from bot import testing
 from bot.config.load import load_config
 from bot.core.messages import MessageKind
-from bot.core.records import to_db
-from bot.readings.course import Course, next_step, steps_ahead
+from bot.core.records import Session, to_db
+from bot.readings.course import Course, next_step, session_step, steps_ahead
 from bot.readings.model import load_reading
 from bot.runtime.watcher import ConfigWatcher
 from bot.storage import Storage, open_storage
@@ -101,6 +102,33 @@ def test_the_next_step_is_the_first_unposted_section_and_never_crosses_a_reading
     assert step is not None and [s.id for s in step.sections] == ["two"] and step.first == 1
     everything = set(course.section_keys)
     assert next_step(course, everything, 1) is None
+
+
+def test_what_a_session_read_outlives_its_reading_file(
+    write_config: Callable[[str], Path],
+) -> None:
+    readings = course_config(write_config).parent / "readings"
+    three = load_reading(readings / "three-parts.yaml", readings)
+    recorded = Session(
+        id=1,
+        group_id="readers",
+        number=1,
+        first_section=1,
+        section_count=2,
+        opened_at=TUESDAY[0],
+        closes_at=TUESDAY[1],
+        closed_at=None,
+        thread=None,
+        root_message=None,
+        reading_id="three-parts",
+        section_ids=("two", "gone"),
+    )
+    step = session_step({"three-parts": three}, recorded)
+    assert [s.title for s in step.sections] == ["Part Two", "gone"]
+    lost = session_step({}, recorded)
+    assert lost.reading.title == "three-parts" and [s.id for s in lost.sections] == ["two", "gone"]
+    older = session_step({}, replace(recorded, section_ids=()))
+    assert [s.id for s in older.sections] == ["section-2", "section-3"]
 
 
 # -- a course on the fake clock -----------------------------------------------------------------
@@ -222,6 +250,30 @@ async def test_changing_the_readings_mid_course_keeps_history_and_the_place(
     await h.advance_to(TUESDAY[3] + timedelta(days=7))
     assert section_titles(h)[-1] == "Session 4: Part Three"
     assert len(notices(h, "Reading finished")) == 1
+    await h.close()
+
+
+@pytest.mark.backends
+async def test_a_finished_group_goes_on_when_a_reading_is_added(
+    write_config: Callable[[str], Path],
+) -> None:
+    path = course_config(write_config, BASE_CONFIG)
+    h = await make_harness(path, start=START)
+    await reloading(h, path)
+    await h.advance_to(TUESDAY[2] + timedelta(days=7))
+    assert (
+        len(notices(h, "Reading finished")) == 1
+        and (await h.storage.group_state("readers")).finished
+    )
+    path.write_text(textwrap.dedent(COURSE), encoding="utf-8")
+    reply = await h.command("reload", member=ANA)
+    assert (
+        "Readers: next session Tue 29 Dec, 19:00 (Europe/Berlin): “Reading Together” from "
+        "*Next Steps* (nothing was planned)"
+    ) in reply
+    await h.advance_to(TUESDAY[4] + timedelta(minutes=1))
+    assert section_titles(h)[-1] == "Session 4: Reading Together"
+    assert not (await h.storage.group_state("readers")).finished
     await h.close()
 
 

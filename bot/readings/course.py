@@ -88,20 +88,23 @@ def session_step(readings: Mapping[str, Reading], session: Session) -> Step:
     still shows (and a thread still opens) after a file is removed.
     """
     reading_id = session.reading_id or ""
-    reading = readings.get(reading_id) or Reading(
-        id=reading_id,
-        title=reading_id or "an earlier reading",
-        author="",
-        source=None,
-        publication=None,
-        sections=(),
-    )
+    end = session.first_section + session.section_count
+    reading = readings.get(reading_id)
+    if reading is None:
+        ids = session.section_ids or tuple(
+            f"section-{n}" for n in range(session.first_section + 1, end + 1)
+        )
+        gone = tuple(_missing_section(sid) for sid in ids)
+        title = reading_id or "an earlier reading"
+        reading = Reading(
+            id=reading_id, title=title, author="", source=None, publication=None, sections=gone
+        )
+        return Step(reading=reading, first=0, sections=gone)
     if session.section_ids:
         sections = tuple(
             reading.section_by_id(sid) or _missing_section(sid) for sid in session.section_ids
         )
-    else:  # recorded before sessions kept their section ids, and the reading has gone since
-        end = session.first_section + session.section_count
+    else:  # recorded before sessions kept their section ids, and not yet filled in
         sections = reading.sections[session.first_section : end]
     return Step(reading=reading, first=session.first_section, sections=sections)
 
