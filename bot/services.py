@@ -15,15 +15,18 @@ from bot.config.model import Config, Group
 from bot.core.clock import Clock
 from bot.core.platform import Platform
 from bot.core.records import Action, Session
+from bot.schedule.course_plan import PlanChange
 from bot.storage import Storage
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Reloaded:
-    """A config re-read and adopted; `archived` names the groups it no longer has."""
+    """A config re-read and adopted; `archived` names the groups it no longer has, `changes`
+    the groups whose next session it moved or gave another section."""
 
     config: Config
     archived: list[str]
+    changes: tuple[PlanChange, ...] = ()
 
 
 class Runtime(Protocol):

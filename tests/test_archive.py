@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "test-artifacts" / "archive"
 OPENS = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
 NOW = datetime(2026, 12, 30, 12, 0, tzinfo=UTC)
+SOURCE = "https://example.org/three-parts"  # the fixture reading's `source`
 BEA, CAL, DEV = member("Bea"), member("Cal"), member("Dev")
 INJECTION = "<script>alert('x')</script><img src=x onerror=alert(1)> & \"quotes\""
 CHROMIUM_FLAGS = (
@@ -192,6 +193,8 @@ def test_archive_in_headless_chromium(chromium: str, site: Path, tmp_path: Path)
         links.feed(text)
         for target in links.targets:
             parsed = urlparse(target)
+            if target == SOURCE:  # the one link out: where the reading itself lives
+                continue
             assert not parsed.scheme and not parsed.netloc, f"{name}: external {target}"
             assert (site / parsed.path).is_file(), f"{name}: broken link {target}"
     wanted = {
@@ -209,4 +212,131 @@ def test_archive_in_headless_chromium(chromium: str, site: Path, tmp_path: Path)
             assert not console, console
             assert "<main>" in dom and "</html>" in dom
             assert "<script" not in dom.lower() and "<img" not in dom.lower()  # text stayed text
+            assert shot.is_file() and shot.stat().st_size > 5_000, shot
+
+
+# -- the archive carries the course (issue 14) ------------------------------------------------
+
+
+@pytest.fixture
+def course_site(write_config: Callable[[str], Path], tmp_path: Path) -> tuple[Path, Path]:
+    """`studybot archive` of a two-reading course, four sessions in (the fourth still open),
+    with the config then changed so that the second reading has left the course."""
+    from tests.test_courses import COURSE, course_config
+
+    path = course_config(write_config, COURSE)
+
+    async def history() -> None:
+        h = await make_harness(path, start=START, storage_path=str(tmp_path / "data" / "test.db"))
+        await h.advance_to(OPENS + timedelta(minutes=1))
+        await h.command("respond 1 A fixed hour.", member=BEA)
+        await h.command("respond 1 --private Mine alone.", member=CAL)
+        await h.command("respond 2 Later, I think.", member=DEV)
+        await h.advance(timedelta(days=6, hours=1))  # session 1 closes
+        await h.command("respond 2 After the close.", member=CAL)
+        await h.advance_to(OPENS + timedelta(days=21, minutes=1))  # session 4: the second reading
+        await h.command("respond 1 My neighbour reads with me.", member=BEA)
+        await h.close()
+
+    asyncio.run(history())
+    before = tmp_path / "course-site"
+    made = studybot("archive", str(path), "--group", "readers", "--out", str(before))
+    assert made.returncode == 0, made.stderr
+    path.write_text(path.read_text().replace("[three-parts, next-steps]", "[three-parts]"))
+    after = tmp_path / "course-site-after"
+    made = studybot("archive", str(path), "--group", "readers", "--out", str(after))
+    assert made.returncode == 0, made.stderr
+    return before, after
+
+
+def test_the_index_shows_the_course_as_readings_and_sections_with_their_sessions(
+    course_site: tuple[Path, Path],
+) -> None:
+    index = pages(course_site[0])["index.html"]
+    assert "A course of 2 readings." in index
+    assert index.index("<cite>Three Parts</cite>") < index.index("<cite>Next Steps</cite>")
+    assert (
+        '<li><span class="section">Part One</span> · <a href="session-1.html">session 1</a></li>'
+        in index
+    )
+    assert (
+        '<li><span class="section">Keeping On</span> · <span class="empty">not read yet</span></li>'
+        in index
+    )
+    assert f'<a href="{SOURCE}" rel="noopener noreferrer">the original</a>' in index
+    assert "Session 4: Reading Together" in index and "no longer in" not in index
+    later = pages(course_site[1])["index.html"]
+    # the config changed; what was read did not
+    assert "Session 4: Reading Together" in later
+    assert '<cite>Next Steps</cite></h3>\n<p class="meta">by Study Circle · ' in later
+    assert "no longer in the group's readings" in later
+    assert "Reading <cite>Three Parts</cite> by Study Circle." in later
+    assert "Read before the course changed: <cite>Next Steps</cite>." in later
+
+
+def test_a_session_page_shows_what_was_read_its_source_and_the_closing_summary(
+    course_site: tuple[Path, Path],
+) -> None:
+    first = pages(course_site[0])["session-1.html"]
+    # no summary in the reading: the section's first paragraph, not the rest
+    assert "The first part says that groups keep going when they meet at a fixed time." in first
+    assert "It has a second paragraph too." not in first
+    assert f'Read the whole text: <a href="{SOURCE}" rel="noopener noreferrer">' in first
+    assert "<h2>Closing summary</h2>" in first
+    assert "Closed Monday 7 December 2026: 3 members took part." in first
+    assert "<li>1. What keeps you coming back? — 2 responses</li>" in first
+    assert "<li>2. What would you change? — 1 response</li>" in first
+    assert "1 response came after the close." in first
+    assert "Mine alone." not in first and "Cal" not in first.split("Closing summary")[1]
+    fourth = pages(course_site[1])["session-4.html"]
+    assert "<cite>Next Steps</cite>" in fourth
+    assert "Why a group reads further than one reader does." in fourth  # its summary
+    assert "somebody expects you" not in fourth
+    assert "https://example.org/next-steps" in fourth
+    assert "The session was still open when this archive was made." in fourth
+
+
+def test_a_source_that_is_not_a_web_address_is_never_a_link(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    path = write_config(BASE_CONFIG)
+    reading = path.parent / "readings" / "three-parts.yaml"
+    reading.write_text(reading.read_text().replace(SOURCE, "javascript:alert(1)"), encoding="utf-8")
+
+    async def build() -> Path:
+        h = await make_harness(path, start=START)
+        await h.advance_to(OPENS + timedelta(minutes=1))
+        group = h.config.group("readers")
+        assert group is not None
+        await build_archive(h.storage, group, tmp_path / "site", NOW, h.config.readings)
+        await h.close()
+        return tmp_path / "site"
+
+    for text in pages(asyncio.run(build())).values():
+        assert "javascript:" not in text and "Read the whole text" not in text
+
+
+def test_the_course_archive_in_headless_chromium(
+    chromium: str, course_site: tuple[Path, Path], tmp_path: Path
+) -> None:
+    site = course_site[1]
+    sources = {SOURCE, "https://example.org/next-steps"}
+    for name, text in pages(site).items():
+        links = Links()
+        links.feed(text)
+        for target in links.targets:
+            parsed = urlparse(target)
+            if target in sources:
+                continue
+            assert not parsed.scheme and not parsed.netloc, f"{name}: external {target}"
+            assert (site / parsed.path).is_file(), f"{name}: broken link {target}"
+    for name, kind in (("index.html", "course-index"), ("session-4.html", "course-session")):
+        for label, size in (("desktop", "1280,1600"), ("phone", "390,1600")):
+            shot = SHOTS / f"{kind}-{label}.png"
+            dom, log = render_in_chromium(
+                chromium, site / name, shot, size, tmp_path / f"profile-{kind}-{label}"
+            )
+            console = [line for line in log.splitlines() if ":CONSOLE" in line]
+            assert not console, console
+            assert "<main>" in dom and "Reading Together" in dom
             assert shot.is_file() and shot.stat().st_size > 5_000, shot

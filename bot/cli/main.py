@@ -187,7 +187,7 @@ def _check(args: argparse.Namespace) -> int:
         slot = next_slot(group.spec, group.zone, now)
         when = describe_start(slot, group.zone) if slot else "no date left in its schedule"
         out.print(
-            f"  {group.id} ({group.platform}, {group.reading.title}): next session {when}",
+            f"  {group.id} ({group.platform}, {group.course.title}): next session {when}",
             markup=False,
         )
     return 0
@@ -268,7 +268,7 @@ def _export(args: argparse.Namespace) -> int:
     async def go(fh: TextIO) -> int:
         storage = await open_storage(config.storage)
         try:
-            return await write_export(storage, group, args.format, fh)
+            return await write_export(storage, group, args.format, fh, config.readings)
         finally:
             await storage.close()
 
@@ -307,7 +307,9 @@ def _archive(args: argparse.Namespace) -> int:
     async def go() -> list[Path]:
         storage = await open_storage(config.storage)
         try:
-            return await build_archive(storage, group, folder.path, datetime.now(UTC))
+            return await build_archive(
+                storage, group, folder.path, datetime.now(UTC), config.readings
+            )
         finally:
             await storage.close()
 

@@ -9,8 +9,10 @@ from bot.config.load import ConfigError
 from bot.core.messages import Attachment, Message, MessageKind
 from bot.core.records import to_db
 from bot.exports.exporting import MIME, export_bytes
+from bot.readings.course import session_step
+from bot.schedule.course_plan import PlanChange, coming_step, plan_changes, plans, progress
 from bot.schedule.planner import plan_group, slot_key
-from bot.sessions import outbox, render
+from bot.sessions import course_notices, outbox, render
 
 log = logging.getLogger(__name__)
 
@@ -20,10 +22,9 @@ async def status(ctx: CommandContext) -> Message:
     storage = ctx.services.storage
     state = await storage.group_state(group.id)
     members = await storage.group_members(group.id)
-    total = len(group.reading.sections)
     lines = [
         f"**{group.spec.name}** ({group.id}) on {group.platform}",
-        f"Reading: *{group.reading.title}*, {state.next_section} of {total} sections posted",
+        *await _course_lines(ctx),
         f"Members: {len(members)} ({sum(1 for _, r in members if r)} get reminders)",
     ]
     if state.paused:
@@ -58,6 +59,7 @@ async def reload(ctx: CommandContext) -> Message:
         return render.reply("Reloading is not available in this mode.")
     archived = reloaded.archived
     note = f" Archived (kept, no longer scheduled): {', '.join(archived)}." if archived else ""
+    note += _plan_changes_note(reloaded.changes)
     return render.reply(f"Config reloaded: {len(reloaded.config.groups)} group(s).{note}")
 
 
@@ -65,9 +67,9 @@ async def post_now(ctx: CommandContext) -> Message:
     group = ctx.need_group()
     services = ctx.services
     storage = services.storage
-    state = await storage.group_state(group.id)
-    if state.next_section >= len(group.reading.sections):
-        return render.reply("Every section of the reading has been posted already.")
+    if await coming_step(storage, group) is None:
+        what = "course" if len(group.course.readings) > 1 else "reading"
+        return render.reply(f"Every section of the {what} has been posted already.")
     now = services.clock.now()
     pending = [a for a in await storage.pending_actions(group.id) if a.kind == "open"]
     for action in pending:
@@ -139,7 +141,8 @@ async def remind(ctx: CommandContext) -> Message:
         kind=MessageKind.NUDGE,
         title=f"{group.spec.name}: session {session.number} is open",
         body=(
-            f"A gentle nudge: session {session.number} of *{group.reading.title}* is open until "
+            f"A gentle nudge: session {session.number} of "
+            f"*{session_step(services.config.readings, session).reading.title}* is open until "
             f"{render.local_time(session.closes_at, group.zone)}. Your thoughts are welcome, short ones too."
         ),
     )
@@ -175,4 +178,65 @@ async def export(ctx: CommandContext) -> Message:
             filename=f"{group.id}-responses.{fmt}", content=content, mime_type=MIME[fmt]
         ),
         ephemeral=True,
+    )
+
+
+# -- courses (issue 14) -------------------------------------------------------------------
+
+
+async def _course_lines(ctx: CommandContext) -> list[str]:
+    """`status` on the course: sections posted, where the group is, what comes next."""
+    group = ctx.need_group()
+    services = ctx.services
+    return course_notices.status_lines(
+        group, await progress(services.storage, group, services.config.readings)
+    )
+
+
+def _plan_changes_note(changes: tuple[PlanChange, ...]) -> str:
+    if not changes:
+        return ""
+    return "\nWhat changed in the plan:\n" + "\n".join(
+        f"• {course_notices.plan_change_line(c)}" for c in changes
+    )
+
+
+async def restart_reading(ctx: CommandContext) -> Message:
+    """Let a reading already (partly) read be read again from its first section."""
+    group = ctx.need_group()
+    services = ctx.services
+    storage = services.storage
+    wanted = ctx.command.text("reading")
+    latest = await storage.latest_session(group.id)
+    if wanted:
+        reading = group.course.reading(wanted.strip().lower())
+        if reading is None:
+            listed = ", ".join(r.id for r in group.course.readings)
+            return render.reply(
+                f"{group.spec.name} does not read {wanted[:64]!r}; its readings are: {listed}."
+            )
+    elif latest is None:
+        return render.reply("Nothing has been posted yet, so there is no reading to restart.")
+    else:
+        reading = group.course.reading(latest.reading_id or "")
+        if reading is None:
+            listed = ", ".join(r.id for r in group.course.readings)
+            return render.reply(
+                "The latest session's reading is no longer in the course; name the one to "
+                f"restart: {listed}."
+            )
+    before = await plans(storage, [group])
+    if await storage.restart_reading(group.id, reading.id) == 0:
+        return render.reply(
+            f"No section of *{reading.title}* has been posted since it was last started, so "
+            "there is nothing to restart."
+        )
+    await plan_group(storage, group, services.clock.now())
+    services.schedule_changed()
+    changed = plan_changes(before, await plans(storage, [group]), [group])
+    after = "".join(f" {course_notices.plan_change_line(c)}." for c in changed)
+    return render.reply(
+        f"*{reading.title}* starts again from its first section; the sessions that read it "
+        f"stay in the history.{after}",
+        ephemeral=False,
     )

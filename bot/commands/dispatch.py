@@ -45,6 +45,7 @@ HANDLERS: dict[str, Handler] = {
     "rsvp": community.rsvp,
     "drifting": community.drifting,
     "pair-history": community.pair_history,
+    "restart-reading": admin.restart_reading,
 }
 
 

@@ -12,6 +12,8 @@ from bot.core.messages import Attachment, Message, MessageKind
 from bot.core.platform import command_prefix
 from bot.core.text import clean_name
 from bot.exports.exporting import own_export_name, times_to_the_second
+from bot.readings.course import session_step
+from bot.schedule.course_plan import coming_step, coming_steps
 from bot.schedule.planner import plan_group, upcoming
 from bot.sessions import render
 from bot.sessions.responses import all_anonymous_keys, author_keys, record_response, target_session
@@ -45,7 +47,7 @@ async def join(ctx: CommandContext) -> Message:
     if not added:
         return render.reply(f"You are already a member of {group.spec.name}.")
     return render.reply(
-        f"Welcome to {group.spec.name}! We are reading *{group.reading.title}*. "
+        f"Welcome to {group.spec.name}! We are reading *{await _reading_now(ctx)}*. "
         "Use `schedule` to see when sessions are, and `reminders on` for a direct message before each one."
     )
 
@@ -59,6 +61,17 @@ async def leave(ctx: CommandContext) -> Message:
     )
 
 
+async def _reading_now(ctx: CommandContext) -> str:
+    """The title of what the group reads now: the open session's reading, else the next one."""
+    group = ctx.need_group()
+    storage = ctx.services.storage
+    session = await storage.open_session(group.id)
+    if session is not None:
+        return session_step(ctx.services.config.readings, session).reading.title
+    step = await coming_step(storage, group)
+    return (step.reading if step is not None else group.course.readings[-1]).title
+
+
 def _zone(ctx: CommandContext) -> ZoneInfo:
     if ctx.member.timezone:
         return ZoneInfo(ctx.member.timezone)
@@ -70,28 +83,25 @@ async def schedule(ctx: CommandContext) -> Message:
     storage = ctx.services.storage
     state = await storage.group_state(group.id)
     zone = _zone(ctx)
-    lines = [f"**{group.spec.name}** — *{group.reading.title}*"]
+    lines = [f"**{group.spec.name}** — *{group.course.title}*"]
     current = await storage.open_session(group.id)
     if current is not None:
         lines.append(
             f"Session {current.number} is open until {render.local_time(current.closes_at, zone)}."
         )
-    if state.finished:
-        lines.append("The reading is finished; no more sessions are planned.")
+    steps = await coming_steps(storage, group, 3)
+    if not steps:
+        what = "course" if len(group.course.readings) > 1 else "reading"
+        lines.append(f"The {what} is finished; no more sessions are planned.")
     elif state.paused:
         lines.append("Sessions are paused for now.")
     else:
         first = await plan_group(storage, group, ctx.services.clock.now())
-        remaining = len(group.reading.sections) - state.next_section
-        count = min(3, -(-remaining // group.spec.sections_per_session))
-        index = state.next_section
-        for slot in upcoming(group, first, count):
-            titles = " · ".join(
-                s.title
-                for s in group.reading.sections[index : index + group.spec.sections_per_session]
-            )
-            lines.append(f"• {render.local_time(slot, zone)}: {titles}")
-            index += group.spec.sections_per_session
+        several = len(group.course.readings) > 1
+        for slot, step in zip(upcoming(group, first, len(steps)), steps, strict=False):
+            titles = " · ".join(s.title for s in step.sections)
+            source = f" (*{step.reading.title}*)" if several else ""
+            lines.append(f"• {render.local_time(slot, zone)}: {titles}{source}")
         if first is None:
             lines.append("No session date is left in the schedule.")
     if not ctx.member.timezone:
@@ -107,9 +117,8 @@ async def now(ctx: CommandContext) -> Message:
         return render.reply(
             "No session is open right now. `schedule` shows when the next one starts."
         )
-    sections = group.reading.sections[
-        session.first_section : session.first_section + session.section_count
-    ]
+    # what this session posted, by the ids it recorded: a changed config never swaps its text
+    sections = session_step(ctx.services.config.readings, session).sections
     limit = max(200, ctx.services.platform(group.platform).limits.max_body_chars - 600)
     text = "\n\n".join(f"## {s.title}\n\n{s.body}" for s in sections)
     if len(text) > limit:

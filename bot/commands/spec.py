@@ -152,6 +152,19 @@ COMMANDS: tuple[CommandSpec, ...] = (
         admin=True,
     ),
     CommandSpec(name="pair-history", summary="The teams of the latest sessions", admin=True),
+    CommandSpec(
+        name="restart-reading",
+        summary="Read a reading again from its first section (the one in progress, or the one named)",
+        params=(
+            ParamSpec(
+                name="reading",
+                kind=ParamKind.WORD,
+                description="The reading's id (default: the latest session's)",
+                required=False,
+            ),
+        ),
+        admin=True,
+    ),
 )
 
 BY_NAME: dict[str, CommandSpec] = {c.name: c for c in COMMANDS}

@@ -39,7 +39,7 @@ async def digest_body(
     storage = services.storage
     history = await storage.participation(group.id)
     members = await storage.memberships(group.id)
-    lines = [f"**{group.spec.name}** — *{group.reading.title}*"]
+    lines = [f"**{group.spec.name}** — *{group.course.title}*"]
     for session in sessions:
         who = next((w for s, w in history if s.id == session.id), frozenset())
         counts = await storage.response_counts(session.id)

@@ -9,6 +9,7 @@ from bot.config.model import Group
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.text import clean_name
+from bot.readings.course import session_step
 from bot.services import Services
 from bot.sessions import outbox, render, rsvp
 from bot.sessions.participation import drifting
@@ -33,13 +34,14 @@ async def nudge(services: Services, group: Group, session: Session) -> None:
     platform = services.platform(group.platform)
     base = f"{group.id}:s{session.number}:{NUDGE}"
     when = render.local_time(session.closes_at, group.zone)
+    reading = session_step(services.config.readings, session).reading.title
     closed: list[Member] = []
     for m in waiting:
         message = Message(
             kind=MessageKind.NUDGE,
             title=f"{group.spec.name}: session {session.number} closes soon",
             body=(
-                f"Session {session.number} of *{group.reading.title}* is open until {when}. "
+                f"Session {session.number} of *{reading}* is open until {when}. "
                 "If you have a thought, short ones are welcome; if not, no worries. "
                 "(`reminders off` stops these; `snooze DAYS` pauses everything.)"
             ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.config.courses import resolve_course, sections_without_prompts
 from bot.config.model import Group
 from bot.config.platform_settings import config_problem
 from bot.config.schema import ConfigSpec
@@ -34,15 +35,10 @@ def resolve_groups(
         if g.id in seen:
             problem(f"group id {g.id!r} is used twice")
         seen.add(g.id)
-        reading = readings.get(g.reading)
-        if reading is None:
-            rl, rc = doc.locate(("groups", i, "reading")) or (line, col)
-            known = ", ".join(sorted(readings)) or "none found"
-            problem(f"unknown reading {g.reading!r}; readings in {readings_dir}: {known}", rl, rc)
+        course = resolve_course(g, i, doc, path, readings, readings_dir, problems)
+        if course is None:
             continue
-        if not any(sec.prompts for sec in reading.sections):
-            problem(f"reading {reading.id!r} has no prompts in any section")
-        group = Group(spec=g, reading=reading, zone=ZoneInfo(g.timezone))
+        group = Group(spec=g, course=course, zone=ZoneInfo(g.timezone))
         where = (group.platform, group.room)
         if where in rooms and group.platform != "console":
             problem(f"another group already uses {group.platform} room {group.room}")
@@ -51,4 +47,5 @@ def resolve_groups(
         if wrong is not None:
             problem(wrong)
         groups.append(group)
+    problems.extend(sections_without_prompts(groups))
     return groups

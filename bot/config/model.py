@@ -9,15 +9,16 @@ from zoneinfo import ZoneInfo
 
 from bot.config.platform_settings import room_of
 from bot.config.schema import ConfigSpec, GroupSpec
+from bot.readings.course import Course
 from bot.readings.model import Reading
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Group:
-    """A configured group, resolved: its room on its platform, zone and reading."""
+    """A configured group, resolved: its room on its platform, zone and course of readings."""
 
     spec: GroupSpec
-    reading: Reading
+    course: Course
     zone: ZoneInfo
 
     @property

@@ -133,7 +133,9 @@ class GroupSpec(_Strict):
     # discord: the server (guild) id of `channel`, which picks the shard that serves the group
     guild: int | None = None
     timezone: str = "UTC"
-    reading: str
+    # one reading, or a course of several read in order (exactly one of the two keys)
+    reading: str | None = None
+    readings: list[str] | None = None
     start: date
     cadence: Cadence
     sections_per_session: int = Field(default=1, ge=1, le=20)
@@ -174,6 +176,22 @@ class GroupSpec(_Strict):
         if value <= timedelta(0):
             raise ValueError("respond_for must be longer than zero")
         return value
+
+    @property
+    def reading_ids(self) -> tuple[str, ...]:
+        """The group's readings in course order."""
+        if self.readings is not None:
+            return tuple(self.readings)
+        return (self.reading,) if self.reading is not None else ()
+
+    @model_validator(mode="after")
+    def _one_reading_key(self) -> GroupSpec:
+        if (self.reading is None) == (self.readings is None):
+            raise ValueError(
+                "name what the group reads with `reading: ID`, or `readings: [ID, ...]` for a "
+                "course of several (one of the two, not both)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _where(self) -> GroupSpec:

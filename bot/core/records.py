@@ -24,8 +24,7 @@ class GroupState:
     id: str
     platform: str
     room: str
-    reading_id: str
-    next_section: int
+    reading_id: str  # the ids of the group's readings as last configured, space-separated
     paused: bool
     archived: bool
     finished: bool
@@ -59,6 +58,11 @@ class Session:
     closed_at: datetime | None
     thread: str | None
     root_message: str | None
+    # what it read, recorded when it opened: history does not move when the config does
+    reading_id: str | None = None
+    section_ids: tuple[str, ...] = ()  # empty only for sessions older than this record
+    # `restart-reading` was said after it: its sections may be planned again
+    restarted: bool = False
 
     @property
     def is_open(self) -> bool:

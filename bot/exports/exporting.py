@@ -9,13 +9,15 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from datetime import datetime
 from typing import Any, TextIO
 
 from bot.config.model import Group
 from bot.core.text import clean_name
 from bot.exports.formats import CsvWriter, ExportRow, JsonWriter, MarkdownWriter
+from bot.readings.course import session_step
+from bot.readings.model import Reading
 from bot.storage import Member, Storage
 
 FORMATS = ("csv", "json", "md")
@@ -24,10 +26,15 @@ PAGE_ROWS = 500
 
 
 async def export_pages(
-    storage: Storage, group: Group, page_rows: int = PAGE_ROWS
+    storage: Storage,
+    group: Group,
+    page_rows: int = PAGE_ROWS,
+    readings: Mapping[str, Reading] | None = None,
 ) -> AsyncGenerator[list[ExportRow], None]:
     """The group's shared responses in pages of at most `page_rows`; private ones never leave
-    the database."""
+    the database. Each session is titled by the sections it recorded, found in `readings`
+    (every reading in the folder; the group's own course when not given)."""
+    known = readings if readings is not None else {r.id: r for r in group.course.readings}
     page: list[ExportRow] = []
     prompt_texts: dict[tuple[int, int], str] = {}
     titles: dict[int, str] = {}
@@ -40,9 +47,7 @@ async def export_pages(
                 prompt_texts[(session.id, p.number)] = p.text
         title = titles.get(session.id)
         if title is None:
-            sections = group.reading.sections[
-                session.first_section : session.first_section + session.section_count
-            ]
+            sections = session_step(known, session).sections
             title = titles[session.id] = " · ".join(s.title for s in sections)
         page.append(
             ExportRow(
@@ -99,19 +104,25 @@ async def export_rows(storage: Storage, group: Group) -> list[ExportRow]:
     return [row async for page in export_pages(storage, group) for row in page]
 
 
-async def write_export(storage: Storage, group: Group, fmt: str, out: TextIO) -> int:
+async def write_export(
+    storage: Storage,
+    group: Group,
+    fmt: str,
+    out: TextIO,
+    readings: Mapping[str, Reading] | None = None,
+) -> int:
     """Write the export in `fmt` to `out`, a page at a time; returns the responses written."""
     writer: CsvWriter | JsonWriter | MarkdownWriter
     if fmt == "csv":
         writer = CsvWriter(out)
     elif fmt == "json":
-        meta = {"group": group.id, "name": group.spec.name, "reading": group.reading.title}
+        meta = {"group": group.id, "name": group.spec.name, "reading": group.course.title}
         writer = JsonWriter(out, meta=meta)
     elif fmt == "md":
-        writer = MarkdownWriter(out, title=f"{group.spec.name}: {group.reading.title}")
+        writer = MarkdownWriter(out, title=f"{group.spec.name}: {group.course.title}")
     else:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    pages = export_pages(storage, group)
+    pages = export_pages(storage, group, readings=readings)
     try:
         async for page in pages:
             writer.write(page)
@@ -120,8 +131,10 @@ async def write_export(storage: Storage, group: Group, fmt: str, out: TextIO) ->
     return writer.close()
 
 
-async def export_bytes(storage: Storage, group: Group, fmt: str) -> tuple[bytes, int]:
+async def export_bytes(
+    storage: Storage, group: Group, fmt: str, readings: Mapping[str, Reading] | None = None
+) -> tuple[bytes, int]:
     """The export as one file's bytes (for an attachment: the file is held, the rows are not)."""
     buffer = io.StringIO(newline="")
-    count = await write_export(storage, group, fmt, buffer)
+    count = await write_export(storage, group, fmt, buffer, readings)
     return buffer.getvalue().encode("utf-8"), count

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,17 @@ class Section:
     body: str
     prompts: tuple[str, ...]
     anonymous_prompts: frozenset[int] = frozenset()  # 0-based indices into prompts
+    summary: str | None = None  # a short orientation the archive shows; else the first paragraph
+    # where the section is written (line, column), for problems found after loading; not part
+    # of what the section is, so moving it in the file changes nothing
+    location: tuple[int | None, int | None] = field(default=(None, None), compare=False)
+
+    @property
+    def opening(self) -> str:
+        """The summary, or else the body's first paragraph: what the section is about."""
+        if self.summary:
+            return self.summary
+        return next((p.strip() for p in self.body.split("\n\n") if p.strip()), "")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -32,9 +43,13 @@ class Reading:
     source: str | None
     publication: str | None
     sections: tuple[Section, ...]
+    path: str | None = field(default=None, compare=False)  # the file it was read from
 
     def section(self, index: int) -> Section:
         return self.sections[index]
+
+    def section_by_id(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
 
 
 class _PromptSpec(BaseModel):
@@ -53,6 +68,7 @@ class _SectionSpec(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     body: str | None = None
     file: str | None = None
+    summary: str | None = Field(default=None, min_length=1, max_length=2000)
     prompts: list[str | _PromptSpec] = Field(default_factory=list, max_length=20)
 
     @field_validator("prompts")
@@ -115,7 +131,13 @@ def load_reading(path: Path, readings_dir: Path) -> Reading:
         )
         sections.append(
             Section(
-                id=sec.id, title=sec.title, body=body, prompts=texts, anonymous_prompts=anonymous
+                id=sec.id,
+                title=sec.title,
+                body=body,
+                prompts=texts,
+                anonymous_prompts=anonymous,
+                summary=sec.summary.strip() if sec.summary else None,
+                location=where,
             )
         )
     if problems:
@@ -127,6 +149,7 @@ def load_reading(path: Path, readings_dir: Path) -> Reading:
         source=spec.source,
         publication=spec.publication,
         sections=tuple(sections),
+        path=str(path),
     )
 
 

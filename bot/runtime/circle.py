@@ -17,6 +17,7 @@ from bot.runtime.actions import DueActions
 from bot.runtime.inbox import Inbox
 from bot.runtime.ownership import deliverable_groups, instance_name, process_name
 from bot.runtime.ratelimit import RateLimiter
+from bot.schedule.course_plan import PlanChange, plan_changes, plans, record_old_section_ids
 from bot.schedule.planner import plan_groups
 from bot.services import ActionKinds, Reloaded, Services, SessionHooks
 from bot.sessions import actions as session_actions
@@ -110,28 +111,32 @@ class StudyCircle:
 
     async def apply_config(self, config: Config) -> list[str]:
         """Adopt a (new) config: sync groups, replan changed schedules. Returns archived group ids."""
-        return await self._adopt(config, tell_platforms=True)
+        return (await self._adopt(config, tell_platforms=True)).archived
 
     async def reload(self) -> Reloaded | None:
         """Re-read the config file and adopt it; None where there is no file to re-read."""
         if self.reloader is None:
             return None
         config = await self.reloader()  # ConfigError, listing every problem, leaves all as it was
-        archived = await self.apply_config(config)
-        return Reloaded(config=config, archived=archived)
+        return await self._adopt(config, tell_platforms=True)
 
-    async def _adopt(self, config: Config, *, tell_platforms: bool) -> list[str]:
+    async def _adopt(self, config: Config, *, tell_platforms: bool) -> Reloaded:
         old = {g.id: g for g in self._config.groups}
+        # Only a group whose config or readings changed can have a new plan: the others are
+        # not looked at (a reload of 100,000 groups that edits one costs one group's queries).
+        touched = [g for g in config.groups if g.id in old and old[g.id] != g]
+        planned_before = await plans(self.storage, [old[g.id] for g in touched])
         if config.spec.rate_limit != self._config.spec.rate_limit:
             limit = config.spec.rate_limit
             self.inbox.rate_limiter = RateLimiter(limit.commands, limit.per)
         self._config = config
         now = self.clock.now()
         archived = await self.storage.sync_groups(
-            ((g.id, g.platform, g.room, g.reading.id) for g in config.groups), now
+            ((g.id, g.platform, g.room, " ".join(g.spec.reading_ids)) for g in config.groups), now
         )
         for gid in archived:
             log.info("group %s is no longer in the config: archived, its data kept", gid)
+        await record_old_section_ids(self.storage, config.readings)
         for group in config.groups:
             before = old.get(group.id)
             if before is not None and before.spec != group.spec:
@@ -139,10 +144,15 @@ class StudyCircle:
                 await self.storage.cancel_actions(group.id, ["remind", "open"])
         # All groups in a few queries: one at a time took 14 s at start-up with 10,000 groups.
         await plan_groups(self.storage, config.groups, now)
+        changes: list[PlanChange] = plan_changes(
+            planned_before, await plans(self.storage, touched), touched
+        )
+        for change in changes:
+            log.info("group %s: the config changed its next session", change.group.id)
         if tell_platforms:
             await self._tell_platforms_about_rooms(config)
         self.schedule_changed()
-        return archived
+        return Reloaded(config=config, archived=archived, changes=tuple(changes))
 
     async def _tell_platforms_about_rooms(self, config: Config) -> None:
         """Adapters that join rooms (Matrix) learn the reloaded config's rooms and admin lists."""

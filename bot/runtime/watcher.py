@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config.load import ConfigError
+from bot.config.model import Group
 from bot.core.events import MemberRef
 from bot.core.messages import Message, MessageKind
+from bot.sessions.course_notices import plan_change_line
 
 if TYPE_CHECKING:
     from bot.runtime.circle import StudyCircle
@@ -79,6 +81,15 @@ class ConfigWatcher:
             len(reloaded.config.groups),
             len(reloaded.archived),
         )
+        for change in reloaded.changes:
+            message = Message(
+                kind=MessageKind.NOTICE,
+                title="The config edit changed the plan",
+                body=f"The edited config was applied. {plan_change_line(change)}.",
+            )
+            await self._direct_to_admins(
+                change.group, message, f"plan-change:{current[:16]}:{change.group.id}"
+            )
         return True
 
     async def _tell_admins(self, exc: ConfigError, fingerprint: str) -> None:
@@ -89,20 +100,22 @@ class ConfigWatcher:
             body=f"The config file has {len(exc.problems)} problem(s); the bot keeps the schedule it had.\n{listed}",
         )
         for group in self._circle.config.groups:
+            await self._direct_to_admins(
+                group, message, f"config-error:{fingerprint[:16]}:{group.platform}"
+            )
+
+    async def _direct_to_admins(self, group: Group, message: Message, key: str) -> None:
+        try:
+            platform = self._circle.platform(group.platform)
+        except LookupError:
+            return
+        for admin in group.spec.admins:
+            ref = MemberRef(platform=group.platform, user_id=str(admin), display_name=str(admin))
             try:
-                platform = self._circle.platform(group.platform)
-            except LookupError:
-                continue
-            for admin in group.spec.admins:
-                ref = MemberRef(
-                    platform=group.platform, user_id=str(admin), display_name=str(admin)
+                await platform.send_direct(ref, message, key=f"{key}:{admin}")
+            except Exception as error:  # an admin entry may be a role name, or have DMs closed
+                log.info(
+                    "could not tell admin of group %s about the config: %s",
+                    group.id,
+                    type(error).__name__,
                 )
-                key = f"config-error:{fingerprint[:16]}:{group.platform}:{admin}"
-                try:
-                    await platform.send_direct(ref, message, key=key)
-                except Exception as error:  # an admin entry may be a role name, or have DMs closed
-                    log.info(
-                        "could not tell admin of group %s about the config: %s",
-                        group.id,
-                        type(error).__name__,
-                    )

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from bot.config.model import Group
 from bot.core.durations import format_duration
 from bot.core.records import GroupState, to_db
+from bot.readings.course import SectionKey, next_step
 from bot.schedule.cadence import next_slot, slots
 from bot.storage import Storage
 
@@ -24,12 +25,14 @@ def slot_key(group_id: str, slot: datetime) -> str:
 async def plan_group(storage: Storage, group: Group, now: datetime) -> datetime | None:
     """Make sure the group's next session (and its reminders) is in the actions table.
 
-    Returns the planned slot, or None when nothing is to come (paused, finished, archived,
-    or no date left in the schedule).
+    Returns the planned slot, or None when nothing is to come (paused, archived, every section
+    of the course posted, or no date left in the schedule).
     """
     await plan_retention(storage, group, now)
     state = await storage.group_state(group.id)
-    if not _has_sessions_to_come(group, state):
+    if not _running(state) or not _has_sections_to_come(
+        group, await storage.posted_sections(group.id)
+    ):
         return None
     pending = await storage.pending_actions(group.id)
     if any(a.kind == "open" for a in pending):
@@ -43,7 +46,7 @@ async def plan_group(storage: Storage, group: Group, now: datetime) -> datetime 
 
 
 async def plan_groups(storage: Storage, groups: Sequence[Group], now: datetime) -> int:
-    """`plan_group` for many groups in three queries and one transaction (start-up, reload).
+    """`plan_group` for many groups in four queries and one transaction (start-up, reload).
 
     Returns how many groups got a session planned just now.
     """
@@ -52,10 +55,16 @@ async def plan_groups(storage: Storage, groups: Sequence[Group], now: datetime) 
     lasts = await storage.last_slots()
     rows: list[ActionRow] = []
     count = 0
+    waiting = [
+        g
+        for g in groups
+        if (state := states.get(g.id)) is not None and _running(state) and g.id not in planned
+    ]
+    posted = await storage.posted_sections_of([g.id for g in waiting]) if waiting else {}
     for group in groups:
         rows += _retention_rows(group, now)
-        state = states.get(group.id)
-        if state is None or not _has_sessions_to_come(group, state) or group.id in planned:
+    for group in waiting:
+        if not _has_sections_to_come(group, posted.get(group.id, frozenset())):
             continue
         slot, more = _next_session(group, lasts.get(group.id), now)
         if slot is not None:
@@ -67,10 +76,13 @@ async def plan_groups(storage: Storage, groups: Sequence[Group], now: datetime) 
     return count
 
 
-def _has_sessions_to_come(group: Group, state: GroupState) -> bool:
-    if state.paused or state.archived or state.finished:
-        return False
-    return state.next_section < len(group.reading.sections)
+def _running(state: GroupState) -> bool:
+    return not (state.paused or state.archived)
+
+
+def _has_sections_to_come(group: Group, posted: frozenset[SectionKey]) -> bool:
+    # not `finished`: a course that ended goes on when the config gives it more to read
+    return next_step(group.course, posted, group.spec.sections_per_session) is not None
 
 
 def _next_session(

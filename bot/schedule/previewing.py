@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config.model import Config, Group
+from bot.readings.course import steps_ahead
 from bot.schedule.cadence import slots
 from bot.schedule.ics import CalendarEvent, calendar_ics, with_sequences
 
@@ -32,23 +33,31 @@ def preview_events(
     keeps its number (and its calendar UID) whenever the preview is made.
     """
     per = group.spec.sections_per_session
-    sections = group.reading.sections
+    # the config alone knows nothing posted: the course from its start, a session per step
+    steps = list(steps_ahead(group.course, frozenset(), per))
     if first_section is None:
         begin = datetime.combine(group.spec.start, time.min, tzinfo=group.zone)
         moments = slots(group.spec, group.zone, begin - timedelta(microseconds=1))
         index = 0
     else:
         moments = slots(group.spec, group.zone, now)
-        index = first_section
-    number = index // per + 1
+        # `first_section` counts the course's sections already read; start at the step after
+        before = 0
+        index = len(steps)
+        for i, step in enumerate(steps):
+            if before >= first_section:
+                index = i
+                break
+            before += len(step.sections)
+    number = index + 1
     for slot in moments:
-        if slot > until or index >= len(sections):
+        if slot > until or index >= len(steps):
             return
         if slot > now:
-            titles = " · ".join(s.title for s in sections[index : index + per])
+            titles = " · ".join(s.title for s in steps[index].sections)
             reminders = tuple(sorted(slot - lead for lead in group.spec.reminders))
             yield PreviewEvent(number=number, start=slot, sections=titles, reminders=reminders)
-        index += per
+        index += 1
         number += 1
 
 
@@ -61,7 +70,7 @@ def group_calendar_events(group: Group, now: datetime, until: datetime) -> list[
             start=event.start,
             end=event.start + SESSION_LENGTH,
             summary=f"{group.spec.name}: {event.sections}",
-            description=f"Session {event.number} of {group.reading.title}. Responses stay open for a while after it starts.",
+            description=f"Session {event.number} of {group.course.title}. Responses stay open for a while after it starts.",
             alarms=tuple(group.spec.reminders),
         )
         for event in preview_events(group, now, until)

@@ -9,10 +9,11 @@ import logging
 
 from bot.config.model import Group
 from bot.core.messages import Posted
-from bot.readings.model import Section
+from bot.readings.course import session_step
+from bot.schedule.course_plan import coming_step
 from bot.schedule.planner import slot_key
 from bot.services import Services
-from bot.sessions import render
+from bot.sessions import course_notices, render
 from bot.sessions.outbox import direct_to_members, post
 from bot.sessions.rsvp import live_time, with_buttons
 from bot.storage import Action, Session
@@ -21,34 +22,28 @@ log = logging.getLogger(__name__)
 
 
 async def remind(services: Services, group: Group, action: Action) -> None:
-    sections = next_sections(group, (await services.storage.group_state(group.id)).next_section)
-    if not sections:
+    step = await coming_step(services.storage, group)
+    if step is None:
         return
     lead = action.slot - action.due_at
-    message = render.reminder(group, action.slot, sections, lead)
+    message = render.reminder(group, action.slot, step.reading, list(step.sections), lead)
     await post(services, group, message, f"{action.key}:room")
     await direct_to_members(services, group, message, f"{action.key}:dm")
-
-
-def next_sections(group: Group, start: int) -> list[Section]:
-    """The sections the group's next session will cover, from section index `start`."""
-    return list(group.reading.sections[start : start + group.spec.sections_per_session])
 
 
 async def open_session(services: Services, group: Group, key: str) -> Session | None:
     """Open the group's next session now: close any open one, post section, thread and prompts."""
     storage = services.storage
     now = services.clock.now()
-    state = await storage.group_state(group.id)
     current = await storage.open_session(group.id)
     existing = await storage.session_by_open_key(key)
     if existing is None:
         if current is not None:
             await close_session(services, group, current)
-            state = await storage.group_state(group.id)
-        if state.next_section >= len(group.reading.sections):
+        step = await coming_step(storage, group)
+        if step is None:
             return None
-        sections = next_sections(group, state.next_section)
+        reading, sections = step.reading, list(step.sections)
         prompts = [p for s in sections for p in s.prompts]
         anonymous: set[int] = set()
         number = 0
@@ -59,23 +54,23 @@ async def open_session(services: Services, group: Group, key: str) -> Session | 
                     anonymous.add(number)
         session = await storage.create_session(
             group_id=group.id,
-            first_section=state.next_section,
+            first_section=step.first,
             section_count=len(sections),
             opened_at=now,
             closes_at=now + group.spec.respond_for,
             prompts=prompts,
             open_key=key,
             anonymous=frozenset(anonymous),
+            reading_id=reading.id,
+            section_ids=[s.id for s in sections],
         )
-    else:
-        session = existing
-        sections = list(
-            group.reading.sections[
-                session.first_section : session.first_section + session.section_count
-            ]
-        )
+    else:  # a restart finishing an opening: post what the session recorded, whatever changed
+        recorded = session_step(services.config.readings, existing)
+        session, reading, sections = existing, recorded.reading, list(recorded.sections)
     platform = services.platform(group.platform)
-    messages = render.section_messages(group, session, sections, platform.limits.max_body_chars)
+    messages = render.section_messages(
+        group, session, reading, sections, platform.limits.max_body_chars
+    )
     base = f"{group.id}:s{session.number}"
     root: Posted | None = None
     for i, message in enumerate(messages, start=1):
@@ -130,22 +125,34 @@ async def close_session(services: Services, group: Group, session: Session) -> N
         thread=None,
     )
     await storage.cancel_actions(group.id, ["close"], slot=session.opened_at)
-    state = await storage.group_state(group.id)
     latest = await storage.latest_session(group.id)
-    if (
-        state.next_section >= len(group.reading.sections)
-        and latest is not None
-        and latest.id == session.id
-    ):
-        await post(
-            services,
-            group,
-            render.reading_finished(group),
-            f"{group.id}:finished:{group.reading.id}",
-        )
-        await storage.set_finished(group.id)
+    if latest is not None and latest.id == session.id:
+        await _after_the_latest(services, group, session)
     await services.hooks.session_closed(services, group, session)
     log.info("group %s: session %d closed with %d responses", group.id, session.number, len(rows))
+
+
+async def _after_the_latest(services: Services, group: Group, session: Session) -> None:
+    """When the latest session closes: at the end of the course say so and stop; at the end of
+    one of its readings, name the next."""
+    storage = services.storage
+    read = session_step(services.config.readings, session)
+    step = await coming_step(storage, group)
+    base = f"{group.id}:s{session.number}"
+    if step is None:
+        await post(
+            services, group, render.reading_finished(group, read.reading), f"{base}:finished"
+        )
+        await storage.set_finished(group.id)
+        return
+    posted = await storage.posted_sections(group.id)
+    sections = read.reading.sections
+    done = bool(sections) and all((read.reading.id, s.id) in posted for s in sections)
+    if done and step.reading.id != read.reading.id:
+        pending = await storage.pending_actions(group.id)
+        slot = next((a.slot for a in pending if a.kind == "open"), None)
+        message = course_notices.next_reading(group, read.reading, step, slot)
+        await post(services, group, message, f"{base}:next-reading")
 
 
 async def report_missed(services: Services, group: Group, action: Action) -> None:

@@ -9,7 +9,7 @@ from bot.config.model import Group
 from bot.core.durations import humanize
 from bot.core.messages import Button, Message, MessageKind
 from bot.core.text import clean_name, quote, split_text
-from bot.readings.model import Section
+from bot.readings.model import Reading, Section
 from bot.storage import Member, PromptRow, Response, Session
 
 
@@ -19,10 +19,9 @@ def local_time(moment: datetime, zone: ZoneInfo) -> str:
 
 
 def section_messages(
-    group: Group, session: Session, sections: list[Section], limit: int
+    group: Group, session: Session, reading: Reading, sections: list[Section], limit: int
 ) -> list[Message]:
     """The session's text: each section under its heading, split to fit the platform's limit."""
-    reading = group.reading
     intro = f"*{reading.title}*"
     if reading.author:
         intro += f" by {reading.author}"
@@ -30,7 +29,12 @@ def section_messages(
     first = session.first_section + 1
     last = session.first_section + len(sections)
     where = f"section {first}" if first == last else f"sections {first}–{last}"
-    body = f"{intro}, {where} of {total}.\n\n"
+    number = group.course.number_of(reading.id)
+    if len(group.course.readings) > 1 and number is not None:
+        where += f" of {total}, reading {number} of {len(group.course.readings)}"
+    else:
+        where += f" of {total}"
+    body = f"{intro}, {where}.\n\n"
     body += "\n\n".join(f"## {s.title}\n\n{s.body}" for s in sections)
     pieces = split_text(body, limit)
     title = f"Session {session.number}: " + " · ".join(s.title for s in sections)
@@ -55,12 +59,14 @@ def prompt_message(number: int, text: str, private_default: bool) -> Message:
     )
 
 
-def reminder(group: Group, slot: datetime, sections: list[Section], lead: timedelta) -> Message:
+def reminder(
+    group: Group, slot: datetime, reading: Reading, sections: list[Section], lead: timedelta
+) -> Message:
     titles = ", ".join(f"“{s.title}”" for s in sections)
     return Message(
         kind=MessageKind.REMINDER,
         title=f"{group.spec.name}: next session in {humanize(lead)}",
-        body=f"Next up: {titles} from *{group.reading.title}*, {local_time(slot, group.zone)}.",
+        body=f"Next up: {titles} from *{reading.title}*, {local_time(slot, group.zone)}.",
     )
 
 
@@ -103,13 +109,19 @@ def summary(
     )
 
 
-def reading_finished(group: Group) -> Message:
+def reading_finished(group: Group, reading: Reading) -> Message:
+    if len(group.course.readings) > 1:
+        last = f"*{reading.title}*: every reading of the course has been read"
+        hint = "an admin can add readings to the group's `readings:` in the config and `reload`"
+    else:
+        last = f"*{reading.title}*"
+        hint = "an admin can set a new reading in the config and `reload`"
     return Message(
         kind=MessageKind.NOTICE,
         title="Reading finished",
         body=(
-            f"That was the last section of *{group.reading.title}*. No more sessions are scheduled for "
-            f"{group.spec.name}; an admin can set a new reading in the config and `reload`."
+            f"That was the last section of {last}. No more sessions are scheduled for "
+            f"{group.spec.name}; {hint}."
         ),
     )
 

@@ -26,24 +26,30 @@ _GROUP_HEAD = (
 )
 
 
+_ADD_ACTION = (
+    "INSERT INTO actions (group_id, kind, due_at, slot, key) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (key) DO UPDATE SET state = 'pending', due_at = excluded.due_at, "
+    "slot = excluded.slot, attempts = 0, last_error = NULL, finished_at = NULL, "
+    "claimed_by = NULL, lease_until = NULL WHERE actions.state = 'cancelled'"
+)
+
+
 class ActionStore(StoreBase):
     """Due actions, claims with leases, inbound dedup and sent messages."""
 
     # -- actions ----------------------------------------------------------------
 
     async def add_actions(self, actions: Iterable[tuple[str, str, datetime, datetime, str]]) -> int:
-        """Insert (group, kind, due, slot, key) rows; a key already present is left alone."""
+        """Insert (group, kind, due, slot, key) rows; a key already present is left alone,
+        unless it was cancelled: planned again, it is pending again (a reload that keeps a
+        session's date, or a resume on the day of a pause, plans the very same keys)."""
         rows = [(g, k, to_db(d), to_db(s), key) for g, k, d, s, key in actions]
         if len(rows) > MANY:
             return await self._add_many_actions(rows)
         async with self.transaction() as db:
             added = 0
             for row in rows:
-                result = await db.execute(
-                    "INSERT INTO actions (group_id, kind, due_at, slot, key) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT DO NOTHING",
-                    row,
-                )
+                result = await db.execute(_ADD_ACTION, row)
                 added += result.rowcount
             return added
 
@@ -65,14 +71,12 @@ class ActionStore(StoreBase):
                 chunk = keys[start : start + MANY]
                 marks = ",".join("?" for _ in chunk)
                 found = await db.one(
-                    f"SELECT COUNT(*) AS n FROM actions WHERE key IN ({marks})", chunk
+                    f"SELECT COUNT(*) AS n FROM actions WHERE key IN ({marks}) "
+                    "AND state != 'cancelled'",
+                    chunk,
                 )
                 present += int(found["n"]) if found else 0
-            await db.executemany(
-                "INSERT INTO actions (group_id, kind, due_at, slot, key) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING",
-                rows,
-            )
+            await db.executemany(_ADD_ACTION, rows)
             return len(keys) - present
 
     async def due_actions(self, now: datetime, limit: int = 500) -> list[Action]:

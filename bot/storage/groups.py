@@ -28,7 +28,8 @@ class GroupStore(StoreBase):
     async def sync_groups(
         self, groups: Iterable[tuple[str, str, str, str]], now: datetime
     ) -> list[str]:
-        """Upsert configured groups (id, platform, room, reading); archive the rest. Returns archived ids."""
+        """Upsert configured groups (id, platform, room, reading ids); archive the rest. Returns
+        archived ids. What a group has read is in its sessions: a change of readings keeps it."""
         wanted = list(groups)
         ids = {g[0] for g in wanted}
         async with self.transaction() as db:
@@ -37,8 +38,6 @@ class GroupStore(StoreBase):
                 "INSERT INTO groups (id, platform, room, reading_id, created_at) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET platform = excluded.platform, room = excluded.room, "
                 "archived = 0, "
-                "next_section = CASE WHEN groups.reading_id = excluded.reading_id "
-                "THEN groups.next_section ELSE 0 END, "
                 "finished = CASE WHEN groups.reading_id = excluded.reading_id "
                 "THEN groups.finished ELSE 0 END, "
                 "reading_id = excluded.reading_id",
@@ -66,7 +65,6 @@ class GroupStore(StoreBase):
             platform=row["platform"],
             room=row["room"],
             reading_id=row["reading_id"],
-            next_section=row["next_section"],
             paused=bool(row["paused"]),
             archived=bool(row["archived"]),
             finished=bool(row["finished"]),
@@ -81,7 +79,6 @@ class GroupStore(StoreBase):
                 platform=r["platform"],
                 room=r["room"],
                 reading_id=r["reading_id"],
-                next_section=r["next_section"],
                 paused=bool(r["paused"]),
                 archived=bool(r["archived"]),
                 finished=bool(r["finished"]),

@@ -230,3 +230,19 @@ MIGRATIONS.sql(
     DROP INDEX responses_by_member;
     """,
 )
+
+MIGRATIONS.sql(
+    "courses (issue 14): a session records the reading and the section ids it posted, so "
+    "changing a group's readings never rewrites its history; sessions from before get the "
+    "group's reading (their section ids are filled in from it at the next start, when the "
+    "readings are loaded); `restarted` marks sections an admin's restart-reading lets be read "
+    "again. groups.next_section is no longer read: what comes next is worked out from the "
+    "sessions",
+    """
+    ALTER TABLE sessions ADD COLUMN reading_id TEXT;
+    ALTER TABLE sessions ADD COLUMN section_ids TEXT;
+    ALTER TABLE sessions ADD COLUMN restarted INTEGER NOT NULL DEFAULT 0;
+    UPDATE sessions SET reading_id = (SELECT g.reading_id FROM groups g WHERE g.id = sessions.group_id);
+    CREATE INDEX sessions_without_section_ids ON sessions (section_ids) WHERE section_ids IS NULL;
+    """,
+)

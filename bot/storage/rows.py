@@ -42,6 +42,9 @@ def session_row(row: Row, id_column: str = "id") -> Session:
         closed_at=from_db(row["closed_at"]) if row["closed_at"] else None,
         thread=row["thread"],
         root_message=row["root_message"],
+        reading_id=row["reading_id"],
+        section_ids=tuple(row["section_ids"].split()) if row["section_ids"] else (),
+        restarted=bool(row["restarted"]),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
 from bot.core.records import (
@@ -11,9 +12,13 @@ from bot.core.records import (
 )
 from bot.storage.base import StoreBase
 from bot.storage.rows import (
+    MANY,
+    in_groups,
     prompt_row,
     session_row,
 )
+
+SectionKey = tuple[str, str]  # (reading id, section id)
 
 
 class SessionStore(StoreBase):
@@ -32,8 +37,10 @@ class SessionStore(StoreBase):
         prompts: list[str],
         open_key: str,
         anonymous: frozenset[int] = frozenset(),
+        reading_id: str | None = None,
+        section_ids: Sequence[str] = (),
     ) -> Session:
-        """Record a new session with its prompts and advance the group's section pointer.
+        """Record a new session with its prompts and the reading and sections it posts.
 
         `open_key` makes this idempotent: a second call with the same key returns the first session.
         """
@@ -48,7 +55,7 @@ class SessionStore(StoreBase):
             number = int(row["n"]) if row else 1
             inserted = await db.one(
                 "INSERT INTO sessions (group_id, number, first_section, section_count, opened_at, closes_at, "
-                "open_key) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                "open_key, reading_id, section_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     group_id,
                     number,
@@ -57,6 +64,9 @@ class SessionStore(StoreBase):
                     to_db(opened_at),
                     to_db(closes_at),
                     open_key,
+                    reading_id,
+                    # ids match [a-z0-9_-]+, so a space never occurs in one
+                    " ".join(section_ids) if section_ids else None,
                 ),
             )
             assert inserted is not None
@@ -68,10 +78,8 @@ class SessionStore(StoreBase):
                     for i, text in enumerate(prompts, start=1)
                 ],
             )
-            await db.execute(
-                "UPDATE groups SET next_section = ? WHERE id = ?",
-                (first_section + section_count, group_id),
-            )
+            # a course that had ended goes on: its end was announced, and now it has more
+            await db.execute("UPDATE groups SET finished = 0 WHERE id = ?", (group_id,))
         session = await self.session_by_id(session_id)
         assert session is not None
         return session
@@ -147,3 +155,53 @@ class SessionStore(StoreBase):
     async def prompt_by_message(self, message_id: str) -> PromptRow | None:
         row = await self._one("SELECT * FROM session_prompts WHERE message_id = ?", (message_id,))
         return prompt_row(row) if row else None
+
+    # -- what the course has read (issue 14) ------------------------------------
+
+    async def posted_sections(self, group_id: str) -> frozenset[SectionKey]:
+        """The (reading, section) ids the group's sessions posted, but for restarted ones."""
+        return (await self.posted_sections_of([group_id])).get(group_id, frozenset())
+
+    async def posted_sections_of(
+        self, group_ids: Collection[str] | None = None
+    ) -> dict[str, frozenset[SectionKey]]:
+        """`posted_sections` of many groups (all of them for None) in one query."""
+        chosen = None if group_ids is None or len(group_ids) > MANY else group_ids
+        where, params = in_groups(chosen)
+        rows = await self._all(
+            "SELECT group_id, reading_id, section_ids FROM sessions "
+            f"WHERE restarted = 0 AND section_ids IS NOT NULL{where}",
+            params,
+        )
+        found: dict[str, set[SectionKey]] = {}
+        for r in rows:
+            keys = found.setdefault(r["group_id"], set())
+            keys.update((r["reading_id"], sid) for sid in r["section_ids"].split())
+        return {gid: frozenset(keys) for gid, keys in found.items()}
+
+    async def sessions_without_section_ids(self) -> list[Session]:
+        """Sessions recorded before sessions kept their section ids (see the migration)."""
+        rows = await self._all("SELECT * FROM sessions WHERE section_ids IS NULL ORDER BY id")
+        return [session_row(r) for r in rows]
+
+    async def set_section_ids(self, rows: Iterable[tuple[int, Sequence[str]]]) -> None:
+        """Record, once, the section ids of older sessions: (session id, ids) pairs."""
+        filled = [(" ".join(ids), sid) for sid, ids in rows if ids]
+        if not filled:
+            return
+        async with self.transaction() as db:
+            await db.executemany(
+                "UPDATE sessions SET section_ids = ? WHERE id = ? AND section_ids IS NULL", filled
+            )
+
+    async def restart_reading(self, group_id: str, reading_id: str) -> int:
+        """Let the group read `reading_id` again from its start: its sessions stay in the
+        history, but their sections no longer count as posted. Returns the sessions affected."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE sessions SET restarted = 1 WHERE group_id = ? AND reading_id = ? "
+                "AND restarted = 0",
+                (group_id, reading_id),
+            )
+            await db.execute("UPDATE groups SET finished = 0 WHERE id = ?", (group_id,))
+        return cursor.rowcount

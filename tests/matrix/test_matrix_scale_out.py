@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from synapse_server import Account, Synapse
 
+from bot.core.records import to_db
 from tests.postgres_server import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -195,7 +196,24 @@ def test_three_processes_one_schedule_one_killed(
                         say(synapse, member, room, f"!study respond 1 {text}")
                         sent.append(text)
             time.sleep(0.3)
-        time.sleep(3.0)  # the last closes, and the killed replica's leases, run out
+        # Done when the database says so, not after a guess at how long a loaded machine takes:
+        # every session opened, and nothing due by the end still pending (the last closes, and
+        # the actions the killed replica held once its leases ran out).
+        due_by_end = to_db(CLOCK_END)
+        settle = time.monotonic() + 120
+        while True:
+            opened = int(postgres.sql("SELECT COUNT(*) FROM sessions", database=database))
+            waiting = int(
+                postgres.sql(
+                    "SELECT COUNT(*) FROM actions WHERE state = 'pending' "
+                    f"AND due_at <= '{due_by_end}'",
+                    database=database,
+                )
+            )
+            if opened == GROUPS * 2 and waiting == 0:
+                break
+            assert time.monotonic() < settle, f"{opened} sessions, {waiting} actions still due"
+            time.sleep(0.2)
         assert killed
         for n in (0, 2):
             procs[n].send_signal(signal.SIGTERM)

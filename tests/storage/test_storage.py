@@ -52,12 +52,7 @@ async def test_groups_sync_update_and_archive(storage: Storage) -> None:
         [("a", "matrix", "!a:x", "coup"), ("b", "discord", "123", "coup")], NOW
     )
     state = await storage.group_state("a")
-    assert (state.platform, state.room, state.reading_id, state.next_section) == (
-        "matrix",
-        "!a:x",
-        "coup",
-        0,
-    )
+    assert (state.platform, state.room, state.reading_id) == ("matrix", "!a:x", "coup")
     await storage.add_actions([("b", "open", NOW, NOW, "b:open:1")])
     archived = await storage.sync_groups([("a", "matrix", "!a2:x", "coup")], NOW)
     assert archived == ["b"]
@@ -74,10 +69,12 @@ async def test_pause_finish_and_reading_change(storage: Storage) -> None:
     await storage.set_paused("readers", True)
     await storage.set_finished("readers")
     state = await storage.group_state("readers")
-    assert state.paused and state.finished and state.next_section == 1
+    assert state.paused and state.finished
     await storage.sync_groups([("readers", "matrix", "!readers:example.org", "other")], NOW)
     state = await storage.group_state("readers")
-    assert not state.finished and state.next_section == 0
+    # a new course may go on; what was read stays read (the sessions say which sections)
+    assert not state.finished
+    assert await storage.posted_sections("readers") == set()  # a_session recorded no ids
 
 
 async def test_members_join_leave_timezone_reminders(storage: Storage) -> None:
@@ -537,3 +534,90 @@ async def test_standing_inputs_come_in_one_read(storage: Storage) -> None:
     assert attendance == await storage.attendance("readers", ana.id)
     assert snoozes == await storage.snoozes("readers")
     assert [s.member_id for s in snoozes] == [ana.id]
+
+
+# -- courses (issue 14) ------------------------------------------------------------------
+
+
+async def test_sessions_record_their_reading_and_sections_and_a_restart_frees_them(
+    storage: Storage,
+) -> None:
+    await a_group(storage)
+    first = await storage.create_session(
+        group_id="readers",
+        first_section=0,
+        section_count=2,
+        opened_at=NOW,
+        closes_at=NOW + timedelta(days=6),
+        prompts=["Why?"],
+        open_key="open:a",
+        reading_id="coup",
+        section_ids=["intro", "us-role"],
+    )
+    await storage.create_session(
+        group_id="readers",
+        first_section=0,
+        section_count=1,
+        opened_at=NOW + timedelta(days=7),
+        closes_at=NOW + timedelta(days=13),
+        prompts=["Why?"],
+        open_key="open:b",
+        reading_id="state",
+        section_ids=["ch1"],
+    )
+    assert (first.reading_id, first.section_ids, first.restarted) == (
+        "coup",
+        ("intro", "us-role"),
+        False,
+    )
+    posted = {("coup", "intro"), ("coup", "us-role"), ("state", "ch1")}
+    assert await storage.posted_sections("readers") == posted
+    assert (await storage.posted_sections_of(None))["readers"] == posted
+    await storage.set_finished("readers")
+    assert await storage.restart_reading("readers", "coup") == 1
+    assert await storage.restart_reading("readers", "coup") == 0
+    assert await storage.posted_sections("readers") == {("state", "ch1")}
+    assert not (await storage.group_state("readers")).finished
+    restarted = await storage.session_by_id(first.id)
+    assert restarted is not None and restarted.restarted and restarted.section_ids
+    # every way a session is read carries what it recorded
+    await storage.save_response(
+        session_id=first.id,
+        member_id=None,
+        author_key="k",
+        prompt=1,
+        text="hi",
+        private=False,
+        late=False,
+        message_id=None,
+        now=NOW,
+    )
+    streamed = [s async for s, _, _ in storage.group_responses("readers")]
+    assert [(s.reading_id, s.section_ids) for s in streamed] == [("coup", ("intro", "us-role"))]
+
+
+async def test_older_sessions_get_their_section_ids_written_once(storage: Storage) -> None:
+    await a_group(storage)
+    older = await a_session(storage)  # recorded by position only, as before courses
+    assert [s.id for s in await storage.sessions_without_section_ids()] == [older]
+    await storage.set_section_ids([(older, ("intro",))])
+    await storage.set_section_ids([(older, ("something-else",))])  # the first writing stays
+    assert await storage.sessions_without_section_ids() == []
+    session = await storage.session_by_id(older)
+    assert session is not None and session.section_ids == ("intro",)
+
+
+async def test_a_cancelled_action_planned_again_is_pending_again(storage: Storage) -> None:
+    await a_group(storage)
+    row = ("readers", "open", NOW, NOW, "readers@slot:open")
+    assert await storage.add_actions([row]) == 1
+    assert await storage.add_actions([row]) == 0  # pending already: left alone
+    await storage.cancel_actions("readers", ["open"])
+    assert await storage.pending_actions("readers") == []
+    assert await storage.add_actions([row]) == 1
+    assert [a.key for a in await storage.pending_actions("readers")] == ["readers@slot:open"]
+    many = [("readers", "remind", NOW, NOW, f"readers@slot:remind:{i}") for i in range(600)]
+    await storage.add_actions(many)
+    await storage.cancel_actions("readers", ["remind"])
+    assert await storage.add_actions(many) == 600  # the batch path revives them too
+    assert len(await storage.pending_actions("readers")) == 601

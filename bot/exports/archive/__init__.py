@@ -3,29 +3,71 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.config.model import Group
+from bot.core.records import Session
+from bot.exports.archive.outline import link_target, outline
 from bot.exports.archive.pages import (
+    ArchivedClosing,
     ArchivedGroup,
     ArchivedPrompt,
     ArchivedResponse,
+    ArchivedSection,
     ArchivedSession,
     index_page,
     participation_page,
     session_page,
 )
+from bot.readings.course import session_step
+from bot.readings.model import Reading
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
 
 
-async def collect(storage: Storage, group: Group, now: datetime) -> ArchivedGroup:
-    """Everything the archive shows, read once. Private responses are counted, never read out."""
+def _day(moment: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+async def _closing(storage: Storage, session: Session, zone: ZoneInfo) -> ArchivedClosing | None:
+    """The closing summary as the room got it: who took part and the responses per prompt at
+    the close. Names stay out (the room's summary named them; an archive travels further), and
+    responses that came late are counted apart, as they came after the summary."""
+    if session.closed_at is None:
+        return None
+    rows = await storage.session_responses(session.id)
+    on_time = [r for r, _ in rows if not r.late]
+    # an anonymous answer has no member, and its key differs per prompt: counted as answers
+    people = {r.member_id for r in on_time if r.member_id is not None}
+    counts: dict[int, int] = {}
+    for r in on_time:
+        counts[r.prompt] = counts.get(r.prompt, 0) + 1
+    return ArchivedClosing(
+        date=_day(session.closed_at, zone),
+        took_part=len(people),
+        anonymous=sum(1 for r in on_time if r.member_id is None),
+        per_prompt=tuple(
+            (p.number, p.text, counts.get(p.number, 0)) for p in await storage.prompts(session.id)
+        ),
+        late=len(rows) - len(on_time),
+    )
+
+
+async def collect(
+    storage: Storage, group: Group, now: datetime, readings: Mapping[str, Reading] | None = None
+) -> ArchivedGroup:
+    """Everything the archive shows, read once. Private responses are counted, never read out.
+    `readings` (the whole readings folder) names what sessions read outside today's course."""
+    known = {**(readings or {}), **{r.id: r for r in group.course.readings}}
     history = {s.id: who for s, who in await storage.participation(group.id)}
+    recorded = await storage.sessions(group.id)
     sessions: list[ArchivedSession] = []
-    for session in await storage.sessions(group.id):
+    for session in recorded:
         shared = await storage.shared_responses(session.id)
         counts = await storage.response_counts(session.id)
         prompts = []
@@ -43,30 +85,28 @@ async def collect(storage: Storage, group: Group, now: datetime) -> ArchivedGrou
                     private_count=counts.get(prompt.number, 0) - len(mine),
                 )
             )
-        titles = tuple(
-            s.title
-            for s in group.reading.sections[
-                session.first_section : session.first_section + session.section_count
-            ]
-        )
+        step = session_step(known, session)  # what it recorded, not what the config says now
         local = session.opened_at.astimezone(group.zone)
         sessions.append(
             ArchivedSession(
                 number=session.number,
-                date=f"{local:%A} {local.day} {local:%B %Y}",
+                date=_day(session.opened_at, group.zone),
                 short_date=f"{local.day} {local:%b}",
-                sections=titles,
+                reading=step.reading.title,
+                source=link_target(step.reading.source),
+                sections=tuple(
+                    ArchivedSection(title=s.title, opening=s.opening) for s in step.sections
+                ),
                 prompts=tuple(prompts),
                 # members named on a response; anonymous answers count in the totals only
                 responders=len(history.get(session.id, frozenset())),
+                closing=await _closing(storage, session, group.zone),
             )
         )
     generated = now.astimezone(group.zone)
     return ArchivedGroup(
         name=group.spec.name,
-        reading_title=group.reading.title,
-        reading_author=group.reading.author,
-        source=group.reading.source,
+        course=outline(group.course, recorded, known),
         generated=f"{generated.day} {generated:%B %Y}",
         members=len(await storage.memberships(group.id)),
         sessions=tuple(sessions),
@@ -88,5 +128,11 @@ def write_site(site: ArchivedGroup, out: Path) -> list[Path]:
     return written
 
 
-async def build_archive(storage: Storage, group: Group, out: Path, now: datetime) -> list[Path]:
-    return write_site(await collect(storage, group, now), out)
+async def build_archive(
+    storage: Storage,
+    group: Group,
+    out: Path,
+    now: datetime,
+    readings: Mapping[str, Reading] | None = None,
+) -> list[Path]:
+    return write_site(await collect(storage, group, now, readings), out)

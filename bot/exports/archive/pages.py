@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from html import escape
 
 from bot.exports.archive.charts import bar_chart
+from bot.exports.archive.outline import OutlineReading
 
 STYLE = """
 :root { color-scheme: light dark; --ink: #1f2328; --muted: #5d6670; --line: #d9dde2;
@@ -36,6 +37,12 @@ ol.sessions li a { font: 600 1.05rem/1.4 system-ui, -apple-system, "Segoe UI", R
   text-decoration: none; }
 ol.sessions li a:hover { text-decoration: underline; }
 section.prompt { margin-top: 2rem; }
+section.reading { margin-top: 1.25rem; }
+ol.outline { padding-left: 1.5rem; margin: 0.5rem 0 0; }
+ol.outline li { padding: 0.2rem 0; }
+ol.outline .section { font-weight: 600; }
+p.opening { margin: 0 0 1rem; overflow-wrap: anywhere; }
+section.closing { margin-top: 2.5rem; border-top: 1px solid var(--line); }
 section.prompt h3 { margin-bottom: 0.75rem; }
 .prompt-number { color: var(--muted); margin-right: 0.35rem; }
 blockquote { margin: 0 0 1rem; padding: 0.75rem 1rem; background: var(--card);
@@ -81,17 +88,41 @@ class ArchivedPrompt:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ArchivedSection:
+    title: str
+    opening: str  # the section's summary, or its first paragraph
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArchivedClosing:
+    """The closing summary: counts only, as of the close."""
+
+    date: str
+    took_part: int  # members named on a response given before the close
+    anonymous: int  # anonymous responses before the close
+    per_prompt: tuple[tuple[int, str, int], ...]  # (number, prompt, responses)
+    late: int  # responses that came after the close
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ArchivedSession:
     number: int
     date: str
     short_date: str
-    sections: tuple[str, ...]
+    reading: str
+    source: str | None  # where the reading can be read, when it is a web address
+    sections: tuple[ArchivedSection, ...]
     prompts: tuple[ArchivedPrompt, ...]
     responders: int
+    closing: ArchivedClosing | None  # None while the session is open
 
     @property
     def filename(self) -> str:
         return f"session-{self.number}.html"
+
+    @property
+    def titles(self) -> str:
+        return " · ".join(s.title for s in self.sections)
 
     @property
     def shared(self) -> int:
@@ -105,9 +136,7 @@ class ArchivedSession:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArchivedGroup:
     name: str
-    reading_title: str
-    reading_author: str
-    source: str | None
+    course: tuple[OutlineReading, ...]
     generated: str
     members: int
     sessions: tuple[ArchivedSession, ...]
@@ -135,35 +164,116 @@ anonymous ones carry no name.</footer>
 """
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _source_link(url: str, label: str) -> str:
+    # the one link that leaves the archive: to where the reading itself lives
+    return f'<a href="{escape(url)}" rel="noopener noreferrer">{escape(label)}</a>'
+
+
+def _course_outline(group: ArchivedGroup) -> list[str]:
+    """The course as readings and sections, each section with the sessions that read it."""
+    lines = ["<h2>Course</h2>"]
+    for reading in group.course:
+        lines.append('<section class="reading">')
+        lines.append(f"<h3><cite>{escape(reading.title)}</cite></h3>")
+        about = [f"by {escape(reading.author)}"] if reading.author else []
+        if reading.source:
+            about.append(_source_link(reading.source, "the original"))
+        if not reading.in_course:
+            about.append("no longer in the group's readings")
+        if about:
+            lines.append(f'<p class="meta">{" · ".join(about)}</p>')
+        lines.append('<ol class="outline">')
+        for section in reading.sections:
+            if section.sessions:
+                read = ", ".join(
+                    f'<a href="session-{n}.html">session {n}</a>' for n in section.sessions
+                )
+            else:
+                read = '<span class="empty">not read yet</span>'
+            lines.append(f'<li><span class="section">{escape(section.title)}</span> · {read}</li>')
+        lines.append("</ol></section>")
+    return lines
+
+
 def index_page(group: ArchivedGroup) -> str:
-    by = f" by {escape(group.reading_author)}" if group.reading_author else ""
-    lines = [
-        f"<h1>{escape(group.name)}</h1>",
-        f'<p class="meta">Reading <cite>{escape(group.reading_title)}</cite>{by}.</p>',
-    ]
-    if group.source:
-        lines.append(f'<p class="meta">Source: {escape(group.source)}</p>')
+    listed = [r for r in group.course if r.in_course]
+    earlier = [r for r in group.course if not r.in_course]
+    first = listed[0] if len(listed) == 1 else None
+    lines = [f"<h1>{escape(group.name)}</h1>"]
+    if first is not None:
+        by = f" by {escape(first.author)}" if first.author else ""
+        lines.append(f'<p class="meta">Reading <cite>{escape(first.title)}</cite>{by}.</p>')
+    elif listed:
+        lines.append(f'<p class="meta">A course of {_plural(len(listed), "reading")}.</p>')
+    if earlier:
+        named = ", ".join(f"<cite>{escape(r.title)}</cite>" for r in earlier)
+        lines.append(f'<p class="meta">Read before the course changed: {named}.</p>')
+    lines += _course_outline(group)
     lines.append("<h2>Sessions</h2>")
+    several = len(group.course) > 1
     if not group.sessions:
         lines.append('<p class="empty">No session has been held yet.</p>')
     else:
         lines.append('<ol class="sessions">')
         for s in group.sessions:
-            shared = f"{s.shared} shared response{'s' if s.shared != 1 else ''}"
+            shared = _plural(s.shared, "shared response")
+            reading = f" · <cite>{escape(s.reading)}</cite>" if several else ""
             lines.append(
-                f'<li><a href="{s.filename}">Session {s.number}: {escape(" · ".join(s.sections))}</a>'
-                f'<p class="meta">{escape(s.date)} · {s.responders} taking part · {shared}</p></li>'
+                f'<li><a href="{s.filename}">Session {s.number}: {escape(s.titles)}</a>'
+                f'<p class="meta">{escape(s.date)}{reading} · {s.responders} taking part · {shared}</p></li>'
             )
         lines.append("</ol>")
     lines.append('<p><a href="participation.html">Participation over time →</a></p>')
-    return layout(group, group.reading_title, "\n".join(lines))
+    return layout(group, first.title if first is not None else group.name, "\n".join(lines))
+
+
+def _what_was_read(s: ArchivedSession) -> list[str]:
+    """The sections the session read: each one's summary or first paragraph, and the source."""
+    lines = ['<section class="reading-part">']
+    for section in s.sections:
+        lines.append(f"<h2>{escape(section.title)}</h2>")
+        if section.opening:
+            lines.append(f'<p class="opening">{escape(section.opening)}</p>')
+    if s.source:
+        lines.append(f'<p class="meta">Read the whole text: {_source_link(s.source, s.source)}</p>')
+    lines.append("</section>")
+    return lines
+
+
+def _closing_summary(s: ArchivedSession) -> list[str]:
+    lines = ['<section class="closing">', "<h2>Closing summary</h2>"]
+    closing = s.closing
+    if closing is None:
+        lines.append('<p class="empty">The session was still open when this archive was made.</p>')
+        lines.append("</section>")
+        return lines
+    who = f"{_plural(closing.took_part, 'member')} took part"
+    if closing.anonymous:
+        who += f", with {_plural(closing.anonymous, 'anonymous response')}"
+    lines.append(f"<p>Closed {escape(closing.date)}: {who}.</p>")
+    lines.append("<ul>")
+    for number, text, count in closing.per_prompt:
+        lines.append(f"<li>{number}. {escape(text)} — {_plural(count, 'response')}</li>")
+    lines.append("</ul>")
+    if closing.late:
+        lines.append(
+            f'<p class="meta">{_plural(closing.late, "response")} came after the close.</p>'
+        )
+    lines.append("</section>")
+    return lines
 
 
 def session_page(group: ArchivedGroup, index: int) -> str:
     s = group.sessions[index]
     lines = [
         f"<h1>Session {s.number}</h1>",
-        f'<p class="meta">{escape(s.date)} · {escape(" · ".join(s.sections))}</p>',
+        f'<p class="meta">{escape(s.date)} · <cite>{escape(s.reading)}</cite> · {escape(s.titles)}</p>',
+        *_what_was_read(s),
+        "<h2>Prompts</h2>",
     ]
     for prompt in s.prompts:
         lines.append('<section class="prompt">')
@@ -187,6 +297,7 @@ def session_page(group: ArchivedGroup, index: int) -> str:
                 f'<p class="meta">{n} private response{"s" if n != 1 else ""}, not shown.</p>'
             )
         lines.append("</section>")
+    lines += _closing_summary(s)
     prev = (
         f'<a href="{group.sessions[index - 1].filename}">← Session {group.sessions[index - 1].number}</a>'
         if index > 0

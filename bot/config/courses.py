@@ -1,0 +1,90 @@
+"""A group's course resolved from `reading:` or `readings:`, and what is wrong with it, located."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config.model import Group
+from bot.config.schema import GroupSpec
+from bot.documents.problems import Problem
+from bot.documents.yamlsource import YamlDocument
+from bot.readings.course import Course
+from bot.readings.model import Reading
+
+
+def resolve_course(
+    spec: GroupSpec,
+    index: int,
+    doc: YamlDocument,
+    path: Path,
+    readings: dict[str, Reading],
+    readings_dir: Path,
+    problems: list[Problem],
+) -> Course | None:
+    """The readings group `index` names, in order; None (with the problems added) when one
+    is unknown or the list is empty."""
+    key = "readings" if spec.readings is not None else "reading"
+
+    def problem(message: str, *at: str | int) -> None:
+        line, column = doc.locate(("groups", index, *at)) or (None, None)
+        problems.append(Problem(str(path), line, column, message))
+
+    ids = spec.reading_ids
+    if not ids:
+        problem(
+            "`readings` is empty; list the readings in the order the group reads them, "
+            "e.g. readings: [first-steps, coup-in-bolivia]",
+            key,
+        )
+        return None
+    chosen: list[Reading] = []
+    seen: set[str] = set()
+    unknown = False
+    for position, reading_id in enumerate(ids):
+        at: tuple[str | int, ...] = (key, position) if key == "readings" else (key,)
+        if reading_id in seen:
+            problem(
+                f"reading {reading_id!r} is listed twice; a course reads each reading once "
+                "(an admin's `restart-reading` reads one again)",
+                *at,
+            )
+            continue
+        seen.add(reading_id)
+        reading = readings.get(reading_id)
+        if reading is None:
+            known = ", ".join(sorted(readings)) or "none found"
+            problem(f"unknown reading {reading_id!r}; readings in {readings_dir}: {known}", *at)
+            unknown = True
+            continue
+        chosen.append(reading)
+    if unknown:
+        return None  # the group cannot be planned, so its other checks would say little
+    return Course(readings=tuple(chosen))
+
+
+def sections_without_prompts(groups: Sequence[Group]) -> list[Problem]:
+    """Each section a group would read with nothing to answer, once, where it is written."""
+    problems: list[Problem] = []
+    done: set[str] = set()
+    for group in groups:
+        for reading in group.course.readings:
+            if reading.id in done:
+                continue
+            done.add(reading.id)
+            for section in reading.sections:
+                if section.prompts:
+                    continue
+                users = sorted(g.id for g in groups if reading in g.course.readings)
+                line, column = section.location
+                problems.append(
+                    Problem(
+                        reading.path or reading.id,
+                        line,
+                        column,
+                        f"section {section.id!r} of reading {reading.id!r} has no prompts, so "
+                        f"its session would have nothing to answer; add some under `prompts:` "
+                        f"(read by group {', '.join(users)})",
+                    )
+                )
+    return problems
