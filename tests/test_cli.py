@@ -185,3 +185,135 @@ def test_a_second_bot_on_the_same_sqlite_file_is_refused(
         running.release()
     again = studybot("run", "--config", str(config), stdin="/study status\n")
     assert again.returncode == 0, again.stderr
+
+
+def test_console_exports_each_keep_their_own_file_with_times_to_the_second(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    config = write_config(BASE_CONFIG)
+    script = (
+        "/study join\n/study post-now\n/study respond 1 Mine\n/study export-mine\n"
+        "/as Bea\n/study respond 1 Hers\n/study export-mine\n"
+        "/as you\n/study export json\n/study export json\n"
+    )
+    result = studybot("run", "--config", str(config), stdin=script)
+    assert result.returncode == 0, result.stderr
+    exports = tmp_path / "data" / "console" / "exports"
+    assert sorted(p.name for p in exports.iterdir()) == [
+        "readers-responses-2.json",
+        "readers-responses.json",
+        "study-circle-data-bea.json",
+        "study-circle-data-you.json",
+    ]
+    mine = json.loads((exports / "study-circle-data-you.json").read_text())
+    hers = json.loads((exports / "study-circle-data-bea.json").read_text())
+    assert [r["text"] for r in mine["responses"]] == ["Mine"]
+    assert [r["text"] for r in hers["responses"]] == ["Hers"]
+    shared = json.loads((exports / "readers-responses-2.json").read_text())
+    stamps = [
+        mine["exported_at"],
+        mine["member"]["created_at"],
+        mine["responses"][0]["updated_at"],
+        mine["memberships"][0]["joined_at"],
+        shared["responses"][0]["submitted_at"],
+    ]
+    for stamp in stamps:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", stamp), stamp
+    csv_out = studybot("export", str(config), "--group", "readers", "--format", "csv")
+    assert re.search(r",\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00,false", csv_out.stdout)
+
+
+def test_export_out_never_overwrites_without_force_and_explains_a_bad_target(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    config = str(write_config(BASE_CONFIG))
+    target = tmp_path / "answers.csv"
+    target.write_text("keep me", encoding="utf-8")
+    refused = studybot("export", config, "--group", "readers", "--out", str(target))
+    assert refused.returncode == 1 and "already exists; add --force" in refused.stderr
+    assert target.read_text(encoding="utf-8") == "keep me"
+    forced = studybot("export", config, "--group", "readers", "--out", str(target), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert target.read_text(encoding="utf-8").startswith("group_id,")
+    for where, says in (
+        (tmp_path / "no-such-folder" / "a.csv", "does not exist; create it"),
+        (tmp_path, "is a folder; give a file name in it"),
+    ):
+        bad = studybot("export", config, "--group", "readers", "--out", str(where))
+        assert bad.returncode == 1 and says in bad.stderr, bad.stderr
+        assert "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_archive_writes_only_into_a_new_empty_or_own_folder(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    config = str(write_config(BASE_CONFIG))
+
+    def archive(
+        out: Path, *more: str, home: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "HOME": str(home or tmp_path / "nobody-home")}
+        command = ("archive", config, "--group", "readers", "--out", str(out), *more)
+        return subprocess.run(
+            [sys.executable, "-m", "bot.cli", *command],
+            capture_output=True,
+            text=True,
+            timeout=90,
+            cwd=ROOT,
+            env={**env, "PYTHONPATH": str(ROOT)},
+        )
+
+    site = tmp_path / "site"
+    first = archive(site)
+    assert first.returncode == 0, first.stderr
+    assert (site / "index.html").exists() and (site / ".studybot-archive").exists()
+    again = archive(site)
+    assert again.returncode == 1 and "holds an earlier archive; add --force" in again.stderr
+    (site / "session-9.html").write_text("an old page", encoding="utf-8")
+    marker = json.loads((site / ".studybot-archive").read_text(encoding="utf-8"))
+    marker["files"].append("session-9.html")
+    (site / ".studybot-archive").write_text(json.dumps(marker), encoding="utf-8")
+    replaced = archive(site, "--force")
+    assert replaced.returncode == 0 and "replaced the earlier one" in replaced.stdout
+    assert not (site / "session-9.html").exists()  # a page of its own it no longer has
+
+    theirs = tmp_path / "photos"
+    theirs.mkdir()
+    (theirs / "index.html").write_text("my own page", encoding="utf-8")
+    for forced in ((), ("--force",)):
+        refused = archive(theirs, *forced)
+        assert refused.returncode == 1 and "not a Study Circle archive" in refused.stderr
+    assert [p.name for p in theirs.iterdir()] == ["index.html"]
+    assert (theirs / "index.html").read_text(encoding="utf-8") == "my own page"
+
+    home = tmp_path / "home"
+    home.mkdir()
+    for where, says in (
+        (Path("/"), "is the root or a home folder"),
+        (home, "is the root or a home folder"),
+        (tmp_path / "config.yaml", "is a file; choose a folder"),
+    ):
+        bad = archive(where, "--force", home=home)
+        assert bad.returncode == 1 and says in bad.stderr, bad.stderr
+        assert "Traceback" not in bad.stderr
+    assert list(home.iterdir()) == []
+
+
+def test_run_reads_a_script_file_given_as_standard_input(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    config = write_config(BASE_CONFIG)
+    script = tmp_path / "script.txt"
+    script.write_text("/study join\n/study status", encoding="utf-8")  # no newline at the end
+    with script.open("rb") as stdin:  # a regular file, which the event loop cannot watch
+        result = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "run", "--config", str(config)],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=90,
+            env={**os.environ, "COLUMNS": "100", "PYTHONPATH": str(ROOT)},
+        )
+    assert result.returncode == 0, result.stderr
+    assert "Welcome to Readers" in result.stdout and "Readers (readers) on console" in result.stdout

@@ -7,17 +7,23 @@ import contextlib
 import itertools
 import logging
 import sys
+import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.console import Console
 
+from adapters.console.harmless import printable, printable_message
+from adapters.console.keyboard import LineReader
 from adapters.console.render import show_post, show_reply
+from adapters.console.screen import Screen
 from bot.config.platform_settings import ConsoleSettings
 from bot.core.events import CommandReceived, MemberRef, Origin, ReplyReceived
 from bot.core.messages import Message, Posted
-from bot.core.platform import CoreHandle, PlatformContext, PlatformLimits
+from bot.core.platform import CoreHandle, OpenPrompt, PlatformContext, PlatformLimits
 from bot.core.specs import CommandSpec
 
 log = logging.getLogger(__name__)
@@ -40,25 +46,27 @@ class ConsolePlatform:
         as_user: str | None = None,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
-        clock_text: Callable[[], str] | None = None,
+        now: Callable[[], datetime] | None = None,
+        stamp_note: str = "",
     ) -> None:
         self._settings = settings
         self._context = context
         self._stdin = stdin or sys.stdin
         self.console = Console(file=stdout or sys.stdout, highlight=False, soft_wrap=False)
-        self._local = settings.user
-        self._speaker = as_user or settings.user
-        self._core: CoreHandle | None = None
-        self._ids = itertools.count(1)
-        self._posts: dict[
-            str, tuple[int | None, str | None]
-        ] = {}  # message id -> (prompt no, thread)
-        self._last_prompt: str | None = None
-        self._prompt_ids: dict[int, str] = {}
-        self._clock_text = clock_text or (lambda: f"{datetime.now().astimezone():%a %H:%M}")
-        self._reader: asyncio.Task[None] | None = None
-        self.input_finished = asyncio.Event()
         self.interactive = self._stdin.isatty()
+        self.screen = Screen(self.console, prompting=self.interactive and self.console.is_terminal)
+        self._local = settings.user
+        self._speaker = printable(as_user or settings.user)
+        self._core: CoreHandle | None = None
+        # Ids stay unique across runs: the database keeps a prompt's message id, and a reused
+        # "c3" from an earlier run would point a reply at an old session's prompt.
+        self._run = uuid.uuid4().hex[:8]
+        self._ids = itertools.count(1)
+        self._now = now or (lambda: datetime.now(UTC))
+        self._stamp_note = stamp_note
+        self._reader: asyncio.Task[None] | None = None
+        self._lines: LineReader | None = None
+        self.input_finished = asyncio.Event()
         self.feed: asyncio.Queue[str | None] | None = None
 
     # -- lifecycle ----------------------------------------------------------------
@@ -66,57 +74,68 @@ class ConsolePlatform:
     async def start(self, core: CoreHandle) -> None:
         self._core = core
         if self.feed is None:
+            self._lines = LineReader(self._stdin.fileno())
+            self._lines.start()
             self._reader = asyncio.create_task(self._read_stdin(), name="console-input")
         else:
             self._reader = asyncio.create_task(self._read_feed(), name="console-feed")
 
     async def stop(self) -> None:
         reader, self._reader = self._reader, None
+        if self._lines is not None:
+            self._lines.close()
         if reader is not None:
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await reader
+        self.screen.close()
 
     # -- outbound -----------------------------------------------------------------
+
+    def _new_id(self, kind: str) -> str:
+        return f"{kind}{self._run}-{next(self._ids)}"
 
     async def post(
         self, room: str, message: Message, *, key: str, thread: str | None = None
     ) -> Posted:
-        message_id = f"c{next(self._ids)}"
-        self._posts[message_id] = (message.prompt_number, thread)
-        if message.prompt_number is not None:
-            self._last_prompt = message_id
-            self._prompt_ids[message.prompt_number] = message_id
+        message_id = self._new_id("c")
         where = "thread" if thread else "room"
-        show_post(self.console, message, where=where, stamp=self._clock_text())
+        with self.screen.above_prompt() as console:
+            show_post(console, printable_message(message), where=where, stamp=self._stamp(room))
         return Posted(message_id=message_id, room=room, thread=thread)
 
     async def open_thread(self, room: str, root: Posted, title: str, *, key: str) -> str:
-        self.console.print(f"[dim]— thread opened: {title} —[/dim]")
+        self.screen.line(f"— thread opened: {title} —", style="dim")
         return f"thread-{root.message_id}"
 
     async def send_direct(self, member: MemberRef, message: Message, *, key: str) -> Posted:
-        message_id = f"c{next(self._ids)}"
-        show_post(
-            self.console,
-            message,
-            where=f"direct message to {member.display_name}",
-            stamp=self._clock_text(),
-        )
+        message_id = self._new_id("c")
+        with self.screen.above_prompt() as console:
+            show_post(
+                console,
+                printable_message(message),
+                where=f"direct message to {printable(member.display_name)}",
+                stamp=self._stamp(ROOM),
+            )
         return Posted(message_id=message_id, room=f"dm:{member.user_id}")
 
     async def reply(self, origin: Origin, message: Message) -> None:
-        to = origin.token or self._speaker
-        show_reply(self.console, message, to=to)
+        to = printable(origin.token or self._speaker)
+        with self.screen.above_prompt() as console:
+            show_reply(console, printable_message(message), to=to)
         if message.attachment is not None:
             folder = self._context.data_dir / "exports"
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / message.attachment.filename
+            path = _unused(folder / message.attachment.filename)
             path.write_bytes(message.attachment.content)
-            self.console.print(f"[dim]file saved: {path}[/dim]")
+            self.screen.line(f"file saved: {path}", style="dim")
 
     def say(self, text: str) -> None:
-        self.console.print(text)
+        """A line of the bot's own, with rich markup (never a member's words)."""
+        self.screen.show(text)
+
+    def warn(self, line: str) -> None:
+        self.screen.line(line, style="yellow")
 
     def command_prefix(self, spec: CommandSpec) -> str:
         return COMMAND_PREFIXES[0]
@@ -125,18 +144,27 @@ class ConsolePlatform:
         """The person at the terminal is the console's admin; `--as` and `/as` grant nothing."""
         return member.platform == self.name and member.user_id == self._local.lower()
 
+    def _stamp(self, room: str) -> str:
+        """A post's time in its group's zone, as the times in its body are."""
+        zone = self._context.zones.get(room) or next(iter(self._context.zones.values()), "UTC")
+        try:
+            local = self._now().astimezone(ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            local = self._now()
+        return f"{local:%a %H:%M}{self._stamp_note}"
+
     # -- inbound ------------------------------------------------------------------
 
     async def _read_stdin(self) -> None:
-        loop = asyncio.get_running_loop()
+        assert self._lines is not None
         try:
             while True:
-                if self.interactive:
-                    self.console.print(f"[bold]{self._speaker}>[/bold] ", end="")
-                line = await loop.run_in_executor(None, self._stdin.readline)
-                if line == "":
+                self.screen.ask(self._speaker)
+                line = await self._lines.readline()
+                self.screen.answered()
+                if line is None:
                     break
-                await self.handle_line(line.rstrip("\n"))
+                await self.handle_line(line)
         finally:
             self.input_finished.set()
 
@@ -152,26 +180,25 @@ class ConsolePlatform:
             self.input_finished.set()
 
     async def handle_line(self, line: str) -> None:
-        """One typed line: a command, `/as NAME`, `>N text` for prompt N, or a reply to the last prompt."""
+        """One typed line: a command, `/as NAME`, `>N text` for prompt N, or an answer to the
+        first open prompt the speaker has not answered."""
         core = self._core
-        text = line.strip()
+        # Keys pressed by mistake (arrows, Esc) put control sequences in a line; they are
+        # nobody's words, and another platform's client could obey them.
+        text = printable(line).strip()
         if core is None or not text:
             return
         if not self.interactive:
-            self.console.print(f"[bold]{self._speaker}>[/bold] {text}")
-        if text.startswith("/as "):
+            self.screen.line(f"{self._speaker}> {text}")
+        if text.startswith("/as ") or text == "/as":
             self._speaker = text[4:].strip() or self._local
-            self.console.print(f"[dim]now speaking as {self._speaker}[/dim]")
+            self.screen.line(f"now speaking as {self._speaker}", style="dim")
             return
         member = MemberRef(
             platform=self.name, user_id=self._speaker.lower(), display_name=self._speaker
         )
-        message_id = f"u{next(self._ids)}"
         origin = Origin(
-            platform=self.name,
-            room=ROOM,
-            message_id=message_id,
-            token=self._speaker,
+            platform=self.name, room=ROOM, message_id=self._new_id("u"), token=self._speaker
         )
         for prefix in COMMAND_PREFIXES:
             if text == prefix or text.startswith(prefix + " "):
@@ -180,19 +207,67 @@ class ConsolePlatform:
                     CommandReceived(origin=origin, member=member, name=name or "help", args=args)
                 )
                 return
+        number: int | None = None
         if text.startswith(">") and text[1:2].isdigit():
-            number, _, answer = text[1:].partition(" ")
-            target = self._prompt_ids.get(int(number)) if number.isdigit() else None
-            if target is None:
-                self.console.print(f"[dim]no prompt {number} has been posted[/dim]")
+            digits, _, text = text[1:].partition(" ")
+            if not digits.isdigit():
+                self._tell("To answer a prompt by number, write >N and your answer: >2 my answer.")
                 return
-            await core.handle(
-                ReplyReceived(origin=origin, member=member, in_reply_to=target, text=answer)
-            )
+            number = int(digits)
+        await self._answer(core, member, origin, text, number)
+
+    async def _answer(
+        self, core: CoreHandle, member: MemberRef, origin: Origin, text: str, number: int | None
+    ) -> None:
+        """Send `text` as a reply to prompt `number`, or to the first one not yet answered."""
+        try:
+            prompts = await core.open_prompts(member, self.name, ROOM)
+        except Exception:
+            log.exception("could not look up the open prompts")
+            self._tell("Sorry, that line could not be taken just now; nothing was saved.")
             return
-        if self._last_prompt is None:
-            self.console.print("[dim]type /study help for the commands[/dim]")
+        target = _choose(prompts, number)
+        if isinstance(target, str):
+            self._tell(target)
+            return
+        if target.message_id is None:  # its post was cut off by a crash, and is sent again
+            self._tell(f"Prompt {target.number} has not been posted yet; nothing was saved.")
             return
         await core.handle(
-            ReplyReceived(origin=origin, member=member, in_reply_to=self._last_prompt, text=text)
+            ReplyReceived(origin=origin, member=member, in_reply_to=target.message_id, text=text)
         )
+
+    def _tell(self, sentence: str) -> None:
+        self.screen.line(sentence, style="dim")
+
+
+def _choose(prompts: tuple[OpenPrompt, ...], number: int | None) -> OpenPrompt | str:
+    """The prompt a plain line (or `>N`) answers, or the one sentence saying why none."""
+    if not prompts:
+        return (
+            "No session is open, so that line was not saved as a response. "
+            "Type /study help for the commands."
+        )
+    if number is None:
+        chosen = next((p for p in prompts if not p.answered), None)
+        if chosen is None:
+            return (
+                "You have answered every open prompt, so that line was not saved; "
+                ">N and your text replaces your answer to prompt N."
+            )
+    else:
+        chosen = next((p for p in prompts if p.number == number), None)
+        if chosen is None:
+            numbers = ", ".join(str(p.number) for p in prompts)
+            return f"There is no open prompt {number} (open: {numbers}); nothing was saved."
+    return chosen
+
+
+def _unused(path: Path) -> Path:
+    """`path`, or `name-2.ext`, `name-3.ext`... when it exists: a file given earlier stays."""
+    candidate = path
+    for n in itertools.count(2):
+        if not candidate.exists():
+            return candidate
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    raise AssertionError("unreachable")

@@ -11,6 +11,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.cli.terminal import LogChoice, beside_terminal, stop_on_signals
 from bot.config.load import load_config
 from bot.core.clock import ScaledClock
 from bot.core.events import CommandReceived, MemberRef, Origin
@@ -71,7 +72,9 @@ def demo_config(folder: Path, readings: Path, day: datetime, user: str = "you") 
     return path
 
 
-async def run_demo(*, speed: float, readings: Path | None, user: str) -> int:
+async def run_demo(
+    *, speed: float, readings: Path | None, user: str, logging_to: LogChoice | None = None
+) -> int:
     from bot.runtime.app import build_app, build_platforms
 
     try:
@@ -83,25 +86,29 @@ async def run_demo(*, speed: float, readings: Path | None, user: str) -> int:
     clock = ScaledClock(today, speed)
     with tempfile.TemporaryDirectory(prefix="studybot-demo-") as tmp:
         config = load_config(demo_config(Path(tmp), folder_readings, today, user))
-        console = build_platforms(
-            config, ("console",), clock_text=lambda: f"{clock.now():%a %H:%M} (demo time)"
-        )["console"]
+        console = build_platforms(config, ("console",), now=clock.now, stamp_note=" (demo time)")[
+            "console"
+        ]
         assert isinstance(console, Terminal)
-        piped = not sys.stdin.isatty()
         chunks: list[list[str]] = []
-        if piped:
-            chunks = _chunks(sys.stdin.read())
+        if console.interactive:
+            note = "" if (logging_to and logging_to.file) else " until the demo ends"
+            beside_terminal(console, config.data_dir, logging_to or LogChoice(), note=note)
+        else:
+            # bytes that are not UTF-8 cost a character, not the demo
+            chunks = _chunks(sys.stdin.buffer.read().decode("utf-8", errors="replace"))
             console.feed = asyncio.Queue()
         app = await build_app(config, clock=clock, platforms={"console": console})
+        stop = stop_on_signals()
         hours = 3600 / speed
         console.say(
             f"[bold]Study Circle demo[/bold]: one simulated hour passes every {hours:.1f} s. "
-            "Type [bold]/study help[/bold] for commands, or a line of text to answer the latest prompt "
-            "([bold]>2 text[/bold] answers prompt 2)."
+            "Type [bold]/study help[/bold] for commands; a line of text answers the first prompt "
+            "you have not answered ([bold]>2 text[/bold] answers prompt 2)."
         )
         await app.start()
         try:
-            await _drive(app, console, clock, chunks, user)
+            await _drive(app, console, clock, chunks, user, stop)
         finally:
             await app.stop()
         console.say(
@@ -111,8 +118,15 @@ async def run_demo(*, speed: float, readings: Path | None, user: str) -> int:
 
 
 async def _drive(
-    app: App, console: Terminal, clock: ScaledClock, chunks: list[list[str]], user: str
+    app: App,
+    console: Terminal,
+    clock: ScaledClock,
+    chunks: list[list[str]],
+    user: str,
+    stop: asyncio.Event,
 ) -> None:
+    """Play the companions' part until the reading ends, Ctrl-C or SIGTERM, or (at a
+    terminal) Ctrl-D."""
     circle = app.circle
     storage = app.storage
 
@@ -135,7 +149,9 @@ async def _drive(
     answered: set[int] = set()
     fed = 0
     deadline = time.monotonic() + REAL_TIME_LIMIT
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not stop.is_set():
+        if console.interactive and console.input_finished.is_set():
+            break
         await asyncio.sleep(0.1)
         session = await storage.open_session("demo")
         if session is not None:
@@ -164,7 +180,12 @@ async def _drive(
             break
     if console.feed is not None:
         await console.feed.put(None)
-        await console.input_finished.wait()
+        stopped = asyncio.ensure_future(stop.wait())
+        await asyncio.wait(
+            [stopped, asyncio.ensure_future(console.input_finished.wait())],
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+        stopped.cancel()
 
 
 def _chunks(text: str) -> list[list[str]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -15,9 +14,10 @@ from typing import TextIO
 from rich.console import Console
 from rich.table import Table
 
+from bot.cli.terminal import LogChoice, beside_terminal, first_of, stop_on_signals
 from bot.config.load import ConfigError, load_config
 from bot.config.model import Config, Group
-from bot.core.clock import Clock
+from bot.core.clock import Clock, SystemClock
 from bot.core.platform import Terminal
 from bot.runtime.logs import LEVELS, setup_logging
 from bot.schedule.previewing import describe_start
@@ -113,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--group", required=True)
     export.add_argument("--format", choices=("csv", "json", "md"), default="csv")
     export.add_argument("--out", help="file to write (default: standard output)")
+    export.add_argument("--force", action="store_true", help="replace --out if it exists")
     export.set_defaults(func=_export)
 
     archive = sub.add_parser(
@@ -122,7 +123,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     archive.add_argument("config")
     archive.add_argument("--group", required=True)
-    archive.add_argument("--out", required=True, help="folder to write the site into")
+    archive.add_argument(
+        "--out", required=True, help="folder to write the site into: new, empty, or its own"
+    )
+    archive.add_argument(
+        "--force", action="store_true", help="replace an earlier archive in that folder"
+    )
     archive.set_defaults(func=_archive)
 
     imp = sub.add_parser(
@@ -243,6 +249,7 @@ def _config_and_group(args: argparse.Namespace) -> tuple[Config, Group] | None:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from bot.exports.destination import Refused, check_file_target, written_whole
     from bot.exports.exporting import write_export
     from bot.storage import open_storage
 
@@ -250,6 +257,13 @@ def _export(args: argparse.Namespace) -> int:
     if found is None:
         return 1
     config, group = found
+    target = Path(args.out) if args.out else None
+    try:
+        if target is not None:
+            check_file_target(target, force=args.force)
+    except Refused as exc:
+        err.print(str(exc), markup=False, soft_wrap=True)
+        return 1
 
     async def go(fh: TextIO) -> int:
         storage = await open_storage(config.storage)
@@ -258,37 +272,63 @@ def _export(args: argparse.Namespace) -> int:
         finally:
             await storage.close()
 
-    if args.out:
-        with open(args.out, "w", encoding="utf-8", newline="") as fh:
-            count = asyncio.run(go(fh))
-    else:
+    if target is None:
         count = asyncio.run(go(sys.stdout))
+    else:
+        try:
+            with written_whole(target) as fh:
+                count = asyncio.run(go(fh))
+        except OSError as exc:
+            err.print(
+                f"Could not write {target}: {exc.strerror or exc}; nothing was written.",
+                markup=False,
+                soft_wrap=True,
+            )
+            return 1
     err.print(f"{count} shared response(s) exported.")
     return 0
 
 
 def _archive(args: argparse.Namespace) -> int:
     from bot.exports.archive import build_archive
+    from bot.exports.destination import Refused, mark_site, site_folder
     from bot.storage import open_storage
 
     found = _config_and_group(args)
     if found is None:
         return 1
     config, group = found
+    try:
+        folder = site_folder(Path(args.out), force=args.force)
+    except Refused as exc:
+        err.print(str(exc), markup=False, soft_wrap=True)
+        return 1
 
     async def go() -> list[Path]:
         storage = await open_storage(config.storage)
         try:
             return await build_archive(
-                storage, group, Path(args.out), datetime.now(UTC), config.readings
+                storage, group, folder.path, datetime.now(UTC), config.readings
             )
         finally:
             await storage.close()
 
-    written = asyncio.run(go())
+    try:
+        written = asyncio.run(go())
+        mark_site(folder, written, group.id)
+    except OSError as exc:
+        err.print(
+            f"Could not write the archive into {args.out}: {exc.strerror or exc}.",
+            markup=False,
+            soft_wrap=True,
+        )
+        return 1
+    again = "replaced the earlier one; " if folder.earlier else ""
     out.print(
-        f"Archive of {group.spec.name}: {len(written)} pages in {args.out} (open index.html).",
+        f"Archive of {group.spec.name}: {len(written)} pages in {args.out} "
+        f"({again}open index.html).",
         markup=False,
+        soft_wrap=True,
     )
     return 0
 
@@ -345,6 +385,7 @@ def _run(args: argparse.Namespace) -> int:
             as_user=args.as_user,
             names=tuple(args.platforms) if args.platforms else None,
             clock=args.clock,
+            logging_to=LogChoice(level=args.log_level, file=args.log_file),
         )
     )
 
@@ -355,16 +396,22 @@ async def _serve(
     as_user: str | None,
     names: tuple[str, ...] | None = None,
     clock: Clock | None = None,
+    logging_to: LogChoice | None = None,
 ) -> int:
     from bot.runtime.app import build_app, build_platforms
     from bot.runtime.registry import PlatformUnavailable
     from bot.storage.engines.single_process import AlreadyRunning
 
+    clock = clock or SystemClock()
     try:
-        platforms = build_platforms(config, names, as_user=as_user)
+        platforms = build_platforms(config, names, as_user=as_user, now=clock.now)
     except PlatformUnavailable as exc:
         err.print(str(exc))
         return 1
+    console = platforms.get("console")
+    terminal = console if isinstance(console, Terminal) else None
+    if terminal is not None and terminal.interactive:
+        beside_terminal(terminal, config.data_dir, logging_to or LogChoice())
     try:
         app = await build_app(config, platforms=platforms, clock=clock)
     except AlreadyRunning as exc:
@@ -376,10 +423,7 @@ async def _serve(
         log.exception("opening the storage failed")
         err.print(f"Could not open the storage at {redact(config.storage)}: {exc}")
         return 1
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     try:
         await app.start()
     except Exception as exc:
@@ -387,15 +431,13 @@ async def _serve(
         err.print(f"Could not start: {exc}")
         await app.stop()
         return 1
-    waits = [asyncio.create_task(stop.wait())]
-    console = platforms.get("console")
-    if isinstance(console, Terminal) and not console.interactive:
-        waits.append(asyncio.create_task(console.input_finished.wait()))
-    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-    for task in waits:
-        task.cancel()
+    # Ctrl-D (or the end of piped input) ends the run as Ctrl-C and SIGTERM do
+    ended = [stop.wait()] + ([terminal.input_finished.wait()] if terminal is not None else [])
+    await first_of(*ended)
     log.info("shutting down")
     await app.stop()
+    if terminal is not None and terminal.interactive:
+        terminal.say("Stopped: work in hand finished, and the database closed.")
     return 0
 
 
@@ -407,6 +449,7 @@ def _demo(args: argparse.Namespace) -> int:
             speed=args.speed,
             readings=Path(args.readings) if args.readings else None,
             user=args.as_user,
+            logging_to=LogChoice(level=args.log_level, file=args.log_file),
         )
     )
 

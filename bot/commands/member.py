@@ -11,6 +11,7 @@ from bot.commands.spec import BY_NAME, COMMANDS, CommandSpec
 from bot.core.messages import Attachment, Message, MessageKind
 from bot.core.platform import command_prefix
 from bot.core.text import clean_name
+from bot.exports.exporting import own_export_name, times_to_the_second
 from bot.readings.course import session_step
 from bot.schedule.course_plan import coming_step, coming_steps
 from bot.schedule.planner import plan_group, upcoming
@@ -259,14 +260,15 @@ async def reminders(ctx: CommandContext) -> Message:
 async def export_mine(ctx: CommandContext) -> Message:
     keys = await all_anonymous_keys(ctx.services, ctx.member)
     data = await ctx.services.storage.member_data(ctx.member.id, keys)
-    data["exported_at"] = ctx.services.clock.now().isoformat()
+    data["exported_at"] = ctx.services.clock.now()
     data.update(await ctx.services.storage.member_community_data(ctx.member.id))
+    data = times_to_the_second(data)
     content = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default).encode("utf-8")
     return Message(
         kind=MessageKind.REPLY,
         body=f"Everything Study Circle holds about you: {len(data['responses'])} responses.",
         attachment=Attachment(
-            filename="my-study-services-data.json", content=content, mime_type="application/json"
+            filename=own_export_name(ctx.member), content=content, mime_type="application/json"
         ),
         ephemeral=True,
     )

@@ -35,6 +35,18 @@ class PlatformContext:
     data_dir: Path
     rooms: tuple[str, ...]  # rooms/channels of the configured groups on this platform
     admins: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # room -> admin ids/roles
+    # room -> the IANA zone of the group meeting there, for the times an adapter shows itself
+    zones: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenPrompt:
+    """A prompt of a session open in a room, and whether one member has answered it."""
+
+    group: str
+    number: int
+    message_id: str | None  # the prompt's post, which a reply answers; None until it is sent
+    answered: bool
 
 
 class CoreHandle(Protocol):
@@ -47,6 +59,12 @@ class CoreHandle(Protocol):
 
     async def current_prompts(self, platform: str, room: str) -> list[tuple[int, str]]:
         """The open session's prompts in a room as (number, text), for autocomplete."""
+
+    async def open_prompts(
+        self, member: MemberRef, platform: str, room: str
+    ) -> tuple[OpenPrompt, ...]:
+        """The prompts of the sessions open in a room, in order, each marked answered when
+        `member` has a response to it (anonymous ones included)."""
 
 
 class Platform(Protocol):
@@ -136,4 +154,8 @@ class Terminal(Protocol):
 
     def say(self, text: str) -> None:
         """Show a line of the bot's own (not a member's words) on the screen."""
+        ...
+
+    def warn(self, line: str) -> None:
+        """Show a log line, printed literally, above the prompt."""
         ...

@@ -6,16 +6,19 @@ memory stays flat however many responses the group has (the file itself is the o
 
 from __future__ import annotations
 
+import contextlib
 import io
+import re
 from collections.abc import AsyncGenerator, Mapping
-from typing import TextIO
+from datetime import datetime
+from typing import Any, TextIO
 
 from bot.config.model import Group
 from bot.core.text import clean_name
 from bot.exports.formats import CsvWriter, ExportRow, JsonWriter, MarkdownWriter
 from bot.readings.course import session_step
 from bot.readings.model import Reading
-from bot.storage import Storage
+from bot.storage import Member, Storage
 
 FORMATS = ("csv", "json", "md")
 MIME = {"csv": "text/csv", "json": "application/json", "md": "text/markdown"}
@@ -55,7 +58,7 @@ async def export_pages(
                 prompt=prompt_texts.get(key, ""),
                 member=clean_name(member.display_name) if member is not None else "anonymous",
                 response=response.text,
-                submitted_at=response.updated_at,
+                submitted_at=to_the_second(response.updated_at),
                 late=response.late,
             )
         )
@@ -64,6 +67,36 @@ async def export_pages(
             page = []
     if page:
         yield page
+
+
+def own_export_name(member: Member) -> str:
+    """The file name of a member's `export-mine`, theirs alone: on the console every file
+    lands in one folder, where one name for everybody overwrote the last member's export."""
+    slug = re.sub(r"[^\w]+", "-", clean_name(member.display_name).casefold()).strip("-_")[:40]
+    return f"study-circle-data-{slug or f'member-{member.id}'}.json"
+
+
+def to_the_second(moment: datetime) -> datetime:
+    """An export's time: seconds say when; the database's microseconds only add noise."""
+    return moment.replace(microsecond=0)
+
+
+def times_to_the_second(record: dict[str, Any]) -> dict[str, Any]:
+    """A stored record (a row of `export-mine`) with its `*_at` times, which the database
+    keeps to the microsecond, given to the second; nested lists and records too."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if isinstance(value, dict):
+            value = times_to_the_second(value)
+        elif isinstance(value, list):
+            value = [times_to_the_second(v) if isinstance(v, dict) else v for v in value]
+        elif key.endswith("_at") and isinstance(value, datetime):
+            value = to_the_second(value).isoformat()
+        elif key.endswith("_at") and isinstance(value, str):
+            with contextlib.suppress(ValueError):  # not a time after all: kept as it is
+                value = to_the_second(datetime.fromisoformat(value)).isoformat()
+        out[key] = value
+    return out
 
 
 async def export_rows(storage: Storage, group: Group) -> list[ExportRow]:

@@ -91,6 +91,7 @@ def build_platforms(
             data_dir=config.data_dir / name,
             rooms=tuple(g.room for g in groups),
             admins={g.room: tuple(str(a) for a in g.spec.admins) for g in groups},
+            zones={g.room: g.spec.timezone for g in reversed(groups)},  # the first group's wins
         )
         cls = platform_class(name)
         out[name] = (

@@ -11,8 +11,8 @@ from bot.commands.spec import COMMANDS, CommandSpec
 from bot.community import hooks as community
 from bot.config.model import Config, Group
 from bot.core.clock import Clock
-from bot.core.events import InboundEvent
-from bot.core.platform import Platform, RoomsAware
+from bot.core.events import InboundEvent, MemberRef
+from bot.core.platform import OpenPrompt, Platform, RoomsAware
 from bot.runtime.actions import DueActions
 from bot.runtime.inbox import Inbox
 from bot.runtime.ownership import deliverable_groups, instance_name, process_name
@@ -21,6 +21,7 @@ from bot.schedule.course_plan import PlanChange, plan_changes, plans, record_old
 from bot.schedule.planner import plan_groups
 from bot.services import ActionKinds, Reloaded, Services, SessionHooks
 from bot.sessions import actions as session_actions
+from bot.sessions.answering import open_prompts
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -191,6 +192,11 @@ class StudyCircle:
                 return [(p.number, p.text) for p in await self.storage.prompts(session.id)]
         return []
 
+    async def open_prompts(
+        self, member: MemberRef, platform: str, room: str
+    ) -> tuple[OpenPrompt, ...]:
+        return await open_prompts(self.services, member, self.groups_in(platform, room))
+
     # -- inbound and due work ------------------------------------------------------
 
     async def handle(self, event: InboundEvent) -> None:
@@ -214,5 +220,5 @@ class StudyCircle:
         return await self.actions.run_due()
 
     async def drain(self) -> None:
-        """Wait for inbound events already being handled (used before shutdown)."""
+        """Stop taking inbound events, and wait for those being handled (before shutdown)."""
         await self.inbox.drain()

@@ -14,6 +14,7 @@ from bot.core.events import (
     MessageEdited,
     ReplyReceived,
 )
+from bot.runtime.cleaning import well_formed
 from bot.runtime.ratelimit import RateLimiter
 from bot.services import Services
 from bot.sessions import render
@@ -29,10 +30,16 @@ class Inbox:
         self.services = services
         self.rate_limiter = rate_limiter
         self._inflight: set[asyncio.Task[None]] = set()
+        self._stopping = False
 
     async def handle(self, event: InboundEvent) -> None:
         """Handle one inbound event. Never raises: a failure is logged and the member told."""
         services = self.services
+        if self._stopping:  # a line typed after Ctrl-C, or a sync batch caught in shutdown
+            log.info("a %s arrived while the bot stops; not taken", type(event).__name__)
+            return
+        # Every adapter's events pass here, so broken text is cleaned once, for all of them.
+        event = well_formed(event)
         task = asyncio.current_task()
         if task is not None:
             self._inflight.add(task)
@@ -65,7 +72,9 @@ class Inbox:
                 self._inflight.discard(task)
 
     async def drain(self) -> None:
-        """Wait for inbound events already being handled (used before shutdown)."""
+        """Stop taking events, and wait for those already being handled (before shutdown):
+        work in hand finishes, and nothing starts that the closing database would cut off."""
+        self._stopping = True
         pending = [t for t in self._inflight if t is not asyncio.current_task()]
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)

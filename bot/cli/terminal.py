@@ -1,0 +1,55 @@
+"""What `run` and `demo` share in a terminal: Ctrl-C and SIGTERM ask for a clean stop, and
+beside a person at the console the log goes to a file, with only warnings on the screen."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.markup import escape
+
+from bot.core.platform import Terminal
+from bot.runtime.logs import CONSOLE_LOG, log_beside_terminal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LogChoice:
+    """The `--log-level` and `--log-file` a command was given."""
+
+    level: str = "info"
+    file: str | None = None
+
+
+def stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT (Ctrl-C) or SIGTERM: the caller then finishes the work in hand
+    and closes the database, instead of being cut off by KeyboardInterrupt."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def first_of(*waits: Coroutine[Any, Any, Any]) -> None:
+    """Wait until the first of `waits` is done; the others are cancelled."""
+    tasks = [asyncio.ensure_future(w) for w in waits]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+
+
+def beside_terminal(
+    terminal: Terminal, data_dir: Path, choice: LogChoice, *, note: str = ""
+) -> Path:
+    """Send the log to `--log-file`, or to DATA_DIR/logs/studybot.log, and say where; log
+    lines printed into the conversation overwrote the prompt."""
+    path = Path(choice.file) if choice.file else data_dir / CONSOLE_LOG
+    log_beside_terminal(choice.level, path, terminal.warn, rotate=choice.file is None)
+    terminal.say(f"[dim]Logs go to {escape(str(path.resolve()))}{note}; warnings show here.[/dim]")
+    return path
