@@ -142,13 +142,15 @@ class Harness:
         room: str | None = None,
         admin: bool = False,
         direct: bool = False,
+        locale: str | None = None,
     ) -> str:
         """Send `name args` as `member` from `room` (a DM when `direct`); returns the bot's reply.
         `admin`: for this command the platform rates `member` an admin of the room it is sent
-        from (the room's own group; elsewhere that grants nothing)."""
+        from (the room's own group; elsewhere that grants nothing). `locale`: the language the
+        member's client is set to, as Discord tells it ("es-ES")."""
         name, _, args = text.strip().partition(" ")
         where = room or (f"dm-{member.user_id}" if direct else self._room())
-        origin = Origin(platform=self.platform.name, room=where, is_direct=direct)
+        origin = Origin(platform=self.platform.name, room=where, is_direct=direct, locale=locale)
         grant = (member.user_id, where)
         granted = admin and grant not in self.platform.admins
         if granted:

@@ -21,6 +21,7 @@ from .components import ActionButton, RespondButton, response_submission
 from .desk import InteractionDesk
 from .inbound import Inbound
 from .sending import NO_MENTIONS
+from .translator import CatalogTranslator
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ class StudyClient(discord.Client):
         self.times_ready = 0
 
     async def setup_hook(self) -> None:
+        await self.tree.set_translator(CatalogTranslator())
         for group in build_command_groups(self._specs(), self.desk):
             self.tree.add_command(group)
         self.add_dynamic_items(RespondButton, ActionButton)

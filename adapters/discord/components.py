@@ -8,6 +8,7 @@ from typing import Any, Protocol, cast
 
 import discord
 
+from bot.core.i18n import ENGLISH, Words
 from bot.core.messages import Button
 
 RESPONSE_MAX = 4000  # Discord's cap for a text input, and the core's response limit
@@ -133,11 +134,13 @@ class ResponseModal(discord.ui.Modal):
     object, so a member who was typing while the bot restarted still gets their answer in.
     """
 
-    def __init__(self, prompt: int, flags: str, placeholder: str | None) -> None:
+    def __init__(
+        self, prompt: int, flags: str, placeholder: str | None, words: Words = ENGLISH
+    ) -> None:
         flag_code = "+".join(f.removeprefix("--") for f in flags.split())
         # One modal per member and prompt: opening it again replaces the stored one.
         super().__init__(
-            title=f"Respond to prompt {prompt}"[:45],
+            title=words.gettext("Respond to prompt {number}", number=prompt)[:45],
             timeout=None,
             custom_id=f"{_PREFIX}:modal:{prompt}:{flag_code}",
         )
@@ -148,7 +151,9 @@ class ResponseModal(discord.ui.Modal):
             required=True,
             max_length=RESPONSE_MAX,
         )
-        self.add_item(discord.ui.Label(text="Your response", component=self.text))
+        self.add_item(
+            discord.ui.Label(text=words.gettext("Your response")[:45], component=self.text)
+        )
 
 
 def _text_inputs(components: list[Any]) -> Iterator[str]:

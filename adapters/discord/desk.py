@@ -23,6 +23,7 @@ from .components import ResponseModal, respond_prompt, view_for
 from .people import PLATFORM, Places, member_ref
 from .render import render
 from .sending import NO_MENTIONS
+from .translator import words_for
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,9 @@ class InteractionDesk:
             text = next((t for n, t in found if n == prompt), None)
         except Exception:
             log.debug("no prompt text for the modal", exc_info=True)
-        await interaction.response.send_modal(ResponseModal(prompt, flags, text))
+        await interaction.response.send_modal(
+            ResponseModal(prompt, flags, text, words_for(interaction.locale))
+        )
 
     async def submit_response(
         self, interaction: discord.Interaction[Any], prompt: int, flags: str, text: str
@@ -163,6 +166,7 @@ class InteractionDesk:
             message_id=str(interaction.message.id) if interaction.message else None,
             is_direct=interaction.guild_id is None,
             token=str(interaction.id),
+            locale=interaction.locale.value if interaction.locale else None,
         )
 
     async def _defer(self, pending: PendingInteraction) -> None:

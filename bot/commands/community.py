@@ -29,15 +29,26 @@ async def progress(ctx: CommandContext) -> Message:
     # The member's own attendance (an indexed lookup per session) is all their standing
     # needs; the group's whole participation would read every response it ever had.
     membership, attendance, snoozes = await storage.standing_inputs(group.id, me)
+    words = ctx.words
     if membership is None:
-        return render.reply(f"You are not a member of {group.spec.name}; `join` to take part.")
+        return render.reply(
+            words.gettext(
+                "You are not a member of {group}; `join` to take part.", group=group.spec.name
+            )
+        )
     history = [(s, frozenset((me,)) if took_part else frozenset()) for s, took_part in attendance]
     mine = standing(me, membership.joined_at, history, snoozes)
-    total = mine.sessions
     lines = [
-        f"You took part in {mine.took_part} of {total} session{'s' if total != 1 else ''} "
-        f"of {group.spec.name}. Current streak: {mine.streak}.",
-        "_Breaks, your snoozes and sessions still open never break a streak._",
+        words.ngettext(
+            "You took part in {took_part} of {n} session of {group}.",
+            "You took part in {took_part} of {n} sessions of {group}.",
+            mine.sessions,
+            took_part=words.number(mine.took_part),
+            group=group.spec.name,
+        )
+        + " "
+        + words.gettext("Current streak: {streak}.", streak=words.number(mine.streak)),
+        words.gettext("_Breaks, your snoozes and sessions still open never break a streak._"),
     ]
     return render.reply("\n".join(lines))
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from bot.commands.parser import ParsedCommand
 from bot.config.model import Group
 from bot.core.events import MemberRef, Origin
+from bot.core.i18n import Words
 from bot.services import Services
+from bot.sessions.language import for_member
 from bot.storage import Member
 
 
@@ -19,6 +21,11 @@ class CommandContext:
     member: Member
     group: Group | None
     command: ParsedCommand
+
+    @property
+    def words(self) -> Words:
+        """The words of the reply: the member's language (see `sessions.language`)."""
+        return for_member(self.member, self.origin, self.group)
 
     def need_group(self) -> Group:
         assert self.group is not None, "dispatch resolves the group for commands that need one"

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
-from bot.commands import admin, community, member
+from bot.commands import admin, community, language, member
 from bot.commands.context import CommandContext
 from bot.commands.parser import ParsedCommand, UnknownCommand, UsageError, parse
 from bot.config.model import Group
 from bot.core.events import CommandReceived, MemberRef
+from bot.core.i18n import Words
 from bot.core.messages import Message
 from bot.services import Services
 from bot.sessions import render
+from bot.sessions.language import for_member
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +33,7 @@ HANDLERS: dict[str, Handler] = {
     "responses": member.responses,
     "progress": community.progress,  # streaks that breaks and snoozes do not break
     "timezone": member.timezone,
+    "language": language.language,
     "reminders": member.reminders,
     "export-mine": member.export_mine,
     "forget-me": member.forget_me,
@@ -49,6 +53,15 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+async def _first_words(services: Services, event: CommandReceived) -> Words:
+    """The words of an answer given before the command is understood: the member's language
+    if they are known (nobody new is stored for a mistyped command), else the room's."""
+    known = await services.storage.find_member(event.member.platform, event.member.user_id)
+    origin = event.origin
+    here = () if origin.is_direct else services.config.groups_in(origin.platform, origin.room)
+    return for_member(known, origin, here[0] if len(here) == 1 else None)
+
+
 async def dispatch(services: Services, event: CommandReceived) -> None:
     platform = services.platform(event.origin.platform)
     log.info(
@@ -57,31 +70,47 @@ async def dispatch(services: Services, event: CommandReceived) -> None:
     try:
         command = parse(event.name, event.args)
     except UnknownCommand as exc:
-        hint = f" Did you mean `{exc.hint}`?" if exc.hint else ""
-        await platform.reply(
-            event.origin,
-            render.reply(f"I don't know the command `{exc.name[:40]}`.{hint} Try `help`."),
-        )
+        words = await _first_words(services, event)
+        if exc.hint:
+            text = words.gettext(
+                "I don't know the command `{name}`. Did you mean `{hint}`? Try `help`.",
+                name=exc.name[:40],
+                hint=exc.hint,
+            )
+        else:
+            text = words.gettext(
+                "I don't know the command `{name}`. Try `help`.", name=exc.name[:40]
+            )
+        await platform.reply(event.origin, render.reply(text))
         return
     except UsageError as exc:
-        await platform.reply(event.origin, render.reply(str(exc)))
+        words = await _first_words(services, event)
+        await platform.reply(event.origin, render.reply(exc.say(words)))
         return
     member_row = await services.storage.member(event.member, services.clock.now())
     group: Group | None = None
     rights = _Rights(services, event.member)
     if command.spec.group_scoped:  # the others are about the member, and work anywhere
         found = await _find_group(services, event, command, member_row.id, rights)
-        if isinstance(found, str):
-            await platform.reply(event.origin, render.reply(found))
+        if isinstance(found, _Refusal):
+            words = for_member(member_row, event.origin, found.group)
+            await platform.reply(event.origin, render.reply(found.say(words)))
             return
         group = found
     if command.spec.admin:
         assert group is not None
         if not await rights.admin_of(group):
             log.info("admin command %s refused to a non-admin", command.spec.name)
+            words = for_member(member_row, event.origin, group)
             await platform.reply(
                 event.origin,
-                render.reply(f"`{command.spec.name}` is for the admins of {group.spec.name}."),
+                render.reply(
+                    words.gettext(
+                        "`{command}` is for the admins of {group}.",
+                        command=command.spec.name,
+                        group=group.spec.name,
+                    )
+                ),
             )
             return
     ctx = CommandContext(
@@ -125,13 +154,21 @@ class _Rights:
         return self._known[group.id]
 
 
+@dataclass(frozen=True, slots=True)
+class _Refusal:
+    """Why a command reaches no group, said in the member's words when it is sent."""
+
+    say: Callable[[Words], str]
+    group: Group | None = None
+
+
 async def _find_group(
     services: Services,
     event: CommandReceived,
     command: ParsedCommand,
     member_id: int,
     rights: _Rights,
-) -> Group | str:
+) -> Group | _Refusal:
     """The group a command is about. A group's own room reaches it; anywhere else (a DM,
     another room) reaches only the member's own groups, and, for admin commands, the groups
     they are an admin of. Joining happens in the group's room."""
@@ -144,8 +181,15 @@ async def _find_group(
         # by id, not by scanning the candidates: a room may hold a thousand groups
         found = services.group(wanted)
         if found is None or found.platform != origin.platform:
-            return f"There is no group `{wanted[:40]}` here."
-        elsewhere = f"Group `{wanted}` meets in another room; use the command there."
+            return _Refusal(
+                lambda w: w.gettext("There is no group `{group}` here.", group=wanted[:40])
+            )
+        elsewhere = _Refusal(
+            lambda w: w.gettext(
+                "Group `{group}` meets in another room; use the command there.", group=wanted
+            ),
+            found,
+        )
         if not origin.is_direct:
             if found.room == origin.room:
                 return found
@@ -156,9 +200,13 @@ async def _find_group(
         if command.spec.admin and await rights.admin_of(found):
             return found
         if origin.is_direct:
-            return (
-                f"You are not a member of `{wanted}`. Join it in the group's own room first; "
-                "then you can use it from here."
+            return _Refusal(
+                lambda w: w.gettext(
+                    "You are not a member of `{group}`. Join it in the group's own room first; "
+                    "then you can use it from here.",
+                    group=wanted,
+                ),
+                found,
             )
         return elsewhere
     candidates = here
@@ -171,10 +219,22 @@ async def _find_group(
         return candidates[0]
     if not candidates:
         if origin.is_direct:
-            return (
-                "You are not a member of any group yet. Join one in its own room first; "
-                "then you can use it from here."
+            return _Refusal(
+                lambda w: w.gettext(
+                    "You are not a member of any group yet. Join one in its own room first; "
+                    "then you can use it from here."
+                )
             )
-        return "There is no study group in this room. Ask an admin to add one to the config."
+        return _Refusal(
+            lambda w: w.gettext(
+                "There is no study group in this room. Ask an admin to add one to the config."
+            )
+        )
     ids = ", ".join(g.id for g in candidates)
-    return f"Several groups meet here ({ids}); add `--group ID` after the command name."
+    return _Refusal(
+        lambda w: w.gettext(
+            "Several groups meet here ({groups}); add `--group ID` after the command name.",
+            groups=ids,
+        ),
+        candidates[0] if len({g.spec.language for g in candidates}) == 1 else None,
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from zoneinfo import available_timezones
 
 from bot.commands.spec import BY_NAME, CommandSpec, ParamKind, ParamSpec
+from bot.core.i18n import ENGLISH, N_, Words
 
 _TOKEN = re.compile(r"\S+")
 _GROUP = re.compile(r"\s*--group(?:=|\s+)(\S+)")
@@ -15,7 +16,22 @@ MAX_COMMAND_CHARS = 200_000
 
 
 class UsageError(Exception):
-    """The arguments do not fit the command; the message says how to call it."""
+    """The arguments do not fit the command; `say` tells how to call it, in the reader's words.
+
+    `message` is an English catalog message marked with `N_`; `usage` the command's usage line.
+    """
+
+    def __init__(self, message: str, *, usage: str | None = None, **values: object) -> None:
+        self.message = message
+        self.usage = usage
+        self.values = values
+        super().__init__(self.say(ENGLISH))
+
+    def say(self, words: Words) -> str:
+        sentence = words.gettext(self.message, **self.values)
+        if self.usage is None:
+            return sentence
+        return words.gettext("{problem}. Usage: {usage}", problem=sentence, usage=self.usage)
 
 
 class UnknownCommand(Exception):
@@ -60,7 +76,7 @@ def parse(name: str, args: str) -> ParsedCommand:
     """Parse `args` for command `name`. Raises UnknownCommand or UsageError."""
     spec = lookup(name)
     if len(args) > MAX_COMMAND_CHARS:
-        raise UsageError("that message is far too long to be a command")
+        raise UsageError(N_("that message is far too long to be a command"))
     group, args = _take_group(args)
     values: dict[str, int | str | bool | None] = {}
     positional, flags = _SHAPES[spec.name]
@@ -79,9 +95,9 @@ def parse(name: str, args: str) -> ParsedCommand:
                 pos = match.end()
                 continue
             if param is None or param.kind is not ParamKind.TEXT:
-                raise UsageError(f"unknown option {token[:30]}. Usage: {spec.usage}")
+                raise UsageError(N_("unknown option {option}"), usage=spec.usage, option=token[:30])
         if param is None:
-            raise UsageError(f"too many arguments. Usage: {spec.usage}")
+            raise UsageError(N_("too many arguments"), usage=spec.usage)
         if param.kind is ParamKind.TEXT:
             values[param.name] = args[match.start() :].strip()
             index += 1
@@ -91,7 +107,7 @@ def parse(name: str, args: str) -> ParsedCommand:
         index += 1
     for param in positional[index:]:
         if param.required:
-            raise UsageError(f"missing {param.name.upper()}. Usage: {spec.usage}")
+            raise UsageError(N_("missing {name}"), usage=spec.usage, name=param.name.upper())
         values.setdefault(param.name, None)
     return ParsedCommand(spec=spec, values=values, group=group)
 
@@ -102,13 +118,19 @@ def _convert(
     if kind is ParamKind.INT:
         if not _NUMBER.fullmatch(token):
             raise UsageError(
-                f"{name.upper()} must be a number, not {token[:20]!r}. Usage: {spec.usage}"
+                N_("{name} must be a number, not {value}"),
+                usage=spec.usage,
+                name=name.upper(),
+                value=repr(token[:20]),
             )
         return int(token)
     if kind is ParamKind.CHOICE:
         if token.lower() not in choices:
             raise UsageError(
-                f"{name.upper()} must be one of {', '.join(choices)}. Usage: {spec.usage}"
+                N_("{name} must be one of {choices}"),
+                usage=spec.usage,
+                name=name.upper(),
+                choices=", ".join(choices),
             )
         return token.lower()
     if kind is ParamKind.TIMEZONE:
@@ -126,12 +148,16 @@ def _timezone(token: str, spec: CommandSpec) -> str:
     import difflib
 
     close = difflib.get_close_matches(token, sorted(zones), n=1, cutoff=0.6)
-    hint = (
-        f" Did you mean {close[0]}?"
-        if close
-        else " Use a name like Europe/Berlin or America/La_Paz."
+    if close:
+        raise UsageError(
+            N_("unknown time zone {zone}. Did you mean {hint}?"),
+            zone=repr(token[:40]),
+            hint=close[0],
+        )
+    raise UsageError(
+        N_("unknown time zone {zone}. Use a name like Europe/Berlin or America/La_Paz."),
+        zone=repr(token[:40]),
     )
-    raise UsageError(f"unknown time zone {token[:40]!r}.{hint}")
 
 
 def _take_group(args: str) -> tuple[str | None, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.i18n import N_
 from bot.core.specs import CommandSpec, ParamKind, ParamSpec
 
 __all__ = ["COMMANDS", "CommandSpec", "ParamKind", "ParamSpec"]
@@ -59,6 +60,19 @@ COMMANDS: tuple[CommandSpec, ...] = (
         group_scoped=False,
         params=(
             ParamSpec(name="zone", kind=ParamKind.TIMEZONE, description="An IANA time zone name"),
+        ),
+    ),
+    CommandSpec(
+        name="language",
+        summary=N_("Choose the language I write to you in, or see which one it is"),
+        group_scoped=False,
+        params=(
+            ParamSpec(
+                name="code",
+                kind=ParamKind.WORD,
+                description=N_("A language code such as es or pt_BR, or default"),
+                required=False,
+            ),
         ),
     ),
     CommandSpec(

@@ -19,6 +19,7 @@ from pydantic import (
 from bot.config.cron import cron_trigger
 from bot.config.platform_settings import PlatformsSettings, place_problem
 from bot.core.durations import parse_duration
+from bot.core.i18n import SUPPORTED, english_name, folded, normalize, suggest, weekday_names
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 GROUP_ID = r"^[a-z0-9][a-z0-9_-]{0,63}$"
@@ -124,6 +125,33 @@ def _off_is_none(value: Any) -> Any:
     return value
 
 
+def _language(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    code = normalize(value)
+    if code is not None:
+        return code
+    hint = suggest(value)
+    choices = ", ".join(f"{c} ({english_name(c)})" for c in SUPPORTED)
+    did_you_mean = f"did you mean {hint}? " if hint else ""
+    raise ValueError(f"unknown language {value[:40]!r}; {did_you_mean}the bot speaks {choices}")
+
+
+def _weekdays_in(language: str, days: list[Any]) -> list[Any]:
+    """Weekday names in the group's language (or English) as the English three letters."""
+    theirs = weekday_names(language)
+    english = weekday_names("en")
+    shown = []
+    for day in days:
+        if isinstance(day, str):
+            word = folded(day.strip()).rstrip(".")
+            number = theirs.get(word, english.get(word))
+            if number is not None:
+                day = WEEKDAYS[number]
+        shown.append(day)
+    return shown
+
+
 class GroupSpec(_Strict):
     id: str = Field(pattern=GROUP_ID)
     name: str = Field(min_length=1, max_length=100)
@@ -158,6 +186,26 @@ class GroupSpec(_Strict):
     live_after: Duration = timedelta(0)
     digest: Literal["session", "weekly", "off"] = "session"
     digest_in_room: bool = False
+    # what the bot writes in the group's room, and to members who chose no language of theirs
+    language: Annotated[str, BeforeValidator(_language)] = "en"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _local_weekdays(cls, data: Any) -> Any:
+        # `weekly: [martes, jueves]` in a Spanish group: day names in the group's language
+        if not isinstance(data, dict):
+            return data
+        cadence = data.get("cadence")
+        if not isinstance(cadence, dict):
+            return data
+        weekly = cadence.get("weekly")
+        if isinstance(weekly, str):
+            weekly = [weekly]
+        if not isinstance(weekly, list):
+            return data
+        language = data.get("language")
+        code = normalize(language) if isinstance(language, str) else None
+        return {**data, "cadence": {**cadence, "weekly": _weekdays_in(code or "en", weekly)}}
 
     @field_validator("timezone")
     @classmethod

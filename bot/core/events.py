@@ -21,7 +21,9 @@ class Origin:
     `room` is the platform's room or channel id (the console uses "console"); `thread`
     is the thread the event was in, if any; `message_id` is the event's own message id;
     `is_direct` is true for a direct-message conversation with the bot. `token` is opaque
-    adapter data (an interaction token, say) carried back untouched in replies.
+    adapter data (an interaction token, say) carried back untouched in replies. `locale` is
+    the language the member's client is set to, where the platform tells (Discord's
+    `interaction.locale`, "es-ES"); it is used only when the member chose no language.
 
     An origin says nothing about rights: a room where a command is typed (a DM the member
     controls, say) is no authority on a group. Admin rights come from the group's own room,
@@ -34,6 +36,7 @@ class Origin:
     message_id: str | None = None
     is_direct: bool = False
     token: str | None = None
+    locale: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -37,6 +37,7 @@ class Member:
     user_id: str
     display_name: str
     timezone: str | None
+    language: str | None = None  # chosen with `language`; None follows the client, then the group
 
     @property
     def ref(self) -> MemberRef:

@@ -8,11 +8,40 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.core.i18n import normalize
 from bot.documents.problems import Problem, problems_from_validation
 from bot.documents.yamlsource import YamlError, load_yaml_file
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 MAX_SECTION_CHARS = 200_000
+
+
+def language_key(code: str) -> str:
+    """A language as a reading's `translations:` and `titles:` are keyed: "es", "pt_BR"."""
+    return normalize(code) or code.strip().replace("-", "_")
+
+
+def pick_language(keys: tuple[str, ...], code: str | None) -> str | None:
+    """Which of `keys` serves a reader of `code`: the same language and region, else the same
+    language ("es" for "es_MX", "pt_BR" for "pt")."""
+    if not code:
+        return None
+    wanted = language_key(code)
+    if wanted in keys:
+        return wanted
+    base = wanted.split("_", 1)[0].lower()
+    return next((k for k in keys if k.split("_", 1)[0].lower() == base), None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SectionText:
+    """A section's words in one more language. Prompts go by position: prompt 2 here is
+    prompt 2 of the original, and responses to it are pooled whichever text a member saw."""
+
+    title: str
+    body: str
+    prompts: tuple[str, ...] = ()
+    summary: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -26,6 +55,33 @@ class Section:
     # where the section is written (line, column), for problems found after loading; not part
     # of what the section is, so moving it in the file changes nothing
     location: tuple[int | None, int | None] = field(default=(None, None), compare=False)
+    # the same section in other languages, by language code ("es", "pt_BR")
+    translations: tuple[tuple[str, SectionText], ...] = ()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(code for code, _ in self.translations)
+
+    def in_language(self, code: str | None) -> Section:
+        """This section as a reader of `code` sees it: its translation where there is one
+        (a prompt it leaves out stays in the original), else itself."""
+        chosen = pick_language(self.languages, code)
+        if chosen is None:
+            return self
+        text = dict(self.translations)[chosen]
+        prompts = tuple(
+            text.prompts[i] if i < len(text.prompts) else p for i, p in enumerate(self.prompts)
+        )
+        return Section(
+            id=self.id,
+            title=text.title,
+            body=text.body,
+            prompts=prompts,
+            anonymous_prompts=self.anonymous_prompts,
+            summary=text.summary or (None if text.body != self.body else self.summary),
+            location=self.location,
+            translations=self.translations,
+        )
 
     @property
     def opening(self) -> str:
@@ -44,6 +100,28 @@ class Reading:
     publication: str | None
     sections: tuple[Section, ...]
     path: str | None = field(default=None, compare=False)  # the file it was read from
+    # the title in other languages, by language code
+    titles: tuple[tuple[str, str], ...] = ()
+
+    def title_in(self, code: str | None) -> str:
+        chosen = pick_language(tuple(k for k, _ in self.titles), code)
+        return dict(self.titles)[chosen] if chosen is not None else self.title
+
+    def in_language(self, code: str | None) -> Reading:
+        """The reading as a reader of `code` sees it: its title and sections translated where
+        they are (the ids, and so what sessions recorded, stay the same)."""
+        if not code or (not self.titles and not any(s.translations for s in self.sections)):
+            return self
+        return Reading(
+            id=self.id,
+            title=self.title_in(code),
+            author=self.author,
+            source=self.source,
+            publication=self.publication,
+            sections=tuple(s.in_language(code) for s in self.sections),
+            path=self.path,
+            titles=self.titles,
+        )
 
     def section(self, index: int) -> Section:
         return self.sections[index]
@@ -61,6 +139,18 @@ class _PromptSpec(BaseModel):
     anonymous: bool = False
 
 
+class _TranslationSpec(BaseModel):
+    """A section in another language: `translations: {es: {title, body, prompts}}`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = Field(min_length=1, max_length=200)
+    body: str | None = None
+    file: str | None = None
+    summary: str | None = Field(default=None, min_length=1, max_length=2000)
+    prompts: list[str] = Field(default_factory=list, max_length=20)
+
+
 class _SectionSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -70,6 +160,7 @@ class _SectionSpec(BaseModel):
     file: str | None = None
     summary: str | None = Field(default=None, min_length=1, max_length=2000)
     prompts: list[str | _PromptSpec] = Field(default_factory=list, max_length=20)
+    translations: dict[str, _TranslationSpec] = Field(default_factory=dict)
 
     @field_validator("prompts")
     @classmethod
@@ -87,6 +178,7 @@ class _ReadingSpec(BaseModel):
     author: str = ""
     source: str | None = None
     publication: str | None = None
+    titles: dict[str, str] = Field(default_factory=dict)
     sections: list[_SectionSpec] = Field(min_length=1)
 
 
@@ -129,6 +221,7 @@ def load_reading(path: Path, readings_dir: Path) -> Reading:
         anonymous = frozenset(
             i for i, p in enumerate(sec.prompts) if not isinstance(p, str) and p.anonymous
         )
+        translations = _translations(sec, texts, root, path, doc.locate, i, problems)
         sections.append(
             Section(
                 id=sec.id,
@@ -138,6 +231,7 @@ def load_reading(path: Path, readings_dir: Path) -> Reading:
                 anonymous_prompts=anonymous,
                 summary=sec.summary.strip() if sec.summary else None,
                 location=where,
+                translations=translations,
             )
         )
     if problems:
@@ -150,19 +244,67 @@ def load_reading(path: Path, readings_dir: Path) -> Reading:
         publication=spec.publication,
         sections=tuple(sections),
         path=str(path),
+        titles=tuple((language_key(k), v.strip()) for k, v in spec.titles.items()),
     )
 
 
+def _translations(
+    sec: _SectionSpec,
+    prompts: tuple[str, ...],
+    root: Path,
+    path: Path,
+    locate: Any,
+    index: int,
+    problems: list[Problem],
+) -> tuple[tuple[str, SectionText], ...]:
+    found: list[tuple[str, SectionText]] = []
+    for code, spec in sec.translations.items():
+        where = locate(("sections", index, "translations", code)) or (None, None)
+        if len(spec.prompts) > len(prompts):
+            problems.append(
+                Problem(
+                    str(path),
+                    where[0],
+                    where[1],
+                    f"the {code!r} translation of section {sec.id!r} has {len(spec.prompts)} "
+                    f"prompts and the section {len(prompts)}; prompt N of a translation is "
+                    "prompt N of the section",
+                )
+            )
+            continue
+        body = _section_body(spec, root, path, where, problems, f"{sec.id!r} ({code})")
+        if body is None:
+            continue
+        found.append(
+            (
+                language_key(code),
+                SectionText(
+                    title=spec.title.strip(),
+                    body=body,
+                    prompts=tuple(p.strip() for p in spec.prompts),
+                    summary=spec.summary.strip() if spec.summary else None,
+                ),
+            )
+        )
+    return tuple(found)
+
+
 def _section_body(
-    sec: _SectionSpec, root: Path, path: Path, where: tuple[Any, Any], problems: list[Problem]
+    sec: _SectionSpec | _TranslationSpec,
+    root: Path,
+    path: Path,
+    where: tuple[Any, Any],
+    problems: list[Problem],
+    name: str | None = None,
 ) -> str | None:
     if (sec.body is None) == (sec.file is None):
+        named = name or (repr(sec.id) if isinstance(sec, _SectionSpec) else "?")
         problems.append(
             Problem(
                 str(path),
                 where[0],
                 where[1],
-                f"section {sec.id!r} needs exactly one of body or file",
+                f"section {named} needs exactly one of body or file",
             )
         )
         return None

@@ -7,15 +7,16 @@ from zoneinfo import ZoneInfo
 
 from bot.config.model import Group
 from bot.core.durations import humanize
+from bot.core.i18n import ENGLISH, Words
 from bot.core.messages import Button, Message, MessageKind
 from bot.core.text import clean_name, quote, split_text
 from bot.readings.model import Reading, Section
 from bot.storage import Member, PromptRow, Response, Session
 
 
-def local_time(moment: datetime, zone: ZoneInfo) -> str:
-    local = moment.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b, %H:%M} ({zone.key})"
+def local_time(moment: datetime, zone: ZoneInfo, words: Words = ENGLISH) -> str:
+    """ "Tue 8 Dec, 18:00 (Europe/Berlin)", in the reader's language."""
+    return words.moment(moment, zone)
 
 
 def section_messages(

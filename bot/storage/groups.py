@@ -150,6 +150,10 @@ class GroupStore(StoreBase):
         async with self.transaction() as db:
             await db.execute("UPDATE members SET timezone = ? WHERE id = ?", (zone, member_id))
 
+    async def set_language(self, member_id: int, language: str | None) -> None:
+        async with self.transaction() as db:
+            await db.execute("UPDATE members SET language = ? WHERE id = ?", (language, member_id))
+
     async def join(self, group_id: str, member_id: int, now: datetime) -> bool:
         """Add a membership; False if it already existed."""
         async with self.transaction() as db:

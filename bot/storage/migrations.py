@@ -246,3 +246,11 @@ MIGRATIONS.sql(
     CREATE INDEX sessions_without_section_ids ON sessions (section_ids) WHERE section_ids IS NULL;
     """,
 )
+
+MIGRATIONS.sql(
+    "languages (issue 15): a member may choose the language the bot writes to them in "
+    "(NULL: their Discord client's, else the group's)",
+    """
+    ALTER TABLE members ADD COLUMN language TEXT;
+    """,
+)

@@ -127,7 +127,7 @@ class ResponseStore(StoreBase):
     async def session_responses(self, session_id: int) -> list[tuple[Response, Member | None]]:
         """A session's responses with their authors (None for anonymous ones)."""
         rows = await self._all(
-            "SELECT r.*, m.platform, m.user_id, m.display_name, m.timezone FROM responses r "
+            "SELECT r.*, m.platform, m.user_id, m.display_name, m.timezone, m.language FROM responses r "
             "LEFT JOIN members m ON m.id = r.member_id WHERE r.session_id = ? "
             "ORDER BY r.prompt, r.created_at, r.id",
             (session_id,),
@@ -145,7 +145,7 @@ class ResponseStore(StoreBase):
     ) -> AsyncIterator[tuple[Session, Response, Member | None]]:
         """All of a group's responses, session by session, without loading them all at once."""
         rows = self.database.stream(
-            "SELECT r.*, m.platform, m.user_id, m.display_name, m.timezone, s.number, "
+            "SELECT r.*, m.platform, m.user_id, m.display_name, m.timezone, m.language, s.number, "
             "s.first_section, s.section_count, s.opened_at, s.closes_at, s.closed_at, s.thread, "
             "s.root_message, s.group_id, s.reading_id, s.section_ids, s.restarted FROM responses r "
             "JOIN sessions s ON s.id = r.session_id LEFT JOIN members m ON m.id = r.member_id "

@@ -27,6 +27,7 @@ def member_row(row: Row, id_column: str = "id") -> Member:
         user_id=row["user_id"],
         display_name=row["display_name"],
         timezone=row["timezone"],
+        language=row["language"] if "language" in row.keys() else None,  # noqa: SIM118 (sqlite3.Row: `in` reads values)
     )
 
 
