@@ -155,6 +155,16 @@ class Erasing(Protocol):
 
 
 @runtime_checkable
+class ThreadListing(Protocol):
+    """A platform that can list what a thread holds (Matrix relations), so that an expiring
+    discussion takes along what the core never heard of (its own answers in the thread)."""
+
+    async def thread_messages(self, room: str, thread: str) -> tuple[tuple[str, bool], ...]:
+        """(message id, posted by the bot) for each message still in the thread."""
+        ...
+
+
+@runtime_checkable
 class RetentionAware(Protocol):
     """A platform whose rooms can ask the server itself to forget old messages (Matrix
     `m.room.retention`)."""

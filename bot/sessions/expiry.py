@@ -17,6 +17,7 @@ from bot.core.platform import (
     Erasing,
     RemovalRefused,
     RetentionAware,
+    ThreadListing,
 )
 from bot.core.records import Action, Session
 from bot.services import ActionKind, ActionKinds, Services, SessionHooks
@@ -124,6 +125,15 @@ async def expire_session(services: Services, group: Group, session: Session) -> 
         now=services.clock.now(),
         skip=f"{base}:thread",  # the thread itself, which `remove_thread` takes
     )
+    if isinstance(platform, ThreadListing) and session.thread is not None:
+        try:
+            listed = await platform.thread_messages(group.room, session.thread)
+        except AdapterError:
+            log.info("group %s: could not list session %d's thread", group.id, session.number)
+            listed = ()
+        for message_id, own in listed:
+            await storage.note_message(session.id, room=group.room, thread=session.thread,
+                                       message_id=message_id, now=services.clock.now(), own=own)  # fmt: skip
     refused: Counter[str] = Counter()
     if isinstance(platform, Erasing):
         for message in await storage.messages_to_remove(session.id):
