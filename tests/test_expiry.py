@@ -184,3 +184,14 @@ async def test_privacy_minimal_deletes_the_responses_with_the_discussion(
     await h.advance_to(CLOSES + timedelta(days=14, minutes=1))
     assert await h.storage.count("responses") == 0
     assert h.platform.removals
+
+
+async def test_an_expired_session_stays_out_of_exports(start_with: Starter, tmp_path: Path) -> None:
+    from bot.exports.exporting import export_rows
+
+    h = await start_with()
+    await first_session_with_replies(h)
+    group = h.config.groups[0]
+    assert await export_rows(h.storage, group)
+    await h.advance_to(CLOSES + timedelta(days=14, minutes=1))
+    assert await export_rows(h.storage, group) == []

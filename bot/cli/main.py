@@ -190,6 +190,13 @@ def _check(args: argparse.Namespace) -> int:
             f"  {group.id} ({group.platform}, {group.course.title}): next session {when}",
             markup=False,
         )
+        if group.spec.minimal:
+            filled = ", ".join(group.spec.preset_keys) or "nothing (the file sets every key)"
+            out.print(
+                f"    privacy: minimal turns on {filled}; no display names kept, digests "
+                "without quotes, exports without names",
+                markup=False,
+            )
     return 0
 
 

@@ -107,7 +107,7 @@ def own_post_prefixes(group: Group, session: Session) -> tuple[str, ...]:
     return tuple(prefixes)
 
 
-def shared_beyond_group(services: Services, session: Session) -> frozenset[int]:
+def shared_beyond_group(session: Session) -> frozenset[int]:
     """The ids of the session's responses members chose to share beyond the group, which
     outlive its expiry. None yet: the clearing-house feature fills this in."""
     return frozenset()
@@ -163,9 +163,7 @@ async def expire_session(services: Services, group: Group, session: Session) -> 
     for right, count in refused.items():
         await _report_refusal(services, group, right, count)
     if group.spec.minimal:
-        gone = await storage.purge_session_responses(
-            session.id, keep=shared_beyond_group(services, session)
-        )
+        gone = await storage.purge_session_responses(session.id, keep=shared_beyond_group(session))
         log.info("group %s: session %d's %d responses deleted with its discussion",
                  group.id, session.number, gone)  # fmt: skip
     await storage.set_expired(session.id, services.clock.now())
