@@ -187,6 +187,48 @@ def test_a_second_bot_on_the_same_sqlite_file_is_refused(
     assert again.returncode == 0, again.stderr
 
 
+def test_a_hard_link_to_the_database_does_not_get_past_the_lock(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    config = write_config(BASE_CONFIG)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", "--config", str(config)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "COLUMNS": "100", "PYTHONPATH": str(ROOT)},
+    )
+    assert first.stdin is not None and first.stdout is not None
+    try:
+        first.stdin.write(b"/study join\n")
+        first.stdin.flush()
+        seen = b""
+        while b"Welcome to Readers" not in seen:  # the first bot is up and holds its file
+            line = first.stdout.readline()
+            assert line, seen.decode(errors="replace")
+            seen += line
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        os.link(tmp_path / "data" / "test.db", elsewhere / "same.db")
+        linked = tmp_path / "linked.yaml"
+        linked.write_text(
+            config.read_text().replace("storage: data/test.db", "storage: elsewhere/same.db")
+        )
+        second = studybot("run", "--config", str(linked), stdin="/study join\n")
+        assert second.returncode == 1, second.stdout
+        assert "another studybot is already running" in second.stderr
+        assert "hard link" in second.stderr
+        assert not (elsewhere / "same.db-wal").exists()  # it never opened the database
+    finally:
+        first.stdin.close()  # end of input: the first bot stops
+        code = first.wait(timeout=60)
+        first.stdout.close()
+    assert code == 0
+    # once the first has stopped, the file is free under either name
+    again = studybot("run", "--config", str(linked), stdin="/study status\n")
+    assert again.returncode == 0, again.stderr
+
+
 def test_console_exports_each_keep_their_own_file_with_times_to_the_second(
     write_config: Callable[[str], Path], tmp_path: Path
 ) -> None:
