@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BASE_CONFIG
+from tests.piped_bot import start_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -191,22 +192,9 @@ def test_a_hard_link_to_the_database_does_not_get_past_the_lock(
     write_config: Callable[[str], Path], tmp_path: Path
 ) -> None:
     config = write_config(BASE_CONFIG)
-    first = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", "--config", str(config)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "COLUMNS": "100", "PYTHONPATH": str(ROOT)},
-    )
+    first = start_serving(config)  # the first bot is up and holds its file
     assert first.stdin is not None and first.stdout is not None
     try:
-        first.stdin.write(b"/study join\n")
-        first.stdin.flush()
-        seen = b""
-        while b"Welcome to Readers" not in seen:  # the first bot is up and holds its file
-            line = first.stdout.readline()
-            assert line, seen.decode(errors="replace")
-            seen += line
         elsewhere = tmp_path / "elsewhere"
         elsewhere.mkdir()
         os.link(tmp_path / "data" / "test.db", elsewhere / "same.db")
