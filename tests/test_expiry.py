@@ -195,3 +195,12 @@ async def test_an_expired_session_stays_out_of_exports(start_with: Starter, tmp_
     assert await export_rows(h.storage, group)
     await h.advance_to(CLOSES + timedelta(days=14, minutes=1))
     assert await export_rows(h.storage, group) == []
+
+
+async def test_the_digest_counts_what_expired(start_with: Starter) -> None:
+    h = await start_with("expire_after: 1d")
+    await first_session_with_replies(h)
+    # session 1 closes on 7 Dec and expires on the 8th; session 2's digest (14 Dec) says so
+    await h.advance_to(CLOSES + timedelta(days=7, minutes=1))
+    digests = [s.message.body for s in h.platform.dms("ana") if "Digest" in (s.message.title or "")]
+    assert any("Session 1's discussion expired" in d and "removed" in d for d in digests)
