@@ -193,8 +193,8 @@ def _check(args: argparse.Namespace) -> int:
         if group.spec.minimal:
             filled = ", ".join(group.spec.preset_keys) or "nothing (the file sets every key)"
             out.print(
-                f"    privacy: minimal turns on {filled}; no display names kept, digests "
-                "without quotes, exports without names",
+                f"    privacy: minimal turns on {filled}; its responses are deleted when "
+                "its discussion expires",
                 markup=False,
             )
     return 0

@@ -183,7 +183,7 @@ class GroupSpec(_Strict):
 
     @property
     def minimal(self) -> bool:
-        """`privacy: minimal`: no display names kept, no quotes in digests, no names in exports."""
+        """`privacy: minimal`: its responses are deleted along with an expired discussion."""
         return self.privacy == "minimal"
 
     @field_validator("expire_after")
