@@ -12,12 +12,15 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
     field_validator,
     model_validator,
 )
 
 from bot.config.cron import cron_trigger
 from bot.config.platform_settings import PlatformsSettings, place_problem
+from bot.config.privacy import apply_privacy_preset
 from bot.core.durations import parse_duration
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -160,6 +163,37 @@ class GroupSpec(_Strict):
     live_after: Duration = timedelta(0)
     digest: Literal["session", "weekly", "off"] = "session"
     digest_in_room: bool = False
+    # security culture (issue 17): how long after a session closes its discussion is removed
+    # from the platform, and a preset that keeps as little as the bot can
+    expire_after: Annotated[Duration | None, BeforeValidator(_off_is_none)] = None
+    privacy: Literal["standard", "minimal"] = "standard"
+    # the keys the privacy preset filled in (those the file did not set itself)
+    _preset_keys: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _privacy_preset(cls, data: Any, handler: ModelWrapValidatorHandler[GroupSpec]) -> GroupSpec:
+        data, filled = apply_privacy_preset(data)
+        spec = handler(data)
+        spec._preset_keys = filled
+        return spec
+
+    @property
+    def preset_keys(self) -> tuple[str, ...]:
+        """The keys `privacy: minimal` set because the file did not (for `check`)."""
+        return self._preset_keys
+
+    @property
+    def minimal(self) -> bool:
+        """`privacy: minimal`: no display names kept, no quotes in digests, no names in exports."""
+        return self.privacy == "minimal"
+
+    @field_validator("expire_after")
+    @classmethod
+    def _expiry_positive(cls, value: timedelta | None) -> timedelta | None:
+        if value is not None and value < timedelta(hours=1):
+            raise ValueError("expire_after must be at least 1h (or off)")
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -18,6 +18,7 @@ from bot.runtime.cleaning import well_formed
 from bot.runtime.ratelimit import RateLimiter
 from bot.services import Services
 from bot.sessions import render
+from bot.sessions.expiry import note_member_message
 from bot.sessions.responses import on_delete, on_edit, on_reply
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,15 @@ class Inbox:
         try:
             if self._shared_inbound(event) and not await self._first_sight(event):
                 return
+            if isinstance(event, CommandReceived | ReplyReceived) and not event.origin.is_direct:
+                await note_member_message(
+                    services,
+                    platform=event.origin.platform,
+                    room=event.origin.room,
+                    thread=event.origin.thread,
+                    message_id=event.origin.message_id,
+                    in_reply_to=event.in_reply_to if isinstance(event, ReplyReceived) else None,
+                )
             if isinstance(event, CommandReceived | ReplyReceived):
                 verdict = self.rate_limiter.check(
                     f"{event.member.platform}:{event.member.user_id}", services.clock.now()

@@ -246,3 +246,25 @@ MIGRATIONS.sql(
     CREATE INDEX sessions_without_section_ids ON sessions (section_ids) WHERE section_ids IS NULL;
     """,
 )
+
+MIGRATIONS.sql(
+    "security culture (issue 17): every platform message of a session (the bot's posts, the "
+    "ids of members' messages in its thread; never their text), so that `expire_after` can "
+    "remove them, each once, and a session records when its discussion expired",
+    """
+    CREATE TABLE session_messages (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        room TEXT NOT NULL,
+        thread TEXT,
+        message_id TEXT NOT NULL,
+        own INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'kept',
+        recorded_at TEXT NOT NULL,
+        removed_at TEXT,
+        UNIQUE (session_id, message_id)
+    );
+    CREATE INDEX session_messages_by_state ON session_messages (session_id, state);
+    ALTER TABLE sessions ADD COLUMN expired_at TEXT;
+    """,
+)

@@ -12,6 +12,7 @@ from bot.storage.actions import ActionStore
 from bot.storage.community import CommunityStore
 from bot.storage.groups import GroupStore
 from bot.storage.responses import ResponseStore
+from bot.storage.traces import TraceStore
 
 # every table, parents before children: the order migrate-storage copies them in
 TABLES = (
@@ -21,6 +22,7 @@ TABLES = (
     "sessions",
     "session_prompts",
     "responses",
+    "session_messages",
     "actions",
     "sent",
     "pairings",
@@ -42,5 +44,5 @@ async def open_storage(location: str) -> Storage:
     return storage
 
 
-class Storage(GroupStore, ResponseStore, ActionStore, CommunityStore):
+class Storage(GroupStore, ResponseStore, ActionStore, CommunityStore, TraceStore):
     """Groups, members, sessions, responses and the pending actions that drive them."""
