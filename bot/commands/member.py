@@ -67,7 +67,7 @@ async def _reading_now(ctx: CommandContext) -> str:
     storage = ctx.services.storage
     session = await storage.open_session(group.id)
     if session is not None:
-        return session_step(ctx.services.config.readings, session).reading.title
+        return session_step(ctx.services.config.readings_for(group), session).reading.title
     step = await coming_step(storage, group)
     return (step.reading if step is not None else group.course.readings[-1]).title
 
@@ -118,7 +118,7 @@ async def now(ctx: CommandContext) -> Message:
             "No session is open right now. `schedule` shows when the next one starts."
         )
     # what this session posted, by the ids it recorded: a changed config never swaps its text
-    sections = session_step(ctx.services.config.readings, session).sections
+    sections = session_step(ctx.services.config.readings_for(group), session).sections
     limit = max(200, ctx.services.platform(group.platform).limits.max_body_chars - 600)
     text = "\n\n".join(f"## {s.title}\n\n{s.body}" for s in sections)
     if len(text) > limit:

@@ -7,6 +7,7 @@ import logging
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.community import facilitator
 from bot.config.model import Group
 from bot.core.events import MemberRef
 from bot.core.messages import Message, MessageKind
@@ -76,6 +77,8 @@ async def digest_body(
             "",
             "**Trend** (members responding): " + " → ".join(f"#{n}: {c}" for n, c in recent),
         ]
+    if not for_room and (notes := await facilitator.next_notes(services, group)):
+        lines += ["", "**Facilitator notes for next time**", notes]
     if not for_room:
         drifters = drifting(
             members, history, await storage.snoozes(group.id), group.spec.drift_after

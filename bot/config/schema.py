@@ -139,6 +139,8 @@ class GroupSpec(_Strict):
     # one reading, or a course of several read in order (exactly one of the two keys)
     reading: str | None = None
     readings: list[str] | None = None
+    # or an installed curriculum pack, pinned to a version: `curriculum: first-steps@1.0.0`
+    curriculum: str | None = Field(default=None, max_length=200)
     start: date
     cadence: Cadence
     sections_per_session: int = Field(default=1, ge=1, le=20)
@@ -220,6 +222,19 @@ class GroupSpec(_Strict):
 
     @model_validator(mode="after")
     def _one_reading_key(self) -> GroupSpec:
+        if self.curriculum is not None:
+            if self.reading is not None or self.readings is not None:
+                key = "readings" if self.readings is not None else "reading"
+                raise ValueError(
+                    f"a group reads either a pack (`curriculum:`) or `{key}:`, not both; "
+                    f"the pack's readings are its course"
+                )
+            if not re.match(r"^[a-z0-9][a-z0-9_-]{0,63}@\d+\.\d+\.\d+$", self.curriculum):
+                raise ValueError(
+                    f"curriculum {self.curriculum!r} should name a pack and its version, "
+                    "like first-steps@1.0.0"
+                )
+            return self
         if (self.reading is None) == (self.readings is None):
             raise ValueError(
                 "name what the group reads with `reading: ID`, or `readings: [ID, ...]` for a "
