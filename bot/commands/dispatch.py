@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from bot.commands import admin, community, member
+from bot.commands import admin, community, member, passages
 from bot.commands.context import CommandContext
 from bot.commands.parser import ParsedCommand, UnknownCommand, UsageError, parse
 from bot.config.model import Group
@@ -28,6 +28,10 @@ HANDLERS: dict[str, Handler] = {
     "mine": member.mine,
     "delete": member.delete,
     "responses": member.responses,
+    "quote": passages.quote_,
+    "passages": passages.passages,
+    "quote-edit": passages.quote_edit,
+    "quote-delete": passages.quote_delete,
     "progress": community.progress,  # streaks that breaks and snoozes do not break
     "timezone": member.timezone,
     "reminders": member.reminders,

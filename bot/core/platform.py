@@ -76,6 +76,12 @@ class CoreHandle(Protocol):
         """The prompts of the sessions open in a room, in order, each marked answered when
         `member` has a response to it (anonymous ones included)."""
 
+    async def passage_choices(
+        self, platform: str, room: str, typed: str, *, width: int = 100
+    ) -> list[tuple[str, str]]:
+        """Sentences of the open session's text matching what has been typed, as (value,
+        label) for autocomplete: the value (`#N`) names the sentence, the label fits `width`."""
+
 
 class Platform(Protocol):
     """What the core needs from a platform. Every send takes an idempotency `key`:

@@ -17,7 +17,7 @@ from bot.core.events import (
 from bot.runtime.cleaning import well_formed
 from bot.runtime.ratelimit import RateLimiter
 from bot.services import Services
-from bot.sessions import render
+from bot.sessions import passages, render
 from bot.sessions.expiry import note_member_message
 from bot.sessions.responses import on_delete, on_edit, on_reply
 
@@ -67,11 +67,15 @@ class Inbox:
             if isinstance(event, CommandReceived):
                 await dispatch(services, event)
             elif isinstance(event, ReplyReceived):
-                await on_reply(services, event)
+                # a prompt's reply first (the usual case), else a passage's
+                if not await on_reply(services, event):
+                    await passages.on_reply(services, event)
             elif isinstance(event, MessageEdited):
                 await on_edit(services, event)
+                await passages.on_edit(services, event)
             elif isinstance(event, MessageDeleted):
                 await on_delete(services, event)
+                await passages.on_delete(services, event)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -9,6 +9,7 @@ builds on sessions.py), on the foundation in base.py.
 from __future__ import annotations
 
 from bot.storage.actions import ActionStore
+from bot.storage.annotations import AnnotationStore
 from bot.storage.community import CommunityStore
 from bot.storage.groups import GroupStore
 from bot.storage.responses import ResponseStore
@@ -30,6 +31,8 @@ TABLES = (
     "rsvps",
     "drift_notices",
     "inbound_seen",
+    "annotations",
+    "annotation_replies",
 )
 
 
@@ -44,5 +47,5 @@ async def open_storage(location: str) -> Storage:
     return storage
 
 
-class Storage(GroupStore, ResponseStore, ActionStore, CommunityStore, TraceStore):
+class Storage(GroupStore, ResponseStore, ActionStore, CommunityStore, TraceStore, AnnotationStore):
     """Groups, members, sessions, responses and the pending actions that drive them."""
