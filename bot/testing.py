@@ -22,7 +22,7 @@ from bot.core.events import (
     ReplyReceived,
 )
 from bot.core.messages import Message, Posted
-from bot.core.platform import CoreHandle, DirectMessagesClosed, PlatformLimits
+from bot.core.platform import CoreHandle, DirectMessagesClosed, PlatformLimits, RemovalRefused
 from bot.runtime.circle import StudyCircle
 from bot.storage import Storage, open_storage
 
@@ -54,6 +54,12 @@ class FakePlatform:
     started: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _by_key: dict[str, Posted] = field(default_factory=dict)
+    # removals (expire_after): (room, message id) per removal asked, the threads removed, and
+    # the right the platform lacks to remove members' messages (None: it has it)
+    removals: list[tuple[str, str]] = field(default_factory=list)
+    removed_threads: list[str] = field(default_factory=list)
+    refuse_members: str | None = None
+    retention: dict[str, timedelta] = field(default_factory=dict)
 
     async def start(self, core: CoreHandle) -> None:
         self.started = True
@@ -99,6 +105,29 @@ class FakePlatform:
 
     async def is_admin(self, member: MemberRef, room: str) -> bool:
         return (member.user_id, room) in self.admins
+
+    async def remove_message(
+        self, room: str, message_id: str, *, thread: str | None, own: bool, reason: str, key: str
+    ) -> bool:
+        self._fail()
+        if not own and self.refuse_members is not None:
+            raise RemovalRefused("not allowed", right=self.refuse_members)
+        if (room, message_id) in self.removals:
+            return False
+        self.removals.append((room, message_id))
+        return True
+
+    async def remove_thread(self, room: str, thread: str, *, key: str) -> bool:
+        if thread in self.removed_threads:
+            return False
+        self.removed_threads.append(thread)
+        return True
+
+    async def set_retention(self, room: str, lifetime: timedelta) -> bool:
+        if self.retention.get(room) == lifetime:
+            return False
+        self.retention[room] = lifetime
+        return True
 
     # -- what tests read --------------------------------------------------------
 
@@ -166,8 +195,18 @@ class Harness:
         replies = [s.message for s in self.platform.sent[before:] if s.where.startswith("reply:")]
         return replies[-1].body if replies else ""
 
-    async def reply_to(self, message_id: str, text: str, *, member: MemberRef, own_id: str) -> str:
-        origin = Origin(platform=self.platform.name, room=self._room(), message_id=own_id)
+    async def reply_to(
+        self,
+        message_id: str,
+        text: str,
+        *,
+        member: MemberRef,
+        own_id: str,
+        thread: str | None = None,
+    ) -> str:
+        origin = Origin(
+            platform=self.platform.name, room=self._room(), message_id=own_id, thread=thread
+        )
         before = len(self.platform.sent)
         await self.circle.handle(
             ReplyReceived(origin=origin, member=member, in_reply_to=message_id, text=text)

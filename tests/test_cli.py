@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BASE_CONFIG
+from tests.piped_bot import start_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -184,6 +185,35 @@ def test_a_second_bot_on_the_same_sqlite_file_is_refused(
     finally:
         running.release()
     again = studybot("run", "--config", str(config), stdin="/study status\n")
+    assert again.returncode == 0, again.stderr
+
+
+def test_a_hard_link_to_the_database_does_not_get_past_the_lock(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    config = write_config(BASE_CONFIG)
+    first = start_serving(config)  # the first bot is up and holds its file
+    assert first.stdin is not None and first.stdout is not None
+    try:
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        os.link(tmp_path / "data" / "test.db", elsewhere / "same.db")
+        linked = tmp_path / "linked.yaml"
+        linked.write_text(
+            config.read_text().replace("storage: data/test.db", "storage: elsewhere/same.db")
+        )
+        second = studybot("run", "--config", str(linked), stdin="/study join\n")
+        assert second.returncode == 1, second.stdout
+        assert "another studybot is already running" in second.stderr
+        assert "hard link" in second.stderr
+        assert not (elsewhere / "same.db-wal").exists()  # it never opened the database
+    finally:
+        first.stdin.close()  # end of input: the first bot stops
+        code = first.wait(timeout=60)
+        first.stdout.close()
+    assert code == 0
+    # once the first has stopped, the file is free under either name
+    again = studybot("run", "--config", str(linked), stdin="/study status\n")
     assert again.returncode == 0, again.stderr
 
 

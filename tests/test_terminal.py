@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BASE_CONFIG
+from tests.piped_bot import start_serving
 from tests.terminal_pty import CTRL_C, CTRL_D, ROOT, TerminalSession
 
 RUNS = int(os.environ.get("STUDYBOT_TERMINAL_RUNS", "1"))
@@ -343,22 +344,9 @@ def test_sigterm_stops_run_with_its_piped_input_still_open(
     write_config: Callable[[str], Path], tmp_path: Path, attempt: int
 ) -> None:
     config = write_config(BASE_CONFIG)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", "--config", str(config)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "COLUMNS": "100", "PYTHONPATH": str(ROOT)},
-    )
+    proc = start_serving(config)
     assert proc.stdin is not None and proc.stdout is not None
     try:
-        proc.stdin.write(b"/study join\n")
-        proc.stdin.flush()
-        seen = b""
-        while b"Welcome to Readers" not in seen:  # the bot's answer: it is up and serving
-            line = proc.stdout.readline()
-            assert line, seen.decode(errors="replace")
-            seen += line
         started = time.monotonic()
         proc.send_signal(signal.SIGTERM)  # standard input stays open, as a pipe from a service
         code = proc.wait(timeout=60)

@@ -68,6 +68,9 @@ class ConsolePlatform:
         self._lines: LineReader | None = None
         self.input_finished = asyncio.Event()
         self.feed: asyncio.Queue[str | None] | None = None
+        # what it showed this run, by message id: expiry forgets lines (a terminal cannot
+        # take printed lines back; what it forgets no later command shows again)
+        self.record: dict[str, Message] = {}
 
     # -- lifecycle ----------------------------------------------------------------
 
@@ -102,7 +105,16 @@ class ConsolePlatform:
         where = "thread" if thread else "room"
         with self.screen.above_prompt() as console:
             show_post(console, printable_message(message), where=where, stamp=self._stamp(room))
+        self.record[message_id] = message
         return Posted(message_id=message_id, room=room, thread=thread)
+
+    async def remove_message(
+        self, room: str, message_id: str, *, thread: str | None, own: bool, reason: str, key: str
+    ) -> bool:
+        return self.record.pop(message_id, None) is not None
+
+    async def remove_thread(self, room: str, thread: str, *, key: str) -> bool:
+        return False  # a console thread is its lines
 
     async def open_thread(self, room: str, root: Posted, title: str, *, key: str) -> str:
         self.screen.line(f"— thread opened: {title} —", style="dim")

@@ -6,6 +6,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Coroutine, Mapping
 from dataclasses import replace
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -16,6 +17,7 @@ from adapters.matrix.client import build_client, log_in
 from adapters.matrix.direct import DirectRooms
 from adapters.matrix.inbound import PREFIX
 from adapters.matrix.pacing import Pacer
+from adapters.matrix.removal import Eraser
 from adapters.matrix.render import MAX_BODY_CHARS
 from adapters.matrix.sending import Outbox, reply_relation, thread_relation
 from adapters.matrix.state import SessionState, StateFile
@@ -28,10 +30,13 @@ from bot.core.platform import (
     CommandSyntax,
     CoreHandle,
     DirectMessagesClosed,
+    Erasing,
     Platform,
     PlatformContext,
     PlatformLimits,
+    RetentionAware,
     RoomsAware,
+    ThreadListing,
 )
 from bot.core.specs import CommandSpec
 
@@ -64,6 +69,7 @@ class MatrixPlatform:
         self._direct: DirectRooms | None = None
         self._room_ids: dict[str, str] = {}  # as configured (id or alias) -> room id
         self._replies: OrderedDict[str, int] = OrderedDict()
+        self._eraser_: Eraser | None = None
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -194,6 +200,32 @@ class MatrixPlatform:
         ids = await outbox.send(room_id, message, key=key, relation=relation)
         return Posted(message_id=ids[0], room=room, thread=thread)
 
+    # --- removing (expire_after) ----------------------------------------------------------
+
+    async def _eraser(self, room: str) -> tuple[Eraser, str]:
+        room_id = self._room_id(room)
+        await self._ready(room_id)
+        if self._eraser_ is None:
+            self._eraser_ = Eraser(self._need_client(), self._retrier, self.pacer)
+        return self._eraser_, room_id
+
+    async def remove_message(
+        self, room: str, message_id: str, *, thread: str | None, own: bool, reason: str, key: str
+    ) -> bool:
+        eraser, room_id = await self._eraser(room)
+        return await eraser.redact(room_id, message_id, reason=reason, key=key)
+
+    async def remove_thread(self, room: str, thread: str, *, key: str) -> bool:
+        return False  # a Matrix thread is its events, each redacted on its own
+
+    async def thread_messages(self, room: str, thread: str) -> tuple[tuple[str, bool], ...]:
+        eraser, room_id = await self._eraser(room)
+        return tuple(await eraser.thread_events(room_id, thread))
+
+    async def set_retention(self, room: str, lifetime: timedelta) -> bool:
+        eraser, room_id = await self._eraser(room)
+        return await eraser.set_retention(room_id, int(lifetime.total_seconds() * 1000))
+
     async def open_thread(self, room: str, root: Posted, title: str, *, key: str) -> str:
         # A Matrix thread is named by its root event and exists once something relates to it.
         return root.message_id
@@ -268,6 +300,8 @@ class MatrixPlatform:
             await outbox.react(room_id, origin.message_id, "✉️", key=f"{key}:ack")
 
 
-def _conforms(platform: MatrixPlatform) -> tuple[Platform, RoomsAware, CommandSyntax]:
+def _conforms(
+    platform: MatrixPlatform,
+) -> tuple[Platform, RoomsAware, CommandSyntax, Erasing, ThreadListing, RetentionAware]:
     """Lets mypy check that MatrixPlatform implements the core's protocols."""
-    return platform, platform, platform
+    return platform, platform, platform, platform, platform, platform

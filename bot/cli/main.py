@@ -76,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
 
     register_storage_commands(sub, common)
 
+    from bot.cli.packs import register as register_pack_commands
+
+    register_pack_commands(sub, common)
+
     demo = sub.add_parser(
         "demo", parents=[common], help="watch a whole reading on a fast clock in the terminal"
     )
@@ -190,6 +194,13 @@ def _check(args: argparse.Namespace) -> int:
             f"  {group.id} ({group.platform}, {group.course.title}): next session {when}",
             markup=False,
         )
+        if group.spec.minimal:
+            filled = ", ".join(group.spec.preset_keys) or "nothing (the file sets every key)"
+            out.print(
+                f"    privacy: minimal turns on {filled}; its responses are deleted when "
+                "its discussion expires",
+                markup=False,
+            )
     return 0
 
 
@@ -268,7 +279,7 @@ def _export(args: argparse.Namespace) -> int:
     async def go(fh: TextIO) -> int:
         storage = await open_storage(config.storage)
         try:
-            return await write_export(storage, group, args.format, fh, config.readings)
+            return await write_export(storage, group, args.format, fh, config.readings_for(group))
         finally:
             await storage.close()
 
@@ -308,7 +319,7 @@ def _archive(args: argparse.Namespace) -> int:
         storage = await open_storage(config.storage)
         try:
             return await build_archive(
-                storage, group, folder.path, datetime.now(UTC), config.readings
+                storage, group, folder.path, datetime.now(UTC), config.readings_for(group)
             )
         finally:
             await storage.close()

@@ -142,7 +142,7 @@ async def remind(ctx: CommandContext) -> Message:
         title=f"{group.spec.name}: session {session.number} is open",
         body=(
             f"A gentle nudge: session {session.number} of "
-            f"*{session_step(services.config.readings, session).reading.title}* is open until "
+            f"*{session_step(services.config.readings_for(group), session).reading.title}* is open until "
             f"{render.local_time(session.closes_at, group.zone)}. Your thoughts are welcome, short ones too."
         ),
     )
@@ -189,7 +189,7 @@ async def _course_lines(ctx: CommandContext) -> list[str]:
     group = ctx.need_group()
     services = ctx.services
     return course_notices.status_lines(
-        group, await progress(services.storage, group, services.config.readings)
+        group, await progress(services.storage, group, services.config.readings_for(group))
     )
 
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from bot.commands import admin, community, language, member
+from bot.commands import admin, community, language, member, passages
 from bot.commands.context import CommandContext
 from bot.commands.parser import ParsedCommand, UnknownCommand, UsageError, parse
 from bot.config.model import Group
@@ -31,6 +31,10 @@ HANDLERS: dict[str, Handler] = {
     "mine": member.mine,
     "delete": member.delete,
     "responses": member.responses,
+    "quote": passages.quote_,
+    "passages": passages.passages,
+    "quote-edit": passages.quote_edit,
+    "quote-delete": passages.quote_delete,
     "progress": community.progress,  # streaks that breaks and snoozes do not break
     "timezone": member.timezone,
     "language": language.language,

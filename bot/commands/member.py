@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.commands import passages
 from bot.commands.context import CommandContext
 from bot.commands.spec import BY_NAME, COMMANDS, CommandSpec
 from bot.core.messages import Attachment, Message, MessageKind
@@ -16,6 +17,7 @@ from bot.readings.course import session_step
 from bot.schedule.course_plan import coming_step, coming_steps
 from bot.schedule.planner import plan_group, upcoming
 from bot.sessions import render
+from bot.sessions.passages import anonymous_note_keys
 from bot.sessions.responses import all_anonymous_keys, author_keys, record_response, target_session
 from bot.storage import Session
 
@@ -67,7 +69,7 @@ async def _reading_now(ctx: CommandContext) -> str:
     storage = ctx.services.storage
     session = await storage.open_session(group.id)
     if session is not None:
-        return session_step(ctx.services.config.readings, session).reading.title
+        return session_step(ctx.services.config.readings_for(group), session).reading.title
     step = await coming_step(storage, group)
     return (step.reading if step is not None else group.course.readings[-1]).title
 
@@ -118,7 +120,7 @@ async def now(ctx: CommandContext) -> Message:
             "No session is open right now. `schedule` shows when the next one starts."
         )
     # what this session posted, by the ids it recorded: a changed config never swaps its text
-    sections = session_step(ctx.services.config.readings, session).sections
+    sections = session_step(ctx.services.config.readings_for(group), session).sections
     limit = max(200, ctx.services.platform(group.platform).limits.max_body_chars - 600)
     text = "\n\n".join(f"## {s.title}\n\n{s.body}" for s in sections)
     if len(text) > limit:
@@ -173,13 +175,15 @@ async def mine(ctx: CommandContext) -> Message:
     rows = await ctx.services.storage.responses_of(
         session.id, await author_keys(ctx.services, ctx.member, session.id)
     )
-    if not rows:
+    notes = await passages.mine_lines(ctx, session)
+    if not rows and not notes:
         return render.reply(f"You have not responded in session {session.number} yet.")
-    lines = [f"**Your responses in session {session.number}**"]
+    lines = [f"**Your responses in session {session.number}**"] if rows else []
     for r in rows:
         tag = " (private)" if r.private else ""
         tag += " (late)" if r.late else ""
         lines.append(f"**{r.prompt}.**{tag}\n{r.text}")
+    lines += notes
     return render.reply("\n\n".join(lines), member_text=True)
 
 
@@ -260,6 +264,11 @@ async def reminders(ctx: CommandContext) -> Message:
 async def export_mine(ctx: CommandContext) -> Message:
     keys = await all_anonymous_keys(ctx.services, ctx.member)
     data = await ctx.services.storage.member_data(ctx.member.id, keys)
+    data.update(
+        await ctx.services.storage.member_annotation_data(
+            ctx.member.id, await anonymous_note_keys(ctx.services, ctx.member)
+        )
+    )
     data["exported_at"] = ctx.services.clock.now()
     data.update(await ctx.services.storage.member_community_data(ctx.member.id))
     data = times_to_the_second(data)
@@ -289,5 +298,10 @@ async def forget_me(ctx: CommandContext) -> Message:
             f"This deletes you from every group, with all {count} of your responses, for good. "
             "To go ahead, send `forget-me confirm`. (`export-mine` first if you want a copy.)"
         )
+    # notes first: an anonymous one is found by keys made from the member, who goes next
+    notes = await ctx.services.storage.forget_member_annotations(
+        ctx.member.id, await anonymous_note_keys(ctx.services, ctx.member)
+    )
     removed = await ctx.services.storage.forget_member(ctx.member.id, keys)
-    return render.reply(f"Done: you and your {removed} responses are gone from Study Circle.")
+    also = f" and {notes} notes on passages" if notes else ""
+    return render.reply(f"Done: you and your {removed} responses{also} are gone from Study Circle.")

@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 
 from bot.commands.spec import BY_NAME, CommandSpec, ParamKind, ParamSpec
 from bot.core.i18n import ENGLISH, N_, Words
+from bot.readings.passage_search import take_quoted
 
 _TOKEN = re.compile(r"\S+")
 _GROUP = re.compile(r"\s*--group(?:=|\s+)(\S+)")
@@ -102,6 +103,16 @@ def parse(name: str, args: str) -> ParsedCommand:
             values[param.name] = args[match.start() :].strip()
             index += 1
             break
+        if param.kind is ParamKind.QUOTE:
+            taken = take_quoted(args, match.start())
+            if taken is None or not taken[0]:
+                raise UsageError(
+                    f"put a few words of the passage in quotes. Usage: {spec.usage}, "
+                    'e.g. quote "the words" what you think'
+                )
+            values[param.name], pos = taken
+            index += 1
+            continue
         values[param.name] = _convert(spec, param.name, param.kind, param.choices, token)
         pos = match.end()
         index += 1

@@ -53,6 +53,46 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         name="responses", summary="The others' shared responses (after you have responded)"
     ),
+    CommandSpec(
+        name="quote",
+        summary='Discuss a sentence of the section: quote "a few words" and say what you think',
+        params=(
+            ParamSpec(
+                name="passage",
+                kind=ParamKind.QUOTE,
+                description="A few words of the sentence, in quotes (or pick it from the list)",
+            ),
+            ParamSpec(
+                name="private",
+                kind=ParamKind.FLAG,
+                description="Keep the note to yourself",
+                required=False,
+            ),
+            ParamSpec(
+                name="shared",
+                kind=ParamKind.FLAG,
+                description="Share it in the thread",
+                required=False,
+            ),
+            ParamSpec(name="text", kind=ParamKind.TEXT, description="What you think about it"),
+        ),
+    ),
+    CommandSpec(
+        name="passages", summary="The most-discussed sentences of this session, with counts"
+    ),
+    CommandSpec(
+        name="quote-edit",
+        summary="Change what you said in one of your notes on a passage",
+        params=(
+            ParamSpec(name="note", kind=ParamKind.INT, description="The note's number"),
+            ParamSpec(name="text", kind=ParamKind.TEXT, description="The new words"),
+        ),
+    ),
+    CommandSpec(
+        name="quote-delete",
+        summary="Delete one of your notes on a passage, with its replies",
+        params=(ParamSpec(name="note", kind=ParamKind.INT, description="The note's number"),),
+    ),
     CommandSpec(name="progress", summary="Sessions you took part in, and your streak"),
     CommandSpec(
         name="timezone",

@@ -4,9 +4,10 @@ and the shared responses grouped by prompt, sent to each admin by direct message
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.community import facilitator
 from bot.config.model import Group
 from bot.core.events import MemberRef
 from bot.core.messages import Message, MessageKind
@@ -14,6 +15,7 @@ from bot.core.platform import DirectMessagesClosed
 from bot.core.text import clean_name, quote, split_text
 from bot.services import Services
 from bot.sessions import outbox
+from bot.sessions.expiry_words import digest_line
 from bot.sessions.participation import drifting, trend
 from bot.storage import Action, Session
 
@@ -68,12 +70,15 @@ async def digest_body(
             for r in answers:
                 late = " (late)" if r.late else ""
                 lines.append(f"> {quote(r.text, 600)}\n> — {clean_name(r.author or '')}{late}")
+    lines += await _expired_lines(services, group, sessions)
     recent = trend([(s, w) for s, w in history if s.closed_at is not None])
     if len(recent) > 1:
         lines += [
             "",
             "**Trend** (members responding): " + " → ".join(f"#{n}: {c}" for n, c in recent),
         ]
+    if not for_room and (notes := await facilitator.next_notes(services, group)):
+        lines += ["", "**Facilitator notes for next time**", notes]
     if not for_room:
         drifters = drifting(
             members, history, await storage.snoozes(group.id), group.spec.drift_after
@@ -82,6 +87,20 @@ async def digest_body(
             names = ", ".join(f"{clean_name(m.member.display_name)} ({n})" for m, n in drifters)
             lines += ["", f"**Drifting** (silent sessions in a row): {names}"]
     return "\n".join(lines)
+
+
+async def _expired_lines(services: Services, group: Group, sessions: list[Session]) -> list[str]:
+    """What `expire_after` removed from the platform since the session before these closed."""
+    storage = services.storage
+    every = await storage.sessions(group.id)
+    earlier = [s for s in every if s.number < sessions[0].number and s.closed_at is not None]
+    since = earlier[-1].closed_at if earlier else datetime.min.replace(tzinfo=UTC)
+    assert since is not None
+    out: list[str] = []
+    for number, _ in await storage.expired_between(group.id, since, services.clock.now()):
+        session = next(s for s in every if s.number == number)
+        out.append(digest_line(number, dict(await storage.removal_counts(session.id))))
+    return ["", *out] if out else []
 
 
 async def digest_sessions(

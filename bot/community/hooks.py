@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from bot.community import digest
+from bot.community import digest, facilitator
 from bot.community.nudges import NUDGE, RSVP_REMIND, miss_you, nudge, remind_rsvps
 from bot.community.teams import announce_teams
 from bot.config.model import Group
+from bot.schedule.planner import FACILITATOR_NOTES
 from bot.services import ActionKind, ActionKinds, ActionRun, Services, SessionHooks
 from bot.sessions import rsvp
 from bot.storage import Action, Session
@@ -88,3 +89,4 @@ def register(kinds: ActionKinds, hooks: SessionHooks) -> None:
     kinds[DIGEST] = ActionKind(run=_digest)
     kinds[WEEKLY_DIGEST] = ActionKind(run=_digest)
     kinds[RSVP_REMIND] = ActionKind(run=_on_session(remind_rsvps))
+    kinds[FACILITATOR_NOTES] = ActionKind(run=facilitator.send_notes)

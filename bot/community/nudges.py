@@ -34,7 +34,7 @@ async def nudge(services: Services, group: Group, session: Session) -> None:
     platform = services.platform(group.platform)
     base = f"{group.id}:s{session.number}:{NUDGE}"
     when = render.local_time(session.closes_at, group.zone)
-    reading = session_step(services.config.readings, session).reading.title
+    reading = session_step(services.config.readings_for(group), session).reading.title
     closed: list[Member] = []
     for m in waiting:
         message = Message(

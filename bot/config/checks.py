@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.config.courses import resolve_course, sections_without_prompts
+from bot.config.courses import PackShelf, resolve_course, resolve_pack, sections_without_prompts
 from bot.config.model import Group
 from bot.config.platform_settings import config_problem
 from bot.config.schema import ConfigSpec
@@ -21,6 +21,7 @@ def resolve_groups(
     readings: dict[str, Reading],
     readings_dir: Path,
     problems: list[Problem],
+    packs: PackShelf,
 ) -> list[Group]:
     """Each group with its reading and zone; what is wrong is added to `problems`, located."""
     groups: list[Group] = []
@@ -35,10 +36,18 @@ def resolve_groups(
         if g.id in seen:
             problem(f"group id {g.id!r} is used twice")
         seen.add(g.id)
-        course = resolve_course(g, i, doc, path, readings, readings_dir, problems)
-        if course is None:
-            continue
-        group = Group(spec=g, course=course, zone=ZoneInfo(g.timezone))
+        pack = None
+        if g.curriculum is not None:
+            found = resolve_pack(g, i, doc, path, packs, problems)
+            if found is None:
+                continue
+            course, pack = found
+        else:
+            resolved = resolve_course(g, i, doc, path, readings, readings_dir, problems)
+            if resolved is None:
+                continue
+            course = resolved
+        group = Group(spec=g, course=course, zone=ZoneInfo(g.timezone), pack=pack)
         where = (group.platform, group.room)
         if where in rooms and group.platform != "console":
             problem(f"another group already uses {group.platform} room {group.room}")

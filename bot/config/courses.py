@@ -1,4 +1,5 @@
-"""A group's course resolved from `reading:` or `readings:`, and what is wrong with it, located."""
+"""A group's course resolved from `reading:`, `readings:` or a pack's `curriculum:`, and what
+is wrong with it, located."""
 
 from __future__ import annotations
 
@@ -9,8 +10,58 @@ from bot.config.model import Group
 from bot.config.schema import GroupSpec
 from bot.documents.problems import Problem
 from bot.documents.yamlsource import YamlDocument
+from bot.packs.files import Refused
+from bot.packs.model import Pack, PackError
+from bot.packs.store import PackStore
 from bot.readings.course import Course
 from bot.readings.model import Reading
+
+
+class PackShelf:
+    """The installed packs a config's groups name, each loaded once however many use it."""
+
+    def __init__(self, store: PackStore) -> None:
+        self.store = store
+        self._loaded: dict[str, Pack | str] = {}
+
+    def get(self, ref: str) -> Pack | str:
+        """The pack, or the sentence saying why it cannot be used."""
+        if ref not in self._loaded:
+            try:
+                self._loaded[ref] = self.store.load(ref)
+            except Refused as exc:
+                self._loaded[ref] = str(exc)
+            except PackError as exc:
+                self._loaded[ref] = (
+                    f"the installed pack {ref} is broken: {exc.problems[0].render()}"
+                )
+        return self._loaded[ref]
+
+
+def resolve_pack(
+    spec: GroupSpec,
+    index: int,
+    doc: YamlDocument,
+    path: Path,
+    shelf: PackShelf,
+    problems: list[Problem],
+) -> tuple[Course, Pack] | None:
+    """The course of the pack group `index` names in `curriculum:`; None (with a problem
+    added) when that pack and version is not installed."""
+    assert spec.curriculum is not None
+    found = shelf.get(spec.curriculum)
+    if isinstance(found, str):
+        line, column = doc.locate(("groups", index, "curriculum")) or (None, None)
+        problems.append(
+            Problem(
+                str(path),
+                line,
+                column,
+                f"curriculum {spec.curriculum}: {found} (packs are looked for in {shelf.store.root})",
+            )
+        )
+        return None
+    return Course(readings=found.readings), found
 
 
 def resolve_course(

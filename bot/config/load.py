@@ -8,11 +8,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.config.checks import resolve_groups
+from bot.config.courses import PackShelf
 from bot.config.model import Config
 from bot.config.schema import ConfigSpec
 from bot.core.heap import long_lived_build
 from bot.documents.problems import Problem, problems_from_validation
 from bot.documents.yamlsource import YamlError, load_yaml_file
+from bot.packs.store import PackStore
 from bot.readings.model import load_readings
 
 
@@ -20,6 +22,45 @@ class ConfigError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(p.render() for p in problems))
+
+
+def packs_dir(data_dir: Path) -> Path:
+    """Where the packs a config's groups may run are installed."""
+    return data_dir / "packs"
+
+
+def _data_dir(base: Path, configured: str | None, storage: str) -> Path:
+    if configured:
+        return (base / configured).resolve()
+    if "://" in storage or storage in (":memory:", ""):
+        return (base / "data").resolve()
+    return Path(storage).parent
+
+
+def data_dir_of(path: Path) -> Path:
+    """The data directory the config at `path` names, read without checking the rest of it
+    (so packs can be installed before the groups that run them are valid)."""
+    try:
+        data = load_yaml_file(path).data
+    except YamlError:
+        data = None
+    values = data if isinstance(data, dict) else {}
+    configured = values.get("data_dir")
+    storage = values.get("storage", "data/studybot.db")
+    if values.get("storage_env"):
+        storage = os.environ.get(str(values["storage_env"]), "").strip()
+    base = path.parent
+    storage = _located_storage(base, str(storage))
+    return _data_dir(base, str(configured) if configured else None, storage)
+
+
+def _located_storage(base: Path, storage: str) -> str:
+    """A file location made absolute against the config's folder; URLs stay as they are."""
+    if "://" not in storage and storage not in (":memory:", ""):
+        return str((base / storage).resolve())
+    if storage.startswith("sqlite:///"):
+        return str((base / storage.removeprefix("sqlite:///")).resolve())
+    return storage
 
 
 def load_config(path: Path) -> Config:
@@ -46,7 +87,6 @@ def _load_config(path: Path) -> Config:
     base = path.parent
     readings_dir = (base / spec.readings_dir).resolve()
     readings, problems = load_readings(readings_dir)
-    groups = resolve_groups(spec, doc, path, readings, readings_dir, problems)
     storage = spec.storage
     if spec.storage_env is not None:
         storage = os.environ.get(spec.storage_env, "").strip()
@@ -61,18 +101,12 @@ def _load_config(path: Path) -> Config:
                     "export it with the storage location, e.g. postgresql://USER:PASSWORD@HOST/DB",
                 )
             )
+    storage = _located_storage(base, storage)
+    data_dir = _data_dir(base, spec.data_dir, storage)
+    shelf = PackShelf(PackStore(packs_dir(data_dir)))
+    groups = resolve_groups(spec, doc, path, readings, readings_dir, problems, shelf)
     if problems:
         raise ConfigError(problems)
-    if "://" not in storage and storage != ":memory:":
-        storage = str((base / storage).resolve())
-    elif storage.startswith("sqlite:///"):
-        storage = str((base / storage.removeprefix("sqlite:///")).resolve())
-    if spec.data_dir:
-        data_dir = (base / spec.data_dir).resolve()
-    elif "://" in storage or storage == ":memory:":
-        data_dir = (base / "data").resolve()
-    else:
-        data_dir = Path(storage).parent
     return Config(
         path=path,
         spec=spec,

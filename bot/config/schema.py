@@ -12,12 +12,15 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
     field_validator,
     model_validator,
 )
 
 from bot.config.cron import cron_trigger
 from bot.config.platform_settings import PlatformsSettings, place_problem
+from bot.config.privacy import apply_privacy_preset
 from bot.core.durations import parse_duration
 from bot.core.i18n import SUPPORTED, english_name, folded, normalize, suggest, weekday_names
 
@@ -164,6 +167,8 @@ class GroupSpec(_Strict):
     # one reading, or a course of several read in order (exactly one of the two keys)
     reading: str | None = None
     readings: list[str] | None = None
+    # or an installed curriculum pack, pinned to a version: `curriculum: first-steps@1.0.0`
+    curriculum: str | None = Field(default=None, max_length=200)
     start: date
     cadence: Cadence
     sections_per_session: int = Field(default=1, ge=1, le=20)
@@ -207,6 +212,38 @@ class GroupSpec(_Strict):
         code = normalize(language) if isinstance(language, str) else None
         return {**data, "cadence": {**cadence, "weekly": _weekdays_in(code or "en", weekly)}}
 
+    # security culture (issue 17): how long after a session closes its discussion is removed
+    # from the platform, and a preset that keeps as little as the bot can
+    expire_after: Annotated[Duration | None, BeforeValidator(_off_is_none)] = None
+    privacy: Literal["standard", "minimal"] = "standard"
+    # the keys the privacy preset filled in (those the file did not set itself)
+    _preset_keys: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _privacy_preset(cls, data: Any, handler: ModelWrapValidatorHandler[GroupSpec]) -> GroupSpec:
+        data, filled = apply_privacy_preset(data)
+        spec = handler(data)
+        spec._preset_keys = filled
+        return spec
+
+    @property
+    def preset_keys(self) -> tuple[str, ...]:
+        """The keys `privacy: minimal` set because the file did not (for `check`)."""
+        return self._preset_keys
+
+    @property
+    def minimal(self) -> bool:
+        """`privacy: minimal`: its responses are deleted along with an expired discussion."""
+        return self.privacy == "minimal"
+
+    @field_validator("expire_after")
+    @classmethod
+    def _expiry_positive(cls, value: timedelta | None) -> timedelta | None:
+        if value is not None and value < timedelta(hours=1):
+            raise ValueError("expire_after must be at least 1h (or off)")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
@@ -234,6 +271,19 @@ class GroupSpec(_Strict):
 
     @model_validator(mode="after")
     def _one_reading_key(self) -> GroupSpec:
+        if self.curriculum is not None:
+            if self.reading is not None or self.readings is not None:
+                key = "readings" if self.readings is not None else "reading"
+                raise ValueError(
+                    f"a group reads either a pack (`curriculum:`) or `{key}:`, not both; "
+                    f"the pack's readings are its course"
+                )
+            if not re.match(r"^[a-z0-9][a-z0-9_-]{0,63}@\d+\.\d+\.\d+$", self.curriculum):
+                raise ValueError(
+                    f"curriculum {self.curriculum!r} should name a pack and its version, "
+                    "like first-steps@1.0.0"
+                )
+            return self
         if (self.reading is None) == (self.readings is None):
             raise ValueError(
                 "name what the group reads with `reading: ID`, or `readings: [ID, ...]` for a "

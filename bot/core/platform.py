@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -19,6 +20,15 @@ class AdapterError(Exception):
 
 class DirectMessagesClosed(AdapterError):
     """The member does not accept direct messages from the bot."""
+
+
+class RemovalRefused(AdapterError):
+    """The platform will not let the bot remove a message: it lacks a right, which `right`
+    names in the platform's own words (an admin grants it; retrying does not help)."""
+
+    def __init__(self, message: str, *, right: str) -> None:
+        super().__init__(message)
+        self.right = right
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,6 +75,12 @@ class CoreHandle(Protocol):
     ) -> tuple[OpenPrompt, ...]:
         """The prompts of the sessions open in a room, in order, each marked answered when
         `member` has a response to it (anonymous ones included)."""
+
+    async def passage_choices(
+        self, platform: str, room: str, typed: str, *, width: int = 100
+    ) -> list[tuple[str, str]]:
+        """Sentences of the open session's text matching what has been typed, as (value,
+        label) for autocomplete: the value (`#N`) names the sentence, the label fits `width`."""
 
 
 class Platform(Protocol):
@@ -121,6 +137,47 @@ class Sharded(Protocol):
 
     def serves(self, room: str, server: int | None) -> bool:
         """Whether this process delivers to `room`, on the server (guild) the config names."""
+        ...
+
+
+@runtime_checkable
+class Erasing(Protocol):
+    """A platform on which the bot can take messages away again (Matrix redacts, Discord
+    deletes), for discussions that expire. Removing what is already gone is no error."""
+
+    async def remove_message(
+        self, room: str, message_id: str, *, thread: str | None, own: bool, reason: str, key: str
+    ) -> bool:
+        """Remove one message (`own`: the bot's, else a member's); True if it was removed now,
+        False if it was gone already. Raises RemovalRefused when the bot lacks the right.
+        The same `key` twice removes once where the platform allows it."""
+        ...
+
+    async def remove_thread(self, room: str, thread: str, *, key: str) -> bool:
+        """Remove a thread the bot opened, where a thread is a thing of its own (a Discord
+        thread channel); False where there is nothing left to remove (Matrix threads are
+        their messages). Raises RemovalRefused like `remove_message`."""
+        ...
+
+
+@runtime_checkable
+class ThreadListing(Protocol):
+    """A platform that can list what a thread holds (Matrix relations), so that an expiring
+    discussion takes along what the core never heard of (its own answers in the thread)."""
+
+    async def thread_messages(self, room: str, thread: str) -> tuple[tuple[str, bool], ...]:
+        """(message id, posted by the bot) for each message still in the thread."""
+        ...
+
+
+@runtime_checkable
+class RetentionAware(Protocol):
+    """A platform whose rooms can ask the server itself to forget old messages (Matrix
+    `m.room.retention`)."""
+
+    async def set_retention(self, room: str, lifetime: timedelta) -> bool:
+        """Ask the room's server to keep messages at most `lifetime`; False when the bot may not
+        set it (or it is set so already)."""
         ...
 
 

@@ -64,6 +64,9 @@ class Session:
     section_ids: tuple[str, ...] = ()  # empty only for sessions older than this record
     # `restart-reading` was said after it: its sections may be planned again
     restarted: bool = False
+    # when `expire_after` removed its discussion from the platform (None: not, or not yet)
+    expired_at: datetime | None = None
+    open_key: str | None = None  # the key of the `open` action that opened it
 
     @property
     def is_open(self) -> bool:
@@ -158,3 +161,21 @@ class SavedResponse:
     created: bool  # False: it replaced the author's earlier response to the prompt
     private: bool  # as stored: asked for, kept from the earlier response, or the group's default
     joined: bool  # the author became a member of the group with it
+
+
+# -- security culture (issue 17): what a session left on the platform ------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SessionMessage:
+    """One platform message of a session, to remove when its discussion expires: the bot's own
+    post, or a member's message in the session thread (its id only, never its text).
+    `state`: kept, removed, gone (already deleted by someone else), refused (no right to)."""
+
+    id: int
+    session_id: int
+    room: str
+    thread: str | None
+    message_id: str
+    own: bool
+    state: str

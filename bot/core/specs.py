@@ -13,6 +13,7 @@ class ParamKind(StrEnum):
     CHOICE = "choice"  # one of `choices`
     TIMEZONE = "timezone"  # an IANA zone name (adapters may autocomplete)
     FLAG = "flag"  # a --name switch with no value
+    QUOTE = "quote"  # words in quotation marks ("a few words"), or #N (a numbered sentence)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,5 +42,7 @@ class CommandSpec:
             shown = f"--{p.name}" if p.kind is ParamKind.FLAG else p.name.upper()
             if p.kind is ParamKind.CHOICE and p.choices:
                 shown = "|".join(p.choices)
+            elif p.kind is ParamKind.QUOTE:
+                shown = '"WORDS"'
             parts.append(shown if p.required else f"[{shown}]")
         return " ".join(parts)

@@ -18,6 +18,7 @@ from bot.core.text import clean_name
 from bot.exports.formats import CsvWriter, ExportRow, JsonWriter, MarkdownWriter
 from bot.readings.course import session_step
 from bot.readings.model import Reading
+from bot.sessions.expiry import shared_beyond_group
 from bot.storage import Member, Storage
 
 FORMATS = ("csv", "json", "md")
@@ -41,6 +42,8 @@ async def export_pages(
     async for session, response, member in storage.group_responses(group.id):
         if response.private:
             continue
+        if session.expired_at is not None and response.id not in shared_beyond_group(session):
+            continue  # its discussion expired: it stays out of exports and the archive
         key = (session.id, response.prompt)
         if key not in prompt_texts:
             for p in await storage.prompts(session.id):

@@ -21,7 +21,9 @@ from bot.schedule.course_plan import PlanChange, plan_changes, plans, record_old
 from bot.schedule.planner import plan_groups
 from bot.services import ActionKinds, Reloaded, Services, SessionHooks
 from bot.sessions import actions as session_actions
+from bot.sessions import expiry
 from bot.sessions.answering import open_prompts
+from bot.sessions.passages import reanchor_annotations, session_passages
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,7 @@ class StudyCircle:
         self.kinds: ActionKinds = {}
         session_actions.register(self.kinds)
         community.register(self.kinds, self.hooks)
+        expiry.register(self.kinds, self.hooks)
         self.services = Services(
             storage=storage,
             anonymity_key=anonymity_key,
@@ -137,6 +140,8 @@ class StudyCircle:
         for gid in archived:
             log.info("group %s is no longer in the config: archived, its data kept", gid)
         await record_old_section_ids(self.storage, config.readings)
+        # notes on sentences an edit of a reading moved follow them (or are kept as orphaned)
+        await reanchor_annotations(self.storage, config.readings)
         for group in config.groups:
             before = old.get(group.id)
             if before is not None and before.spec != group.spec:
@@ -196,6 +201,15 @@ class StudyCircle:
         self, member: MemberRef, platform: str, room: str
     ) -> tuple[OpenPrompt, ...]:
         return await open_prompts(self.services, member, self.groups_in(platform, room))
+
+    async def passage_choices(
+        self, platform: str, room: str, typed: str, *, width: int = 100
+    ) -> list[tuple[str, str]]:
+        for group in self.groups_in(platform, room):
+            session = await self.storage.open_session(group.id)
+            if session is not None:
+                return session_passages(self.services, session).suggest(typed, width=width)
+        return []
 
     # -- inbound and due work ------------------------------------------------------
 

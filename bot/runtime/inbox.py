@@ -17,7 +17,8 @@ from bot.core.events import (
 from bot.runtime.cleaning import well_formed
 from bot.runtime.ratelimit import RateLimiter
 from bot.services import Services
-from bot.sessions import render
+from bot.sessions import passages, render
+from bot.sessions.expiry import note_member_message
 from bot.sessions.responses import on_delete, on_edit, on_reply
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,15 @@ class Inbox:
         try:
             if self._shared_inbound(event) and not await self._first_sight(event):
                 return
+            if isinstance(event, CommandReceived | ReplyReceived) and not event.origin.is_direct:
+                await note_member_message(
+                    services,
+                    platform=event.origin.platform,
+                    room=event.origin.room,
+                    thread=event.origin.thread,
+                    message_id=event.origin.message_id,
+                    in_reply_to=event.in_reply_to if isinstance(event, ReplyReceived) else None,
+                )
             if isinstance(event, CommandReceived | ReplyReceived):
                 verdict = self.rate_limiter.check(
                     f"{event.member.platform}:{event.member.user_id}", services.clock.now()
@@ -57,11 +67,15 @@ class Inbox:
             if isinstance(event, CommandReceived):
                 await dispatch(services, event)
             elif isinstance(event, ReplyReceived):
-                await on_reply(services, event)
+                # a prompt's reply first (the usual case), else a passage's
+                if not await on_reply(services, event):
+                    await passages.on_reply(services, event)
             elif isinstance(event, MessageEdited):
                 await on_edit(services, event)
+                await passages.on_edit(services, event)
             elif isinstance(event, MessageDeleted):
                 await on_delete(services, event)
+                await passages.on_delete(services, event)
         except asyncio.CancelledError:
             raise
         except Exception:

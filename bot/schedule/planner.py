@@ -16,6 +16,9 @@ from bot.storage import Storage
 log = logging.getLogger(__name__)
 
 ActionRow = tuple[str, str, datetime, datetime, str]  # group, kind, due, slot, key
+FACILITATOR_NOTES = "facilitator-notes"
+# how long before a session its facilitator notes reach the admins (at planning, if later)
+NOTES_LEAD = timedelta(hours=24)
 
 
 def slot_key(group_id: str, slot: datetime) -> str:
@@ -104,6 +107,9 @@ def _next_session(
         due = slot - lead
         if due > now:
             rows.append((group.id, "remind", due, slot, f"{key}:remind:{format_duration(lead)}"))
+    if group.pack is not None and (group.pack.notes or group.pack.lessons):
+        due = max(slot - NOTES_LEAD, now)
+        rows.append((group.id, FACILITATOR_NOTES, due, slot, f"{key}:{FACILITATOR_NOTES}"))
     return slot, rows
 
 

@@ -27,10 +27,15 @@ async def _retention(services: Services, group: Group, action: Action) -> None:
     days = group.spec.retention_days
     if not days:
         return
-    removed = await services.storage.purge_responses(
-        group.id, services.clock.now() - timedelta(days=days)
+    before = services.clock.now() - timedelta(days=days)
+    removed = await services.storage.purge_responses(group.id, before)
+    removed += await services.storage.purge_annotations(group.id, before)
+    log.info(
+        "group %s: retention removed %d responses and notes older than %d days",
+        group.id,
+        removed,
+        days,
     )
-    log.info("group %s: retention removed %d responses older than %d days", group.id, removed, days)
 
 
 def register(kinds: ActionKinds) -> None:

@@ -43,3 +43,10 @@ def anonymous_key(secret: bytes, member: MemberRef, session_id: int, prompt: int
     """The author key of an anonymous response: unlinkable across prompts without the secret."""
     message = f"{member.platform}\x00{member.user_id}\x00{session_id}\x00{prompt}".encode()
     return "a:" + hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def annotation_key(secret: bytes, member: MemberRef, session_id: int) -> str:
+    """The author key of a member's anonymous annotations and replies in one session: the
+    same for all of them (so the author can edit and delete them), different per session."""
+    message = f"{member.platform}\x00{member.user_id}\x00{session_id}\x00passages".encode()
+    return "a:" + hmac.new(secret, message, hashlib.sha256).hexdigest()

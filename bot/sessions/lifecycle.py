@@ -65,7 +65,7 @@ async def open_session(services: Services, group: Group, key: str) -> Session | 
             section_ids=[s.id for s in sections],
         )
     else:  # a restart finishing an opening: post what the session recorded, whatever changed
-        recorded = session_step(services.config.readings, existing)
+        recorded = session_step(services.config.readings_for(group), existing)
         session, reading, sections = existing, recorded.reading, list(recorded.sections)
     platform = services.platform(group.platform)
     messages = render.section_messages(
@@ -136,7 +136,7 @@ async def _after_the_latest(services: Services, group: Group, session: Session) 
     """When the latest session closes: at the end of the course say so and stop; at the end of
     one of its readings, name the next."""
     storage = services.storage
-    read = session_step(services.config.readings, session)
+    read = session_step(services.config.readings_for(group), session)
     step = await coming_step(storage, group)
     base = f"{group.id}:s{session.number}"
     if step is None:

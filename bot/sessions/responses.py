@@ -118,25 +118,26 @@ async def record_response(
     return render.reply(" ".join(lines))
 
 
-async def on_reply(services: Services, event: ReplyReceived) -> None:
-    """A reply to a prompt message is a response to that prompt."""
+async def on_reply(services: Services, event: ReplyReceived) -> bool:
+    """A reply to a prompt message is a response to that prompt. False when the reply is to
+    no prompt (it may be about a passage, or ordinary conversation)."""
     prompt = await services.storage.prompt_by_message(event.in_reply_to)
     if prompt is None:
-        return  # a reply to something else: ordinary conversation, not ours to record
+        return False
     session = await services.storage.session_by_id(prompt.session_id)
     if session is None:
-        return
+        return True
     group = services.group(session.group_id)
     if group is None or group.platform != event.origin.platform:
-        return
+        return True
     if event.origin.is_direct or event.origin.room != group.room:
-        return  # a reply counts only in the session's own room or thread, never from a DM
+        return True  # a reply counts only in the session's own room or thread, never from a DM
     platform = services.platform(group.platform)
     if not session.is_open and not group.spec.accept_late:
         await platform.reply(
             event.origin, render.reply("That session is closed; responses are no longer accepted.")
         )
-        return
+        return True
     member = await services.storage.member(event.member, services.clock.now())
     message = await record_response(
         services,
@@ -156,6 +157,7 @@ async def on_reply(services: Services, event: ReplyReceived) -> None:
             "delete it. For anonymous prompts, `respond` in a direct message keeps you unseen."
         )
     await platform.reply(event.origin, message)
+    return True
 
 
 async def on_edit(services: Services, event: MessageEdited) -> None:

@@ -248,6 +248,85 @@ MIGRATIONS.sql(
 )
 
 MIGRATIONS.sql(
+    "security culture (issue 17): every platform message of a session (the bot's posts, the "
+    "ids of members' messages in its thread; never their text), so that `expire_after` can "
+    "remove them, each once, and a session records when its discussion expired",
+    """
+    CREATE TABLE session_messages (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        room TEXT NOT NULL,
+        thread TEXT,
+        message_id TEXT NOT NULL,
+        own INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'kept',
+        recorded_at TEXT NOT NULL,
+        removed_at TEXT,
+        UNIQUE (session_id, message_id)
+    );
+    CREATE INDEX session_messages_by_state ON session_messages (session_id, state);
+    ALTER TABLE sessions ADD COLUMN expired_at TEXT;
+    """,
+)
+
+MIGRATIONS.sql(
+    "passages (issue 18): annotations anchor a member's comment to a sentence of a section "
+    "(the W3C TextQuoteSelector's exact, prefix and suffix, and the offsets in the text whose "
+    "fingerprint is body_hash); `orphaned` marks one whose words an edit of the reading "
+    "removed (kept, shown apart). Replies to the bot's quotation post are annotation replies. "
+    "Like responses, an anonymous one has no member id, only a keyed hash. A reply to a "
+    "section post is found by the post's id (sessions' root message and thread, the outbox)",
+    """
+    CREATE TABLE annotations (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        reading_id TEXT NOT NULL,
+        section_id TEXT NOT NULL,
+        sentence INTEGER NOT NULL,
+        pos_start INTEGER NOT NULL,
+        pos_end INTEGER NOT NULL,
+        exact TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        suffix TEXT NOT NULL,
+        body_hash TEXT NOT NULL,
+        orphaned INTEGER NOT NULL DEFAULT 0,
+        member_id INTEGER REFERENCES members (id) ON DELETE CASCADE,
+        author_key TEXT NOT NULL,
+        text TEXT NOT NULL,
+        private INTEGER NOT NULL DEFAULT 0,
+        late INTEGER NOT NULL DEFAULT 0,
+        source_message_id TEXT,
+        message_id TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX annotations_by_session ON annotations (session_id, section_id, sentence);
+    CREATE INDEX annotations_by_message ON annotations (message_id);
+    CREATE INDEX annotations_by_source ON annotations (source_message_id);
+    CREATE INDEX annotations_by_member ON annotations (member_id);
+    CREATE INDEX annotations_by_author ON annotations (author_key);
+    CREATE INDEX annotations_by_text ON annotations (reading_id, section_id, body_hash);
+    CREATE TABLE annotation_replies (
+        id INTEGER PRIMARY KEY,
+        annotation_id INTEGER NOT NULL REFERENCES annotations (id) ON DELETE CASCADE,
+        member_id INTEGER REFERENCES members (id) ON DELETE CASCADE,
+        author_key TEXT NOT NULL,
+        text TEXT NOT NULL,
+        message_id TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX annotation_replies_by_annotation ON annotation_replies (annotation_id);
+    CREATE INDEX annotation_replies_by_message ON annotation_replies (message_id);
+    CREATE INDEX annotation_replies_by_author ON annotation_replies (author_key);
+    CREATE INDEX annotation_replies_by_member ON annotation_replies (member_id);
+    CREATE INDEX sessions_by_root_message ON sessions (root_message);
+    CREATE INDEX sessions_by_thread ON sessions (thread);
+    CREATE INDEX sent_by_message ON sent (message_id);
+    """,
+)
+
+MIGRATIONS.sql(
     "languages (issue 15): a member may choose the language the bot writes to them in "
     "(NULL: their Discord client's, else the group's)",
     """

@@ -147,7 +147,8 @@ class ResponseStore(StoreBase):
         rows = self.database.stream(
             "SELECT r.*, m.platform, m.user_id, m.display_name, m.timezone, m.language, s.number, "
             "s.first_section, s.section_count, s.opened_at, s.closes_at, s.closed_at, s.thread, "
-            "s.root_message, s.group_id, s.reading_id, s.section_ids, s.restarted FROM responses r "
+            "s.root_message, s.group_id, s.reading_id, s.section_ids, s.restarted, s.expired_at "
+            "FROM responses r "
             "JOIN sessions s ON s.id = r.session_id LEFT JOIN members m ON m.id = r.member_id "
             "WHERE s.group_id = ? ORDER BY s.number, r.prompt, r.created_at, r.id",
             (group_id,),

@@ -46,7 +46,15 @@ def session_row(row: Row, id_column: str = "id") -> Session:
         reading_id=row["reading_id"],
         section_ids=tuple(row["section_ids"].split()) if row["section_ids"] else (),
         restarted=bool(row["restarted"]),
+        expired_at=from_db(row["expired_at"]) if row_has(row, "expired_at") else None,
+        open_key=row["open_key"] if row_has(row, "open_key") else None,
     )
+
+
+def row_has(row: Row, column: str) -> bool:
+    """Whether a row selected `column` and holds a value there (joins pick their columns)."""
+    # not `column in row`: an sqlite3.Row iterates its values, not its columns
+    return column in row.keys() and row[column] is not None  # noqa: SIM118
 
 
 def prompt_row(row: Row) -> PromptRow:

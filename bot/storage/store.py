@@ -9,9 +9,11 @@ builds on sessions.py), on the foundation in base.py.
 from __future__ import annotations
 
 from bot.storage.actions import ActionStore
+from bot.storage.annotations import AnnotationStore
 from bot.storage.community import CommunityStore
 from bot.storage.groups import GroupStore
 from bot.storage.responses import ResponseStore
+from bot.storage.traces import TraceStore
 
 # every table, parents before children: the order migrate-storage copies them in
 TABLES = (
@@ -21,6 +23,7 @@ TABLES = (
     "sessions",
     "session_prompts",
     "responses",
+    "session_messages",
     "actions",
     "sent",
     "pairings",
@@ -28,6 +31,8 @@ TABLES = (
     "rsvps",
     "drift_notices",
     "inbound_seen",
+    "annotations",
+    "annotation_replies",
 )
 
 
@@ -42,5 +47,5 @@ async def open_storage(location: str) -> Storage:
     return storage
 
 
-class Storage(GroupStore, ResponseStore, ActionStore, CommunityStore):
+class Storage(GroupStore, ResponseStore, ActionStore, CommunityStore, TraceStore, AnnotationStore):
     """Groups, members, sessions, responses and the pending actions that drive them."""

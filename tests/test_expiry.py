@@ -1,0 +1,206 @@
+"""Discussions that expire on the group's schedule, as the fake platform and the database see
+them: every message of a session removed once, refusals told once, and `privacy: minimal`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.config.load import ConfigError, load_config
+from bot.testing import FakePlatform, Harness, make_harness, member
+from tests.conftest import BASE_CONFIG, START
+
+pytestmark = pytest.mark.backends
+
+ANA = member("Ana")  # the group's admin
+BEA = member("Bea")
+OPENS = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)  # Tue 19:00 in Berlin
+CLOSES = OPENS + timedelta(days=6)
+
+Starter = Callable[..., Awaitable[Harness]]
+
+
+def config(extra: str) -> str:
+    keys = "".join(f"    {line.strip()}\n" for line in extra.strip().splitlines())
+    return BASE_CONFIG.replace("    admins: [ana]\n", "    admins: [ana]\n" + keys)
+
+
+@pytest.fixture
+async def start_with(write_config: Callable[[str], Path]) -> AsyncIterator[Starter]:
+    made: list[Harness] = []
+
+    async def start(
+        extra: str = "expire_after: 14d", platform: FakePlatform | None = None
+    ) -> Harness:
+        h = await make_harness(write_config(config(extra)), start=START, platform=platform)
+        made.append(h)
+        return h
+
+    yield start
+    for h in made:
+        await h.close()
+
+
+async def first_session_with_replies(h: Harness) -> tuple[list[str], list[str]]:
+    """Open session 1, have Bea answer prompt 1 and chat in the thread; returns the ids of the
+    bot's room posts of the session so far and of Bea's messages."""
+    await h.advance_to(OPENS)
+    session = await h.storage.open_session("readers")
+    assert session is not None and session.thread is not None
+    prompts = await h.storage.prompts(session.id)
+    assert prompts[0].message_id is not None
+    await h.reply_to(prompts[0].message_id, "A thought.", member=BEA, own_id="bea-1",
+                     thread=session.thread)  # fmt: skip
+    await h.reply_to(session.thread, "Just chatting.", member=BEA, own_id="bea-2",
+                     thread=session.thread)  # fmt: skip
+    own = [s.posted.message_id for s in h.platform.posts() if s.posted is not None]
+    return own, ["bea-1", "bea-2"]
+
+
+async def test_the_opening_tells_the_room_when_the_discussion_will_disappear(
+    start_with: Starter,
+) -> None:
+    h = await start_with()
+    await h.advance_to(OPENS)
+    notices = [s for s in h.platform.posts() if "expire" in s.message.body]
+    assert len(notices) == 1
+    assert "14 days after it closes" in notices[0].message.body
+    assert "Mon 21 Dec" in notices[0].message.body  # 6 days open, then 14 days
+
+
+async def test_every_message_of_a_session_is_removed_once_after_expire_after(
+    start_with: Starter,
+) -> None:
+    h = await start_with()
+    own, members = await first_session_with_replies(h)
+    await h.advance_to(CLOSES + timedelta(minutes=1))
+    assert h.platform.removals == []
+    await h.advance_to(CLOSES + timedelta(days=14) - timedelta(minutes=1))
+    assert h.platform.removals == []  # not a minute early
+    await h.advance_to(CLOSES + timedelta(days=14, minutes=1))
+    removed = [m for _, m in h.platform.removals]
+    assert len(removed) == len(set(removed))
+    session_one = {
+        s.posted.message_id
+        for s in h.platform.posts()
+        if s.posted and s.key and s.key.startswith(("readers:s1:", "readers@2026-12-01"))
+    }
+    assert {"readers:s1:summary", "readers@2026-12-01T18:00:00.000000+00:00:remind:1h:room"} <= {
+        s.key for s in h.platform.posts() if s.posted and s.posted.message_id in removed
+    }
+    assert set(removed) == session_one | set(members)  # nothing of session 2
+    assert set(own) <= session_one
+    session = (await h.storage.sessions("readers"))[0]
+    assert session.expired_at is not None
+    assert h.platform.removed_threads == [session.thread]
+    counts = await h.storage.removal_counts(session.id)
+    assert counts == {"removed": len(removed)}
+    # the responses stay in the database without `privacy: minimal` (retention_days decides)
+    assert await h.storage.count("responses") == 1
+
+
+async def test_a_refusal_is_told_to_the_admins_once_and_not_retried(start_with: Starter) -> None:
+    h = await start_with(platform=FakePlatform(refuse_members="Manage Messages"))
+    await first_session_with_replies(h)
+    await h.advance_to(CLOSES + timedelta(days=14, minutes=1))
+    told = [s for s in h.platform.dms("ana") if "could not expire" in (s.message.title or "")]
+    assert len(told) == 1 and "Manage Messages" in told[0].message.body
+    session = (await h.storage.sessions("readers"))[0]
+    assert (await h.storage.removal_counts(session.id))["refused"] == 2
+    # the next session's expiry meets the same refusal: nobody is told again
+    await h.advance_to(CLOSES + timedelta(days=7 + 14, minutes=1))
+    second = (await h.storage.sessions("readers"))[1]
+    assert second.expired_at is not None
+    told = [s for s in h.platform.dms("ana") if "could not expire" in (s.message.title or "")]
+    assert len(told) == 1
+    pending = [a for a in await h.storage.pending_actions("readers") if a.kind == "expire"]
+    assert all(a.slot != session.opened_at for a in pending)
+
+
+async def test_a_failure_mid_way_resumes_without_removing_anything_twice(
+    start_with: Starter,
+) -> None:
+    h = await start_with()
+    await first_session_with_replies(h)
+    await h.advance_to(CLOSES + timedelta(days=14) - timedelta(minutes=1))
+    calls = 0
+    real = h.platform.remove_message
+
+    async def failing_third(*args: object, **kwargs: object) -> bool:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise ConnectionError("the network went away")
+        return await real(*args, **kwargs)  # type: ignore[arg-type]
+
+    h.platform.remove_message = failing_third  # type: ignore[method-assign]
+    await h.advance_to(CLOSES + timedelta(days=14))
+    session = (await h.storage.sessions("readers"))[0]
+    assert session.expired_at is None  # pending, retried in 30 seconds
+    assert len(h.platform.removals) == 2
+    await h.advance(timedelta(minutes=5))
+    session = (await h.storage.sessions("readers"))[0]
+    assert session.expired_at is not None
+    removed = [m for _, m in h.platform.removals]
+    assert len(removed) == len(set(removed))
+    assert (await h.storage.removal_counts(session.id)).keys() == {"removed"}
+
+
+async def test_privacy_minimal_turns_on_its_keys_where_the_file_is_silent(
+    write_config: Callable[[str], Path],
+) -> None:
+    spec = load_config(write_config(config("privacy: minimal"))).groups[0].spec
+    assert spec.anonymous and spec.minimal
+    assert spec.expire_after == timedelta(days=14) and spec.retention_days == 14
+    assert spec.preset_keys == ("anonymous", "expire_after", "retention_days")
+    spec = (
+        load_config(write_config(config("privacy: minimal\nexpire_after: 7d\nanonymous: false")))
+        .groups[0]
+        .spec
+    )
+    assert not spec.anonymous and spec.expire_after == timedelta(days=7)
+    assert spec.retention_days == 7 and spec.preset_keys == ("retention_days",)
+
+
+async def test_a_bad_expire_after_is_a_located_problem(
+    write_config: Callable[[str], Path],
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write_config(config("expire_after: two weeks")))
+    rendered = [p.render() for p in caught.value.problems]
+    assert any("expire_after" in r and "14" not in r and "duration" in r for r in rendered)
+    assert any(":1" in r for r in rendered)
+
+
+async def test_privacy_minimal_deletes_the_responses_with_the_discussion(
+    start_with: Starter,
+) -> None:
+    h = await start_with("privacy: minimal")
+    await first_session_with_replies(h)
+    assert await h.storage.count("responses") == 1
+    await h.advance_to(CLOSES + timedelta(days=14, minutes=1))
+    assert await h.storage.count("responses") == 0
+    assert h.platform.removals
+
+
+async def test_an_expired_session_stays_out_of_exports(start_with: Starter, tmp_path: Path) -> None:
+    from bot.exports.exporting import export_rows
+
+    h = await start_with()
+    await first_session_with_replies(h)
+    group = h.config.groups[0]
+    assert await export_rows(h.storage, group)
+    await h.advance_to(CLOSES + timedelta(days=14, minutes=1))
+    assert await export_rows(h.storage, group) == []
+
+
+async def test_the_digest_counts_what_expired(start_with: Starter) -> None:
+    h = await start_with("expire_after: 1d")
+    await first_session_with_replies(h)
+    # session 1 closes on 7 Dec and expires on the 8th; session 2's digest (14 Dec) says so
+    await h.advance_to(CLOSES + timedelta(days=7, minutes=1))
+    digests = [s.message.body for s in h.platform.dms("ana") if "Digest" in (s.message.title or "")]
+    assert any("Session 1's discussion expired" in d and "removed" in d for d in digests)
