@@ -12,7 +12,7 @@ from typing import Any, Optional, Protocol
 import discord
 from discord import app_commands
 
-from bot.commands.spec import CommandSpec, ParamKind, ParamSpec
+from bot.commands.spec import CommandSpec, ParamKind, ParamSpec, as_quoted
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,12 @@ def args_line(spec: CommandSpec, values: Mapping[str, Any]) -> str:
         value = values.get(_py_name(param))
         if value is None or value is False or value == "":
             continue
-        words.append(f"--{param.name}" if param.kind is ParamKind.FLAG else str(value))
+        if param.kind is ParamKind.FLAG:
+            words.append(f"--{param.name}")
+        elif param.kind is ParamKind.QUOTE:
+            words.append(as_quoted(str(value)))
+        else:
+            words.append(str(value))
     return " ".join(words)
 
 

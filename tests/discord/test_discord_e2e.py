@@ -365,6 +365,7 @@ def _sample_options(spec: CommandSpec) -> dict[str, object]:
         ParamKind.WORD: "join",
         ParamKind.TEXT: "A sample answer",
         ParamKind.TIMEZONE: "Europe/Berlin",
+        ParamKind.QUOTE: "#1",
     }
     options: dict[str, object] = {}
     for param in spec.params:
@@ -387,3 +388,18 @@ async def test_every_command_answers_on_discord(
     assert answer.strip()
     assert "something went wrong" not in answer.lower()
     assert fake.unhandled == []
+
+
+async def test_a_passage_typed_without_quotes_is_quoted_on_discord(
+    fake: FakeDiscord, circle: DiscordCircle
+) -> None:
+    """Discord's passage option holds the words alone: the member types them as they are."""
+    thread, _ = await open_session(circle)
+    answer = await circle.say(
+        fake.ana, "quote", passage="meet at a fixed time", text="That is what kept us."
+    )
+    assert "Saved your note 1" in answer
+    posted = str(fake.bot_messages(thread)[-1])
+    assert "fixed time" in posted and "That is what kept us." in posted
+    listed = await circle.say(fake.ana, "passages")
+    assert "fixed time" in listed
