@@ -8,7 +8,7 @@ from zoneinfo import available_timezones
 
 from bot.commands.spec import BY_NAME, CommandSpec, ParamKind, ParamSpec
 from bot.core.i18n import ENGLISH, N_, Words
-from bot.readings.passage_search import take_quoted
+from bot.core.quoting import take_quoted
 
 _TOKEN = re.compile(r"\S+")
 _GROUP = re.compile(r"\s*--group(?:=|\s+)(\S+)")

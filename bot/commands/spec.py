@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.core.i18n import N_
+from bot.core.quoting import as_quoted
 from bot.core.specs import CommandSpec, ParamKind, ParamSpec
-from bot.readings.passage_search import take_quoted
 
 __all__ = ["COMMANDS", "CommandSpec", "ParamKind", "ParamSpec", "as_quoted"]
 
@@ -223,12 +223,3 @@ COMMANDS: tuple[CommandSpec, ...] = (
 )
 
 BY_NAME: dict[str, CommandSpec] = {c.name: c for c in COMMANDS}
-
-
-def as_quoted(passage: str) -> str:
-    """A passage given in an option of its own (a Discord slash option holds the words
-    alone), as the parser reads it: in quotation marks, unless already quoted or a #N."""
-    words = passage.strip()
-    if take_quoted(words) is not None:
-        return words
-    return '"' + words.replace('"', "'") + '"'

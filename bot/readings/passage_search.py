@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.core.quoting import take_quoted
 from bot.readings.sentences import split_sentences
 
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
@@ -21,33 +22,12 @@ _REFERENCE = re.compile(r"#(\d{1,6})")
 FUZZY_CUTOFF = 0.8  # how alike two words must be (difflib's ratio) to count as the same
 FUZZY_SHARE = 0.7  # of the typed words that must be found, near enough, in one sentence
 CANDIDATES_SHOWN = 5
-# what may open quoted words, and what closes each
-_QUOTES = {'"': '"', "“": "”", "„": "“”", "«": "»", "‘": "’", "'": "'", "‚": "‘’", "「": "」"}
 
 
 def normalize(text: str) -> str:
     """Lower-case words separated by single spaces, padded: what matching compares."""
     flat = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)).casefold()
     return " " + " ".join(_NOT_WORD.sub(" ", flat).split()) + " "
-
-
-def take_quoted(text: str, at: int = 0) -> tuple[str, int] | None:
-    """The quoted words starting at `text[at]` (any usual quotation marks) or a `#N` there,
-    and where they end; None when `text[at]` opens neither."""
-    opening = text[at : at + 1]
-    closers = _QUOTES.get(opening)
-    if closers is None:
-        reference = _REFERENCE.match(text, at)
-        if reference is not None and (
-            reference.end() == len(text) or text[reference.end()].isspace()
-        ):
-            return reference.group(0), reference.end()
-        return None
-    ends = [i for i in (text.find(c, at + 1) for c in closers) if i > at]
-    if not ends:
-        return None
-    end = min(ends)
-    return text[at + 1 : end].strip(), end + 1
 
 
 def quoted_words(text: str) -> tuple[str, str] | None:
