@@ -204,6 +204,31 @@ async def test_status_post_now_skip_pause_resume(harness: Harness) -> None:
     assert len(harness.platform.posts(MessageKind.SECTION)) == 2
 
 
+async def test_post_now_while_paused_says_so_and_opens_nothing(harness: Harness) -> None:
+    await open_first_session(harness)
+    assert "paused" in await harness.command("pause", member=ANA)
+    for typed in ("post-now", "post-now confirm"):
+        text = await harness.command(typed, member=ANA)
+        assert "Readers is paused" in text and "`resume`" in text, text
+    assert len(harness.platform.posts(MessageKind.SECTION)) == 1
+    session = await harness.storage.open_session("readers")
+    assert session is not None and session.number == 1  # still open, not closed early
+    assert "open" not in {a.kind for a in await harness.storage.pending_actions("readers")}
+
+
+async def test_post_now_asks_before_closing_the_open_session_early(harness: Harness) -> None:
+    await open_first_session(harness)
+    text = await harness.command("post-now", member=ANA)
+    assert "Session 1 is still open" in text and "`post-now confirm`" in text, text
+    assert len(harness.platform.posts(MessageKind.SECTION)) == 1
+    session = await harness.storage.open_session("readers")
+    assert session is not None and session.number == 1
+    assert "Session 2 is open" in await harness.command("post-now confirm", member=ANA)
+    first, second = await harness.storage.sessions("readers")
+    assert not first.is_open and second.is_open
+    assert len(harness.platform.posts(MessageKind.SECTION)) == 2
+
+
 async def test_remind_nudges_only_those_without_a_response(harness: Harness) -> None:
     for m in (BEA, CAL):
         await harness.command("join", member=m)

@@ -177,7 +177,20 @@ COMMANDS: tuple[CommandSpec, ...] = (
         admin=True,
         slow=True,
     ),
-    CommandSpec(name="post-now", summary="Open the next session right away", admin=True),
+    CommandSpec(
+        name="post-now",
+        summary="Open the next session right away (closing an open one asks for confirmation)",
+        params=(
+            ParamSpec(
+                name="confirm",
+                kind=ParamKind.CHOICE,
+                description="close the open session early",
+                required=False,
+                choices=("confirm",),
+            ),
+        ),
+        admin=True,
+    ),
     CommandSpec(
         name="skip",
         summary="Skip the next scheduled date (the section moves to the date after)",
