@@ -229,6 +229,28 @@ async def test_post_now_asks_before_closing_the_open_session_early(harness: Harn
     assert len(harness.platform.posts(MessageKind.SECTION)) == 2
 
 
+async def test_post_now_confirm_leaves_one_nudge_and_rsvp_reminder_planned(
+    write_config: Callable[[str], Path],
+) -> None:
+    config = BASE_CONFIG.replace(
+        "admins: [ana]", "admins: [ana]\n    rsvp: true\n    live_after: 2d"
+    )
+    h = await make_harness(write_config(config), start=START)
+    try:
+        await h.command("post-now", member=ANA)
+        assert "See you at the live discussion" in await h.command("rsvp yes", member=BEA)
+        await h.advance(timedelta(minutes=5))
+        assert "Session 2 is open" in await h.command("post-now confirm", member=ANA)
+        kinds = [a.kind for a in await h.storage.pending_actions("readers")]
+        assert kinds.count("nudge") == 1 and kinds.count("rsvp-remind") == 1, kinds
+        assert "nudge" in await h.command("status", member=ANA)
+        await h.advance(timedelta(days=3))
+        # session 1 was closed early: no reminder of its live discussion
+        assert not any("session 1" in d.message.body for d in h.platform.dms("bea"))
+    finally:
+        await h.close()
+
+
 async def test_remind_nudges_only_those_without_a_response(harness: Harness) -> None:
     for m in (BEA, CAL):
         await harness.command("join", member=m)
