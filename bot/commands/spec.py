@@ -49,8 +49,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
             ParamSpec(name="text", kind=ParamKind.TEXT, description="Your response"),
         ),
     ),
-    CommandSpec(name="mine", summary="Your responses in the current session"),
-    CommandSpec(name="delete", summary="Delete your response to a prompt", params=(_PROMPT,)),
+    CommandSpec(
+        name="mine", summary="Your responses in the open session (or the latest, once it closed)"
+    ),
+    CommandSpec(
+        name="delete",
+        summary="Delete your response to a prompt (in the open session, or the latest)",
+        params=(_PROMPT,),
+    ),
     CommandSpec(
         name="responses", summary="The others' shared responses (after you have responded)"
     ),
