@@ -198,7 +198,7 @@ async def delete(ctx: CommandContext) -> Message:
     session = await _own(ctx)
     prompt = ctx.command.number("prompt")
     if session is None:
-        return render.reply("There is no session yet.")
+        return render.reply(f"You have no response to prompt {prompt}: there is no session yet.")
     if not await ctx.services.storage.delete_response(
         session.id, await author_keys(ctx.services, ctx.member, session.id), prompt
     ):
