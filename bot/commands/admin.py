@@ -13,6 +13,7 @@ from bot.readings.course import session_step
 from bot.schedule.course_plan import PlanChange, coming_step, plan_changes, plans, progress
 from bot.schedule.planner import plan_group, slot_key
 from bot.sessions import course_notices, outbox, render
+from bot.sessions.own_answers import responders
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +146,9 @@ async def remind(ctx: CommandContext) -> Message:
     session = await storage.open_session(group.id)
     if session is None:
         return render.reply("No session is open, so there is nobody to nudge.")
-    answered = {r.member_id for r, _ in await storage.session_responses(session.id)}
-    waiting = {m.id for m, _ in await storage.group_members(group.id) if m.id not in answered}
+    members = [m for m, _ in await storage.group_members(group.id)]
+    answered = await responders(services, group.id, session, members)  # anonymous ones too
+    waiting = {m.id for m in members if m.id not in answered}
     if not waiting:
         return render.reply("Everyone has responded already.")
     message = Message(
