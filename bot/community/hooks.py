@@ -89,8 +89,8 @@ def register(kinds: ActionKinds, hooks: SessionHooks) -> None:
     """Hang the community features on the session lifecycle and the runtime's action table."""
     hooks.opened.append(on_session_opened)
     hooks.closed.append(on_session_closed)
-    kinds[NUDGE] = ActionKind(run=_on_session(nudge))
-    kinds[DRIFT] = ActionKind(run=_drift)
+    kinds[NUDGE] = ActionKind(run=_on_session(nudge), ends_with_course=True)
+    kinds[DRIFT] = ActionKind(run=_drift, ends_with_course=True)
     kinds[DIGEST] = ActionKind(run=_digest)
     kinds[WEEKLY_DIGEST] = ActionKind(run=_digest)
     kinds[RSVP_REMIND] = ActionKind(run=_on_session(remind_rsvps))
