@@ -6,6 +6,7 @@ import logging
 
 from bot.commands.context import CommandContext
 from bot.config.load import ConfigError
+from bot.core.markdown import blocks, bullets
 from bot.core.messages import Attachment, Message, MessageKind
 from bot.core.records import to_db
 from bot.exports.exporting import MIME, export_bytes
@@ -23,38 +24,42 @@ async def status(ctx: CommandContext) -> Message:
     storage = ctx.services.storage
     state = await storage.group_state(group.id)
     members = await storage.group_members(group.id)
-    lines = [
-        f"**{group.spec.name}** ({group.id}) on {group.platform}",
+    head = f"**{group.spec.name}** ({group.id}) on {group.platform}"
+    facts = [
         *await _course_lines(ctx),
         f"Members: {len(members)} ({sum(1 for _, r in members if r)} get reminders)",
     ]
     if state.paused:
-        lines.append("State: **paused**")
+        facts.append("State: **paused**")
     elif state.finished:
-        lines.append("State: finished")
+        facts.append("State: finished")
     session = await storage.open_session(group.id)
     if session is not None:
         rows = await storage.session_responses(session.id)
         people = len({r.member_id for r, _ in rows if r.member_id is not None})
-        lines.append(
+        facts.append(
             f"Open: session {session.number}, {len(rows)} responses from {people} members, "
             f"closes {render.local_time(session.closes_at, group.zone)}"
         )
     pending = await storage.pending_actions(group.id)
-    if pending:
-        lines.append("Coming up:")
-        lines += [f"• {a.kind} — {render.local_time(a.due_at, group.zone)}" for a in pending[:8]]
-    return render.reply("\n".join(lines), ephemeral=False)
+    coming = bullets(f"{a.kind} — {render.local_time(a.due_at, group.zone)}" for a in pending[:8])
+    return render.reply(
+        blocks(head, bullets(facts), "Coming up:" if pending else None, coming), ephemeral=False
+    )
 
 
 async def reload(ctx: CommandContext) -> Message:
     try:
         reloaded = await ctx.services.reload()
     except ConfigError as exc:
-        shown = "\n".join(f"• {p.render()}" for p in exc.problems[:20])
-        more = f"\n…and {len(exc.problems) - 20} more" if len(exc.problems) > 20 else ""
+        shown = bullets(p.render() for p in exc.problems[:20])
+        more = f"…and {len(exc.problems) - 20} more" if len(exc.problems) > 20 else None
         return render.reply(
-            f"The config has {len(exc.problems)} problem(s); the running schedule is unchanged.\n{shown}{more}"
+            blocks(
+                f"The config has {len(exc.problems)} problem(s); the running schedule is unchanged.",
+                shown,
+                more,
+            )
         )
     if reloaded is None:
         return render.reply("Reloading is not available in this mode.")
@@ -210,8 +215,8 @@ async def _course_lines(ctx: CommandContext) -> list[str]:
 def _plan_changes_note(changes: tuple[PlanChange, ...]) -> str:
     if not changes:
         return ""
-    return "\nWhat changed in the plan:\n" + "\n".join(
-        f"• {course_notices.plan_change_line(c)}" for c in changes
+    return "\n\nWhat changed in the plan:\n\n" + bullets(
+        course_notices.plan_change_line(c) for c in changes
     )
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.commands.context import CommandContext
 from bot.community.roll import roll
+from bot.core.markdown import blocks, bullets
 from bot.core.messages import Message
 from bot.core.text import clean_name
 from bot.sessions import render
@@ -123,14 +124,15 @@ async def drifting(ctx: CommandContext) -> Message:
         return render.reply(
             f"Nobody in {group.spec.name} has been silent for {group.spec.drift_after} sessions in a row."
         )
-    lines = [f"**Silent for {group.spec.drift_after}+ sessions in a row** (snoozes excepted)"]
+    head = f"**Silent for {group.spec.drift_after}+ sessions in a row** (snoozes excepted)"
+    items = []
     for m, silent in found:
         note = (
             " — got a 'we miss you' and is left alone" if m.member.id in people.left_alone else ""
         )
-        lines.append(f"• {clean_name(m.member.display_name)}: {silent}{note}")
-    lines.append("_A personal word from you often means more than any bot message._")
-    return render.reply("\n".join(lines), member_text=True)
+        items.append(f"{clean_name(m.member.display_name)}: {silent}{note}")
+    tip = "_A personal word from you often means more than any bot message._"
+    return render.reply(blocks(head, bullets(items), tip), member_text=True)
 
 
 async def pair_history(ctx: CommandContext) -> Message:
@@ -142,10 +144,11 @@ async def pair_history(ctx: CommandContext) -> Message:
     history = await ctx.services.storage.pairings(group.id)
     if not history:
         return render.reply(note or "No teams yet: they are made when a session opens.")
-    lines = [f"**Teams in {group.spec.name}** (latest first)"]
+    items = []
     for session, teams in reversed(history[-8:]):
         shown = "; ".join(" & ".join(clean_name(m.display_name) for m in team) for team in teams)
-        lines.append(f"• Session {session.number}: {shown}")
-    if note:
-        lines.append(f"_{note}_")
-    return render.reply("\n".join(lines), member_text=True)
+        items.append(f"Session {session.number}: {shown}")
+    head = f"**Teams in {group.spec.name}** (latest first)"
+    return render.reply(
+        blocks(head, bullets(items), f"_{note}_" if note else None), member_text=True
+    )
