@@ -8,6 +8,7 @@ from bot.commands.context import CommandContext
 from bot.config.load import ConfigError
 from bot.core.messages import Attachment, Message, MessageKind
 from bot.core.records import to_db
+from bot.core.text import clean_name
 from bot.exports.exporting import MIME, export_bytes
 from bot.readings.course import session_step
 from bot.schedule.course_plan import PlanChange, coming_step, plan_changes, plans, progress
@@ -16,34 +17,98 @@ from bot.sessions import course_notices, outbox, render
 
 log = logging.getLogger(__name__)
 
+MEMBERS_SHOWN = 40  # lines in one `members` reply; a message stays readable (and within limits)
+
 
 async def status(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    storage = ctx.services.storage
+    services = ctx.services
+    storage = services.storage
+    words = ctx.words
     state = await storage.group_state(group.id)
     members = await storage.group_members(group.id)
     lines = [
         f"**{group.spec.name}** ({group.id}) on {group.platform}",
         *await _course_lines(ctx),
-        f"Members: {len(members)} ({sum(1 for _, r in members if r)} get reminders)",
+        words.gettext(
+            "Members: {n} ({reminded} get reminders)",
+            n=words.number(len(members)),
+            reminded=words.number(sum(1 for _, r in members if r)),
+        ),
     ]
     if state.paused:
-        lines.append("State: **paused**")
+        lines.append(words.gettext("State: **paused**"))
     elif state.finished:
-        lines.append("State: finished")
+        lines.append(words.gettext("State: finished"))
     session = await storage.open_session(group.id)
     if session is not None:
         rows = await storage.session_responses(session.id)
         people = len({r.member_id for r, _ in rows if r.member_id is not None})
         lines.append(
-            f"Open: session {session.number}, {len(rows)} responses from {people} members, "
-            f"closes {render.local_time(session.closes_at, group.zone)}"
+            words.gettext(
+                "Open: session {number}, {responses} from {people}, closes {closes}",
+                number=session.number,
+                responses=words.ngettext("{n} response", "{n} responses", len(rows)),
+                people=words.ngettext("{n} member", "{n} members", people),
+                closes=render.local_time(session.closes_at, group.zone, words),
+            )
         )
     pending = await storage.pending_actions(group.id)
     if pending:
-        lines.append("Coming up:")
-        lines += [f"• {a.kind} — {render.local_time(a.due_at, group.zone)}" for a in pending[:8]]
+        lines.append(words.gettext("Coming up ({zone} time):", zone=group.zone.key))
+        lines += [
+            "• "
+            + words.gettext(
+                "{what} {when}",
+                what=words.gettext(services.action_label(a.kind)),
+                when=words.day_time(a.due_at, group.zone),
+            )
+            for a in pending[:8]
+        ]
     return render.reply("\n".join(lines), ephemeral=False)
+
+
+async def members(ctx: CommandContext) -> Message:
+    """Who is in the group: joined, last named response, reminders sent, snoozed until.
+    Anonymous answers carry no member, so they never show here."""
+    group = ctx.need_group()
+    services = ctx.services
+    words = ctx.words
+    now = services.clock.now()
+    entries = await services.storage.roster(group.id)
+    if not entries:
+        return render.reply(words.gettext("Nobody has joined {group} yet.", group=group.spec.name))
+    zone = group.zone
+    lines = [
+        words.ngettext(
+            "**{group}**: {n} member",
+            "**{group}**: {n} members",
+            len(entries),
+            group=group.spec.name,
+        )
+    ]
+    for entry in entries[:MEMBERS_SHOWN]:
+        parts = [
+            words.gettext("joined {day}", day=words.day_date(entry.joined_at, zone)),
+            words.gettext("last response {day}", day=words.day_date(entry.last_response, zone))
+            if entry.last_response is not None
+            else words.gettext("no named response yet"),
+            words.ngettext("{n} reminder sent", "{n} reminders sent", entry.reminders_sent),
+        ]
+        if not entry.reminders_on:
+            parts.append(words.gettext("reminders off"))
+        until = entry.snoozed_until(now)
+        if until is not None:
+            parts.append(words.gettext("snoozed until {day}", day=words.day_date(until, zone)))
+        lines.append(f"• {clean_name(entry.member.display_name)}: " + "; ".join(parts))
+    if len(entries) > MEMBERS_SHOWN:
+        lines.append(words.gettext("…and {n} more.", n=words.number(len(entries) - MEMBERS_SHOWN)))
+    lines.append(
+        words.gettext(
+            "_Last response counts named answers only: anonymous ones are never tied to anyone._"
+        )
+    )
+    return render.reply("\n".join(lines), member_text=True)
 
 
 async def reload(ctx: CommandContext) -> Message:

@@ -172,6 +172,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         name="status", summary="The group's state, members and pending actions", admin=True
     ),
     CommandSpec(
+        name="members",
+        summary=N_(
+            "Who is in the group: joined, last named response, reminders sent, snoozed until"
+        ),
+        admin=True,
+    ),
+    CommandSpec(
         name="reload",
         summary="Re-read the config; on errors the running schedule stays",
         admin=True,

@@ -20,7 +20,7 @@ async def test_connects_and_syncs_study_commands_to_the_guild(
     assert [c["name"] for c in fake.commands[fake.guild_id]] == ["study", "study-admin"]
     where = fake.subcommands()
     assert {where[n] for n in ("join", "respond", "timezone", "export-mine")} == {"study"}
-    assert {where[n] for n in ("status", "post-now", "export")} == {"study-admin"}
+    assert {where[n] for n in ("status", "members", "post-now", "export")} == {"study-admin"}
     assert fake.unhandled == []
 
 
