@@ -117,15 +117,21 @@ async def reload(ctx: CommandContext) -> Message:
     except ConfigError as exc:
         shown = "\n".join(f"• {p.render()}" for p in exc.problems[:20])
         more = f"\n…and {len(exc.problems) - 20} more" if len(exc.problems) > 20 else ""
-        return render.reply(
-            f"The config has {len(exc.problems)} problem(s); the running schedule is unchanged.\n{shown}{more}"
+        said = ctx.words.ngettext(
+            "The config has {n} problem; the running schedule is unchanged.",
+            "The config has {n} problems; the running schedule is unchanged.",
+            len(exc.problems),
         )
+        return render.reply(f"{said}\n{shown}{more}")
     if reloaded is None:
         return render.reply("Reloading is not available in this mode.")
     archived = reloaded.archived
     note = f" Archived (kept, no longer scheduled): {', '.join(archived)}." if archived else ""
     note += _plan_changes_note(reloaded.changes)
-    return render.reply(f"Config reloaded: {len(reloaded.config.groups)} group(s).{note}")
+    said = ctx.words.ngettext(
+        "Config reloaded: {n} group.", "Config reloaded: {n} groups.", len(reloaded.config.groups)
+    )
+    return render.reply(f"{said}{note}")
 
 
 async def post_now(ctx: CommandContext) -> Message:
@@ -225,10 +231,17 @@ async def remind(ctx: CommandContext) -> Message:
             f"{group.id}:s{session.number}:nudge-room:{stamp}",
             thread=session.thread,
         )
-    return render.reply(
-        f"Nudged {sent} member(s) by direct message"
-        + (f" and {len(closed)} in the thread." if closed else ".")
+    words = ctx.words
+    by_dm = words.ngettext(
+        "Nudged {n} member by direct message", "Nudged {n} members by direct message", sent
     )
+    if closed:
+        return render.reply(
+            words.gettext(
+                "{nudged} and {n} in the thread.", nudged=by_dm, n=words.number(len(closed))
+            )
+        )
+    return render.reply(words.gettext("{nudged}.", nudged=by_dm))
 
 
 async def export(ctx: CommandContext) -> Message:
