@@ -83,6 +83,8 @@ class ActionKind:
     missable: bool = False
     when_missed: ActionRun | None = None
     ends_with_course: bool = False
+    # what `status` calls it, in the admin's words (marked with N_, translated when shown)
+    label: str = ""
 
 
 ActionKinds = dict[str, ActionKind]
@@ -97,6 +99,7 @@ class Services:
     anonymity_key: bytes = field(repr=False)
     hooks: SessionHooks
     runtime: Runtime = field(repr=False)
+    kinds: ActionKinds = field(default_factory=dict, repr=False)
 
     @property
     def config(self) -> Config:
@@ -121,3 +124,8 @@ class Services:
 
     async def run_due(self) -> int:
         return await self.runtime.run_due()
+
+    def action_label(self, kind: str) -> str:
+        """An action kind as `status` names it (an N_ message; the kind itself when unlabelled)."""
+        found = self.kinds.get(kind)
+        return found.label if found is not None and found.label else kind

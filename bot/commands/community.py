@@ -16,8 +16,6 @@ from bot.sessions.own_answers import anonymous_responders
 from bot.sessions.participation import drifting as find_drifting
 from bot.sessions.participation import standing
 
-MAX_SNOOZE_DAYS = 365
-
 
 def _zone(ctx: CommandContext) -> ZoneInfo:
     """Times are shown in the member's own zone when they set one."""
@@ -69,10 +67,6 @@ async def snooze(ctx: CommandContext) -> Message:
         if await storage.end_snooze(group.id, ctx.member.id, now):
             return render.reply(f"Welcome back! Your snooze in {group.spec.name} has ended.")
         return render.reply("You are not snoozing.")
-    if days > MAX_SNOOZE_DAYS:
-        return render.reply(
-            f"A snooze can last up to {MAX_SNOOZE_DAYS} days; `leave` if you need longer."
-        )
     await storage.join(group.id, ctx.member.id, now)
     until = now + timedelta(days=days)
     await storage.add_snooze(group.id, ctx.member.id, now, until)
@@ -122,7 +116,12 @@ async def drifting(ctx: CommandContext) -> Message:
     )
     if not found:
         return render.reply(
-            f"Nobody in {group.spec.name} has been silent for {group.spec.drift_after} sessions in a row."
+            ctx.words.ngettext(
+                "Nobody in {group} has been silent for {n} session.",
+                "Nobody in {group} has been silent for {n} sessions in a row.",
+                group.spec.drift_after,
+                group=group.spec.name,
+            )
         )
     head = f"**Silent for {group.spec.drift_after}+ sessions in a row** (snoozes excepted)"
     items = []

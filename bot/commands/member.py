@@ -283,7 +283,11 @@ async def export_mine(ctx: CommandContext) -> Message:
     content = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default).encode("utf-8")
     return Message(
         kind=MessageKind.REPLY,
-        body=f"Everything Study Circle holds about you: {len(data['responses'])} responses.",
+        body=ctx.words.ngettext(
+            "Everything Study Circle holds about you: {n} response.",
+            "Everything Study Circle holds about you: {n} responses.",
+            len(data["responses"]),
+        ),
         attachment=Attachment(
             filename=own_export_name(ctx.member), content=content, mime_type="application/json"
         ),
@@ -303,13 +307,27 @@ async def forget_me(ctx: CommandContext) -> Message:
         data = await ctx.services.storage.member_data(ctx.member.id, keys)
         count = len(data["responses"])
         return render.reply(
-            f"This deletes you from every group, with all {count} of your responses, for good. "
-            "To go ahead, send `forget-me confirm`. (`export-mine` first if you want a copy.)"
+            ctx.words.ngettext(
+                "This deletes you from every group, with your {n} response, for good. "
+                "To go ahead, send `forget-me confirm`. (`export-mine` first if you want a copy.)",
+                "This deletes you from every group, with all {n} of your responses, for good. "
+                "To go ahead, send `forget-me confirm`. (`export-mine` first if you want a copy.)",
+                count,
+            )
         )
     # notes first: an anonymous one is found by keys made from the member, who goes next
     notes = await ctx.services.storage.forget_member_annotations(
         ctx.member.id, await anonymous_note_keys(ctx.services, ctx.member)
     )
     removed = await ctx.services.storage.forget_member(ctx.member.id, keys)
-    also = f" and {notes} notes on passages" if notes else ""
-    return render.reply(f"Done: you and your {removed} responses{also} are gone from Study Circle.")
+    words = ctx.words
+    what = words.ngettext("{n} response", "{n} responses", removed)
+    if notes:
+        what = words.gettext(
+            "{responses} and {notes}",
+            responses=what,
+            notes=words.ngettext("{n} note on passages", "{n} notes on passages", notes),
+        )
+    return render.reply(
+        words.gettext("Done: you and your {what} are gone from Study Circle.", what=what)
+    )

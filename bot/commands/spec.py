@@ -9,6 +9,7 @@ from bot.core.specs import CommandSpec, ParamKind, ParamSpec
 __all__ = ["COMMANDS", "CommandSpec", "ParamKind", "ParamSpec", "as_quoted"]
 
 
+MAX_SNOOZE_DAYS = 365
 _PROMPT = ParamSpec(name="prompt", kind=ParamKind.INT, description="The prompt's number")
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -158,7 +159,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         name="snooze",
         summary="Rest for a few days: no pairing, reminders or nudges, and your streak is kept",
         params=(
-            ParamSpec(name="days", kind=ParamKind.INT, description="How many days (0 ends it)"),
+            ParamSpec(
+                name="days",
+                kind=ParamKind.INT,
+                description="How many days (0 ends it)",
+                minimum=0,
+                maximum=MAX_SNOOZE_DAYS,
+            ),
         ),
     ),
     CommandSpec(
@@ -176,6 +183,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         name="status", summary="The group's state, members and pending actions", admin=True
+    ),
+    CommandSpec(
+        name="members",
+        summary=N_(
+            "Who is in the group: joined, last named response, reminders sent, snoozed until"
+        ),
+        admin=True,
     ),
     CommandSpec(
         name="reload",

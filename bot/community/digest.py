@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.community import facilitator
 from bot.config.model import Group
 from bot.core.events import MemberRef
+from bot.core.i18n import resolve
 from bot.core.markdown import blocks, quotation
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
@@ -42,6 +43,7 @@ async def digest_body(
     storage = services.storage
     history = await storage.participation(group.id)
     members = await storage.memberships(group.id)
+    words = resolve(group.spec.language)
     lines = [f"**{group.spec.name}** — *{group.course.title}*"]
     for session in sessions:
         who = next((w for s, w in history if s.id == session.id), frozenset())
@@ -50,8 +52,14 @@ async def digest_body(
         total = sum(counts.values())
         lines += [
             "",
-            f"**Session {session.number}**: {len(who)} of {len(members)} members responded "
-            f"({total} response{'s' if total != 1 else ''}).",
+            words.ngettext(
+                "**Session {number}**: {who} of {n} member responded ({responses}).",
+                "**Session {number}**: {who} of {n} members responded ({responses}).",
+                len(members),
+                number=session.number,
+                who=words.number(len(who)),
+                responses=words.ngettext("{n} response", "{n} responses", total),
+            ),
         ]
         if group.spec.rsvp:
             going = [r for r in await storage.rsvps(session.id) if r.going]

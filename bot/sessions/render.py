@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config.model import Group
 from bot.core.durations import humanize
-from bot.core.i18n import ENGLISH, Words
+from bot.core.i18n import ENGLISH, Words, resolve
 from bot.core.markdown import blocks, quotation
 from bot.core.messages import Button, Message, MessageKind
 from bot.core.text import clean_name, quote, split_text
@@ -90,7 +90,11 @@ def summary(
     if people:
         lines.append(f"**Took part ({len(people)}):** " + ", ".join(people))
     elif rows:
-        lines.append(f"{len(rows)} anonymous response(s).")
+        lines.append(
+            resolve(group.spec.language).ngettext(
+                "{n} anonymous response.", "{n} anonymous responses.", len(rows)
+            )
+        )
     else:
         lines.append(
             "Nobody responded this time. The prompts stay in the thread if you want to look back."

@@ -347,3 +347,32 @@ MIGRATIONS.sql(
         WHERE state = 'pending' AND kind IN ('nudge', 'rsvp-remind');
     """,
 )
+
+# The channel PostgreSQL notifies when an action becomes claimable; the waker LISTENs on it.
+ACTIONS_CHANNEL = "studybot_actions"
+
+
+@MIGRATIONS.step(
+    "scale-out (issue 12): on PostgreSQL, an action that becomes pending (planned, planned "
+    "again, retried or released) is announced with NOTIFY, so other processes need not poll"
+)
+async def _announce_pending_actions(conn: Connection, dialect: str) -> None:
+    if dialect != "postgresql":
+        return  # SQLite has one process per file: nobody else to tell
+    await conn.execute(
+        "CREATE OR REPLACE FUNCTION studybot_action_pending() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        f"PERFORM pg_notify('{ACTIONS_CHANNEL}', ''); RETURN NULL; END $$"
+    )
+    # PostgreSQL folds the notices of one transaction into one, so a plan of 10,000 rows is one
+    await conn.execute(
+        "CREATE TRIGGER actions_planned AFTER INSERT ON actions FOR EACH ROW "
+        "WHEN (NEW.state = 'pending') EXECUTE FUNCTION studybot_action_pending()"
+    )
+    # a claim changes only claimed_by and lease_until: it is no news
+    await conn.execute(
+        "CREATE TRIGGER actions_pending_again AFTER UPDATE ON actions FOR EACH ROW "
+        "WHEN (NEW.state = 'pending' AND (OLD.state <> 'pending' OR NEW.due_at <> OLD.due_at "
+        "OR (OLD.lease_until IS NOT NULL AND NEW.lease_until IS NULL))) "
+        "EXECUTE FUNCTION studybot_action_pending()"
+    )

@@ -13,6 +13,7 @@ from bot.storage.annotations import AnnotationStore
 from bot.storage.community import CommunityStore
 from bot.storage.groups import GroupStore
 from bot.storage.responses import ResponseStore
+from bot.storage.roster import RosterStore
 from bot.storage.traces import TraceStore
 
 # every table, parents before children: the order migrate-storage copies them in
@@ -47,5 +48,13 @@ async def open_storage(location: str) -> Storage:
     return storage
 
 
-class Storage(GroupStore, ResponseStore, ActionStore, CommunityStore, TraceStore, AnnotationStore):
+class Storage(
+    GroupStore,
+    ResponseStore,
+    ActionStore,
+    CommunityStore,
+    TraceStore,
+    AnnotationStore,
+    RosterStore,
+):
     """Groups, members, sessions, responses and the pending actions that drive them."""
