@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -18,27 +19,14 @@ from tests.bilingual import ENGLISH, READING_ID, SPANISH, write_reading
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
-async def _start(fake: FakeDiscord, tmp_path: Path, language: str) -> DiscordCircle:
+@pytest_asyncio.fixture(loop_scope="session")
+async def circle(
+    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: Any
+) -> AsyncIterator[DiscordCircle]:
+    """The app with one group reading the bilingual text in the language the test names."""
+    monkeypatch.setenv(TOKEN_ENV, "test-token")
     write_reading(tmp_path / "readings")
-    return await start_app(tmp_path, fake, TOKEN_ENV, READING_ID, language=language)
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def english_group(
-    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[DiscordCircle]:
-    monkeypatch.setenv(TOKEN_ENV, "test-token")
-    running = await _start(fake, tmp_path, "en")
-    yield running
-    await running.app.stop()
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def spanish_group(
-    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[DiscordCircle]:
-    monkeypatch.setenv(TOKEN_ENV, "test-token")
-    running = await _start(fake, tmp_path, "es")
+    running = await start_app(tmp_path, fake, TOKEN_ENV, READING_ID, language=request.param)
     yield running
     await running.app.stop()
 
@@ -56,10 +44,10 @@ async def _open(circle: DiscordCircle) -> None:
     await circle.advance(FIRST_SESSION - START + timedelta(minutes=1))
 
 
+@pytest.mark.parametrize("circle", ["en"], indirect=True)
 async def test_on_discord_a_spanish_reader_in_an_english_group(
-    fake: FakeDiscord, english_group: DiscordCircle
+    fake: FakeDiscord, circle: DiscordCircle
 ) -> None:
-    circle = english_group
     assert "español" in await circle.say(fake.ben, "language", code="es")
     await circle.say(fake.ana, "join")
     await circle.say(fake.ben, "join")
@@ -79,10 +67,10 @@ async def test_on_discord_a_spanish_reader_in_an_english_group(
     assert "What keeps you coming back?** — 2 responses" in summary
 
 
+@pytest.mark.parametrize("circle", ["es"], indirect=True)
 async def test_on_discord_an_english_reader_in_a_spanish_group(
-    fake: FakeDiscord, spanish_group: DiscordCircle
+    fake: FakeDiscord, circle: DiscordCircle
 ) -> None:
-    circle = spanish_group
     await circle.say(fake.ana, "language", code="en")
     await circle.say(fake.ana, "join")
     await _open(circle)
