@@ -240,3 +240,25 @@ async def test_a_reading_edited_after_the_session_opened_keeps_the_stored_prompt
         assert "**2.** What would you change?" in now
     finally:
         await h.close()
+
+
+async def test_the_archive_of_a_spanish_group_reads_as_its_room_did(
+    spanish_group: Harness, tmp_path: Path
+) -> None:
+    from bot.exports.archive import build_archive
+
+    h = spanish_group
+    await h.command("join", member=BEA)
+    await _open_first_session(h)
+    await h.command("respond 1 Las ganas de hablar.", member=BEA)
+    await h.advance(timedelta(days=6, hours=1))  # closed, with its summary
+    group = h.config.group("readers")
+    assert group is not None
+    await build_archive(h.storage, group, tmp_path / "site", h.clock.now())
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "site").glob("*.html")}
+    session = pages["session-1.html"]
+    assert "La hora fija" in session and "¿Qué te hace volver?" in session
+    assert "Las ganas de hablar." in session
+    assert "The Fixed Hour" not in session and "What keeps you coming back?" not in session
+    assert "Volver a encontrarnos" in pages["index.html"]
+    assert "Lo corto también sirve" in pages["index.html"]  # the course's next section
