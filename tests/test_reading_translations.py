@@ -262,3 +262,28 @@ async def test_the_archive_of_a_spanish_group_reads_as_its_room_did(
     assert "The Fixed Hour" not in session and "What keeps you coming back?" not in session
     assert "Volver a encontrarnos" in pages["index.html"]
     assert "Lo corto también sirve" in pages["index.html"]  # the course's next section
+
+
+async def test_anonymous_prompts_by_direct_message_in_the_members_language(
+    bilingual: Callable[..., Path],
+) -> None:
+    """An anonymous group: a Spanish reader asks `now` and answers by DM (where nobody sees
+    them answer); an English reader answers in the room; one pool, no names."""
+    h = await make_harness(bilingual(extra="    anonymous: true\n"), start=START)
+    try:
+        await h.command("language es", member=BEA)
+        await h.command("join", member=BEA)
+        await h.command("join", member=ANA)
+        await _open_first_session(h)
+        now = await h.command("now", member=BEA, direct=True)
+        assert "**1.** ¿Qué te hace volver?" in now and "What keeps" not in now
+        saved = await h.command("respond 1 Que nadie me juzga.", member=BEA, direct=True)
+        assert "anonymous" in saved or "anónim" in saved
+        await h.command("respond 1 The quiet.", member=ANA)
+        await h.advance(timedelta(days=6, hours=1))
+        [summary] = h.platform.posts(MessageKind.SUMMARY)
+        body = summary.message.body
+        assert "**1. What keeps you coming back?** — 2 responses" in body
+        assert "Bea" not in body and "Ana" not in body
+    finally:
+        await h.close()
