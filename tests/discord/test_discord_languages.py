@@ -80,3 +80,17 @@ async def test_on_discord_an_english_reader_in_a_spanish_group(
     assert "The Fixed Hour" not in posted
     to_ana = await circle.say(fake.ana, "now")
     assert all(text in to_ana for text in ENGLISH) and "¿Qué" not in to_ana
+
+
+@pytest.mark.parametrize("circle", ["en"], indirect=True)
+async def test_on_discord_a_member_whose_app_is_in_spanish_reads_spanish_until_they_choose(
+    fake: FakeDiscord, circle: DiscordCircle
+) -> None:
+    fake.ben.locale = "es-ES"  # Discord tells the app's language with each interaction
+    await circle.say(fake.ben, "join")
+    await _open(circle)
+    to_ben = await circle.say(fake.ben, "now")
+    assert all(text in to_ben for text in SPANISH)
+    await circle.say(fake.ben, "language", code="en")  # their own choice comes first
+    to_ben = await circle.say(fake.ben, "now")
+    assert all(text in to_ben for text in ENGLISH) and "¿Qué" not in to_ben
