@@ -69,7 +69,7 @@ def test_first_steps_is_a_short_complete_reading() -> None:
 # -- the translations we ship -------------------------------------------------------------------
 
 # the languages each shipped reading promises, in every section
-PROMISED = {"coup-in-bolivia": ("es",), "first-steps": ("es", "pt_BR")}
+PROMISED = {"coup-in-bolivia": ("es", "pt_BR"), "first-steps": ("es", "pt_BR")}
 # names a translation keeps as the English has them (the OAS is the OEA in Spanish)
 NAMES = ("Morales", "Áñez", "Sacaba", "Senkata", "Engels", "Lenin", "MAS", "Washington")
 
@@ -99,16 +99,19 @@ def test_shipped_translations_are_complete(reading_id: str) -> None:
     assert every == set(PROMISED[reading_id])
 
 
-def test_the_spanish_study_guide_keeps_the_guides_shape() -> None:
+@pytest.mark.parametrize(
+    ("code", "read", "oas"), [("es", "Lee ", "OEA"), ("pt_BR", "Leia ", "OEA")]
+)
+def test_the_translated_study_guide_keeps_the_guides_shape(code: str, read: str, oas: str) -> None:
     reading = load_reading(READINGS / "coup-in-bolivia.yaml", READINGS)
-    assert "The Coup In Bolivia: Lessons For Our Movement" in reading.title_in("es")
+    assert "The Coup In Bolivia: Lessons For Our Movement" in reading.title_in(code)
     for section in reading.sections:
-        shown = section.in_language("es")
+        shown = section.in_language(code)
         assert len(shown.body.split()) <= 130, section.id
         last = shown.body.splitlines()[-1]
-        assert last.startswith("Lee ") and "original" in last, section.id  # to the source
+        assert last.startswith(read) and "original" in last, section.id  # to the source
         if "OAS" in section.body:
-            assert "OEA" in shown.body, section.id
+            assert oas in shown.body, section.id
 
 
 @pytest.mark.parametrize("code", ["es", "pt_BR"])
