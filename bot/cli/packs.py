@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -12,6 +14,7 @@ from bot.documents.problems import Problem
 from bot.packs.bundle import build_tarball
 from bot.packs.diff import pack_diff
 from bot.packs.files import Refused
+from bot.packs.harvest import PROPOSAL, Proposal, approve, is_proposal
 from bot.packs.manifest import write_manifest
 from bot.packs.model import Pack, PackError, load_pack, looks_like_ref, publish_problems
 from bot.packs.scaffold import new_pack
@@ -71,6 +74,21 @@ def register(
     listing = commands.add_parser("list", help="the installed packs and their versions")
     with_store(listing)
     listing.set_defaults(func=_list)
+
+    harvesting = commands.add_parser(
+        "harvest", help="propose the next version of a group's pack with what it learned"
+    )
+    harvesting.add_argument("--group", required=True, metavar="G", help="the group's id")
+    harvesting.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder")
+    harvesting.add_argument("--config", default="config.yaml", help="the bot's config")
+    harvesting.set_defaults(func=_harvest)
+
+    approving = commands.add_parser(
+        "approve", help="the admin's yes to a harvest: check it and write its MANIFEST"
+    )
+    approving.add_argument("folder", metavar="DIR")
+    approving.add_argument("--config", default="config.yaml", help="the bot's config")
+    approving.set_defaults(func=_approve)
 
     diff = commands.add_parser("diff", help="what changed between two packs or versions")
     diff.add_argument("old", metavar="A", help="a pack folder or an installed ID@VERSION")
@@ -155,6 +173,13 @@ def _build(args: argparse.Namespace) -> int:
     if blocking:
         _say_problems(list(blocking), str(folder))
         return 1
+    if is_proposal(folder):
+        return _refused(
+            Refused(
+                f"{folder} is a harvest not yet approved; nothing was built. Read {PROPOSAL}, "
+                f"then `studybot pack approve {folder}`"
+            )
+        )
     target = Path(args.out)
     if not target.name.endswith((".tar.gz", ".tgz")):
         err.print(f"{target} should end in .tar.gz; nothing was built.", markup=False)
@@ -265,4 +290,91 @@ def _diff(args: argparse.Namespace) -> int:
     out.print(f"From {packs[0].ref} to {packs[1].ref}:", markup=False)
     for line in lines:
         out.print("  " + line, markup=False, soft_wrap=True)
+    return 0
+
+
+def _harvest(args: argparse.Namespace) -> int:
+    from bot.config.load import ConfigError, load_config
+    from bot.exports.harvesting import harvest
+    from bot.storage import open_storage
+
+    try:
+        config = load_config(Path(args.config))
+    except ConfigError as exc:
+        _say_problems(list(exc.problems), args.config)
+        return 1
+    group = config.group(args.group)
+    if group is None:
+        known = ", ".join(g.id for g in config.groups)
+        err.print(f"No group {args.group!r} in the config; groups: {known}.", markup=False)
+        return 1
+    target = Path(args.out).resolve()
+
+    async def go() -> Proposal:
+        storage = await open_storage(config.storage)
+        try:
+            return await harvest(
+                storage, group, target, datetime.now(UTC), config.readings_for(group)
+            )
+        finally:
+            await storage.close()
+
+    try:
+        proposal = asyncio.run(go())
+    except Refused as exc:
+        return _refused(exc)
+    out.print(
+        f"Proposed {proposal.pack.ref} in {target}: {proposal.added} lesson(s) shared beyond "
+        f"the group, {len(proposal.unanswered)} prompt(s) nobody answered (see "
+        f"{target / PROPOSAL}). Edit it, then `studybot pack approve {target}`.",
+        markup=False,
+        soft_wrap=True,
+    )
+    return 0
+
+
+def _approve(args: argparse.Namespace) -> int:
+    from bot.config.load import ConfigError, load_config
+    from bot.storage import open_storage
+
+    folder = Path(args.folder)
+    where = str(folder.resolve())
+    try:
+        config = load_config(Path(args.config))
+    except ConfigError as exc:
+        _say_problems(list(exc.problems), args.config)
+        return 1
+
+    async def recorded() -> int | None:
+        storage = await open_storage(config.storage)
+        try:
+            return await storage.pending_harvest(where)
+        finally:
+            await storage.close()
+
+    async def approved(harvest_id: int) -> None:
+        storage = await open_storage(config.storage)
+        try:
+            await storage.approve_harvest(harvest_id, datetime.now(UTC))
+        finally:
+            await storage.close()
+
+    harvest_id = asyncio.run(recorded())
+    try:
+        if harvest_id is None and is_proposal(folder):
+            raise Refused(
+                f"{folder} is not a harvest this bot proposed (or it was approved already); "
+                "nothing was approved"
+            )
+        pack, sha = approve(folder)
+    except Refused as exc:
+        return _refused(exc)
+    if harvest_id is not None:
+        asyncio.run(approved(harvest_id))
+    out.print(
+        f"Approved {pack.ref} with {len(pack.lessons)} lesson(s); MANIFEST sha256 {sha}. "
+        f"Build it with `studybot pack build {folder} --out FILE` (add --sign-with KEY).",
+        markup=False,
+        soft_wrap=True,
+    )
     return 0

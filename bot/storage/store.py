@@ -12,6 +12,7 @@ from bot.storage.actions import ActionStore
 from bot.storage.annotations import AnnotationStore
 from bot.storage.community import CommunityStore
 from bot.storage.groups import GroupStore
+from bot.storage.harvests import HarvestStore
 from bot.storage.responses import ResponseStore
 from bot.storage.traces import TraceStore
 
@@ -33,6 +34,8 @@ TABLES = (
     "inbound_seen",
     "annotations",
     "annotation_replies",
+    "harvests",
+    "harvest_lessons",
 )
 
 
@@ -47,5 +50,13 @@ async def open_storage(location: str) -> Storage:
     return storage
 
 
-class Storage(GroupStore, ResponseStore, ActionStore, CommunityStore, TraceStore, AnnotationStore):
+class Storage(
+    GroupStore,
+    ResponseStore,
+    ActionStore,
+    CommunityStore,
+    TraceStore,
+    AnnotationStore,
+    HarvestStore,
+):
     """Groups, members, sessions, responses and the pending actions that drive them."""

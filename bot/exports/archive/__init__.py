@@ -24,6 +24,7 @@ from bot.exports.archive.pages import (
 )
 from bot.readings.course import session_step
 from bot.readings.model import Reading
+from bot.sessions.expiry import outlives_expiry
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,8 @@ async def collect(
     sessions: list[ArchivedSession] = []
     for session in recorded:
         shared = await storage.shared_responses(session.id)
+        if session.expired_at is not None:  # what outlives the discussion's expiry
+            shared = [r for r in shared if outlives_expiry(r)]
         counts = await storage.response_counts(session.id)
         prompts = []
         for prompt in await storage.prompts(session.id):
