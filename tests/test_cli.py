@@ -142,6 +142,8 @@ def test_demo_runs_the_whole_reading_scripted() -> None:
         "Demo over",
     ):
         assert seen in out, seen
+    # the course is the shipped pack (issue 16); the terminal may wrap the line
+    assert "The course is the pack first-steps@1.0.0." in " ".join(out.split())
 
 
 def test_import_article_to_a_reading(tmp_path: Path) -> None:
