@@ -270,8 +270,8 @@ def pack_page(item: Shelved, shelf: Sequence[Shelved]) -> str:
                 f'<section class="reading" id="{escape(anchor)}"><h3>'
                 f'<span class="prompt-number">{number}.</span>{escape(section.title)}</h3>'
             )
-            if section.summary:
-                lines.append(f'<p class="opening">{escape(section.summary)}</p>')
+            if section.opening:
+                lines.append(f'<p class="opening">{escape(section.opening)}</p>')
             if section.prompts:
                 lines.append(
                     "<ol>" + "".join(f"<li>{escape(p)}</li>" for p in section.prompts) + "</ol>"
