@@ -141,8 +141,8 @@ def test_library_build_keeps_to_the_archive_folder_rules(
     assert (tmp_path / "taken" / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
-def _chromium(chromium: str, url: str, profile: Path, shot: Path | None = None) -> tuple[str, str]:
-    base = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1280,1400"]
+def _chromium(browser: str, url: str, profile: Path, shot: Path | None = None) -> tuple[str, str]:
+    base = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1280,1400"]
     log = ""
     if shot is not None:
         taken = subprocess.run([*base, f"--screenshot={shot}", url], capture_output=True,
@@ -154,7 +154,11 @@ def _chromium(chromium: str, url: str, profile: Path, shot: Path | None = None) 
     return dom.stdout, log + dom.stderr
 
 
-def test_the_library_in_headless_chromium(chromium: str, site: Path, tmp_path: Path) -> None:
+def test_the_library_in_headless_chromium(
+    chromium: str,  # noqa: F811  (the fixture imported above)
+    site: Path,
+    tmp_path: Path,
+) -> None:
     ids = {}
     for path in site.glob("*.html"):
         parser = Ids()
