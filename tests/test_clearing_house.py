@@ -6,6 +6,7 @@ scripted as people type; the pack commands are the CLI an admin runs between the
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import textwrap
@@ -17,6 +18,8 @@ import pytest
 from bot.packs.model import load_pack
 from tests.packs_helpers import make_pack, run, ssh_key
 from tests.test_cli import studybot
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def console_config(folder: Path, name: str, curriculum: str) -> Path:
@@ -125,3 +128,63 @@ def test_a_pack_improved_by_one_group_is_installed_verified_and_run_by_another(
     assert "How to open: Ask everyone for one sentence about why they came." in said
     assert "Bring tea. People stay for the second hour." in said  # what group A learned
     assert "From the pack Pack P (pack-p@1.1.0)" in said
+
+
+def test_a_network_shares_packs_through_a_git_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's workflow: the network's repository holds one folder per pack; a group
+    contributes a fork as a branch (its pull request), the maintainers merge it, and any
+    group installs from its local clone's path, checksums checked."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Circle A",
+        "GIT_AUTHOR_EMAIL": "a@example.org",
+        "GIT_COMMITTER_NAME": "Circle A",
+        "GIT_COMMITTER_EMAIL": "a@example.org",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+
+    def git(where: Path, *argv: str) -> None:
+        subprocess.run(["git", "-C", str(where), *argv], check=True, env=env, capture_output=True)
+
+    network = tmp_path / "network"
+    for name in ("coup-in-bolivia", "first-steps"):
+        shutil.copytree(ROOT / "packs" / name, network / name)
+    git(network, "init", "-q", "-b", "main")
+    git(network, "add", ".")
+    git(network, "commit", "-q", "-m", "the shipped packs")
+    shared = tmp_path / "network.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(network), str(shared)], check=True, env=env)
+
+    # a group clones it, installs a pack from the clone's path, forks it and proposes the fork
+    mine = tmp_path / "clone-a"
+    subprocess.run(["git", "clone", "-q", str(shared), str(mine)], check=True, env=env)
+    store = tmp_path / "store-a"
+    assert run("pack", "install", str(mine / "first-steps"), "--packs", str(store)) == 0
+    fork = mine / "first-steps-el-alto"
+    assert run("pack", "fork", "first-steps", "--as", "first-steps-el-alto", "--out", str(fork),
+               "--packs", str(store)) == 0  # fmt: skip
+    assert run("pack", "build", str(fork), "--out", str(tmp_path / "fork.tar.gz")) == 0  # MANIFEST
+    git(mine, "checkout", "-q", "-b", "el-alto")
+    git(mine, "add", ".")
+    git(mine, "commit", "-q", "-m", "first-steps-el-alto 1.1.0, forked from first-steps 1.0.0")
+    git(mine, "push", "-q", "origin", "el-alto")  # the pull request's branch
+    # the maintainers merge it (a fast-forward here)
+    git(shared, "update-ref", "refs/heads/main", "refs/heads/el-alto")
+
+    # another group pulls the network's main and installs the fork from its clone's path
+    theirs = tmp_path / "clone-b"
+    subprocess.run(["git", "clone", "-q", str(shared), str(theirs)], check=True, env=env)
+    capsys.readouterr()
+    assert run("pack", "install", str(theirs / "first-steps-el-alto"), "--packs", str(tmp_path / "store-b")) == 0  # fmt: skip
+    said = flat(capsys.readouterr().out)
+    assert "Installed first-steps-el-alto@1.1.0" in said and "every file matches" in said
+    assert load_pack(tmp_path / "store-b" / "first-steps-el-alto" / "1.1.0").forked_from is not None
+    # a changed file in the clone is caught by the MANIFEST the repository carries
+    reading = theirs / "first-steps" / "readings" / "first-steps.yaml"
+    reading.write_text(reading.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert run("pack", "install", str(theirs / "first-steps"), "--packs", str(tmp_path / "store-c")) == 1  # fmt: skip
+    assert "nothing installed" in capsys.readouterr().err
+    assert not (tmp_path / "store-c" / "first-steps").exists()
