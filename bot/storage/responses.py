@@ -188,7 +188,7 @@ class ResponseStore(StoreBase):
         memberships = await self._all("SELECT * FROM memberships WHERE member_id = ?", (member_id,))
         marks = ",".join("?" for _ in anonymous_keys) or "NULL"
         responses = await self._all(
-            "SELECT r.id, r.prompt, r.text, r.private, r.late, r.created_at, r.updated_at, "
+            "SELECT r.id, r.prompt, r.text, r.private, r.public, r.late, r.created_at, r.updated_at, "
             "CASE WHEN r.member_id IS NULL THEN 1 ELSE 0 END AS anonymous, s.group_id, s.number AS session_number, "
             "p.text AS prompt_text FROM responses r "
             "JOIN sessions s ON s.id = r.session_id "
