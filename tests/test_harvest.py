@@ -196,3 +196,23 @@ async def test_privacy_minimal_keeps_only_the_public_responses_when_the_discussi
         ("anonymous", "The history made me come."),
     ]
     assert await h.storage.count("responses") == 2
+
+
+async def test_a_harvest_refuses_a_used_folder_and_a_group_without_a_pack(
+    start_with: Starter, tmp_path: Path, write_config: Callable[[str], Path]
+) -> None:
+    h = await start_with()
+    group = h.config.groups[0]
+    used = tmp_path / "used"
+    used.mkdir()
+    (used / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(Refused, match="is not an empty folder; harvest into a new folder"):
+        await harvest(h.storage, group, used.resolve(), NOW)
+    assert sorted(p.name for p in used.iterdir()) == ["notes.txt"]
+    plain = await make_harness(write_config(BASE_CONFIG), start=START)
+    try:
+        with pytest.raises(Refused, match="reads no pack"):
+            await harvest(plain.storage, plain.config.groups[0], (tmp_path / "x").resolve(), NOW)
+    finally:
+        await plain.close()
+    assert not (tmp_path / "x").exists()

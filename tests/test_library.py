@@ -194,3 +194,22 @@ def test_the_library_in_headless_chromium(
     assert "Introduction" not in results
     assert "1 match for" in dom
     assert '<section id="everything" hidden="">' in dom
+
+
+def test_a_pack_without_a_licence_or_with_a_changed_file_is_left_out_in_a_sentence(
+    shelf: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bolivia = shelf / "coup-in-bolivia" / "pack.yaml"
+    bolivia.write_text(bolivia.read_text(encoding="utf-8").replace("license: CC-BY-SA-4.0\n", ""))
+    reading = shelf / "first-steps" / "readings" / "first-steps.yaml"
+    reading.write_text(reading.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    assert run("library", "build", str(shelf), "--out", str(tmp_path / "site")) == 0
+    said = capsys.readouterr()
+    assert "Library of 1 pack(s)" in said.out
+    assert "coup-in-bolivia: the pack has no `license:`" in " ".join(said.err.split())
+    assert (
+        "first-steps: readings/first-steps.yaml does not match its checksum in the MANIFEST "
+        "(changed after the pack was built?); rebuild it with `pack build`"
+    ) in " ".join(said.err.split())
+    assert not (tmp_path / "site" / "pack-coup-in-bolivia-1.0.0.html").exists()
+    assert not (tmp_path / "site" / "first-steps-1.0.0.tar.gz").exists()

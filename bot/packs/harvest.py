@@ -111,7 +111,9 @@ def _report(
         "(`respond --public`), anonymous ones without a name.",
         "",
         "Edit `pack.yaml` as you see fit: shorten, drop or reword lessons, improve the "
-        "facilitator notes. Nothing leaves until you approve it:",
+        "facilitator notes. Keep each harvested lesson's `id` until then: if a member asks "
+        "the bot to forget them, that is how their words are found and taken out. Nothing "
+        "leaves until you approve it:",
         "",
         f"    studybot pack approve {out}",
         "",

@@ -94,7 +94,8 @@ def build_library(packs_dir: Path, out: Path) -> Library:
         try:
             download = _download(pack, out)
         except Refused as exc:
-            left_out.append(LeftOut(folder=folder, why=str(exc)))
+            why = str(exc).removesuffix("; nothing installed")
+            left_out.append(LeftOut(folder=folder, why=f"{why}; rebuild it with `pack build`"))
             continue
         seen.add(pack.ref)
         written.append(download)
@@ -126,7 +127,7 @@ def build_library(packs_dir: Path, out: Path) -> Library:
         path.write_text(text, encoding="utf-8")
         written.append(path)
     for gone in left_out:
-        log.info("library: left out %s: %s", gone.folder, gone.why)
+        log.debug("library: left out %s: %s", gone.folder, gone.why)
     return Library(written=written, packs=shelf, left_out=tuple(left_out))
 
 
