@@ -124,6 +124,8 @@ async def test_harvest_proposes_the_next_version_with_public_responses_as_lesson
     assert "## Prompts nobody answered" in report
     assert "- session 2 (reading-p/closing): What will you do differently?" in report
     assert "The history" not in report  # no member's words outside pack.yaml
+    assert run("pack", "check", str(out)) == 0
+    assert "It is a harvest waiting for approval" in " ".join(capsys.readouterr().out.split())
     # nothing leaves without the admin's yes: build refuses the proposal
     assert run("pack", "build", str(out), "--out", str(tmp_path / "p11.tar.gz")) == 1
     assert "is a harvest not yet approved; nothing was built" in capsys.readouterr().err

@@ -161,6 +161,13 @@ def _check(args: argparse.Namespace) -> int:
     )
     for problem in publish_problems(pack):
         out.print("Before you build it: " + problem.message + ".", markup=False, soft_wrap=True)
+    if is_proposal(pack.path):
+        out.print(
+            f"It is a harvest waiting for approval: read {PROPOSAL}, then "
+            f"`studybot pack approve {args.folder}`.",
+            markup=False,
+            soft_wrap=True,
+        )
     return 0
 
 

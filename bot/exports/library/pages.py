@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from html import escape
 
 from bot.exports.archive.pages import STYLE
-from bot.packs.model import Pack
+from bot.packs.model import Lesson, Pack
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -235,6 +235,14 @@ def _lineage(item: Shelved, shelf: Sequence[Shelved]) -> list[str]:
     return lines
 
 
+def _lesson(lesson: Lesson) -> str:
+    asked = f'<p class="by">On: {escape(lesson.prompt)}</p>' if lesson.prompt else ""
+    credit = escape(lesson.credit) if lesson.credit else "anonymous"
+    return (
+        f'<blockquote><p>{escape(lesson.text)}</p>{asked}<p class="by">— {credit}</p></blockquote>'
+    )
+
+
 def pack_page(item: Shelved, shelf: Sequence[Shelved]) -> str:
     pack = item.pack
     lines = [
@@ -263,6 +271,8 @@ def pack_page(item: Shelved, shelf: Sequence[Shelved]) -> str:
         lines.append(f"<h3>{escape(reading.title)}</h3>")
         if reading.author:
             lines.append(f'<p class="meta">by {escape(reading.author)}</p>')
+        # a lesson about the whole reading, shown once rather than under every section
+        lines += [_lesson(x) for x in pack.lessons if x.reading == reading.id and x.section is None]
         for section in reading.sections:
             number += 1
             anchor = section_anchor(reading.id, section.id)
@@ -284,13 +294,10 @@ def pack_page(item: Shelved, shelf: Sequence[Shelved]) -> str:
                 lines.append(
                     f'<section class="note"><h4>Facilitator notes</h4><dl class="note">{parts}</dl></section>'
                 )
-            for lesson in pack.lessons_for(reading.id, section.id):
-                asked = f'<p class="by">On: {escape(lesson.prompt)}</p>' if lesson.prompt else ""
-                credit = escape(lesson.credit) if lesson.credit else "anonymous"
-                lines.append(
-                    f"<blockquote><p>{escape(lesson.text)}</p>{asked}"
-                    f'<p class="by">— {credit}</p></blockquote>'
-                )
+            for lesson in (
+                x for x in pack.lessons if (x.reading, x.section) == (reading.id, section.id)
+            ):
+                lines.append(_lesson(lesson))
             lines.append("</section>")
     if pack.lessons:
         lines.insert(
