@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.console import Console
 
@@ -14,12 +16,18 @@ from bot.documents.problems import Problem
 from bot.packs.bundle import build_tarball
 from bot.packs.diff import pack_diff
 from bot.packs.files import Refused
-from bot.packs.harvest import PROPOSAL, Proposal, approve, is_proposal
+from bot.packs.harvest import PROPOSAL, approve, is_proposal
 from bot.packs.manifest import write_manifest
 from bot.packs.model import Pack, PackError, load_pack, looks_like_ref, publish_problems
 from bot.packs.scaffold import new_pack
 from bot.packs.signing import sign_manifest
 from bot.packs.store import PackStore, fork
+
+if TYPE_CHECKING:
+    from bot.config.model import Config
+    from bot.storage import Storage
+
+T = TypeVar("T")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -97,6 +105,10 @@ def register(
     diff.set_defaults(func=_diff)
 
 
+def _say(text: str) -> None:
+    out.print(text, markup=False, soft_wrap=True)
+
+
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_help()
     return 2
@@ -162,11 +174,9 @@ def _check(args: argparse.Namespace) -> int:
     for problem in publish_problems(pack):
         out.print("Before you build it: " + problem.message + ".", markup=False, soft_wrap=True)
     if is_proposal(pack.path):
-        out.print(
+        _say(
             f"It is a harvest waiting for approval: read {PROPOSAL}, then "
-            f"`studybot pack approve {args.folder}`.",
-            markup=False,
-            soft_wrap=True,
+            f"`studybot pack approve {args.folder}`."
         )
     return 0
 
@@ -300,73 +310,53 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
-def _harvest(args: argparse.Namespace) -> int:
-    from bot.config.load import ConfigError, load_config
-    from bot.exports.harvesting import harvest
+def _on_storage(config: Config, work: Callable[[Storage], Awaitable[T]]) -> T:
+    """Run `work` on the config's storage, opened for it and closed after."""
     from bot.storage import open_storage
 
-    try:
-        config = load_config(Path(args.config))
-    except ConfigError as exc:
-        _say_problems(list(exc.problems), args.config)
-        return 1
-    group = config.group(args.group)
-    if group is None:
-        known = ", ".join(g.id for g in config.groups)
-        err.print(f"No group {args.group!r} in the config; groups: {known}.", markup=False)
-        return 1
-    target = Path(args.out).resolve()
-
-    async def go() -> Proposal:
+    async def go() -> T:
         storage = await open_storage(config.storage)
         try:
-            return await harvest(
-                storage, group, target, datetime.now(UTC), config.readings_for(group)
-            )
+            return await work(storage)
         finally:
             await storage.close()
 
+    return asyncio.run(go())
+
+
+def _harvest(args: argparse.Namespace) -> int:
+    from bot.cli.main import _config_and_group
+    from bot.exports.harvesting import harvest
+
+    found = _config_and_group(args)
+    if found is None:
+        return 1
+    config, group = found
+    target = Path(args.out).resolve()
+    readings = config.readings_for(group)
     try:
-        proposal = asyncio.run(go())
+        proposal = _on_storage(
+            config, lambda storage: harvest(storage, group, target, datetime.now(UTC), readings)
+        )
     except Refused as exc:
         return _refused(exc)
-    out.print(
+    _say(
         f"Proposed {proposal.pack.ref} in {target}: {proposal.added} lesson(s) shared beyond "
         f"the group, {len(proposal.unanswered)} prompt(s) nobody answered (see "
-        f"{target / PROPOSAL}). Edit it, then `studybot pack approve {target}`.",
-        markup=False,
-        soft_wrap=True,
+        f"{target / PROPOSAL}). Edit it, then `studybot pack approve {target}`."
     )
     return 0
 
 
 def _approve(args: argparse.Namespace) -> int:
-    from bot.config.load import ConfigError, load_config
-    from bot.storage import open_storage
+    from bot.cli.main import _load
 
     folder = Path(args.folder)
     where = str(folder.resolve())
-    try:
-        config = load_config(Path(args.config))
-    except ConfigError as exc:
-        _say_problems(list(exc.problems), args.config)
+    config = _load(args.config)
+    if config is None:
         return 1
-
-    async def recorded() -> int | None:
-        storage = await open_storage(config.storage)
-        try:
-            return await storage.pending_harvest(where)
-        finally:
-            await storage.close()
-
-    async def approved(harvest_id: int) -> None:
-        storage = await open_storage(config.storage)
-        try:
-            await storage.approve_harvest(harvest_id, datetime.now(UTC))
-        finally:
-            await storage.close()
-
-    harvest_id = asyncio.run(recorded())
+    harvest_id = _on_storage(config, lambda storage: storage.pending_harvest(where))
     try:
         if harvest_id is None and is_proposal(folder):
             raise Refused(
@@ -377,11 +367,10 @@ def _approve(args: argparse.Namespace) -> int:
     except Refused as exc:
         return _refused(exc)
     if harvest_id is not None:
-        asyncio.run(approved(harvest_id))
-    out.print(
+        recorded = harvest_id
+        _on_storage(config, lambda storage: storage.approve_harvest(recorded, datetime.now(UTC)))
+    _say(
         f"Approved {pack.ref} with {len(pack.lessons)} lesson(s); MANIFEST sha256 {sha}. "
-        f"Build it with `studybot pack build {folder} --out FILE` (add --sign-with KEY).",
-        markup=False,
-        soft_wrap=True,
+        f"Build it with `studybot pack build {folder} --out FILE` (add --sign-with KEY)."
     )
     return 0
