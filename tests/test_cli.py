@@ -157,6 +157,8 @@ def test_demo_runs_the_whole_reading_scripted() -> None:
         "Demo over",
     ):
         assert seen in out, seen
+    # the course is the shipped pack (issue 16); the terminal may wrap the line
+    assert "The course is the pack first-steps@1.0.0." in " ".join(out.split())
 
 
 def test_the_demo_sends_nothing_about_sessions_once_the_reading_has_finished() -> None:

@@ -81,6 +81,10 @@ def _parser() -> argparse.ArgumentParser:
 
     register_pack_commands(sub, common)
 
+    from bot.cli.library import register as register_library_commands
+
+    register_library_commands(sub, common)
+
     demo = sub.add_parser(
         "demo", parents=[common], help="watch a whole reading on a fast clock in the terminal"
     )

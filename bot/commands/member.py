@@ -13,6 +13,7 @@ from bot.core.markdown import blocks, bullets
 from bot.core.messages import Attachment, Message, MessageKind
 from bot.core.text import clean_name
 from bot.exports.exporting import own_export_name, times_to_the_second
+from bot.packs.harvest import forget_harvested_words
 from bot.schedule.course_plan import coming_step, coming_steps
 from bot.schedule.planner import plan_group, upcoming
 from bot.sessions import render
@@ -149,10 +150,18 @@ async def respond(ctx: CommandContext) -> Message:
     if session is None:
         return render.reply("No session is open right now, so there is nothing to respond to yet.")
     private: bool | None = None
-    if ctx.command.flag("private"):
-        private = True
+    public: bool | None = None
+    if ctx.command.flag("public"):
+        if ctx.command.flag("private"):
+            return render.reply(
+                "A response cannot be private and public at once; nothing was saved. "
+                "Choose --private or --public."
+            )
+        private, public = False, True
+    elif ctx.command.flag("private"):
+        private, public = True, False
     elif ctx.command.flag("shared"):
-        private = False
+        private, public = False, False
     return await record_response(
         ctx.services,
         group,
@@ -162,6 +171,7 @@ async def respond(ctx: CommandContext) -> Message:
         prompt=ctx.command.number("prompt"),
         text=ctx.command.text("text") or "",
         private=private,
+        public=public,
         message_id=None,
     )
 
@@ -323,6 +333,7 @@ async def forget_me(ctx: CommandContext) -> Message:
     notes = await ctx.services.storage.forget_member_annotations(
         ctx.member.id, await anonymous_note_keys(ctx.services, ctx.member)
     )
+    harvested = await forget_harvested_words(ctx.services.storage, ctx.member.id, keys)
     removed = await ctx.services.storage.forget_member(ctx.member.id, keys)
     words = ctx.words
     what = words.ngettext("{n} response", "{n} responses", removed)
@@ -331,6 +342,16 @@ async def forget_me(ctx: CommandContext) -> Message:
             "{responses} and {notes}",
             responses=what,
             notes=words.ngettext("{n} note on passages", "{n} notes on passages", notes),
+        )
+    if harvested:
+        what = words.gettext(
+            "{what}, and {lessons}",
+            what=what,
+            lessons=words.ngettext(
+                "{n} lesson from a pack proposed but not yet approved",
+                "{n} lessons from packs proposed but not yet approved",
+                harvested,
+            ),
         )
     return render.reply(
         words.gettext("Done: you and your {what} are gone from Study Circle.", what=what)

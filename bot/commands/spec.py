@@ -32,7 +32,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(name="now", summary="The current section and its prompts"),
     CommandSpec(
         name="respond",
-        summary="Answer a prompt (again to replace your answer); --private keeps it from the group",
+        summary=(
+            "Answer a prompt (again to replace your answer); --private keeps it from the group, "
+            "--public offers it beyond"
+        ),
         params=(
             _PROMPT,
             ParamSpec(
@@ -45,6 +48,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 name="shared",
                 kind=ParamKind.FLAG,
                 description="Share with the group",
+                required=False,
+            ),
+            ParamSpec(
+                name="public",
+                kind=ParamKind.FLAG,
+                description=N_("Share beyond the group too: it may go into the course's next pack"),
                 required=False,
             ),
             ParamSpec(name="text", kind=ParamKind.TEXT, description="Your response"),

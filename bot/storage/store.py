@@ -12,6 +12,7 @@ from bot.storage.actions import ActionStore
 from bot.storage.annotations import AnnotationStore
 from bot.storage.community import CommunityStore
 from bot.storage.groups import GroupStore
+from bot.storage.harvests import HarvestStore
 from bot.storage.responses import ResponseStore
 from bot.storage.roster import RosterStore
 from bot.storage.traces import TraceStore
@@ -34,6 +35,8 @@ TABLES = (
     "inbound_seen",
     "annotations",
     "annotation_replies",
+    "harvests",
+    "harvest_lessons",
 )
 
 
@@ -56,5 +59,6 @@ class Storage(
     TraceStore,
     AnnotationStore,
     RosterStore,
+    HarvestStore,
 ):
     """Groups, members, sessions, responses and the pending actions that drive them."""
