@@ -16,10 +16,12 @@ from bot.core.platform import (
     AdapterError,
     CommandSyntax,
     CoreHandle,
+    Erasing,
     Platform,
     PlatformContext,
     PlatformLimits,
     Sharded,
+    ThreadListing,
 )
 from bot.core.specs import CommandSpec
 
@@ -30,6 +32,7 @@ from .direct import DirectMessages
 from .inbound import AUTHOR_TOKEN, Inbound
 from .pacing import GlobalPacer, pace_requests
 from .people import PLATFORM, AdminJudge, Places
+from .removal import Eraser
 from .render import BODY_PER_MESSAGE
 from .sending import send_message
 from .shards import Shards
@@ -38,6 +41,7 @@ log = logging.getLogger(__name__)
 
 THREAD_ALREADY_EXISTS = 160004
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: sessions stay open for days
+REMOVAL_REASON = "A Study Circle discussion that expired on the group's schedule"
 
 
 class DiscordPlatform:
@@ -53,11 +57,13 @@ class DiscordPlatform:
         self._shards = Shards(settings)
         self._judge = AdminJudge(settings.admin_roles, context.admins)
         self._desk = InteractionDesk(places=self._places, defer_after=settings.defer_after)
+        self._eraser = Eraser(http=lambda: self._live_client().http, bot_id=self._bot_id)
         self._inbound = Inbound(
             places=self._places,
             bot_id=self._bot_id,
             channel_of=self._cached_channel,
             fetch_channel=self._fetch_channel,
+            deleted_by_us=self._eraser.deleted_by_us,
         )
         self.pacer = GlobalPacer()  # Discord's global limit, for every request of the bot
         self._client: StudyClient | None = None
@@ -221,6 +227,22 @@ class DiscordPlatform:
             )
         await send_message(channel, message, key=None, reference=reference)
 
+    # --- removing (expire_after) -------------------------------------------------------------
+
+    async def remove_message(
+        self, room: str, message_id: str, *, thread: str | None, own: bool, reason: str, key: str
+    ) -> bool:
+        # Discord has no idempotency key for a delete; a second delete answers 404, no harm.
+        return await self._eraser.delete_message(
+            int(thread or room), int(message_id), own=own, reason=reason
+        )
+
+    async def remove_thread(self, room: str, thread: str, *, key: str) -> bool:
+        return await self._eraser.delete_thread(int(thread), reason=REMOVAL_REASON)
+
+    async def thread_messages(self, room: str, thread: str) -> tuple[tuple[str, bool], ...]:
+        return await self._eraser.thread_messages(int(thread))
+
     def command_prefix(self, spec: CommandSpec) -> str:
         return f"/{command_group_name(spec)}"
 
@@ -287,6 +309,8 @@ class DiscordPlatform:
         return channel
 
 
-def _conforms(platform: DiscordPlatform) -> tuple[Platform, Sharded, CommandSyntax]:
+def _conforms(
+    platform: DiscordPlatform,
+) -> tuple[Platform, Sharded, CommandSyntax, Erasing, ThreadListing]:
     """Lets mypy check that DiscordPlatform implements the core's protocols."""
-    return platform, platform, platform
+    return platform, platform, platform, platform, platform

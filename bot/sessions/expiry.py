@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import datetime
 
 from bot.config.model import Group
+from bot.core import faults
 from bot.core.events import MemberRef
 from bot.core.platform import (
     AdapterError,
@@ -137,6 +138,7 @@ async def expire_session(services: Services, group: Group, session: Session) -> 
     refused: Counter[str] = Counter()
     if isinstance(platform, Erasing):
         for message in await storage.messages_to_remove(session.id):
+            key = f"{base}:{EXPIRE}:{message.id}"
             try:
                 removed = await platform.remove_message(
                     group.room,
@@ -144,13 +146,14 @@ async def expire_session(services: Services, group: Group, session: Session) -> 
                     thread=message.thread,
                     own=message.own,
                     reason=REASON,
-                    key=f"{base}:{EXPIRE}:{message.id}",
+                    key=key,
                 )
             except RemovalRefused as exc:
                 refused[exc.right] += 1
                 state = "refused"
             else:
                 state = "removed" if removed else "gone"
+            faults.point("after-remove", key)  # the platform has answered; nothing recorded yet
             await storage.mark_message(message.id, state, services.clock.now())
         if session.thread is not None:
             try:

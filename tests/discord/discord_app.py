@@ -43,8 +43,9 @@ def write_config(
     reading: str = "three-parts",
     *,
     top: str = "",
+    group: str = "",
 ) -> Path:
-    """The config of one Discord group; `top` adds top-level keys."""
+    """The config of one Discord group; `top` adds top-level keys, `group` the group's own."""
     shutil.copytree(FIXTURES / "readings", directory / "readings", dirs_exist_ok=True)
     write_long_reading(directory)
     path = directory / "config.yaml"
@@ -75,6 +76,7 @@ def write_config(
                 admins: ["Facilitators"]
             """
         )
+        + "".join(f"    {line}\n" for line in textwrap.dedent(group).strip().splitlines())
         + top,
         encoding="utf-8",
     )
@@ -117,8 +119,9 @@ async def start_app(
     reading: str = "three-parts",
     *,
     top: str = "",
+    group: str = "",
 ) -> DiscordCircle:
-    config = load_config(write_config(directory, fake, token_env, reading, top=top))
+    config = load_config(write_config(directory, fake, token_env, reading, top=top, group=group))
     platforms = build_platforms(config, ("discord",))
     clock = FakeClock(START)
     app = await build_app(config, clock=clock, platforms=platforms, waker=False)
