@@ -75,11 +75,15 @@ ActionRun = Callable[["Services", Group, Action], Awaitable[None]]
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ActionKind:
     """How one kind of pending action runs. `missable`: on its first try past the group's grace
-    period (the bot was down) it is recorded as missed instead, and `when_missed` runs."""
+    period (the bot was down) it is recorded as missed instead, and `when_missed` runs.
+    `alongside`: long, paced work (removing an expired discussion) that runs at the same time
+    as the other groups' actions of its batch, so that one group's per-channel limit does not
+    hold up the rest; each group's own actions still run one after another."""
 
     run: ActionRun
     missable: bool = False
     when_missed: ActionRun | None = None
+    alongside: bool = False
 
 
 ActionKinds = dict[str, ActionKind]

@@ -208,4 +208,4 @@ def register(kinds: ActionKinds, hooks: SessionHooks) -> None:
     """Hang expiry on the session lifecycle and the runtime's action table."""
     hooks.opened.append(on_session_opened)
     hooks.closed.append(on_session_closed)
-    kinds[EXPIRE] = ActionKind(run=_expire)
+    kinds[EXPIRE] = ActionKind(run=_expire, alongside=True)
