@@ -62,6 +62,9 @@ async def digest_body(
                 "Nobody answered: " + "; ".join(f"{p.number}. {p.text}" for p in unanswered)
             )
         shared = [r for r in await storage.shared_responses(session.id) if r.author is not None]
+        if group.spec.minimal:
+            # privacy: minimal: the digest counts, it never quotes (a digest outlives expiry)
+            shared = []
         for prompt in prompts:
             answers = [r for r in shared if r.prompt == prompt.number]
             if not answers:
