@@ -17,14 +17,17 @@ from bot.core.platform import (
     CommandSyntax,
     CoreHandle,
     Erasing,
+    PlannedEvent,
     Platform,
     PlatformContext,
     PlatformLimits,
+    ScheduledEvents,
     Sharded,
     ThreadListing,
 )
 from bot.core.specs import CommandSpec
 
+from .calendar import Calendar
 from .client import StudyClient, keep_secrets_out_of_logs, make_client, point_at
 from .commands import command_group_name
 from .desk import InteractionDesk
@@ -58,6 +61,9 @@ class DiscordPlatform:
         self._judge = AdminJudge(settings.admin_roles, context.admins)
         self._desk = InteractionDesk(places=self._places, defer_after=settings.defer_after)
         self._eraser = Eraser(http=lambda: self._live_client().http, bot_id=self._bot_id)
+        self._calendar = Calendar(
+            http=lambda: self._live_client().http, bot_id=self._bot_id, guild_of=self._guild_of
+        )
         self._inbound = Inbound(
             places=self._places,
             bot_id=self._bot_id,
@@ -243,6 +249,20 @@ class DiscordPlatform:
     async def thread_messages(self, room: str, thread: str) -> tuple[tuple[str, bool], ...]:
         return await self._eraser.thread_messages(int(thread))
 
+    # --- the server's Events tab (discord_events) ------------------------------------------
+
+    async def put_event(self, room: str, event: PlannedEvent, *, event_id: str | None) -> str:
+        return await self._calendar.put(room, event, event_id=event_id)
+
+    async def cancel_event(self, room: str, event_id: str) -> bool:
+        return await self._calendar.cancel(room, event_id)
+
+    async def _guild_of(self, room: str) -> int:
+        guild = getattr(await self._channel(int(room)), "guild", None)
+        if guild is None:
+            raise AdapterError(f"channel {room} is not in a server")
+        return int(guild.id)
+
     def command_prefix(self, spec: CommandSpec) -> str:
         return f"/{command_group_name(spec)}"
 
@@ -311,6 +331,6 @@ class DiscordPlatform:
 
 def _conforms(
     platform: DiscordPlatform,
-) -> tuple[Platform, Sharded, CommandSyntax, Erasing, ThreadListing]:
+) -> tuple[Platform, Sharded, CommandSyntax, Erasing, ThreadListing, ScheduledEvents]:
     """Lets mypy check that DiscordPlatform implements the core's protocols."""
-    return platform, platform, platform, platform, platform
+    return platform, platform, platform, platform, platform, platform

@@ -11,10 +11,8 @@ from datetime import datetime
 
 from bot.config.model import Group
 from bot.core import faults
-from bot.core.events import MemberRef
 from bot.core.platform import (
     AdapterError,
-    DirectMessagesClosed,
     Erasing,
     RemovalRefused,
     RetentionAware,
@@ -178,20 +176,9 @@ async def expire_session(services: Services, group: Group, session: Session) -> 
 async def _report_refusal(services: Services, group: Group, right: str, count: int) -> None:
     """Tell the group's admins once (ever, per right) what the bot needs; the room if none can
     get a direct message."""
-    platform = services.platform(group.platform)
-    message = refused_notice(group, right, count)
     slug = re.sub(r"[^a-z0-9]+", "-", right.lower()).strip("-")
     key = f"{group.id}:expiry-refused:{slug}"
-    told = 0
-    for admin in group.spec.admins:
-        who = MemberRef(platform=group.platform, user_id=str(admin), display_name=str(admin))
-        try:
-            await outbox.send_direct_once(services, platform, who, message, f"{key}:{admin}")
-            told += 1
-        except (DirectMessagesClosed, ValueError):
-            log.info("group %s: an admin cannot get the expiry notice by direct message", group.id)
-    if not told:
-        await outbox.post(services, group, message, f"{key}:room")
+    await outbox.tell_admins_once(services, group, refused_notice(group, right, count), key)
     log.warning("group %s: %d messages could not expire: the bot needs %s", group.id, count, right)
 
 

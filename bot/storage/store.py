@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bot.storage.actions import ActionStore
 from bot.storage.annotations import AnnotationStore
+from bot.storage.calendar import CalendarStore
 from bot.storage.community import CommunityStore
 from bot.storage.groups import GroupStore
 from bot.storage.responses import ResponseStore
@@ -47,5 +48,13 @@ async def open_storage(location: str) -> Storage:
     return storage
 
 
-class Storage(GroupStore, ResponseStore, ActionStore, CommunityStore, TraceStore, AnnotationStore):
+class Storage(
+    GroupStore,
+    ResponseStore,
+    ActionStore,
+    CommunityStore,
+    TraceStore,
+    AnnotationStore,
+    CalendarStore,
+):
     """Groups, members, sessions, responses and the pending actions that drive them."""

@@ -3,8 +3,13 @@ Discord adapter found by name and connected to the loopback stand-in."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +22,7 @@ from bot.core.clock import FakeClock
 from bot.runtime.app import App, build_app, build_platforms
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
 
 # Monday 30 November 2026, 12:00 UTC: the day before the first session (Tuesday 19:00 Berlin).
 START = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -127,3 +133,23 @@ async def start_app(
     app = await build_app(config, clock=clock, platforms=platforms, waker=False)
     await app.start()
     return DiscordCircle(app=app, clock=clock, fake=fake)
+
+
+async def start_bot(
+    config: Path,
+    log: Path,
+    at: datetime,
+    crash_at: str | None = None,
+    token_env: str = "STUDYBOT_TEST_DISCORD_TOKEN",
+) -> asyncio.subprocess.Process:
+    """`studybot run` on a clock that reads `at` now and runs at real speed from there."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), token_env: "test-token"}
+    env.pop("STUDYBOT_CRASH_AT", None)
+    if crash_at:
+        env["STUDYBOT_CRASH_AT"] = crash_at
+    clock = f"{at.isoformat()},1,{time.time()}"
+    with log.open("ab") as out:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tests.scaled_clock", clock, "run", "--config", str(config),
+            stdin=subprocess.DEVNULL, stdout=out, stderr=out, env=env, cwd=ROOT,
+        )  # fmt: skip

@@ -1,6 +1,7 @@
 """The stand-in's routes for taking things away and the server's own surfaces: message and
 thread deletes (refused without Manage Messages or Manage Threads), a channel's history page by
-page, and archived threads opened again. Mixed into FakeDiscord."""
+page, archived threads opened again, and the guild's scheduled events (refused without Manage
+Events). Mixed into FakeDiscord."""
 
 from __future__ import annotations
 
@@ -31,6 +32,10 @@ class SurfaceRoutes:
         self.rights: set[str] = {"manage_messages", "manage_threads", "manage_events"}
         self.removed: list[int] = []
         self.removed_threads: list[int] = []
+        self.scheduled_events: dict[int, Json] = {}  # the server's Events tab
+
+    def next_id(self) -> int:  # FakeDiscord's
+        raise NotImplementedError
 
     async def dispatch(self, name: str, data: Json) -> None:  # FakeDiscord's
         raise NotImplementedError
@@ -42,6 +47,8 @@ class SurfaceRoutes:
             return await self._delete_message(int(match[1]), int(match[2]))
         if (match := re.fullmatch(r"/channels/(\d+)/messages", p)) and m == "GET":
             return self._history(int(match[1]), r.query)
+        if match := re.fullmatch(r"/guilds/(\d+)/scheduled-events(?:/(\d+))?", p):
+            return await self._scheduled_event(m, int(match[1]), match[2], r.body or {})
         if match := re.fullmatch(r"/channels/(\d+)", p):
             if m == "DELETE":
                 return await self._delete_channel(int(match[1]))
@@ -134,6 +141,71 @@ class SurfaceRoutes:
                 channel[key] = body[key]
         await self.dispatch("THREAD_UPDATE" if metadata is not None else "CHANNEL_UPDATE", channel)
         return json_response(channel)
+
+    # --- the Events tab -----------------------------------------------------------------------
+
+    def live_events(self) -> list[Json]:
+        """The events members see as upcoming (scheduled, not cancelled)."""
+        return [e for e in self.scheduled_events.values() if e["status"] == 1]
+
+    async def _scheduled_event(
+        self, method: str, guild_id: int, event_id: str | None, body: Json
+    ) -> web.Response:
+        if guild_id != self.guild_id:
+            return error(404, 10004, "Unknown Guild")
+        if method == "GET" and event_id is None:
+            return json_response(list(self.scheduled_events.values()))
+        if method != "GET" and "manage_events" not in self.rights:
+            return error(403, MISSING_PERMISSIONS, "Missing Permissions")
+        if method == "POST" and event_id is None:
+            return await self._create_event(body)
+        event = self.scheduled_events.get(int(event_id or 0))
+        if event is None:
+            return error(404, 10070, "Unknown Guild Scheduled Event")
+        if method == "GET":
+            return json_response(event)
+        if method == "PATCH":
+            if event["status"] != 1:
+                return error(400, 180000, "Cannot update a cancelled or completed event")
+            for key in ("name", "description", "scheduled_start_time", "scheduled_end_time",
+                        "entity_metadata", "status"):  # fmt: skip
+                if key in body:
+                    event[key] = body[key]
+            event["edits"] = event.get("edits", 0) + 1
+            # no gateway event: the bot does not ask for the Guild Scheduled Events intent
+            return json_response(event)
+        return error(405, 0, "Method Not Allowed")
+
+    async def _create_event(self, body: Json) -> web.Response:
+        missing = [k for k in ("name", "scheduled_start_time", "privacy_level", "entity_type")
+                   if k not in body]  # fmt: skip
+        if body.get("entity_type") == 3 and not (
+            body.get("scheduled_end_time") and (body.get("entity_metadata") or {}).get("location")
+        ):
+            missing.append("scheduled_end_time/entity_metadata.location")
+        if missing:
+            return error(400, 50035, f"Invalid Form Body: {missing}")
+        eid = self.next_id()
+        event: Json = {
+            "id": str(eid),
+            "guild_id": str(self.guild_id),
+            "channel_id": None,
+            "creator_id": str(self.bot.id),
+            "creator": self.bot.user(),
+            "name": body["name"],
+            "description": body.get("description"),
+            "scheduled_start_time": body["scheduled_start_time"],
+            "scheduled_end_time": body.get("scheduled_end_time"),
+            "privacy_level": body["privacy_level"],
+            "status": 1,
+            "entity_type": body["entity_type"],
+            "entity_id": None,
+            "entity_metadata": body.get("entity_metadata"),
+            "user_count": 0,
+            "image": None,
+        }
+        self.scheduled_events[eid] = event
+        return json_response(event)
 
     # --- what tests ask -----------------------------------------------------------------------
 

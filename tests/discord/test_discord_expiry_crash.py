@@ -5,43 +5,22 @@ stopped, every message of the session is deleted once, and nothing fails on the 
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from collections import Counter
 from contextlib import closing
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from discord_app import FIRST_SESSION, START, start_app
+from discord_app import FIRST_SESSION, START, start_app, start_bot
 from discord_harness import TOKEN_ENV
 from discord_standin import FakeDiscord, text_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
-ROOT = Path(__file__).resolve().parents[2]
 CLOSES = FIRST_SESSION + timedelta(days=6)
 EXPIRES = CLOSES + timedelta(days=14)
-
-
-async def start_bot(
-    config: Path, log: Path, at: datetime, crash_at: str | None = None
-) -> asyncio.subprocess.Process:
-    """`studybot run` on a clock that reads `at` now and runs at real speed from there."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), TOKEN_ENV: "test-token"}
-    env.pop("STUDYBOT_CRASH_AT", None)
-    if crash_at:
-        env["STUDYBOT_CRASH_AT"] = crash_at
-    clock = f"{at.isoformat()},1,{time.time()}"
-    with log.open("ab") as out:
-        return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.scaled_clock", clock, "run", "--config", str(config),
-            stdin=subprocess.DEVNULL, stdout=out, stderr=out, env=env, cwd=ROOT,
-        )  # fmt: skip
 
 
 async def test_killed_between_a_delete_and_its_record_resumes_without_duplicates(
