@@ -209,6 +209,24 @@ async def test_a_drifting_member_gets_one_kind_message_then_peace(
     assert len(nudges) == 2  # nudged in sessions 1 and 2, not after the kind message
 
 
+async def test_nothing_about_sessions_is_sent_once_the_course_has_finished(
+    start_with: Starter,
+) -> None:
+    h = await start_with("    drift_after: 1")  # three sections, one a week
+    await h.command("reminders on", member=BEA)
+    await h.advance_to(OPENS + timedelta(minutes=1))
+    for _ in range(2):
+        await h.command("respond 1 here", member=BEA)
+        await h.advance(WEEK)
+    sent = len(h.platform.dms("bea"))
+    await h.advance(WEEK)  # silent in the last session, which ends the course
+    assert (await h.storage.group_state("readers")).finished
+    await h.advance(4 * WEEK)
+    late = h.platform.dms("bea")[sent:]
+    assert [s.message.kind for s in late] == [MessageKind.NUDGE]  # while session 3 was open
+    assert not any((s.message.title or "").startswith("We miss") for s in late)
+
+
 # -- RSVP --------------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from bot.readings.course import session_step
 from bot.schedule.course_plan import PlanChange, coming_step, plan_changes, plans, progress
 from bot.schedule.planner import plan_group, slot_key
 from bot.sessions import course_notices, outbox, render
+from bot.sessions.own_answers import responders
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,18 @@ async def post_now(ctx: CommandContext) -> Message:
     if await coming_step(storage, group) is None:
         what = "course" if len(group.course.readings) > 1 else "reading"
         return render.reply(f"Every section of the {what} has been posted already.")
+    if (await storage.group_state(group.id)).paused:
+        return render.reply(
+            f"{group.spec.name} is paused, so no session is opened. "
+            "`resume` first, then `post-now`."
+        )
+    current = await storage.open_session(group.id)
+    if current is not None and ctx.command.text("confirm") != "confirm":
+        return render.reply(
+            f"Session {current.number} is still open until "
+            f"{render.local_time(current.closes_at, group.zone)}. `post-now` closes it early "
+            "and opens the next; to go ahead, send `post-now confirm`."
+        )
     now = services.clock.now()
     pending = [a for a in await storage.pending_actions(group.id) if a.kind == "open"]
     for action in pending:
@@ -138,8 +151,9 @@ async def remind(ctx: CommandContext) -> Message:
     session = await storage.open_session(group.id)
     if session is None:
         return render.reply("No session is open, so there is nobody to nudge.")
-    answered = {r.member_id for r, _ in await storage.session_responses(session.id)}
-    waiting = {m.id for m, _ in await storage.group_members(group.id) if m.id not in answered}
+    members = [m for m, _ in await storage.group_members(group.id)]
+    answered = await responders(services, group.id, session, members)  # anonymous ones too
+    waiting = {m.id for m in members if m.id not in answered}
     if not waiting:
         return render.reply("Everyone has responded already.")
     message = Message(

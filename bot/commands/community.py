@@ -12,6 +12,7 @@ from bot.core.messages import Message
 from bot.core.text import clean_name
 from bot.sessions import render
 from bot.sessions import rsvp as live
+from bot.sessions.own_answers import anonymous_responders
 from bot.sessions.participation import drifting as find_drifting
 from bot.sessions.participation import standing
 
@@ -37,7 +38,12 @@ async def progress(ctx: CommandContext) -> Message:
                 "You are not a member of {group}; `join` to take part.", group=group.spec.name
             )
         )
-    history = [(s, frozenset((me,)) if took_part else frozenset()) for s, took_part in attendance]
+    # her anonymous answers count for her own standing: recognised by her recomputed keys
+    anonymous = await anonymous_responders(ctx.services, group.id, [membership.member])
+    history = [
+        (s, frozenset((me,)) if took_part or me in anonymous.get(s.id, ()) else frozenset())
+        for s, took_part in attendance
+    ]
     mine = standing(me, membership.joined_at, history, snoozes)
     lines = [
         words.ngettext(

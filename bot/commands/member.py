@@ -167,8 +167,15 @@ async def _current(ctx: CommandContext) -> Session | None:
     return session
 
 
+async def _own(ctx: CommandContext) -> Session | None:
+    """The session whose words a member sees and deletes: the open one, else the latest, even
+    when it takes no late answers (a member can always reach their own words)."""
+    session, _ = await target_session(ctx.services, ctx.need_group())
+    return session or await ctx.services.storage.latest_session(ctx.need_group().id)
+
+
 async def mine(ctx: CommandContext) -> Message:
-    session = await _current(ctx)
+    session = await _own(ctx)
     if session is None:
         return render.reply("There is no session yet.")
     rows = await ctx.services.storage.responses_of(
@@ -187,13 +194,15 @@ async def mine(ctx: CommandContext) -> Message:
 
 
 async def delete(ctx: CommandContext) -> Message:
-    session = await _current(ctx)
+    session = await _own(ctx)
     prompt = ctx.command.number("prompt")
-    if session is None or not await ctx.services.storage.delete_response(
+    if session is None:
+        return render.reply(f"You have no response to prompt {prompt}: there is no session yet.")
+    if not await ctx.services.storage.delete_response(
         session.id, await author_keys(ctx.services, ctx.member, session.id), prompt
     ):
-        return render.reply(f"You have no response to prompt {prompt} in the current session.")
-    return render.reply(f"Deleted your response to prompt {prompt}.")
+        return render.reply(f"You have no response to prompt {prompt} in session {session.number}.")
+    return render.reply(f"Deleted your response to prompt {prompt} in session {session.number}.")
 
 
 async def responses(ctx: CommandContext) -> Message:

@@ -34,6 +34,10 @@ async def on_session_opened(services: Services, group: Group, session: Session) 
     if group.spec.rsvp and group.spec.live_after > timedelta(0):
         due = rsvp.reminder_due(group, session)
         rows.append((group.id, RSVP_REMIND, due, session.opened_at, f"{base}:{RSVP_REMIND}"))
+    # an earlier session's follow-ups are over: the schema holds one pending of each per group
+    await services.storage.cancel_actions(
+        group.id, [NUDGE, RSVP_REMIND], other_than=session.opened_at
+    )
     if rows:
         await services.storage.add_actions(rows)
 
@@ -44,6 +48,7 @@ async def on_session_closed(services: Services, group: Group, session: Session) 
     now = services.clock.now()
     if group.spec.rsvp:
         await storage.record_attendance(session.id)
+    await storage.cancel_actions(group.id, [NUDGE], slot=session.opened_at)  # too late to nudge
     base = f"{group.id}:s{session.number}"
     rows = [(group.id, DRIFT, now, session.opened_at, f"{base}:{DRIFT}")]
     if group.spec.digest == "session":
@@ -84,8 +89,8 @@ def register(kinds: ActionKinds, hooks: SessionHooks) -> None:
     """Hang the community features on the session lifecycle and the runtime's action table."""
     hooks.opened.append(on_session_opened)
     hooks.closed.append(on_session_closed)
-    kinds[NUDGE] = ActionKind(run=_on_session(nudge))
-    kinds[DRIFT] = ActionKind(run=_drift)
+    kinds[NUDGE] = ActionKind(run=_on_session(nudge), ends_with_course=True)
+    kinds[DRIFT] = ActionKind(run=_drift, ends_with_course=True)
     kinds[DIGEST] = ActionKind(run=_digest)
     kinds[WEEKLY_DIGEST] = ActionKind(run=_digest)
     kinds[RSVP_REMIND] = ActionKind(run=_on_session(remind_rsvps))

@@ -41,6 +41,6 @@ async def _retention(services: Services, group: Group, action: Action) -> None:
 def register(kinds: ActionKinds) -> None:
     """Add this module's action kinds to the runtime's table."""
     kinds["open"] = ActionKind(run=_open, missable=True, when_missed=lifecycle.report_missed)
-    kinds["remind"] = ActionKind(run=lifecycle.remind, missable=True)
+    kinds["remind"] = ActionKind(run=lifecycle.remind, missable=True, ends_with_course=True)
     kinds["close"] = ActionKind(run=_close)
     kinds["retention"] = ActionKind(run=_retention)

@@ -333,3 +333,17 @@ MIGRATIONS.sql(
     ALTER TABLE members ADD COLUMN language TEXT;
     """,
 )
+
+MIGRATIONS.sql(
+    "one pending nudge and one pending RSVP reminder per group (issue 12): both are about the "
+    "group's current session; doubles left by sessions closed early are cancelled first",
+    """
+    UPDATE actions SET state = 'cancelled', lease_until = NULL
+    WHERE state = 'pending' AND kind IN ('nudge', 'rsvp-remind') AND EXISTS (
+        SELECT 1 FROM actions b WHERE b.group_id = actions.group_id AND b.kind = actions.kind
+        AND b.state = 'pending' AND (b.slot > actions.slot OR (b.slot = actions.slot AND b.id > actions.id))
+    );
+    CREATE UNIQUE INDEX actions_one_pending_follow_up ON actions (group_id, kind)
+        WHERE state = 'pending' AND kind IN ('nudge', 'rsvp-remind');
+    """,
+)
