@@ -9,7 +9,9 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
+import yaml
 
 from adapters.matrix.inbound import parse_command
 from adapters.matrix.plaintext import to_plain
@@ -18,6 +20,19 @@ from bot.commands.hints import command_of
 from bot.commands.spec import BY_NAME
 from bot.core.messages import Message
 from tests.message_gallery import NAMES, gallery_in
+
+# the Matrix specification's event schemas, when the shared corpus is beside this checkout
+SCHEMAS = (
+    Path(__file__).resolve().parents[3] / "shared/corpus/specs/matrix/data/event-schemas/schema"
+)
+
+
+def spec_content_schema(msgtype: str) -> dict[str, Any]:
+    """The `content` schema the specification gives an `m.room.message` of `msgtype`."""
+    document = yaml.safe_load((SCHEMAS / f"m.room.message${msgtype}.yaml").read_text("utf-8"))
+    schema: dict[str, Any] = document["properties"]["content"]
+    return schema
+
 
 MARKUP = re.compile(r"\*\*|`|(?<!\w)_\S|^\s*[-*] |^\s*>|^#+ |\\[.\-#>]", re.MULTILINE)
 
@@ -43,6 +58,16 @@ def test_every_message_has_a_plain_body_without_markup_and_html_beside_it(
     assert content["body"].strip() and content["formatted_body"].strip()
     assert not MARKUP.search(content["body"]), content["body"]
     assert "**" not in content["formatted_body"] and "`" not in content["formatted_body"]
+
+
+@pytest.mark.skipif(not SCHEMAS.is_dir(), reason="the shared corpus's Matrix spec is not beside")
+@pytest.mark.parametrize("name", NAMES)
+def test_every_message_is_an_event_content_the_specification_allows(
+    shown: dict[str, Message], name: str
+) -> None:
+    content = rendered(shown[name])
+    jsonschema.validate(content, spec_content_schema(content["msgtype"]))
+    assert content["format"] == "org.matrix.custom.html"  # the one format the spec names
 
 
 @pytest.mark.parametrize(
