@@ -89,6 +89,7 @@ def test_help_lists_each_command_on_its_own_line_as_typed_on_matrix(
     content = rendered(shown["help"])
     lines = content["body"].split("\n")
     assert "• !study join — Join this group's reading sessions" in lines
+    assert "(your responses stay yours; use !study forget-me to erase them)" in content["body"]
     assert (
         "<li><code>!study respond PROMPT [--private] [--shared] TEXT</code>"
         in (content["formatted_body"])
