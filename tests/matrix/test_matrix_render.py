@@ -153,3 +153,28 @@ def test_the_hints_members_met_read_as_typed_on_matrix(shown: dict[str, Message]
         "Did you mean !study respond? Try !study help."
         in rendered(shown["unknown command"])["body"]
     )
+
+
+# -- through a real Synapse --------------------------------------------------------------------
+
+
+async def test_help_and_schedule_reach_a_matrix_client_as_lists_with_typed_commands(
+    bot: Any, members: Any, tmp_path: Path
+) -> None:
+    from study_on_matrix import make_circle
+
+    circle = await make_circle(bot, members, tmp_path, e2e=False)
+    try:
+        bea = circle.bea
+        shown = await circle.ask(bea, "!study help", "Study Circle commands")
+        content = shown.source["content"]
+        assert "• !study join — Join this group's reading sessions" in content["body"].split("\n")
+        assert "<li><code>!study join</code> — Join" in content["formatted_body"]
+        if SCHEMAS.is_dir():
+            jsonschema.validate(content, spec_content_schema(content["msgtype"]))
+        schedule = await circle.ask(bea, "!study schedule", "Part Three")
+        body = schedule.source["content"]["body"]
+        assert sum(1 for line in body.split("\n") if line.startswith("• Tue ")) == 3
+        assert "set yours with !study timezone Europe/Berlin" in body and "_" not in body
+    finally:
+        await circle.study.stop()
