@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 
 from adapters.matrix.inbound import PREFIX
 from adapters.matrix.plaintext import to_plain
-from bot.commands.hints import typed, typed_command
+from bot.commands.hints import typed_command, typed_message
 from bot.core.messages import Message, MessageKind
 
 MAX_BODY_CHARS = 8_000
@@ -74,14 +74,14 @@ def compose(message: Message) -> str:
     if message.title:
         lines.append(f"**{_escape_inline(message.title)}**")
         lines.append("")
-    lines.append(message.body)
+    lines.append(typed_message(message, _prefix))
     if message.parts > 1:
         lines.extend(["", f"*(part {message.part} of {message.parts})*"])
     hints = [_as_command(b.fallback or b.label) for b in message.buttons]
     if hints:
         lines.append("")
         lines.extend(f"- {hint}" for hint in hints)
-    return typed("\n".join(lines), _prefix)
+    return "\n".join(lines)
 
 
 def _prefix(_spec: object) -> str:
