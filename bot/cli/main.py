@@ -171,7 +171,8 @@ def _load(path: str) -> Config | None:
     except ConfigError as exc:
         err.print(f"[bold red]{len(exc.problems)} problem(s) in the config:[/bold red]")
         for problem in exc.problems:
-            err.print("  " + problem.render(), markup=False)
+            # soft_wrap: the terminal wraps the line if it must; a location is never split
+            err.print("  " + problem.render(), markup=False, soft_wrap=True)
         return None
 
 

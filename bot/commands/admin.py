@@ -6,6 +6,7 @@ import logging
 
 from bot.commands.context import CommandContext
 from bot.config.load import ConfigError
+from bot.core.markdown import blocks, bullets
 from bot.core.messages import Attachment, Message, MessageKind
 from bot.core.records import to_db
 from bot.core.text import clean_name
@@ -14,6 +15,7 @@ from bot.readings.course import session_step
 from bot.schedule.course_plan import PlanChange, coming_step, plan_changes, plans, progress
 from bot.schedule.planner import plan_group, slot_key
 from bot.sessions import course_notices, outbox, render
+from bot.sessions.own_answers import responders
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +29,8 @@ async def status(ctx: CommandContext) -> Message:
     words = ctx.words
     state = await storage.group_state(group.id)
     members = await storage.group_members(group.id)
-    lines = [
-        f"**{group.spec.name}** ({group.id}) on {group.platform}",
+    head = f"**{group.spec.name}** ({group.id}) on {group.platform}"
+    facts = [
         *await _course_lines(ctx),
         words.gettext(
             "Members: {n} ({reminded} get reminders)",
@@ -37,14 +39,14 @@ async def status(ctx: CommandContext) -> Message:
         ),
     ]
     if state.paused:
-        lines.append(words.gettext("State: **paused**"))
+        facts.append(words.gettext("State: **paused**"))
     elif state.finished:
-        lines.append(words.gettext("State: finished"))
+        facts.append(words.gettext("State: finished"))
     session = await storage.open_session(group.id)
     if session is not None:
         rows = await storage.session_responses(session.id)
         people = len({r.member_id for r, _ in rows if r.member_id is not None})
-        lines.append(
+        facts.append(
             words.gettext(
                 "Open: session {number}, {responses} from {people}, closes {closes}",
                 number=session.number,
@@ -54,18 +56,23 @@ async def status(ctx: CommandContext) -> Message:
             )
         )
     pending = await storage.pending_actions(group.id)
-    if pending:
-        lines.append(words.gettext("Coming up ({zone} time):", zone=group.zone.key))
-        lines += [
-            "• "
-            + words.gettext(
-                "{what} {when}",
-                what=words.gettext(services.action_label(a.kind)),
-                when=words.day_time(a.due_at, group.zone),
-            )
-            for a in pending[:8]
-        ]
-    return render.reply("\n".join(lines), ephemeral=False)
+    coming = bullets(
+        words.gettext(
+            "{what} {when}",
+            what=words.gettext(services.action_label(a.kind)),
+            when=words.day_time(a.due_at, group.zone),
+        )
+        for a in pending[:8]
+    )
+    return render.reply(
+        blocks(
+            head,
+            bullets(facts),
+            words.gettext("Coming up ({zone} time):", zone=group.zone.key) if pending else None,
+            coming,
+        ),
+        ephemeral=False,
+    )
 
 
 async def members(ctx: CommandContext) -> Message:
@@ -79,14 +86,13 @@ async def members(ctx: CommandContext) -> Message:
     if not entries:
         return render.reply(words.gettext("Nobody has joined {group} yet.", group=group.spec.name))
     zone = group.zone
-    lines = [
-        words.ngettext(
-            "**{group}**: {n} member",
-            "**{group}**: {n} members",
-            len(entries),
-            group=group.spec.name,
-        )
-    ]
+    head = words.ngettext(
+        "**{group}**: {n} member",
+        "**{group}**: {n} members",
+        len(entries),
+        group=group.spec.name,
+    )
+    rows: list[str] = []
     for entry in entries[:MEMBERS_SHOWN]:
         parts = [
             words.gettext("joined {day}", day=words.day_date(entry.joined_at, zone)),
@@ -100,29 +106,30 @@ async def members(ctx: CommandContext) -> Message:
         until = entry.snoozed_until(now)
         if until is not None:
             parts.append(words.gettext("snoozed until {day}", day=words.day_date(until, zone)))
-        lines.append(f"• {clean_name(entry.member.display_name)}: " + "; ".join(parts))
-    if len(entries) > MEMBERS_SHOWN:
-        lines.append(words.gettext("…and {n} more.", n=words.number(len(entries) - MEMBERS_SHOWN)))
-    lines.append(
-        words.gettext(
-            "_Last response counts named answers only: anonymous ones are never tied to anyone._"
-        )
+        rows.append(f"{clean_name(entry.member.display_name)}: " + "; ".join(parts))
+    more = (
+        words.gettext("…and {n} more.", n=words.number(len(entries) - MEMBERS_SHOWN))
+        if len(entries) > MEMBERS_SHOWN
+        else None
     )
-    return render.reply("\n".join(lines), member_text=True)
+    note = words.gettext(
+        "_Last response counts named answers only: anonymous ones are never tied to anyone._"
+    )
+    return render.reply(blocks(head, bullets(rows), more, note), member_text=True)
 
 
 async def reload(ctx: CommandContext) -> Message:
     try:
         reloaded = await ctx.services.reload()
     except ConfigError as exc:
-        shown = "\n".join(f"• {p.render()}" for p in exc.problems[:20])
-        more = f"\n…and {len(exc.problems) - 20} more" if len(exc.problems) > 20 else ""
         said = ctx.words.ngettext(
             "The config has {n} problem; the running schedule is unchanged.",
             "The config has {n} problems; the running schedule is unchanged.",
             len(exc.problems),
         )
-        return render.reply(f"{said}\n{shown}{more}")
+        shown = bullets(p.render() for p in exc.problems[:20])
+        more = f"…and {len(exc.problems) - 20} more" if len(exc.problems) > 20 else None
+        return render.reply(blocks(said, shown, more))
     if reloaded is None:
         return render.reply("Reloading is not available in this mode.")
     archived = reloaded.archived
@@ -141,6 +148,18 @@ async def post_now(ctx: CommandContext) -> Message:
     if await coming_step(storage, group) is None:
         what = "course" if len(group.course.readings) > 1 else "reading"
         return render.reply(f"Every section of the {what} has been posted already.")
+    if (await storage.group_state(group.id)).paused:
+        return render.reply(
+            f"{group.spec.name} is paused, so no session is opened. "
+            "`resume` first, then `post-now`."
+        )
+    current = await storage.open_session(group.id)
+    if current is not None and ctx.command.text("confirm") != "confirm":
+        return render.reply(
+            f"Session {current.number} is still open until "
+            f"{render.local_time(current.closes_at, group.zone)}. `post-now` closes it early "
+            "and opens the next; to go ahead, send `post-now confirm`."
+        )
     now = services.clock.now()
     pending = [a for a in await storage.pending_actions(group.id) if a.kind == "open"]
     for action in pending:
@@ -204,8 +223,9 @@ async def remind(ctx: CommandContext) -> Message:
     session = await storage.open_session(group.id)
     if session is None:
         return render.reply("No session is open, so there is nobody to nudge.")
-    answered = {r.member_id for r, _ in await storage.session_responses(session.id)}
-    waiting = {m.id for m, _ in await storage.group_members(group.id) if m.id not in answered}
+    members = [m for m, _ in await storage.group_members(group.id)]
+    answered = await responders(services, group.id, session, members)  # anonymous ones too
+    waiting = {m.id for m in members if m.id not in answered}
     if not waiting:
         return render.reply("Everyone has responded already.")
     message = Message(
@@ -274,8 +294,8 @@ async def _course_lines(ctx: CommandContext) -> list[str]:
 def _plan_changes_note(changes: tuple[PlanChange, ...]) -> str:
     if not changes:
         return ""
-    return "\nWhat changed in the plan:\n" + "\n".join(
-        f"• {course_notices.plan_change_line(c)}" for c in changes
+    return "\n\nWhat changed in the plan:\n\n" + bullets(
+        course_notices.plan_change_line(c) for c in changes
     )
 
 

@@ -50,8 +50,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
             ParamSpec(name="text", kind=ParamKind.TEXT, description="Your response"),
         ),
     ),
-    CommandSpec(name="mine", summary="Your responses in the current session"),
-    CommandSpec(name="delete", summary="Delete your response to a prompt", params=(_PROMPT,)),
+    CommandSpec(
+        name="mine", summary="Your responses in the open session (or the latest, once it closed)"
+    ),
+    CommandSpec(
+        name="delete",
+        summary="Delete your response to a prompt (in the open session, or the latest)",
+        params=(_PROMPT,),
+    ),
     CommandSpec(
         name="responses", summary="The others' shared responses (after you have responded)"
     ),
@@ -191,7 +197,20 @@ COMMANDS: tuple[CommandSpec, ...] = (
         admin=True,
         slow=True,
     ),
-    CommandSpec(name="post-now", summary="Open the next session right away", admin=True),
+    CommandSpec(
+        name="post-now",
+        summary="Open the next session right away (closing an open one asks for confirmation)",
+        params=(
+            ParamSpec(
+                name="confirm",
+                kind=ParamKind.CHOICE,
+                description="close the open session early",
+                required=False,
+                choices=("confirm",),
+            ),
+        ),
+        admin=True,
+    ),
     CommandSpec(
         name="skip",
         summary="Skip the next scheduled date (the section moves to the date after)",

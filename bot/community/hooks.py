@@ -35,6 +35,10 @@ async def on_session_opened(services: Services, group: Group, session: Session) 
     if group.spec.rsvp and group.spec.live_after > timedelta(0):
         due = rsvp.reminder_due(group, session)
         rows.append((group.id, RSVP_REMIND, due, session.opened_at, f"{base}:{RSVP_REMIND}"))
+    # an earlier session's follow-ups are over: the schema holds one pending of each per group
+    await services.storage.cancel_actions(
+        group.id, [NUDGE, RSVP_REMIND], other_than=session.opened_at
+    )
     if rows:
         await services.storage.add_actions(rows)
 
@@ -45,6 +49,7 @@ async def on_session_closed(services: Services, group: Group, session: Session) 
     now = services.clock.now()
     if group.spec.rsvp:
         await storage.record_attendance(session.id)
+    await storage.cancel_actions(group.id, [NUDGE], slot=session.opened_at)  # too late to nudge
     base = f"{group.id}:s{session.number}"
     rows = [(group.id, DRIFT, now, session.opened_at, f"{base}:{DRIFT}")]
     if group.spec.digest == "session":
@@ -86,9 +91,13 @@ def register(kinds: ActionKinds, hooks: SessionHooks) -> None:
     hooks.opened.append(on_session_opened)
     hooks.closed.append(on_session_closed)
     kinds[NUDGE] = ActionKind(
-        run=_on_session(nudge), label=N_("nudge to those who have not answered")
+        run=_on_session(nudge),
+        ends_with_course=True,
+        label=N_("nudge to those who have not answered"),
     )
-    kinds[DRIFT] = ActionKind(run=_drift, label=N_("a word to members who went quiet"))
+    kinds[DRIFT] = ActionKind(
+        run=_drift, ends_with_course=True, label=N_("a word to members who went quiet")
+    )
     kinds[DIGEST] = ActionKind(run=_digest, label=N_("digest for the admins"))
     kinds[WEEKLY_DIGEST] = ActionKind(run=_digest, label=N_("weekly digest for the admins"))
     kinds[RSVP_REMIND] = ActionKind(

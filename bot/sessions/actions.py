@@ -47,6 +47,8 @@ def register(kinds: ActionKinds) -> None:
         when_missed=lifecycle.report_missed,
         label=N_("the next session opens"),
     )
-    kinds["remind"] = ActionKind(run=lifecycle.remind, missable=True, label=N_("reminder"))
+    kinds["remind"] = ActionKind(
+        run=lifecycle.remind, missable=True, ends_with_course=True, label=N_("reminder")
+    )
     kinds["close"] = ActionKind(run=_close, label=N_("the session closes"))
     kinds["retention"] = ActionKind(run=_retention, label=N_("old responses are removed"))

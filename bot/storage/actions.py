@@ -225,8 +225,15 @@ class ActionStore(StoreBase):
         return int(row["attempts"]) if row else 0
 
     async def cancel_actions(
-        self, group_id: str, kinds: Iterable[str], slot: datetime | None = None
+        self,
+        group_id: str,
+        kinds: Iterable[str],
+        slot: datetime | None = None,
+        *,
+        other_than: datetime | None = None,
     ) -> int:
+        """Cancel the group's pending actions of `kinds`: those of `slot` only, or all but
+        those of `other_than`, or all."""
         kinds = list(kinds)
         marks = ",".join("?" for _ in kinds)
         sql = f"UPDATE actions SET state = 'cancelled' WHERE group_id = ? AND state = 'pending' AND kind IN ({marks})"
@@ -234,6 +241,9 @@ class ActionStore(StoreBase):
         if slot is not None:
             sql += " AND slot = ?"
             params.append(to_db(slot))
+        if other_than is not None:
+            sql += " AND slot != ?"
+            params.append(to_db(other_than))
         async with self.transaction() as db:
             cursor = await db.execute(sql, params)
             return cursor.rowcount

@@ -334,6 +334,19 @@ MIGRATIONS.sql(
     """,
 )
 
+MIGRATIONS.sql(
+    "one pending nudge and one pending RSVP reminder per group (issue 12): both are about the "
+    "group's current session; doubles left by sessions closed early are cancelled first",
+    """
+    UPDATE actions SET state = 'cancelled', lease_until = NULL
+    WHERE state = 'pending' AND kind IN ('nudge', 'rsvp-remind') AND EXISTS (
+        SELECT 1 FROM actions b WHERE b.group_id = actions.group_id AND b.kind = actions.kind
+        AND b.state = 'pending' AND (b.slot > actions.slot OR (b.slot = actions.slot AND b.id > actions.id))
+    );
+    CREATE UNIQUE INDEX actions_one_pending_follow_up ON actions (group_id, kind)
+        WHERE state = 'pending' AND kind IN ('nudge', 'rsvp-remind');
+    """,
+)
 
 # The channel PostgreSQL notifies when an action becomes claimable; the waker LISTENs on it.
 ACTIONS_CHANNEL = "studybot_actions"

@@ -152,7 +152,7 @@ async def test_a_restart_mid_session_neither_double_posts_nor_loses_responses(
     assert len(session_posts) == len(posted_before)
     bodies = [e["content"]["body"] for e in posts]
     assert sum("Part One" in b and "fixed time" in b for b in bodies) == 1
-    assert sum(b.startswith("**Prompt 1**") for b in bodies) == 1
+    assert sum(b.startswith("Prompt 1\n") for b in bodies) == 1
 
 
 async def test_an_encrypted_group_end_to_end(bot: BotFactory, members: Any, tmp_path: Path) -> None:
