@@ -48,18 +48,42 @@ def find_readings(explicit: Path | None) -> Path:
     raise FileNotFoundError(f"cannot find readings/{DEMO_READING}.yaml; pass --readings FOLDER")
 
 
+def find_pack() -> Path | None:
+    """The shipped first-steps pack: in ./packs, or in the packs folder beside the package."""
+    for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
+        folder = base / "packs" / DEMO_READING
+        if (folder / "pack.yaml").is_file() and (folder / "MANIFEST").is_file():
+            return folder.resolve()
+    return None
+
+
+def install_demo_pack(folder: Path, pack: Path) -> str:
+    """Install the demo pack into the demo's own data folder; returns its `ID@VERSION`."""
+    from bot.packs.store import PackStore
+
+    return PackStore(folder / "data" / "packs").install(pack).pack.ref
+
+
 def demo_config(
-    folder: Path, readings: Path, day: datetime, user: str = "you", words: Words | None = None
+    folder: Path,
+    readings: Path,
+    day: datetime,
+    user: str = "you",
+    words: Words | None = None,
+    curriculum: str | None = None,
 ) -> Path:
-    """The demo's config: one console group, in the language of `words` (English if none)."""
+    """The demo's config: one console group, in the language of `words` (English if none),
+    reading `curriculum` (a pack's ID@VERSION) or the demo reading."""
     words = words or resolve()
     # TRANSLATORS: the name of the group the demo runs
     name = words.gettext("Demo circle")
     path = folder / "demo.yaml"
+    course = f"curriculum: {curriculum}" if curriculum else f"reading: {DEMO_READING}"
     path.write_text(
         textwrap.dedent(
             f"""\
             storage: {folder / "demo.db"}
+            data_dir: {folder / "data"}
             readings_dir: {readings}
             platforms:
               console: {{user: {json.dumps(user)}}}
@@ -69,7 +93,7 @@ def demo_config(
                 language: {words.code}
                 platform: console
                 timezone: UTC
-                reading: {DEMO_READING}
+                {course}
                 start: {day.date().isoformat()}
                 cadence: {{cron: "0 19 * * *"}}
                 reminders: [30m]
@@ -93,16 +117,25 @@ async def run_demo(
     from bot.runtime.app import build_app, build_platforms
 
     words = resolve(language)
-
+    pack = None if readings else find_pack()
     try:
-        folder_readings = find_readings(readings)
+        folder_readings = find_readings(readings) if pack is None else None
     except FileNotFoundError as exc:
         print(exc, file=sys.stderr)
         return 1
     today = datetime.now(UTC).replace(hour=18, minute=0, second=0, microsecond=0)
     clock = ScaledClock(today, speed)
     with tempfile.TemporaryDirectory(prefix="studybot-demo-") as tmp:
-        config = load_config(demo_config(Path(tmp), folder_readings, today, user, words))
+        # the demo runs the shipped first-steps pack, as a group would; --readings, a folder
+        curriculum = None
+        if pack is not None:
+            curriculum = install_demo_pack(Path(tmp), pack)
+            folder_readings = Path(tmp) / "readings"
+            folder_readings.mkdir()
+        assert folder_readings is not None
+        config = load_config(
+            demo_config(Path(tmp), folder_readings, today, user, words, curriculum=curriculum)
+        )
         # TRANSLATORS: beside each post's time: the demo's clock runs fast
         demo_time = words.gettext("demo time")
         console = build_platforms(
@@ -126,6 +159,11 @@ async def run_demo(
                 "Type [bold]/study help[/bold] for commands; a line of text answers the first "
                 "prompt you have not answered ([bold]>2 text[/bold] answers prompt 2).",
                 seconds=words.number(round(hours, 1)),
+            )
+            + (
+                " " + words.gettext("The course is the pack [bold]{pack}[/bold].", pack=curriculum)
+                if curriculum
+                else ""
             )
         )
         await app.start()

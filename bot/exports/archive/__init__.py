@@ -24,6 +24,7 @@ from bot.exports.archive.pages import (
 )
 from bot.readings.course import session_step
 from bot.readings.model import Reading
+from bot.sessions.expiry import outlives_expiry
 from bot.sessions.shown import prompts_in
 from bot.storage import Storage
 
@@ -71,6 +72,8 @@ async def collect(
     sessions: list[ArchivedSession] = []
     for session in recorded:
         shared = await storage.shared_responses(session.id)
+        if session.expired_at is not None:  # what outlives the discussion's expiry
+            shared = [r for r in shared if outlives_expiry(r)]
         counts = await storage.response_counts(session.id)
         step = session_step(known, session)  # what it recorded, not what the config says now
         asked = prompts_in(step, await storage.prompts(session.id), language)
