@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from bot.commands import passages
 from bot.commands.context import CommandContext
 from bot.commands.spec import BY_NAME, COMMANDS, CommandSpec
+from bot.core.markdown import blocks, bullets
 from bot.core.messages import Attachment, Message, MessageKind
-from bot.core.platform import command_prefix
 from bot.core.text import clean_name
 from bot.exports.exporting import own_export_name, times_to_the_second
 from bot.packs.harvest import forget_harvested_words
@@ -24,24 +24,25 @@ from bot.storage import Session
 
 
 async def help_(ctx: CommandContext) -> Message:
-    platform = ctx.services.platform(ctx.origin.platform)
-
+    # commands bare, as in every hint: each platform writes them as its members type them
     def typed(spec: CommandSpec) -> str:
-        return f"`{command_prefix(platform, spec)} {spec.usage}`"
+        return f"`{spec.usage}`"
 
     name = ctx.command.text("command")
     if name:
         spec = BY_NAME.get(name.lower())
         if spec is None:
-            again = f"{command_prefix(platform, BY_NAME['help'])} help"
-            return render.reply(f"There is no command `{name[:40]}`. Try `{again}`.")
+            return render.reply(f"There is no command `{name[:40]}`. Try `help`.")
         who = " (admins only)" if spec.admin else ""
         return render.reply(f"{typed(spec)}{who}\n\n{spec.summary}.")
-    lines = ["**Study Circle commands**", ""]
-    lines += [f"{typed(c)} — {c.summary}" for c in COMMANDS if not c.admin]
-    lines += ["", "**For admins**", ""]
-    lines += [f"{typed(c)} — {c.summary}" for c in COMMANDS if c.admin]
-    return render.reply("\n".join(lines))
+    return render.reply(
+        blocks(
+            "**Study Circle commands**",
+            bullets(f"{typed(c)} — {c.summary}" for c in COMMANDS if not c.admin),
+            "**For admins**",
+            bullets(f"{typed(c)} — {c.summary}" for c in COMMANDS if c.admin),
+        )
+    )
 
 
 async def join(ctx: CommandContext) -> Message:
@@ -87,6 +88,7 @@ async def schedule(ctx: CommandContext) -> Message:
     state = await storage.group_state(group.id)
     zone = _zone(ctx)
     lines = [f"**{group.spec.name}** — *{group.course.title}*"]
+    dates: list[str] = []
     current = await storage.open_session(group.id)
     if current is not None:
         lines.append(
@@ -104,12 +106,13 @@ async def schedule(ctx: CommandContext) -> Message:
         for slot, step in zip(upcoming(group, first, len(steps)), steps, strict=False):
             titles = " · ".join(s.title for s in step.sections)
             source = f" (*{step.reading.title}*)" if several else ""
-            lines.append(f"• {render.local_time(slot, zone)}: {titles}{source}")
+            dates.append(f"{render.local_time(slot, zone)}: {titles}{source}")
         if first is None:
             lines.append("No session date is left in the schedule.")
+    note = None
     if not ctx.member.timezone:
-        lines.append("_Times are in the group's zone; set yours with `timezone Europe/Berlin`._")
-    return render.reply("\n".join(lines))
+        note = "_Times are in the group's zone; set yours with `timezone Europe/Berlin`._"
+    return render.reply(blocks(*lines, bullets(dates), note))
 
 
 async def now(ctx: CommandContext) -> Message:
@@ -127,18 +130,14 @@ async def now(ctx: CommandContext) -> Message:
     if len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0] + " …\n\n_(the full text is in the session's thread)_"
     prompts = await storage.prompts(session.id)
-    lines = [
-        f"**Session {session.number}**, open until {render.local_time(session.closes_at, _zone(ctx))}",
-        "",
-        text,
-        "",
-    ]
-    lines += [f"**{p.number}.** {p.text}" for p in prompts]
-    lines += [
-        "",
-        "_Respond with `respond NUMBER your answer`, or reply to a prompt in the thread._",
-    ]
-    return render.reply("\n".join(lines))
+    return render.reply(
+        blocks(
+            f"**Session {session.number}**, open until {render.local_time(session.closes_at, _zone(ctx))}",
+            text,
+            "\n".join(f"{p.number}. {p.text}" for p in prompts),  # a numbered list
+            "_Respond with `respond NUMBER your answer`, or reply to a prompt in the thread._",
+        )
+    )
 
 
 async def respond(ctx: CommandContext) -> Message:
@@ -178,8 +177,15 @@ async def _current(ctx: CommandContext) -> Session | None:
     return session
 
 
+async def _own(ctx: CommandContext) -> Session | None:
+    """The session whose words a member sees and deletes: the open one, else the latest, even
+    when it takes no late answers (a member can always reach their own words)."""
+    session, _ = await target_session(ctx.services, ctx.need_group())
+    return session or await ctx.services.storage.latest_session(ctx.need_group().id)
+
+
 async def mine(ctx: CommandContext) -> Message:
-    session = await _current(ctx)
+    session = await _own(ctx)
     if session is None:
         return render.reply("There is no session yet.")
     rows = await ctx.services.storage.responses_of(
@@ -198,13 +204,15 @@ async def mine(ctx: CommandContext) -> Message:
 
 
 async def delete(ctx: CommandContext) -> Message:
-    session = await _current(ctx)
+    session = await _own(ctx)
     prompt = ctx.command.number("prompt")
-    if session is None or not await ctx.services.storage.delete_response(
+    if session is None:
+        return render.reply(f"You have no response to prompt {prompt}: there is no session yet.")
+    if not await ctx.services.storage.delete_response(
         session.id, await author_keys(ctx.services, ctx.member, session.id), prompt
     ):
-        return render.reply(f"You have no response to prompt {prompt} in the current session.")
-    return render.reply(f"Deleted your response to prompt {prompt}.")
+        return render.reply(f"You have no response to prompt {prompt} in session {session.number}.")
+    return render.reply(f"Deleted your response to prompt {prompt} in session {session.number}.")
 
 
 async def responses(ctx: CommandContext) -> Message:
@@ -285,7 +293,11 @@ async def export_mine(ctx: CommandContext) -> Message:
     content = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default).encode("utf-8")
     return Message(
         kind=MessageKind.REPLY,
-        body=f"Everything Study Circle holds about you: {len(data['responses'])} responses.",
+        body=ctx.words.ngettext(
+            "Everything Study Circle holds about you: {n} response.",
+            "Everything Study Circle holds about you: {n} responses.",
+            len(data["responses"]),
+        ),
         attachment=Attachment(
             filename=own_export_name(ctx.member), content=content, mime_type="application/json"
         ),
@@ -305,8 +317,13 @@ async def forget_me(ctx: CommandContext) -> Message:
         data = await ctx.services.storage.member_data(ctx.member.id, keys)
         count = len(data["responses"])
         return render.reply(
-            f"This deletes you from every group, with all {count} of your responses, for good. "
-            "To go ahead, send `forget-me confirm`. (`export-mine` first if you want a copy.)"
+            ctx.words.ngettext(
+                "This deletes you from every group, with your {n} response, for good. "
+                "To go ahead, send `forget-me confirm`. (`export-mine` first if you want a copy.)",
+                "This deletes you from every group, with all {n} of your responses, for good. "
+                "To go ahead, send `forget-me confirm`. (`export-mine` first if you want a copy.)",
+                count,
+            )
         )
     # notes first: an anonymous one is found by keys made from the member, who goes next
     notes = await ctx.services.storage.forget_member_annotations(
@@ -314,7 +331,24 @@ async def forget_me(ctx: CommandContext) -> Message:
     )
     harvested = await forget_harvested_words(ctx.services.storage, ctx.member.id, keys)
     removed = await ctx.services.storage.forget_member(ctx.member.id, keys)
-    also = f" and {notes} notes on passages" if notes else ""
+    words = ctx.words
+    what = words.ngettext("{n} response", "{n} responses", removed)
+    if notes:
+        what = words.gettext(
+            "{responses} and {notes}",
+            responses=what,
+            notes=words.ngettext("{n} note on passages", "{n} notes on passages", notes),
+        )
     if harvested:
-        also += f", and {harvested} lessons from packs proposed but not yet approved"
-    return render.reply(f"Done: you and your {removed} responses{also} are gone from Study Circle.")
+        what = words.gettext(
+            "{responses}, and {lessons}",
+            responses=what,
+            lessons=words.ngettext(
+                "{n} lesson from packs proposed but not yet approved",
+                "{n} lessons from packs proposed but not yet approved",
+                harvested,
+            ),
+        )
+    return render.reply(
+        words.gettext("Done: you and your {what} are gone from Study Circle.", what=what)
+    )

@@ -9,6 +9,7 @@ from bot.core.specs import CommandSpec, ParamKind, ParamSpec
 __all__ = ["COMMANDS", "CommandSpec", "ParamKind", "ParamSpec", "as_quoted"]
 
 
+MAX_SNOOZE_DAYS = 365
 _PROMPT = ParamSpec(name="prompt", kind=ParamKind.INT, description="The prompt's number")
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -58,8 +59,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
             ParamSpec(name="text", kind=ParamKind.TEXT, description="Your response"),
         ),
     ),
-    CommandSpec(name="mine", summary="Your responses in the current session"),
-    CommandSpec(name="delete", summary="Delete your response to a prompt", params=(_PROMPT,)),
+    CommandSpec(
+        name="mine", summary="Your responses in the open session (or the latest, once it closed)"
+    ),
+    CommandSpec(
+        name="delete",
+        summary="Delete your response to a prompt (in the open session, or the latest)",
+        params=(_PROMPT,),
+    ),
     CommandSpec(
         name="responses", summary="The others' shared responses (after you have responded)"
     ),
@@ -161,7 +168,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         name="snooze",
         summary="Rest for a few days: no pairing, reminders or nudges, and your streak is kept",
         params=(
-            ParamSpec(name="days", kind=ParamKind.INT, description="How many days (0 ends it)"),
+            ParamSpec(
+                name="days",
+                kind=ParamKind.INT,
+                description="How many days (0 ends it)",
+                minimum=0,
+                maximum=MAX_SNOOZE_DAYS,
+            ),
         ),
     ),
     CommandSpec(
@@ -181,12 +194,32 @@ COMMANDS: tuple[CommandSpec, ...] = (
         name="status", summary="The group's state, members and pending actions", admin=True
     ),
     CommandSpec(
+        name="members",
+        summary=N_(
+            "Who is in the group: joined, last named response, reminders sent, snoozed until"
+        ),
+        admin=True,
+    ),
+    CommandSpec(
         name="reload",
         summary="Re-read the config; on errors the running schedule stays",
         admin=True,
         slow=True,
     ),
-    CommandSpec(name="post-now", summary="Open the next session right away", admin=True),
+    CommandSpec(
+        name="post-now",
+        summary="Open the next session right away (closing an open one asks for confirmation)",
+        params=(
+            ParamSpec(
+                name="confirm",
+                kind=ParamKind.CHOICE,
+                description="close the open session early",
+                required=False,
+                choices=("confirm",),
+            ),
+        ),
+        admin=True,
+    ),
     CommandSpec(
         name="skip",
         summary="Skip the next scheduled date (the section moves to the date after)",

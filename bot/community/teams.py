@@ -7,6 +7,7 @@ import logging
 from bot.community.pairing import PairHistory, make_teams
 from bot.community.roll import roll
 from bot.config.model import Group
+from bot.core.markdown import blocks, bullets
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.text import clean_name
@@ -70,14 +71,15 @@ async def announce_teams(services: Services, group: Group, session: Session) -> 
 
 
 def teams_post(session: Session, teams: list[tuple[list[Member], str]]) -> Message:
-    lines = [f"**Teams for session {session.number}**: say hello to your partner in this thread."]
+    head = f"**Teams for session {session.number}**: say hello to your partner in this thread."
+    items = []
     for team, question in teams:
         names = " & ".join(clean_name(m.display_name) for m in team)
-        lines.append(f"• {names}" + (f" — to start: _{question}_" if question else ""))
+        items.append(names + (f" — to start: _{question}_" if question else ""))
     return Message(
         kind=MessageKind.NOTICE,
         title="Teams of two",
-        body="\n".join(lines),
+        body=blocks(head, bullets(items)),
         member_text=True,
         mentions=tuple(m.ref for team, _ in teams for m in team),
     )

@@ -97,14 +97,16 @@ class Words:
     def moment(self, when: datetime, zone: ZoneInfo) -> str:
         """A date and time in `zone`, with the zone named: "martes, 8 de diciembre de 2026,
         19:00 (America/La_Paz)"; in English "Tue 8 Dec, 18:00 (Europe/Berlin)"."""
+        return f"{self.day_time(when, zone)} ({zone.key})"
+
+    def day_time(self, when: datetime, zone: ZoneInfo) -> str:
+        """A date and time in `zone`, the zone left to the context: "Tue 8 Dec, 18:00"."""
         local = when.astimezone(zone)
         pattern = self._pattern("moment")
         if pattern is not None:
-            shown = format_datetime(local, pattern, locale=self.locale)
-        else:
-            day = format_date(local.date(), "full", locale=self.locale)
-            shown = f"{day}, {format_time(local.time(), 'HH:mm', locale=self.locale)}"
-        return f"{shown} ({zone.key})"
+            return format_datetime(local, pattern, locale=self.locale)
+        day = format_date(local.date(), "full", locale=self.locale)
+        return f"{day}, {format_time(local.time(), 'HH:mm', locale=self.locale)}"
 
     def long_day(self, when: datetime | date, zone: ZoneInfo | None = None) -> str:
         """A whole date with its weekday: "Tuesday 8 December 2026", "martes, 8 de diciembre"."""

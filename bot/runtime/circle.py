@@ -67,6 +67,7 @@ class StudyCircle:
             anonymity_key=anonymity_key,
             hooks=self.hooks,
             runtime=self,
+            kinds=self.kinds,
         )
         limit = config.spec.rate_limit
         self.inbox = Inbox(self.services, RateLimiter(limit.commands, limit.per))

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.config.model import Group
 from bot.core.events import MemberRef
+from bot.core.i18n import N_
 from bot.core.platform import (
     AdapterError,
     DirectMessagesClosed,
@@ -214,4 +215,4 @@ def register(kinds: ActionKinds, hooks: SessionHooks) -> None:
     """Hang expiry on the session lifecycle and the runtime's action table."""
     hooks.opened.append(on_session_opened)
     hooks.closed.append(on_session_closed)
-    kinds[EXPIRE] = ActionKind(run=_expire)
+    kinds[EXPIRE] = ActionKind(run=_expire, label=N_("the discussion is removed"))

@@ -171,10 +171,11 @@ async def on_reply(services: Services, event: ReplyReceived) -> bool:
     return True
 
 
-async def on_edit(services: Services, event: MessageEdited) -> None:
+async def on_edit(services: Services, event: MessageEdited) -> bool:
+    """Whether the edit changed a response (a refused edit is told, and False)."""
     member = await services.storage.find_member(event.member.platform, event.member.user_id)
     if member is None:
-        return
+        return False
     text = event.text.strip()
     limit = services.config.spec.max_response_chars
     platform = services.platform(event.origin.platform)
@@ -185,13 +186,18 @@ async def on_edit(services: Services, event: MessageEdited) -> None:
                 f"That edit was not saved: a response must have 1 to {limit:,} characters. Your earlier text is kept."
             ),
         )
-        return
+        return False
     if await services.storage.edit_response_by_message(
         event.message_id, member.id, text, services.clock.now()
     ):
         log.info("response edited through its message")
+        return True
+    return False
 
 
-async def on_delete(services: Services, event: MessageDeleted) -> None:
+async def on_delete(services: Services, event: MessageDeleted) -> bool:
+    """Whether the deleted message was a response (which is deleted with it)."""
     if await services.storage.delete_response_by_message(event.message_id):
         log.info("response deleted with its message")
+        return True
+    return False

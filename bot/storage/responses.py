@@ -215,10 +215,37 @@ class ResponseStore(StoreBase):
             await db.execute("DELETE FROM members WHERE id = ?", (member_id,))
             return count
 
-    async def anonymous_prompts(self) -> list[tuple[int, int]]:
-        """Every (session id, prompt number) whose responses are anonymous."""
-        rows = await self._all("SELECT session_id, number FROM session_prompts WHERE anonymous = 1")
+    async def anonymous_prompts(self, group_id: str | None = None) -> list[tuple[int, int]]:
+        """Every (session id, prompt number) whose responses are anonymous (of one group)."""
+        if group_id is None:
+            rows = await self._all(
+                "SELECT session_id, number FROM session_prompts WHERE anonymous = 1"
+            )
+        else:
+            rows = await self._all(
+                "SELECT p.session_id, p.number FROM session_prompts p "
+                "JOIN sessions s ON s.id = p.session_id WHERE s.group_id = ? AND p.anonymous = 1",
+                (group_id,),
+            )
         return [(r["session_id"], r["number"]) for r in rows]
+
+    async def anonymous_author_keys(
+        self, group_id: str, session_id: int | None = None
+    ) -> dict[tuple[int, int], set[str]]:
+        """The author keys of the group's anonymous responses (of one session), by (session
+        id, prompt number): only someone who can recompute a key can tell whose it is."""
+        sql = (
+            "SELECT r.session_id, r.prompt, r.author_key FROM responses r "
+            "JOIN sessions s ON s.id = r.session_id WHERE s.group_id = ? AND r.member_id IS NULL"
+        )
+        params: tuple[Any, ...] = (group_id,)
+        if session_id is not None:
+            sql += " AND r.session_id = ?"
+            params = (group_id, session_id)
+        keys: dict[tuple[int, int], set[str]] = {}
+        for r in await self._all(sql, params):
+            keys.setdefault((r["session_id"], r["prompt"]), set()).add(r["author_key"])
+        return keys
 
     async def public_responses(
         self, group_id: str

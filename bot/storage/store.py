@@ -14,6 +14,7 @@ from bot.storage.community import CommunityStore
 from bot.storage.groups import GroupStore
 from bot.storage.harvests import HarvestStore
 from bot.storage.responses import ResponseStore
+from bot.storage.roster import RosterStore
 from bot.storage.traces import TraceStore
 
 # every table, parents before children: the order migrate-storage copies them in
@@ -58,5 +59,6 @@ class Storage(
     TraceStore,
     AnnotationStore,
     HarvestStore,
+    RosterStore,
 ):
     """Groups, members, sessions, responses and the pending actions that drive them."""

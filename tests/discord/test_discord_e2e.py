@@ -126,7 +126,7 @@ async def test_admin_commands_are_refused_to_members_and_run_for_admins(
 ) -> None:
     await circle.say(fake.ana, "join")
     refused = await circle.say(fake.ana, command, **options)
-    assert f"`{command}` is for the admins of Readers" in refused
+    assert f"`/study-admin {command}` is for the admins of Readers" in refused  # as typed here
     assert fake.bot_messages() == []  # nothing happened in the channel
     ran = await circle.say(fake.mod, command, **options)  # Manage Server
     assert "is for the admins" not in ran
