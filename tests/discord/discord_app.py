@@ -50,6 +50,7 @@ def write_config(
     *,
     top: str = "",
     group: str = "",
+    channel: int | None = None,
 ) -> Path:
     """The config of one Discord group; `top` adds top-level keys, `group` the group's own."""
     shutil.copytree(FIXTURES / "readings", directory / "readings", dirs_exist_ok=True)
@@ -72,7 +73,7 @@ def write_config(
               - id: readers
                 name: Readers
                 platform: discord
-                channel: {fake.channel_id}
+                channel: {channel or fake.channel_id}
                 timezone: Europe/Berlin
                 reading: {reading}
                 start: 2026-12-01
@@ -126,8 +127,10 @@ async def start_app(
     *,
     top: str = "",
     group: str = "",
+    channel: int | None = None,
 ) -> DiscordCircle:
-    config = load_config(write_config(directory, fake, token_env, reading, top=top, group=group))
+    path = write_config(directory, fake, token_env, reading, top=top, group=group, channel=channel)
+    config = load_config(path)
     platforms = build_platforms(config, ("discord",))
     clock = FakeClock(START)
     app = await build_app(config, clock=clock, platforms=platforms, waker=False)
