@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 from bench.report import Report
 
-NAMES = ("recording", "fanout", "timers", "scale", "commands_load", "matrix_roundtrip", "importer")
+NAMES = ("recording", "fanout", "timers", "scale", "commands_load", "matrix_roundtrip", "importer",
+         "passages")  # fmt: skip
 
 
 def runner(name: str) -> Callable[[bool], Report | None]:
@@ -47,6 +48,10 @@ def runner(name: str) -> Callable[[bool], Report | None]:
         from bench import importer
 
         return importer.run
+    if name == "passages":
+        from bench import passages
+
+        return lambda quick: asyncio.run(passages.run(quick))
     raise KeyError(name)
 
 
