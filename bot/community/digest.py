@@ -1,5 +1,5 @@
 """The facilitator's digest: participation and its trend, unanswered prompts, drifting members,
-and the shared responses grouped by prompt, sent to each admin by direct message."""
+the shared responses grouped by prompt and the most-discussed passages, sent to each admin by direct message."""
 
 from __future__ import annotations
 
@@ -15,13 +15,16 @@ from bot.core.platform import DirectMessagesClosed
 from bot.core.text import clean_name, quote, split_text
 from bot.services import Services
 from bot.sessions import outbox
+from bot.sessions import passage_words
 from bot.sessions.expiry_words import digest_line
 from bot.sessions.participation import drifting, trend
+from bot.sessions.passages import most_discussed
 from bot.storage import Action, Session
 
 log = logging.getLogger(__name__)
 
 WEEKLY_AT = time(9, 0)  # Monday morning in the group's zone
+DIGEST_PASSAGES = 3  # the most-discussed passages a session's part of the digest lists
 
 
 def next_weekly(now: datetime, zone: ZoneInfo) -> datetime:
@@ -70,6 +73,7 @@ async def digest_body(
             for r in answers:
                 late = " (late)" if r.late else ""
                 lines.append(f"> {quote(r.text, 600)}\n> — {clean_name(r.author or '')}{late}")
+        lines += await _passage_lines(services, session)
     lines += await _expired_lines(services, group, sessions)
     recent = trend([(s, w) for s, w in history if s.closed_at is not None])
     if len(recent) > 1:
@@ -87,6 +91,18 @@ async def digest_body(
             names = ", ".join(f"{clean_name(m.member.display_name)} ({n})" for m, n in drifters)
             lines += ["", f"**Drifting** (silent sessions in a row): {names}"]
     return "\n".join(lines)
+
+
+async def _passage_lines(services: Services, session: Session) -> list[str]:
+    """The session's most-discussed passages (shared notes only), with their counts."""
+    ranked = await most_discussed(services, session, limit=DIGEST_PASSAGES)
+    if not ranked:
+        return []
+    lines = [passage_words.digest_title()]
+    for place in ranked:
+        counts = passage_words.count_line(len(place.notes), place.replies)
+        lines.append(f"> {quote(place.text, 300)}\n> — {counts}")
+    return lines
 
 
 async def _expired_lines(services: Services, group: Group, sessions: list[Session]) -> list[str]:

@@ -164,8 +164,9 @@ async def expire_session(services: Services, group: Group, session: Session) -> 
         await _report_refusal(services, group, right, count)
     if group.spec.minimal:
         gone = await storage.purge_session_responses(session.id, keep=shared_beyond_group(session))
-        log.info("group %s: session %d's %d responses deleted with its discussion",
-                 group.id, session.number, gone)  # fmt: skip
+        notes = await storage.purge_session_annotations(session.id)
+        log.info("group %s: session %d's %d responses and %d notes deleted with its discussion",
+                 group.id, session.number, gone, notes)  # fmt: skip
     await storage.set_expired(session.id, services.clock.now())
     counts = await storage.removal_counts(session.id)
     log.info("group %s: session %d expired: %s", group.id, session.number, dict(counts))

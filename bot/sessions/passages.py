@@ -75,6 +75,8 @@ async def record_quote(
     quotation in the session's thread when it is shared."""
     comment = quote.comment.strip()
     limit = services.config.spec.max_response_chars
+    if session.expired_at is not None:
+        return render.reply(words.EXPIRED)
     if not comment:
         return render.reply(words.EMPTY_COMMENT)
     if len(comment) > limit:
