@@ -1,5 +1,6 @@
 """The facilitator's digest: participation and its trend, unanswered prompts, drifting members,
-the shared responses grouped by prompt and the most-discussed passages, sent to each admin by direct message."""
+the shared responses grouped by prompt and the most-discussed passages, sent to each admin by
+direct message."""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.text import clean_name, quote, split_text
 from bot.services import Services
-from bot.sessions import outbox
-from bot.sessions import passage_words
+from bot.sessions import outbox, passage_words
 from bot.sessions.expiry_words import digest_line
 from bot.sessions.participation import drifting, trend
 from bot.sessions.passages import most_discussed
