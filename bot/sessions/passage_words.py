@@ -13,6 +13,7 @@ NO_WORDS = (
     'Put a few words of the passage in quotes, then your comment: `quote "the words" what you '
     "think`."
 )
+ARCHIVE_TEXT_TITLE = "The text, with the group's notes"
 ORPHANED_TITLE = "Notes on words an edit of the reading took away"
 REPLY_HINT = "Reply to this message to discuss the passage."
 ANONYMOUS_AUTHOR = "Someone"

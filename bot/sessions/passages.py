@@ -300,7 +300,7 @@ async def reanchor_annotations(storage: Storage, readings: Mapping[str, Reading]
         moves: list[tuple[Annotation, bool]] = []
         for note in await storage.annotations_on(reading_id, section_id, digest):
             looked += 1
-            moved = reanchor(_anchor(note), body) if body is not None else None
+            moved = reanchor(note_anchor(note), body) if body is not None else None
             if moved is None:
                 moves.append((note, True))
             else:
@@ -317,7 +317,8 @@ async def reanchor_annotations(storage: Storage, readings: Mapping[str, Reading]
     return looked
 
 
-def _anchor(note: Annotation) -> Anchor:
+def note_anchor(note: Annotation) -> Anchor:
+    """Where a stored note points, as an anchor."""
     return Anchor(
         section_id=note.section_id,
         sentence=note.sentence,
