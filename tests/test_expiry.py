@@ -284,3 +284,42 @@ async def test_groups_expire_alongside_each_other_each_in_its_own_order(
         assert len(removed) == len(set(removed))
     finally:
         await h.close()
+
+
+async def quoted_and_replied(h: Harness) -> tuple[str, str]:
+    """Bea quotes a passage in the open session, Ana replies to the quotation in the thread;
+    returns (the quotation's id, Ana's reply's id)."""
+    said = await h.command('quote "fixed time" Tuesdays it is', member=BEA)
+    assert "Saved your note 1" in said
+    [post] = [s for s in h.platform.posts() if "on this passage" in s.message.body]
+    assert post.posted is not None and post.thread is not None
+    answer = await h.reply_to(post.posted.message_id, "Agreed.", member=ANA, own_id="ana-r1",
+                              thread=post.thread)  # fmt: skip
+    assert "Added your reply" in answer
+    return post.posted.message_id, "ana-r1"
+
+
+async def test_quotation_posts_and_their_replies_expire_with_the_discussion(
+    start_with: Starter,
+) -> None:
+    h = await start_with()
+    await first_session_with_replies(h)
+    quotation, reply = await quoted_and_replied(h)
+    await h.advance_to(CLOSES + timedelta(days=14, minutes=1))
+    session = (await h.storage.sessions("readers"))[0]
+    recorded = {m.message_id: m.state for m in await h.storage.session_messages(session.id)}
+    assert recorded[quotation] == "removed" and recorded[reply] == "removed"
+    removed = [m for _, m in h.platform.removals]
+    assert removed.count(quotation) == 1 and removed.count(reply) == 1
+    assert await h.storage.count("annotations") == 1  # retention_days decides, not expiry
+
+
+async def test_privacy_minimal_deletes_the_notes_with_the_discussion(start_with: Starter) -> None:
+    h = await start_with("privacy: minimal")
+    await first_session_with_replies(h)
+    await quoted_and_replied(h)
+    assert await h.storage.count("annotations") == 1
+    assert await h.storage.count("annotation_replies") == 1
+    await h.advance_to(CLOSES + timedelta(days=14, minutes=1))
+    assert await h.storage.count("annotations") == 0
+    assert await h.storage.count("annotation_replies") == 0
