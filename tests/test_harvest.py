@@ -153,12 +153,12 @@ async def test_forget_me_takes_a_members_words_out_of_harvests_not_yet_approved(
     approve(done)
     await h.storage.approve_harvest(harvest_id, NOW)
     said = await h.command("forget-me confirm", member=BEA, direct=True)
-    assert "1 lesson from packs proposed but not yet approved" in said
+    assert "1 lesson from a pack proposed but not yet approved" in said
     assert [x.text for x in load_pack(pending).lessons] == ["The history made me come."]
     # the approved one is the admin's now, as it was approved
     assert {x.text for x in load_pack(done).lessons} == {x.text for x in approved.pack.lessons}
     said = await h.command("forget-me confirm", member=ANA, direct=True)
-    assert "1 lesson from packs" in said
+    assert "1 lesson from a pack" in said
     assert load_pack(pending).lessons == ()
 
 

@@ -98,6 +98,11 @@ def _parser() -> argparse.ArgumentParser:
         "--readings", help="folder with the demo reading (default: the shipped readings)"
     )
     demo.add_argument("--as", dest="as_user", default="you", help="your name in the demo")
+    demo.add_argument(
+        "--lang",
+        default="en",
+        help="the language of the demo's group and of you in it: en, es, pt_BR (default en)",
+    )
     demo.set_defaults(func=_demo)
 
     check = sub.add_parser(
@@ -461,6 +466,17 @@ async def _serve(
 
 def _demo(args: argparse.Namespace) -> int:
     from bot.cli.demo import run_demo
+    from bot.core.i18n import SUPPORTED, normalize, suggest
+
+    if normalize(args.lang) is None:
+        hint = suggest(args.lang)
+        meant = f" (did you mean {hint}?)" if hint else ""
+        print(
+            f"studybot demo: unknown language {args.lang!r}{meant}; "
+            f"the demo speaks {', '.join(SUPPORTED)}",
+            file=sys.stderr,
+        )
+        return 2
 
     return asyncio.run(
         run_demo(
@@ -468,6 +484,7 @@ def _demo(args: argparse.Namespace) -> int:
             readings=Path(args.readings) if args.readings else None,
             user=args.as_user,
             logging_to=LogChoice(level=args.log_level, file=args.log_file),
+            language=args.lang,
         )
     )
 

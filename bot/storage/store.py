@@ -58,7 +58,7 @@ class Storage(
     CommunityStore,
     TraceStore,
     AnnotationStore,
-    HarvestStore,
     RosterStore,
+    HarvestStore,
 ):
     """Groups, members, sessions, responses and the pending actions that drive them."""
