@@ -198,7 +198,8 @@ def _check(args: argparse.Namespace) -> int:
             filled = ", ".join(group.spec.preset_keys) or "nothing (the file sets every key)"
             out.print(
                 f"    privacy: minimal turns on {filled}; its responses are deleted when "
-                "its discussion expires",
+                "its discussion expires; no display names are stored (the platform id only); "
+                "digests do not quote responses; exports carry no names",
                 markup=False,
             )
     return 0
