@@ -10,6 +10,7 @@ from bot.community import digest, facilitator
 from bot.community.nudges import NUDGE, RSVP_REMIND, miss_you, nudge, remind_rsvps
 from bot.community.teams import announce_teams
 from bot.config.model import Group
+from bot.core.i18n import N_
 from bot.schedule.planner import FACILITATOR_NOTES
 from bot.services import ActionKind, ActionKinds, ActionRun, Services, SessionHooks
 from bot.sessions import rsvp
@@ -89,9 +90,19 @@ def register(kinds: ActionKinds, hooks: SessionHooks) -> None:
     """Hang the community features on the session lifecycle and the runtime's action table."""
     hooks.opened.append(on_session_opened)
     hooks.closed.append(on_session_closed)
-    kinds[NUDGE] = ActionKind(run=_on_session(nudge), ends_with_course=True)
-    kinds[DRIFT] = ActionKind(run=_drift, ends_with_course=True)
-    kinds[DIGEST] = ActionKind(run=_digest)
-    kinds[WEEKLY_DIGEST] = ActionKind(run=_digest)
-    kinds[RSVP_REMIND] = ActionKind(run=_on_session(remind_rsvps))
-    kinds[FACILITATOR_NOTES] = ActionKind(run=facilitator.send_notes)
+    kinds[NUDGE] = ActionKind(
+        run=_on_session(nudge),
+        ends_with_course=True,
+        label=N_("nudge to those who have not answered"),
+    )
+    kinds[DRIFT] = ActionKind(
+        run=_drift, ends_with_course=True, label=N_("a word to members who went quiet")
+    )
+    kinds[DIGEST] = ActionKind(run=_digest, label=N_("digest for the admins"))
+    kinds[WEEKLY_DIGEST] = ActionKind(run=_digest, label=N_("weekly digest for the admins"))
+    kinds[RSVP_REMIND] = ActionKind(
+        run=_on_session(remind_rsvps), label=N_("reminder of the live discussion")
+    )
+    kinds[FACILITATOR_NOTES] = ActionKind(
+        run=facilitator.send_notes, label=N_("facilitator notes to the admins")
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,6 +13,8 @@ from bot.core.records import (
     to_db,
 )
 from bot.storage.base import StoreBase
+from bot.storage.engines.database import Announcing, Listening
+from bot.storage.migrations import ACTIONS_CHANNEL
 from bot.storage.rows import (
     MANY,
     action_row,
@@ -36,6 +38,13 @@ _ADD_ACTION = (
 
 class ActionStore(StoreBase):
     """Due actions, claims with leases, inbound dedup and sent messages."""
+
+    async def watch_actions(self, on_notice: Callable[[], None]) -> Listening | None:
+        """Be told (`on_notice`) when another process plans or frees an action, where the engine
+        can tell (PostgreSQL); None where it cannot, and the caller polls."""
+        if not isinstance(self.database, Announcing):
+            return None
+        return await self.database.listen(ACTIONS_CHANNEL, on_notice)
 
     # -- actions ----------------------------------------------------------------
 
