@@ -364,7 +364,7 @@ async def test_post_now_asks_before_closing_a_session_and_opens_nothing_while_pa
 ) -> None:
     await open_session(circle)
     sections = len([m for m in fake.bot_messages() if m["embeds"]])
-    assert "`post-now confirm`" in await circle.say(fake.mod, "post-now")
+    assert "post-now confirm`" in await circle.say(fake.mod, "post-now")
     assert "paused" in await circle.say(fake.mod, "pause")
     assert "is paused" in await circle.say(fake.mod, "post-now", confirm="confirm")
     assert len([m for m in fake.bot_messages() if m["embeds"]]) == sections
