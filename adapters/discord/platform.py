@@ -29,7 +29,6 @@ from bot.core.specs import CommandSpec
 
 from .calendar import Calendar
 from .client import StudyClient, keep_secrets_out_of_logs, make_client, point_at
-from .commands import command_group_name
 from .desk import InteractionDesk
 from .direct import DirectMessages
 from .forum import Forums
@@ -37,7 +36,7 @@ from .inbound import AUTHOR_TOKEN, Inbound
 from .pacing import GlobalPacer, pace_requests
 from .people import PLATFORM, AdminJudge, Places
 from .removal import Eraser
-from .render import BODY_PER_MESSAGE
+from .render import BODY_PER_MESSAGE, slash_prefix
 from .sending import send_message
 from .shards import Shards
 
@@ -270,7 +269,7 @@ class DiscordPlatform:
         return int(guild.id)
 
     def command_prefix(self, spec: CommandSpec) -> str:
-        return f"/{command_group_name(spec)}"
+        return slash_prefix(spec)
 
     @property
     def shard_ids(self) -> tuple[int, ...] | None:

@@ -13,7 +13,9 @@ from bot.storage.annotations import AnnotationStore
 from bot.storage.calendar import CalendarStore
 from bot.storage.community import CommunityStore
 from bot.storage.groups import GroupStore
+from bot.storage.harvests import HarvestStore
 from bot.storage.responses import ResponseStore
+from bot.storage.roster import RosterStore
 from bot.storage.traces import TraceStore
 
 # every table, parents before children: the order migrate-storage copies them in
@@ -34,6 +36,9 @@ TABLES = (
     "inbound_seen",
     "annotations",
     "annotation_replies",
+    "harvests",
+    "harvest_lessons",
+    "platform_events",
 )
 
 
@@ -55,6 +60,8 @@ class Storage(
     CommunityStore,
     TraceStore,
     AnnotationStore,
+    RosterStore,
+    HarvestStore,
     CalendarStore,
 ):
     """Groups, members, sessions, responses and the pending actions that drive them."""

@@ -49,10 +49,12 @@ def write_config(
     reading: str = "three-parts",
     *,
     top: str = "",
+    language: str = "en",
     group: str = "",
     channel: int | None = None,
 ) -> Path:
-    """The config of one Discord group; `top` adds top-level keys, `group` the group's own."""
+    """The config of one Discord group; `top` adds top-level keys, `group` the group's own;
+    `language` is the group's."""
     shutil.copytree(FIXTURES / "readings", directory / "readings", dirs_exist_ok=True)
     write_long_reading(directory)
     path = directory / "config.yaml"
@@ -81,6 +83,7 @@ def write_config(
                 reminders: [24h, 1h]
                 respond_for: 6d
                 admins: ["Facilitators"]
+                language: {language}
             """
         )
         + "".join(f"    {line}\n" for line in textwrap.dedent(group).strip().splitlines())
@@ -126,10 +129,20 @@ async def start_app(
     reading: str = "three-parts",
     *,
     top: str = "",
+    language: str = "en",
     group: str = "",
     channel: int | None = None,
 ) -> DiscordCircle:
-    path = write_config(directory, fake, token_env, reading, top=top, group=group, channel=channel)
+    path = write_config(
+        directory,
+        fake,
+        token_env,
+        reading,
+        top=top,
+        language=language,
+        group=group,
+        channel=channel,
+    )
     config = load_config(path)
     platforms = build_platforms(config, ("discord",))
     clock = FakeClock(START)
