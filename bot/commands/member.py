@@ -13,12 +13,13 @@ from bot.core.markdown import blocks, bullets
 from bot.core.messages import Attachment, Message, MessageKind
 from bot.core.text import clean_name
 from bot.exports.exporting import own_export_name, times_to_the_second
-from bot.readings.course import session_step
+from bot.packs.harvest import forget_harvested_words
 from bot.schedule.course_plan import coming_step, coming_steps
 from bot.schedule.planner import plan_group, upcoming
 from bot.sessions import render
 from bot.sessions.passages import anonymous_note_keys
 from bot.sessions.responses import all_anonymous_keys, author_keys, record_response, target_session
+from bot.sessions.shown import session_prompts, session_step_in
 from bot.storage import Session
 
 
@@ -69,10 +70,11 @@ async def _reading_now(ctx: CommandContext) -> str:
     group = ctx.need_group()
     storage = ctx.services.storage
     session = await storage.open_session(group.id)
+    code = ctx.words.code
     if session is not None:
-        return session_step(ctx.services.config.readings_for(group), session).reading.title
+        return session_step_in(ctx.services, group, session, code).reading.title
     step = await coming_step(storage, group)
-    return (step.reading if step is not None else group.course.readings[-1]).title
+    return (step.reading if step is not None else group.course.readings[-1]).title_in(code)
 
 
 def _zone(ctx: CommandContext) -> ZoneInfo:
@@ -102,7 +104,8 @@ async def schedule(ctx: CommandContext) -> Message:
     else:
         first = await plan_group(storage, group, ctx.services.clock.now())
         several = len(group.course.readings) > 1
-        for slot, step in zip(upcoming(group, first, len(steps)), steps, strict=False):
+        shown = [step.in_language(ctx.words.code) for step in steps]
+        for slot, step in zip(upcoming(group, first, len(shown)), shown, strict=False):
             titles = " · ".join(s.title for s in step.sections)
             source = f" (*{step.reading.title}*)" if several else ""
             dates.append(f"{render.local_time(slot, zone)}: {titles}{source}")
@@ -122,13 +125,15 @@ async def now(ctx: CommandContext) -> Message:
         return render.reply(
             "No session is open right now. `schedule` shows when the next one starts."
         )
-    # what this session posted, by the ids it recorded: a changed config never swaps its text
-    sections = session_step(ctx.services.config.readings_for(group), session).sections
+    # what this session posted, by the ids it recorded: a changed config never swaps its text;
+    # in the member's language where the reading has it
+    code = ctx.words.code
+    sections = session_step_in(ctx.services, group, session, code).sections
     limit = max(200, ctx.services.platform(group.platform).limits.max_body_chars - 600)
     text = "\n\n".join(f"## {s.title}\n\n{s.body}" for s in sections)
     if len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0] + " …\n\n_(the full text is in the session's thread)_"
-    prompts = await storage.prompts(session.id)
+    prompts = await session_prompts(ctx.services, group, session, code)
     return render.reply(
         blocks(
             f"**Session {session.number}**, open until {render.local_time(session.closes_at, _zone(ctx))}",
@@ -145,10 +150,18 @@ async def respond(ctx: CommandContext) -> Message:
     if session is None:
         return render.reply("No session is open right now, so there is nothing to respond to yet.")
     private: bool | None = None
-    if ctx.command.flag("private"):
-        private = True
+    public: bool | None = None
+    if ctx.command.flag("public"):
+        if ctx.command.flag("private"):
+            return render.reply(
+                "A response cannot be private and public at once; nothing was saved. "
+                "Choose --private or --public."
+            )
+        private, public = False, True
+    elif ctx.command.flag("private"):
+        private, public = True, False
     elif ctx.command.flag("shared"):
-        private = False
+        private, public = False, False
     return await record_response(
         ctx.services,
         group,
@@ -158,6 +171,7 @@ async def respond(ctx: CommandContext) -> Message:
         prompt=ctx.command.number("prompt"),
         text=ctx.command.text("text") or "",
         private=private,
+        public=public,
         message_id=None,
     )
 
@@ -319,6 +333,7 @@ async def forget_me(ctx: CommandContext) -> Message:
     notes = await ctx.services.storage.forget_member_annotations(
         ctx.member.id, await anonymous_note_keys(ctx.services, ctx.member)
     )
+    harvested = await forget_harvested_words(ctx.services.storage, ctx.member.id, keys)
     removed = await ctx.services.storage.forget_member(ctx.member.id, keys)
     words = ctx.words
     what = words.ngettext("{n} response", "{n} responses", removed)
@@ -327,6 +342,16 @@ async def forget_me(ctx: CommandContext) -> Message:
             "{responses} and {notes}",
             responses=what,
             notes=words.ngettext("{n} note on passages", "{n} notes on passages", notes),
+        )
+    if harvested:
+        what = words.gettext(
+            "{what}, and {lessons}",
+            what=what,
+            lessons=words.ngettext(
+                "{n} lesson from a pack proposed but not yet approved",
+                "{n} lessons from packs proposed but not yet approved",
+                harvested,
+            ),
         )
     return render.reply(
         words.gettext("Done: you and your {what} are gone from Study Circle.", what=what)

@@ -26,13 +26,16 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(name="join", summary="Join this group's reading sessions"),
     CommandSpec(
         name="leave",
-        summary="Leave this group (your responses stay yours; use forget-me to erase them)",
+        summary="Leave this group (your responses stay yours; use `forget-me` to erase them)",
     ),
     CommandSpec(name="schedule", summary="The next sessions, in your own time zone if you set one"),
     CommandSpec(name="now", summary="The current section and its prompts"),
     CommandSpec(
         name="respond",
-        summary="Answer a prompt (again to replace your answer); --private keeps it from the group",
+        summary=(
+            "Answer a prompt (again to replace your answer); --private keeps it from the group, "
+            "--public offers it beyond"
+        ),
         params=(
             _PROMPT,
             ParamSpec(
@@ -45,6 +48,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 name="shared",
                 kind=ParamKind.FLAG,
                 description="Share with the group",
+                required=False,
+            ),
+            ParamSpec(
+                name="public",
+                kind=ParamKind.FLAG,
+                description=N_("Share beyond the group too: it may go into the course's next pack"),
                 required=False,
             ),
             ParamSpec(name="text", kind=ParamKind.TEXT, description="Your response"),

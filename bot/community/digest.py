@@ -16,9 +16,10 @@ from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.text import clean_name, quote, split_text
 from bot.services import Services
-from bot.sessions import outbox
+from bot.sessions import language, outbox
 from bot.sessions.expiry_words import digest_line
 from bot.sessions.participation import drifting, trend
+from bot.sessions.shown import session_prompts
 from bot.storage import Action, Session
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,8 @@ async def digest_body(
     for session in sessions:
         who = next((w for s, w in history if s.id == session.id), frozenset())
         counts = await storage.response_counts(session.id)
-        prompts = await storage.prompts(session.id)
+        # the prompts in the group's language, where the reading has it
+        prompts = await session_prompts(services, group, session, language.for_room(group).code)
         total = sum(counts.values())
         lines += [
             "",
@@ -72,6 +74,9 @@ async def digest_body(
             )
             lines.append("")
         shared = [r for r in await storage.shared_responses(session.id) if r.author is not None]
+        if group.spec.minimal:
+            # privacy: minimal: the digest counts, it never quotes (a digest outlives expiry)
+            shared = []
         for prompt in prompts:
             answers = [r for r in shared if r.prompt == prompt.number]
             if not answers:

@@ -16,6 +16,7 @@ from bot.readings.course import Step, session_step
 from bot.schedule.course_plan import coming_step
 from bot.services import Services
 from bot.sessions import outbox
+from bot.sessions.language import for_room
 from bot.storage import Action
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,8 @@ async def send_notes(services: Services, group: Group, action: Action) -> None:
         step: Step | None = session_step(services.config.readings_for(group), opened)
     else:
         step = await coming_step(services.storage, group)
-    text = notes_text(pack, step) if step is not None else None
+    # the section titles as the group's room reads them
+    text = notes_text(pack, step.in_language(for_room(group).code)) if step is not None else None
     if text is None:
         return
     platform = services.platform(group.platform)
@@ -85,4 +87,6 @@ async def next_notes(services: Services, group: Group) -> str | None:
     if group.pack is None:
         return None
     step = await coming_step(services.storage, group)
-    return notes_text(group.pack, step) if step is not None else None
+    if step is None:
+        return None
+    return notes_text(group.pack, step.in_language(for_room(group).code))

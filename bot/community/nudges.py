@@ -12,6 +12,7 @@ from bot.core.text import clean_name
 from bot.readings.course import session_step
 from bot.services import Services
 from bot.sessions import outbox, render, rsvp
+from bot.sessions.language import member_language
 from bot.sessions.own_answers import participation, responders
 from bot.sessions.participation import drifting
 from bot.storage import Member, Session
@@ -33,9 +34,10 @@ async def nudge(services: Services, group: Group, session: Session) -> None:
     platform = services.platform(group.platform)
     base = f"{group.id}:s{session.number}:{NUDGE}"
     when = render.local_time(session.closes_at, group.zone)
-    reading = session_step(services.config.readings_for(group), session).reading.title
+    read = session_step(services.config.readings_for(group), session).reading
     closed: list[Member] = []
     for m in waiting:
+        reading = read.title_in(member_language(m.member, None, group))
         message = Message(
             kind=MessageKind.NUDGE,
             title=f"{group.spec.name}: session {session.number} closes soon",

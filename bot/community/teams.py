@@ -13,6 +13,8 @@ from bot.core.platform import DirectMessagesClosed
 from bot.core.text import clean_name
 from bot.services import Services
 from bot.sessions import outbox
+from bot.sessions.language import for_room, member_language
+from bot.sessions.shown import session_prompts
 from bot.storage import Member, Session
 
 log = logging.getLogger(__name__)
@@ -43,18 +45,22 @@ async def announce_teams(services: Services, group: Group, session: Session) -> 
     if not teams:
         log.info("group %s: too few members to pair for session %d", group.id, session.number)
         return
-    prompts = [p.text for p in await services.storage.prompts(session.id)]
-    # Rotate through the prompts so the teams do not all start on the same one.
-    questions = [
-        prompts[(i + session.number) % len(prompts)] if prompts else "" for i in range(len(teams))
-    ]
+    count = len(await services.storage.prompts(session.id))
+
+    async def questions(code: str) -> list[str]:
+        """Each team's question in `code`'s language: the teams rotate through the prompts so
+        they do not all start on the same one."""
+        prompts = [p.text for p in await session_prompts(services, group, session, code)]
+        return [prompts[(i + session.number) % count] if count else "" for i in range(len(teams))]
+
     base = f"{group.id}:s{session.number}"
-    in_thread = list(zip(teams, questions, strict=True))
+    in_thread = list(zip(teams, await questions(for_room(group).code), strict=True))
     if group.spec.pairing.announce == "dm":
         platform = services.platform(group.platform)
         unreachable: set[int] = set()
-        for team, question in in_thread:
+        for i, team in enumerate(teams):
             for member in team:
+                question = (await questions(member_language(member, None, group)))[i]
                 message = team_dm(group, session, [m for m in team if m.id != member.id], question)
                 key = f"{base}:team:{member.id}"
                 try:

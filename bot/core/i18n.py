@@ -31,8 +31,17 @@ DOMAIN = "studybot"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DEFAULT = "en"
 PSEUDO = "en_XA"
+
+
+def shipped_languages(locale_dir: Path = LOCALE_DIR) -> tuple[str, ...]:
+    """English, then every language with a compiled catalog (`<code>/LC_MESSAGES/studybot.mo`):
+    a volunteer's new catalog, once compiled, is a language groups and members can choose."""
+    found = sorted(p.parent.parent.name for p in locale_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
+    return (DEFAULT, *(code for code in found if code not in (DEFAULT, PSEUDO)))
+
+
 # the languages a member can choose; the pseudo-locale is for tests and is not offered
-SUPPORTED: tuple[str, ...] = ("en", "es", "pt_BR")
+SUPPORTED: tuple[str, ...] = shipped_languages()
 ACCEPTED: tuple[str, ...] = (*SUPPORTED, PSEUDO)
 
 PSEUDO_OPEN = "⟦"

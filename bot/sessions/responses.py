@@ -58,8 +58,10 @@ async def record_response(
     text: str,
     private: bool | None,
     message_id: str | None,
+    public: bool | None = None,
 ) -> Message:
-    """Validate and save one response; the reply is built only after the commit."""
+    """Validate and save one response; the reply is built only after the commit. `public`
+    True offers it beyond the group (for a harvested pack); None keeps the earlier choice."""
     storage = services.storage
     limit = services.config.spec.max_response_chars
     text = text.strip()
@@ -93,6 +95,7 @@ async def record_response(
         text=text,
         private=private,
         default_private=group.spec.private_by_default,
+        public=public,
         late=late,
         message_id=message_id,
         now=services.clock.now(),
@@ -107,7 +110,15 @@ async def record_response(
         prompt,
     )
     verb = "Saved" if saved.created else "Replaced"
-    visibility = "private: only you can see it" if saved.private else "shared with the group"
+    if saved.private:
+        visibility = "private: only you can see it"
+    elif saved.public:
+        visibility = (
+            "shared with the group, and beyond it: it may go into the course's next pack "
+            "if an admin approves"
+        )
+    else:
+        visibility = "shared with the group"
     if chosen.anonymous:
         visibility += "; anonymous: stored without your name"
     lines = [f"{verb} your response to prompt {prompt} ({visibility})."]

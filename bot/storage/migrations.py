@@ -376,3 +376,48 @@ async def _announce_pending_actions(conn: Connection, dialect: str) -> None:
         "OR (OLD.lease_until IS NOT NULL AND NEW.lease_until IS NULL))) "
         "EXECUTE FUNCTION studybot_action_pending()"
     )
+
+
+MIGRATIONS.sql(
+    "the clearing house (issue 16): a response a member shares beyond the group (`respond "
+    "--public`), and the harvests proposed from them, so forget-me finds its words in those not "
+    "yet approved",
+    """
+    ALTER TABLE responses ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE harvests (
+        id INTEGER PRIMARY KEY,
+        group_id TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        approved_at TEXT
+    );
+    CREATE TABLE harvest_lessons (
+        id INTEGER PRIMARY KEY,
+        harvest_id INTEGER NOT NULL REFERENCES harvests (id) ON DELETE CASCADE,
+        lesson TEXT NOT NULL,
+        -- whose words the lesson is: NULL and a keyed hash for an anonymous response
+        member_id INTEGER,
+        author_key TEXT NOT NULL
+    );
+    CREATE INDEX harvest_lessons_by_author ON harvest_lessons (author_key);
+    CREATE INDEX harvest_lessons_by_member ON harvest_lessons (member_id);
+    """,
+)
+
+
+MIGRATIONS.sql(
+    "platform events (issue 17): each planned session's entry in the server's own calendar "
+    "(Discord Scheduled Events), its platform id kept with the opening action it mirrors",
+    """
+    CREATE TABLE platform_events (
+        id INTEGER PRIMARY KEY,
+        group_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+        action_key TEXT NOT NULL,
+        slot TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'scheduled',
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX platform_events_by_group ON platform_events (group_id, state);
+    """,
+)

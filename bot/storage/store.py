@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from bot.storage.actions import ActionStore
 from bot.storage.annotations import AnnotationStore
+from bot.storage.calendar import CalendarStore
 from bot.storage.community import CommunityStore
 from bot.storage.groups import GroupStore
+from bot.storage.harvests import HarvestStore
 from bot.storage.responses import ResponseStore
 from bot.storage.roster import RosterStore
 from bot.storage.traces import TraceStore
@@ -34,6 +36,9 @@ TABLES = (
     "inbound_seen",
     "annotations",
     "annotation_replies",
+    "harvests",
+    "harvest_lessons",
+    "platform_events",
 )
 
 
@@ -56,5 +61,7 @@ class Storage(
     TraceStore,
     AnnotationStore,
     RosterStore,
+    HarvestStore,
+    CalendarStore,
 ):
     """Groups, members, sessions, responses and the pending actions that drive them."""
