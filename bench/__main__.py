@@ -15,7 +15,16 @@ from collections.abc import Callable
 
 from bench.report import Report
 
-NAMES = ("recording", "fanout", "timers", "scale", "commands_load", "matrix_roundtrip", "importer")
+NAMES = (
+    "recording",
+    "fanout",
+    "timers",
+    "scale",
+    "commands_load",
+    "matrix_roundtrip",
+    "importer",
+    "expiry",
+)
 
 
 def runner(name: str) -> Callable[[bool], Report | None]:
@@ -47,6 +56,10 @@ def runner(name: str) -> Callable[[bool], Report | None]:
         from bench import importer
 
         return importer.run
+    if name == "expiry":
+        from bench import expiry
+
+        return expiry.run
     raise KeyError(name)
 
 

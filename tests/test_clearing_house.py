@@ -99,6 +99,9 @@ def test_a_pack_improved_by_one_group_is_installed_verified_and_run_by_another(
         "We met in the library and read aloud; it kept us going.",
     ]
     assert "Just for this group." not in (proposal / "pack.yaml").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert run("pack", "diff", str(source), str(proposal)) == 0
+    assert "+ lesson on reading-p/opening: Bring tea." in flat(capsys.readouterr().out)
 
     # group B installs 1.1.0: the checksum and the signature are checked on the way in
     b = console_config(tmp_path / "b", "Circle B", "pack-p@1.1.0")

@@ -45,6 +45,15 @@ def test_check_valid_config_prints_next_sessions(write_config: Callable[[str], P
     )
 
 
+def test_check_shows_what_privacy_minimal_turns_on(write_config: Callable[[str], Path]) -> None:
+    config = BASE_CONFIG.replace("    admins: [ana]\n", "    admins: [ana]\n    privacy: minimal\n")
+    result = studybot("check", str(write_config(config)))
+    assert result.returncode == 0, result.stderr
+    shown = " ".join(result.stdout.split())
+    assert "privacy: minimal turns on anonymous, expire_after, retention_days" in shown
+    assert "no display names are stored" in shown and "exports carry no names" in shown
+
+
 def test_check_invalid_config_exits_1_with_every_problem(
     write_config: Callable[[str], Path],
 ) -> None:

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from bot.commands.hints import Prefix, typed, typed_command
+from bot.commands.hints import Prefix, typed_command, typed_message
 from bot.core.messages import Message, MessageKind
 
 STYLES = {
@@ -43,9 +43,9 @@ def _hard_breaks(tokens: Iterable[Token]) -> None:
             _hard_breaks(token.children)
 
 
-def markdown(text: str, prefix: Prefix) -> Markdown:
+def markdown(message: Message, prefix: Prefix) -> Markdown:
     """The rich renderable of a message's Markdown, commands given the console's prefix."""
-    return _Markdown(typed(text, prefix))
+    return _Markdown(typed_message(message, prefix))
 
 
 def show_post(
@@ -56,7 +56,7 @@ def show_post(
     if message.parts > 1:
         title += f" ({message.part}/{message.parts})"
     subtitle = f"{where} · {stamp}"
-    body = markdown(message.body, prefix)
+    body = markdown(message, prefix)
     footer: list[Text] = []
     for button in message.buttons:
         hint = typed_command(button.fallback, prefix)
@@ -76,4 +76,4 @@ def show_post(
 def show_reply(console: Console, message: Message, *, to: str, prefix: Prefix) -> None:
     """The bot's answer to a command: indented, quieter than a post."""
     console.print(Text(f"studybot → {to}:", style="bold dim"))
-    console.print(markdown(message.body, prefix), style="dim" if message.ephemeral else "")
+    console.print(markdown(message, prefix), style="dim" if message.ephemeral else "")

@@ -37,6 +37,8 @@ class SlashDesk(Protocol):
 
 
 def _short(text: str) -> str:
+    # a slash command's description is plain text: no code marks around a command named in it
+    text = text.replace("`", "")
     return text if len(text) <= DESCRIPTION_MAX else text[: DESCRIPTION_MAX - 1] + "…"
 
 

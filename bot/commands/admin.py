@@ -14,7 +14,7 @@ from bot.exports.exporting import MIME, export_bytes
 from bot.readings.course import session_step
 from bot.schedule.course_plan import PlanChange, coming_step, plan_changes, plans, progress
 from bot.schedule.planner import plan_group, slot_key
-from bot.sessions import course_notices, outbox, render
+from bot.sessions import calendar_events, course_notices, outbox, render
 from bot.sessions.own_answers import responders
 
 log = logging.getLogger(__name__)
@@ -188,6 +188,7 @@ async def skip(ctx: CommandContext) -> Message:
         group.id, slot, f"{slot_key(group.id, slot)}:skip", ctx.services.clock.now()
     )
     nxt = await plan_group(storage, group, ctx.services.clock.now())
+    await calendar_events.plan_sync(ctx.services, group, "skip")
     ctx.services.schedule_changed()
     after = f" The section moves to {render.local_time(nxt, group.zone)}." if nxt else ""
     return render.reply(
@@ -200,6 +201,7 @@ async def pause(ctx: CommandContext) -> Message:
     storage = ctx.services.storage
     await storage.set_paused(group.id, True)
     await storage.cancel_actions(group.id, ["open", "remind"])
+    await calendar_events.plan_sync(ctx.services, group, "pause")
     ctx.services.schedule_changed()
     return render.reply(
         f"{group.spec.name} is paused: no sessions or reminders until `resume`.", ephemeral=False
@@ -211,6 +213,7 @@ async def resume(ctx: CommandContext) -> Message:
     storage = ctx.services.storage
     await storage.set_paused(group.id, False)
     slot = await plan_group(storage, group, ctx.services.clock.now())
+    await calendar_events.plan_sync(ctx.services, group, "resume")
     ctx.services.schedule_changed()
     when = f" Next session: {render.local_time(slot, group.zone)}." if slot else ""
     return render.reply(f"{group.spec.name} is running again.{when}", ephemeral=False)

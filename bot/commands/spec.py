@@ -26,7 +26,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(name="join", summary="Join this group's reading sessions"),
     CommandSpec(
         name="leave",
-        summary="Leave this group (your responses stay yours; use forget-me to erase them)",
+        summary="Leave this group (your responses stay yours; use `forget-me` to erase them)",
     ),
     CommandSpec(name="schedule", summary="The next sessions, in your own time zone if you set one"),
     CommandSpec(name="now", summary="The current section and its prompts"),

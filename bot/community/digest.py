@@ -74,6 +74,9 @@ async def digest_body(
             )
             lines.append("")
         shared = [r for r in await storage.shared_responses(session.id) if r.author is not None]
+        if group.spec.minimal:
+            # privacy: minimal: the digest counts, it never quotes (a digest outlives expiry)
+            shared = []
         for prompt in prompts:
             answers = [r for r in shared if r.prompt == prompt.number]
             if not answers:

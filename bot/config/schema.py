@@ -189,6 +189,8 @@ class GroupSpec(_Strict):
     nudge_before: Annotated[Duration | None, BeforeValidator(_off_is_none)] = timedelta(hours=24)
     drift_after: int = Field(default=3, ge=0, le=100)
     rsvp: bool = False
+    # each session in the server's own Events tab (Discord Scheduled Events)
+    discord_events: bool = False
     live_after: Duration = timedelta(0)
     digest: Literal["session", "weekly", "off"] = "session"
     digest_in_room: bool = False

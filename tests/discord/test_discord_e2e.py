@@ -420,3 +420,18 @@ async def test_public_is_a_flag_option_that_survives_the_modal(
     assert "and beyond it" in text_of(submitted.answers()[0])
     public = await circle.app.circle.storage.public_responses("readers")
     assert sorted(r.text for _, r, _ in public) == ["A fixed hour.", "Shorter texts."]
+
+
+async def test_lists_and_hints_reach_discord_as_markdown_lists_and_slash_commands(
+    fake: FakeDiscord, circle: DiscordCircle
+) -> None:
+    """What Discord received through the stand-in (issue 12, items 14 and 15)."""
+    ana = fake.ana
+    lines = (await circle.say(ana, "help")).split("\n")
+    assert "- `/study join` — Join this group's reading sessions" in lines
+    assert any(line.startswith("- `/study-admin post-now") for line in lines)
+    welcome = await circle.say(ana, "join")
+    assert "Use `/study schedule` to see when sessions are" in welcome
+    schedule = (await circle.say(ana, "schedule")).split("\n")
+    assert sum(1 for line in schedule if line.startswith("- Tue ")) == 3
+    assert "set yours with `/study timezone Europe/Berlin`" in schedule[-1]
