@@ -316,3 +316,17 @@ async def test_a_spanish_room_quotes_the_spanish_it_read(bilingual: Callable[...
         assert "Eso me sirve" in mine and "left the reading" not in mine
     finally:
         await h.close()
+
+
+def test_the_calendar_of_a_spanish_group_names_the_spanish_sections(
+    bilingual: Callable[..., Path],
+) -> None:
+    from bot.schedule.previewing import group_calendar_events
+
+    config = load_config(bilingual(language="es"))
+    [group] = config.groups
+    events = group_calendar_events(group, START, START + timedelta(days=10))
+    assert [e.summary for e in events] == [
+        "Readers: La hora fija",
+        "Readers: Lo corto también sirve",
+    ]
