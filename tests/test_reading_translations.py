@@ -330,3 +330,17 @@ def test_the_calendar_of_a_spanish_group_names_the_spanish_sections(
         "Readers: La hora fija",
         "Readers: Lo corto también sirve",
     ]
+
+
+async def test_an_admins_nudge_names_the_reading_in_each_members_language(
+    english_group: Harness,
+) -> None:
+    h = english_group
+    await h.command("language es", member=BEA)
+    await h.command("join", member=BEA)
+    await h.command("join", member=member("Cy"))
+    await _open_first_session(h)
+    await h.command("remind", member=ANA)
+    [to_bea] = [s.message.body for s in h.platform.dms("bea") if "gentle nudge" in s.message.body]
+    [to_cy] = [s.message.body for s in h.platform.dms("cy") if "gentle nudge" in s.message.body]
+    assert "*Volver a encontrarnos*" in to_bea and "*Meeting Again*" in to_cy
