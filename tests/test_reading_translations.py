@@ -344,3 +344,15 @@ async def test_an_admins_nudge_names_the_reading_in_each_members_language(
     [to_bea] = [s.message.body for s in h.platform.dms("bea") if "gentle nudge" in s.message.body]
     [to_cy] = [s.message.body for s in h.platform.dms("cy") if "gentle nudge" in s.message.body]
     assert "*Volver a encontrarnos*" in to_bea and "*Meeting Again*" in to_cy
+
+
+async def test_status_names_the_sections_in_the_asking_admins_language(
+    spanish_group: Harness,
+) -> None:
+    h = spanish_group
+    await _open_first_session(h)
+    assert "La hora fija" in await h.command("status", member=ANA)  # the group's language
+    await h.command("language en", member=ANA)
+    status = await h.command("status", member=ANA)
+    assert "The Fixed Hour" in status and "Short Is Fine" in status
+    assert "La hora fija" not in status

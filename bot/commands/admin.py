@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from bot.commands.context import CommandContext
@@ -300,9 +301,14 @@ async def _course_lines(ctx: CommandContext) -> list[str]:
     """`status` on the course: sections posted, where the group is, what comes next."""
     group = ctx.need_group()
     services = ctx.services
-    return course_notices.status_lines(
-        group, await progress(services.storage, group, services.config.readings_for(group))
+    found = await progress(services.storage, group, services.config.readings_for(group))
+    code = ctx.words.code  # the titles as the asking admin reads them
+    shown = dataclasses.replace(
+        found,
+        latest_step=found.latest_step.in_language(code) if found.latest_step else None,
+        next=found.next.in_language(code) if found.next else None,
     )
+    return course_notices.status_lines(group, shown)
 
 
 def _plan_changes_note(changes: tuple[PlanChange, ...]) -> str:
