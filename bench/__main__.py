@@ -24,6 +24,7 @@ NAMES = (
     "matrix_roundtrip",
     "importer",
     "expiry",
+    "passages",
 )
 
 
@@ -60,6 +61,10 @@ def runner(name: str) -> Callable[[bool], Report | None]:
         from bench import expiry
 
         return expiry.run
+    if name == "passages":
+        from bench import passages
+
+        return lambda quick: asyncio.run(passages.run(quick))
     raise KeyError(name)
 
 

@@ -23,12 +23,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def console_config(folder: Path, name: str, curriculum: str) -> Path:
-    """A console group `name` on `curriculum`, a session every evening (so the next one is
-    always less than a day away, and its notes go out when the bot starts)."""
+    """A console group `name` on `curriculum`, a session every day (so the next one is always
+    less than a day away, and its notes go out when the bot starts)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "readings").mkdir(exist_ok=True)
     path = folder / "config.yaml"
-    today = datetime.now(UTC).date().isoformat()
+    now = datetime.now(UTC)
+    today = now.date().isoformat()
+    # the session hour is half a day from now, whenever the test runs: the next session is
+    # never due while the bots run, and always within the day its notes are sent ahead of
+    hour = (now.hour + 12) % 24
     path.write_text(
         textwrap.dedent(
             f"""\
@@ -43,7 +47,7 @@ def console_config(folder: Path, name: str, curriculum: str) -> Path:
                 timezone: UTC
                 curriculum: {curriculum}
                 start: {today}
-                cadence: {{cron: "0 19 * * *"}}
+                cadence: {{cron: "0 {hour} * * *"}}
                 respond_for: 20h
                 admins: [admin]
             """

@@ -1,5 +1,6 @@
 """The facilitator's digest: participation and its trend, unanswered prompts, drifting members,
-and the shared responses grouped by prompt, sent to each admin by direct message."""
+the shared responses grouped by prompt and the most-discussed passages, sent to each admin by
+direct message."""
 
 from __future__ import annotations
 
@@ -16,15 +17,17 @@ from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.text import clean_name, quote, split_text
 from bot.services import Services
-from bot.sessions import language, outbox
+from bot.sessions import language, outbox, passage_words
 from bot.sessions.expiry_words import digest_line
 from bot.sessions.participation import drifting, trend
+from bot.sessions.passages import most_discussed
 from bot.sessions.shown import session_prompts
 from bot.storage import Action, Session
 
 log = logging.getLogger(__name__)
 
 WEEKLY_AT = time(9, 0)  # Monday morning in the group's zone
+DIGEST_PASSAGES = 3  # the most-discussed passages a session's part of the digest lists
 
 
 def next_weekly(now: datetime, zone: ZoneInfo) -> datetime:
@@ -86,6 +89,7 @@ async def digest_body(
                 late = " (late)" if r.late else ""
                 author = clean_name(r.author or "") + late
                 lines += [quotation(quote(r.text, 600), author), ""]
+        lines += await _passage_lines(services, session)
     lines += await _expired_lines(services, group, sessions)
     recent = trend([(s, w) for s, w in history if s.closed_at is not None])
     if len(recent) > 1:
@@ -104,6 +108,18 @@ async def digest_body(
             lines += ["", f"**Drifting** (silent sessions in a row): {names}"]
     # every block apart (blank lines are where one ends), each line of a block kept
     return blocks(*"\n".join(lines).split("\n\n"))
+
+
+async def _passage_lines(services: Services, session: Session) -> list[str]:
+    """The session's most-discussed passages (shared notes only), with their counts."""
+    ranked = await most_discussed(services, session, limit=DIGEST_PASSAGES)
+    if not ranked:
+        return []
+    lines = ["", passage_words.digest_title(), ""]
+    for place in ranked:
+        counts = passage_words.count_line(len(place.notes), place.replies)
+        lines += [quotation(quote(place.text, 300), counts), ""]  # each quote a block apart
+    return lines
 
 
 async def _expired_lines(services: Services, group: Group, sessions: list[Session]) -> list[str]:

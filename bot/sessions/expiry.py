@@ -175,8 +175,9 @@ async def expire_session(services: Services, group: Group, session: Session) -> 
         gone = await storage.purge_session_responses(
             session.id, keep=await shared_beyond_group(storage, session)
         )
-        log.info("group %s: session %d's %d responses deleted with its discussion",
-                 group.id, session.number, gone)  # fmt: skip
+        notes = await storage.purge_session_annotations(session.id)
+        log.info("group %s: session %d's %d responses and %d notes deleted with its discussion",
+                 group.id, session.number, gone, notes)  # fmt: skip
     await storage.set_expired(session.id, services.clock.now())
     counts = await storage.removal_counts(session.id)
     log.info("group %s: session %d expired: %s", group.id, session.number, dict(counts))

@@ -8,11 +8,13 @@ from bot.core.text import quote
 NO_SESSION = "No session is open right now, so there is no passage to quote yet."
 NO_SESSION_YET = "There is no session yet."
 CLOSED = "That session is closed, and this group does not take late words; nothing was saved."
+EXPIRED = "That session's discussion has expired and was removed; nothing was saved."
 EMPTY_COMMENT = "Say something about the passage after the quoted words; nothing was saved."
 NO_WORDS = (
     'Put a few words of the passage in quotes, then your comment: `quote "the words" what you '
     "think`."
 )
+ARCHIVE_TEXT_TITLE = "The text, with the group's notes"
 ORPHANED_TITLE = "Notes on words an edit of the reading took away"
 REPLY_HINT = "Reply to this message to discuss the passage."
 ANONYMOUS_AUTHOR = "Someone"
@@ -98,6 +100,10 @@ def count_line(notes: int, replies: int) -> str:
     if replies:
         words.append(f"{replies} repl{'ies' if replies != 1 else 'y'}")
     return ", ".join(words)
+
+
+def digest_title() -> str:
+    return "Most-discussed passages:"
 
 
 def mine_title(number: int) -> str:

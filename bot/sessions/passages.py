@@ -84,6 +84,8 @@ async def record_quote(
     quotation in the session's thread when it is shared."""
     comment = quote.comment.strip()
     limit = services.config.spec.max_response_chars
+    if session.expired_at is not None:
+        return render.reply(words.EXPIRED)
     if not comment:
         return render.reply(words.EMPTY_COMMENT)
     if len(comment) > limit:
@@ -313,7 +315,7 @@ async def reanchor_annotations(storage: Storage, readings: Mapping[str, Reading]
         for note in await storage.annotations_on(reading_id, section_id, digest):
             looked += 1
             moved = next(
-                (m for body in bodies if (m := reanchor(_anchor(note), body)) is not None), None
+                (m for body in bodies if (m := reanchor(note_anchor(note), body)) is not None), None
             )
             if moved is None:
                 moves.append((note, True))
@@ -331,7 +333,8 @@ async def reanchor_annotations(storage: Storage, readings: Mapping[str, Reading]
     return looked
 
 
-def _anchor(note: Annotation) -> Anchor:
+def note_anchor(note: Annotation) -> Anchor:
+    """Where a stored note points, as an anchor."""
     return Anchor(
         section_id=note.section_id,
         sentence=note.sentence,

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from html import escape
 
 from bot.exports.archive.charts import bar_chart
+from bot.exports.archive.margins import MARGIN_STYLE, AnnotatedText, annotated_html
 from bot.exports.archive.outline import OutlineReading
+from bot.sessions import passage_words as words
 
 STYLE = """
 :root { color-scheme: light dark; --ink: #1f2328; --muted: #5d6670; --line: #d9dde2;
@@ -91,6 +93,7 @@ class ArchivedPrompt:
 class ArchivedSection:
     title: str
     opening: str  # the section's summary, or its first paragraph
+    annotated: AnnotatedText | None = None  # the whole text with its notes, when it has some
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -149,7 +152,7 @@ def layout(group: ArchivedGroup, title: str, body: str) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)} · {escape(group.name)}</title>
-<style>{STYLE}</style>
+<style>{STYLE}{MARGIN_STYLE}</style>
 </head>
 <body>
 <header class="site"><nav><a href="index.html">{escape(group.name)}</a><a href="participation.html">Participation</a></nav></header>
@@ -238,6 +241,10 @@ def _what_was_read(s: ArchivedSession) -> list[str]:
         lines.append(f"<h2>{escape(section.title)}</h2>")
         if section.opening:
             lines.append(f'<p class="opening">{escape(section.opening)}</p>')
+        if section.annotated is not None:
+            lines += annotated_html(
+                section.annotated, words.ARCHIVE_TEXT_TITLE, words.ORPHANED_TITLE
+            )
     if s.source:
         lines.append(f'<p class="meta">Read the whole text: {_source_link(s.source, s.source)}</p>')
     lines.append("</section>")
