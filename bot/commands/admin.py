@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from bot.commands.context import CommandContext
@@ -15,6 +16,7 @@ from bot.readings.course import session_step
 from bot.schedule.course_plan import PlanChange, coming_step, plan_changes, plans, progress
 from bot.schedule.planner import plan_group, slot_key
 from bot.sessions import calendar_events, course_notices, outbox, render
+from bot.sessions.language import for_room, member_language
 from bot.sessions.own_answers import responders
 
 log = logging.getLogger(__name__)
@@ -237,22 +239,32 @@ async def remind(ctx: CommandContext) -> Message:
     waiting = {m.id for m in members if m.id not in answered}
     if not waiting:
         return render.reply("Everyone has responded already.")
-    message = Message(
-        kind=MessageKind.NUDGE,
-        title=f"{group.spec.name}: session {session.number} is open",
-        body=(
-            f"A gentle nudge: session {session.number} of "
-            f"*{session_step(services.config.readings_for(group), session).reading.title}* is open until "
-            f"{render.local_time(session.closes_at, group.zone)}. Your thoughts are welcome, short ones too."
-        ),
-    )
+    reading = session_step(services.config.readings_for(group), session).reading
+
+    def nudge(code: str) -> Message:
+        """The nudge, with the reading's title in the language of `code`."""
+        return Message(
+            kind=MessageKind.NUDGE,
+            title=f"{group.spec.name}: session {session.number} is open",
+            body=(
+                f"A gentle nudge: session {session.number} of "
+                f"*{reading.title_in(code)}* is open until "
+                f"{render.local_time(session.closes_at, group.zone)}. Your thoughts are welcome, short ones too."
+            ),
+        )
+
     stamp = to_db(services.clock.now())
     sent, closed = await outbox.direct_to_members(
-        services, group, message, f"{group.id}:s{session.number}:nudge:{stamp}", only=waiting
+        services,
+        group,
+        lambda member: nudge(member_language(member, None, group)),
+        f"{group.id}:s{session.number}:nudge:{stamp}",
+        only=waiting,
     )
     if closed:
         names = ", ".join(closed)
-        notice = Message(kind=MessageKind.NUDGE, body=f"{names}: {message.body}", member_text=True)
+        room = nudge(for_room(group).code)
+        notice = Message(kind=MessageKind.NUDGE, body=f"{names}: {room.body}", member_text=True)
         await outbox.post(
             services,
             group,
@@ -295,9 +307,14 @@ async def _course_lines(ctx: CommandContext) -> list[str]:
     """`status` on the course: sections posted, where the group is, what comes next."""
     group = ctx.need_group()
     services = ctx.services
-    return course_notices.status_lines(
-        group, await progress(services.storage, group, services.config.readings_for(group))
+    found = await progress(services.storage, group, services.config.readings_for(group))
+    code = ctx.words.code  # the titles as the asking admin reads them
+    shown = dataclasses.replace(
+        found,
+        latest_step=found.latest_step.in_language(code) if found.latest_step else None,
+        next=found.next.in_language(code) if found.next else None,
     )
+    return course_notices.status_lines(group, shown)
 
 
 def _plan_changes_note(changes: tuple[PlanChange, ...]) -> str:
