@@ -211,7 +211,7 @@ async def test_remind_nudges_only_those_without_a_response(harness: Harness) -> 
     await open_first_session(harness)
     await harness.command("respond 1 done", member=ANA)
     text = await harness.command("remind", member=ANA)
-    assert "Nudged 1 member(s) by direct message and 1 in the thread" in text
+    assert "Nudged 1 member by direct message and 1 in the thread" in text
     assert len(harness.platform.dms("bea")) == 1 and harness.platform.dms("ana") == []
     assert any("Cal" in s.message.body for s in harness.platform.posts(MessageKind.NUDGE))
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from bot.commands import admin_words as say
 from bot.commands.context import CommandContext
 from bot.config.load import ConfigError
+from bot.core.i18n import Words
 from bot.core.messages import Attachment, Message, MessageKind
 from bot.core.records import to_db
 from bot.exports.exporting import MIME, export_bytes
@@ -13,6 +15,7 @@ from bot.readings.course import session_step
 from bot.schedule.course_plan import PlanChange, coming_step, plan_changes, plans, progress
 from bot.schedule.planner import plan_group, slot_key
 from bot.sessions import course_notices, outbox, render
+from bot.sessions.language import for_room
 
 log = logging.getLogger(__name__)
 
@@ -22,45 +25,44 @@ async def status(ctx: CommandContext) -> Message:
     storage = ctx.services.storage
     state = await storage.group_state(group.id)
     members = await storage.group_members(group.id)
+    w = ctx.words
     lines = [
-        f"**{group.spec.name}** ({group.id}) on {group.platform}",
+        say.status_head(w, group.spec.name, group.id, group.platform),
         *await _course_lines(ctx),
-        f"Members: {len(members)} ({sum(1 for _, r in members if r)} get reminders)",
+        say.members_line(w, len(members), sum(1 for _, r in members if r)),
     ]
     if state.paused:
-        lines.append("State: **paused**")
+        lines.append(say.state_paused(w))
     elif state.finished:
-        lines.append("State: finished")
+        lines.append(say.state_finished(w))
     session = await storage.open_session(group.id)
     if session is not None:
         rows = await storage.session_responses(session.id)
         people = len({r.member_id for r, _ in rows if r.member_id is not None})
-        lines.append(
-            f"Open: session {session.number}, {len(rows)} responses from {people} members, "
-            f"closes {render.local_time(session.closes_at, group.zone)}"
-        )
+        closes = render.local_time(session.closes_at, group.zone, w)
+        lines.append(say.open_line(w, session.number, len(rows), people, closes))
     pending = await storage.pending_actions(group.id)
     if pending:
-        lines.append("Coming up:")
-        lines += [f"• {a.kind} — {render.local_time(a.due_at, group.zone)}" for a in pending[:8]]
+        lines.append(say.coming_up(w))
+        lines += [f"• {a.kind} — {render.local_time(a.due_at, group.zone, w)}" for a in pending[:8]]
     return render.reply("\n".join(lines), ephemeral=False)
 
 
 async def reload(ctx: CommandContext) -> Message:
+    w = ctx.words
     try:
         reloaded = await ctx.services.reload()
     except ConfigError as exc:
         shown = "\n".join(f"• {p.render()}" for p in exc.problems[:20])
-        more = f"\n…and {len(exc.problems) - 20} more" if len(exc.problems) > 20 else ""
-        return render.reply(
-            f"The config has {len(exc.problems)} problem(s); the running schedule is unchanged.\n{shown}{more}"
-        )
+        extra = len(exc.problems) - 20
+        more = f"\n{say.more_problems(w, extra)}" if extra > 0 else ""
+        return render.reply(f"{say.config_problems(w, len(exc.problems))}\n{shown}{more}")
     if reloaded is None:
-        return render.reply("Reloading is not available in this mode.")
+        return render.reply(say.no_reload(w))
     archived = reloaded.archived
-    note = f" Archived (kept, no longer scheduled): {', '.join(archived)}." if archived else ""
-    note += _plan_changes_note(reloaded.changes)
-    return render.reply(f"Config reloaded: {len(reloaded.config.groups)} group(s).{note}")
+    note = f" {say.archived(w, ', '.join(archived))}" if archived else ""
+    note += _plan_changes_note(w, reloaded.changes)
+    return render.reply(f"{say.reloaded(w, len(reloaded.config.groups))}{note}")
 
 
 async def post_now(ctx: CommandContext) -> Message:
@@ -68,8 +70,7 @@ async def post_now(ctx: CommandContext) -> Message:
     services = ctx.services
     storage = services.storage
     if await coming_step(storage, group) is None:
-        what = "course" if len(group.course.readings) > 1 else "reading"
-        return render.reply(f"Every section of the {what} has been posted already.")
+        return render.reply(say.all_posted(ctx.words, course=len(group.course.readings) > 1))
     now = services.clock.now()
     pending = [a for a in await storage.pending_actions(group.id) if a.kind == "open"]
     for action in pending:
@@ -81,10 +82,8 @@ async def post_now(ctx: CommandContext) -> Message:
     await plan_group(storage, group, services.clock.now())
     services.schedule_changed()
     if session is None:
-        return render.reply(
-            "The session could not be opened; it stays pending and is retried shortly."
-        )
-    return render.reply(f"Session {session.number} is open.", ephemeral=False)
+        return render.reply(say.not_opened(ctx.words))
+    return render.reply(say.opened(ctx.words, session.number), ephemeral=False)
 
 
 async def skip(ctx: CommandContext) -> Message:
@@ -92,16 +91,17 @@ async def skip(ctx: CommandContext) -> Message:
     storage = ctx.services.storage
     slot = await plan_group(storage, group, ctx.services.clock.now())
     if slot is None:
-        return render.reply("There is no upcoming session to skip.")
+        return render.reply(say.nothing_to_skip(ctx.words))
     await storage.cancel_actions(group.id, ["open", "remind"], slot=slot)
     await storage.skip_slot(
         group.id, slot, f"{slot_key(group.id, slot)}:skip", ctx.services.clock.now()
     )
     nxt = await plan_group(storage, group, ctx.services.clock.now())
     ctx.services.schedule_changed()
-    after = f" The section moves to {render.local_time(nxt, group.zone)}." if nxt else ""
+    w = ctx.words
+    moved_to = render.local_time(nxt, group.zone, w) if nxt else None
     return render.reply(
-        f"Skipped the session of {render.local_time(slot, group.zone)}.{after}", ephemeral=False
+        say.skipped(w, render.local_time(slot, group.zone, w), moved_to), ephemeral=False
     )
 
 
@@ -111,9 +111,7 @@ async def pause(ctx: CommandContext) -> Message:
     await storage.set_paused(group.id, True)
     await storage.cancel_actions(group.id, ["open", "remind"])
     ctx.services.schedule_changed()
-    return render.reply(
-        f"{group.spec.name} is paused: no sessions or reminders until `resume`.", ephemeral=False
-    )
+    return render.reply(say.paused(ctx.words, group.spec.name), ephemeral=False)
 
 
 async def resume(ctx: CommandContext) -> Message:
@@ -122,8 +120,8 @@ async def resume(ctx: CommandContext) -> Message:
     await storage.set_paused(group.id, False)
     slot = await plan_group(storage, group, ctx.services.clock.now())
     ctx.services.schedule_changed()
-    when = f" Next session: {render.local_time(slot, group.zone)}." if slot else ""
-    return render.reply(f"{group.spec.name} is running again.{when}", ephemeral=False)
+    when = render.local_time(slot, group.zone, ctx.words) if slot else None
+    return render.reply(say.resumed(ctx.words, group.spec.name, when), ephemeral=False)
 
 
 async def remind(ctx: CommandContext) -> Message:
@@ -132,19 +130,18 @@ async def remind(ctx: CommandContext) -> Message:
     storage = services.storage
     session = await storage.open_session(group.id)
     if session is None:
-        return render.reply("No session is open, so there is nobody to nudge.")
+        return render.reply(say.nobody_to_nudge(ctx.words))
     answered = {r.member_id for r, _ in await storage.session_responses(session.id)}
     waiting = {m.id for m, _ in await storage.group_members(group.id) if m.id not in answered}
     if not waiting:
-        return render.reply("Everyone has responded already.")
+        return render.reply(say.all_responded(ctx.words))
+    room = for_room(group)
+    reading = session_step(services.config.readings_for(group), session).reading.title
+    closes = render.local_time(session.closes_at, group.zone, room)
     message = Message(
         kind=MessageKind.NUDGE,
-        title=f"{group.spec.name}: session {session.number} is open",
-        body=(
-            f"A gentle nudge: session {session.number} of "
-            f"*{session_step(services.config.readings_for(group), session).reading.title}* is open until "
-            f"{render.local_time(session.closes_at, group.zone)}. Your thoughts are welcome, short ones too."
-        ),
+        title=say.nudge_title(room, group.spec.name, session.number),
+        body=say.nudge_body(room, session.number, reading, closes),
     )
     stamp = to_db(services.clock.now())
     sent, closed = await outbox.direct_to_members(
@@ -160,10 +157,7 @@ async def remind(ctx: CommandContext) -> Message:
             f"{group.id}:s{session.number}:nudge-room:{stamp}",
             thread=session.thread,
         )
-    return render.reply(
-        f"Nudged {sent} member(s) by direct message"
-        + (f" and {len(closed)} in the thread." if closed else ".")
-    )
+    return render.reply(say.nudged(ctx.words, sent, len(closed)))
 
 
 async def export(ctx: CommandContext) -> Message:
@@ -173,7 +167,7 @@ async def export(ctx: CommandContext) -> Message:
     log.info("group %s: export of %d responses as %s", group.id, count, fmt)
     return Message(
         kind=MessageKind.REPLY,
-        body=f"{count} shared responses from {group.spec.name} (private ones are never exported).",
+        body=say.exported(ctx.words, count, group.spec.name),
         attachment=Attachment(
             filename=f"{group.id}-responses.{fmt}", content=content, mime_type=MIME[fmt]
         ),
@@ -189,15 +183,17 @@ async def _course_lines(ctx: CommandContext) -> list[str]:
     group = ctx.need_group()
     services = ctx.services
     return course_notices.status_lines(
-        group, await progress(services.storage, group, services.config.readings_for(group))
+        group,
+        await progress(services.storage, group, services.config.readings_for(group)),
+        ctx.words,
     )
 
 
-def _plan_changes_note(changes: tuple[PlanChange, ...]) -> str:
+def _plan_changes_note(w: Words, changes: tuple[PlanChange, ...]) -> str:
     if not changes:
         return ""
-    return "\nWhat changed in the plan:\n" + "\n".join(
-        f"• {course_notices.plan_change_line(c)}" for c in changes
+    return f"\n{say.plan_changed(w)}\n" + "\n".join(
+        f"• {course_notices.plan_change_line(c, w)}" for c in changes
     )
 
 
@@ -207,36 +203,25 @@ async def restart_reading(ctx: CommandContext) -> Message:
     services = ctx.services
     storage = services.storage
     wanted = ctx.command.text("reading")
+    w = ctx.words
     latest = await storage.latest_session(group.id)
     if wanted:
         reading = group.course.reading(wanted.strip().lower())
         if reading is None:
             listed = ", ".join(r.id for r in group.course.readings)
-            return render.reply(
-                f"{group.spec.name} does not read {wanted[:64]!r}; its readings are: {listed}."
-            )
+            return render.reply(say.no_such_reading(w, group.spec.name, repr(wanted[:64]), listed))
     elif latest is None:
-        return render.reply("Nothing has been posted yet, so there is no reading to restart.")
+        return render.reply(say.nothing_posted(w))
     else:
         reading = group.course.reading(latest.reading_id or "")
         if reading is None:
             listed = ", ".join(r.id for r in group.course.readings)
-            return render.reply(
-                "The latest session's reading is no longer in the course; name the one to "
-                f"restart: {listed}."
-            )
+            return render.reply(say.latest_gone(w, listed))
     before = await plans(storage, [group])
     if await storage.restart_reading(group.id, reading.id) == 0:
-        return render.reply(
-            f"No section of *{reading.title}* has been posted since it was last started, so "
-            "there is nothing to restart."
-        )
+        return render.reply(say.nothing_to_restart(w, reading.title))
     await plan_group(storage, group, services.clock.now())
     services.schedule_changed()
     changed = plan_changes(before, await plans(storage, [group]), [group])
-    after = "".join(f" {course_notices.plan_change_line(c)}." for c in changed)
-    return render.reply(
-        f"*{reading.title}* starts again from its first section; the sessions that read it "
-        f"stay in the history.{after}",
-        ephemeral=False,
-    )
+    after = "".join(f" {course_notices.plan_change_line(c, w)}." for c in changed)
+    return render.reply(f"{say.restarted(w, reading.title)}{after}", ephemeral=False)

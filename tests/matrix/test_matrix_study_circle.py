@@ -121,7 +121,7 @@ async def test_admins_and_non_admins(circle: Circle) -> None:
     circle.config.write_text(good)
     await circle.ask(ana, "!study reload", "reloaded")
     status = await circle.ask(ana, "!study status", "Open: session 1")
-    assert "1 responses" in body_of(status)
+    assert "1 response from" in body_of(status)
 
 
 async def test_a_restart_mid_session_neither_double_posts_nor_loses_responses(
