@@ -155,6 +155,7 @@ async def respond(ctx: CommandContext) -> Message:
         text=ctx.command.text("text") or "",
         private=private,
         message_id=None,
+        words=ctx.words,
     )
 
 

@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 from bot.community import facilitator
 from bot.config.model import Group
 from bot.core.events import MemberRef
+from bot.core.i18n import Words
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.text import clean_name, quote, split_text
 from bot.services import Services
-from bot.sessions import outbox
+from bot.sessions import language, outbox
 from bot.sessions.expiry_words import digest_line
 from bot.sessions.participation import drifting, trend
 from bot.storage import Action, Session
@@ -39,28 +40,41 @@ async def digest_body(
 ) -> str:
     """The digest's Markdown. The room's copy leaves out who is drifting: that is for admins."""
     storage = services.storage
+    w = language.for_room(group)
     history = await storage.participation(group.id)
     members = await storage.memberships(group.id)
     lines = [f"**{group.spec.name}** — *{group.course.title}*"]
     for session in sessions:
-        who = next((w for s, w in history if s.id == session.id), frozenset())
+        who = next((took for s, took in history if s.id == session.id), frozenset())
         counts = await storage.response_counts(session.id)
         prompts = await storage.prompts(session.id)
         total = sum(counts.values())
         lines += [
             "",
-            f"**Session {session.number}**: {len(who)} of {len(members)} members responded "
-            f"({total} response{'s' if total != 1 else ''}).",
+            w.ngettext(
+                "**Session {number}**: {took_part} of {n} member responded ({responses}).",
+                "**Session {number}**: {took_part} of {n} members responded ({responses}).",
+                len(members),
+                number=session.number,
+                took_part=w.number(len(who)),
+                responses=w.ngettext("{n} response", "{n} responses", total),
+            ),
         ]
         if group.spec.rsvp:
             going = [r for r in await storage.rsvps(session.id) if r.going]
             came = sum(1 for r in going if r.attended)
-            lines.append(f"Live discussion: {len(going)} said yes; {came} of them took part.")
+            lines.append(
+                w.ngettext(
+                    "Live discussion: {n} said yes; {came} of them took part.",
+                    "Live discussion: {n} said yes; {came} of them took part.",
+                    len(going),
+                    came=w.number(came),
+                )
+            )
         unanswered = [p for p in prompts if not counts.get(p.number)]
         if unanswered:
-            lines.append(
-                "Nobody answered: " + "; ".join(f"{p.number}. {p.text}" for p in unanswered)
-            )
+            listed = "; ".join(f"{p.number}. {p.text}" for p in unanswered)
+            lines.append(w.gettext("Nobody answered: {prompts}", prompts=listed))
         shared = [r for r in await storage.shared_responses(session.id) if r.author is not None]
         for prompt in prompts:
             answers = [r for r in shared if r.prompt == prompt.number]
@@ -68,28 +82,31 @@ async def digest_body(
                 continue
             lines.append(f"*{prompt.number}. {prompt.text}*")
             for r in answers:
-                late = " (late)" if r.late else ""
+                late = f" {w.gettext('(late)')}" if r.late else ""
                 lines.append(f"> {quote(r.text, 600)}\n> — {clean_name(r.author or '')}{late}")
-    lines += await _expired_lines(services, group, sessions)
-    recent = trend([(s, w) for s, w in history if s.closed_at is not None])
+    lines += await _expired_lines(services, group, sessions, w)
+    recent = trend([(s, took) for s, took in history if s.closed_at is not None])
     if len(recent) > 1:
-        lines += [
-            "",
-            "**Trend** (members responding): " + " → ".join(f"#{n}: {c}" for n, c in recent),
-        ]
+        shown = " → ".join(f"#{n}: {c}" for n, c in recent)
+        lines += ["", w.gettext("**Trend** (members responding): {trend}", trend=shown)]
     if not for_room and (notes := await facilitator.next_notes(services, group)):
-        lines += ["", "**Facilitator notes for next time**", notes]
+        lines += ["", w.gettext("**Facilitator notes for next time**"), notes]
     if not for_room:
         drifters = drifting(
             members, history, await storage.snoozes(group.id), group.spec.drift_after
         )
         if drifters:
             names = ", ".join(f"{clean_name(m.member.display_name)} ({n})" for m, n in drifters)
-            lines += ["", f"**Drifting** (silent sessions in a row): {names}"]
+            lines += [
+                "",
+                w.gettext("**Drifting** (silent sessions in a row): {names}", names=names),
+            ]
     return "\n".join(lines)
 
 
-async def _expired_lines(services: Services, group: Group, sessions: list[Session]) -> list[str]:
+async def _expired_lines(
+    services: Services, group: Group, sessions: list[Session], w: Words
+) -> list[str]:
     """What `expire_after` removed from the platform since the session before these closed."""
     storage = services.storage
     every = await storage.sessions(group.id)
@@ -99,7 +116,7 @@ async def _expired_lines(services: Services, group: Group, sessions: list[Sessio
     out: list[str] = []
     for number, _ in await storage.expired_between(group.id, since, services.clock.now()):
         session = next(s for s in every if s.number == number)
-        out.append(digest_line(number, dict(await storage.removal_counts(session.id))))
+        out.append(digest_line(w, number, dict(await storage.removal_counts(session.id))))
     return ["", *out] if out else []
 
 
@@ -123,10 +140,13 @@ async def send_digest(services: Services, group: Group, action: Action, *, weekl
         return
     platform = services.platform(group.platform)
     limit = platform.limits.max_body_chars
+    w = language.for_room(group)
     title = (
-        f"Digest: session {sessions[0].number}"
+        w.gettext("Digest: session {number}", number=sessions[0].number)
         if len(sessions) == 1
-        else f"Digest: sessions {sessions[0].number}–{sessions[-1].number}"
+        else w.gettext(
+            "Digest: sessions {first}–{last}", first=sessions[0].number, last=sessions[-1].number
+        )
     )
     pieces = split_text(await digest_body(services, group, sessions), limit)
     delivered = 0

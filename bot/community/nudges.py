@@ -12,6 +12,7 @@ from bot.core.text import clean_name
 from bot.readings.course import session_step
 from bot.services import Services
 from bot.sessions import outbox, render, rsvp
+from bot.sessions.language import for_member
 from bot.sessions.participation import drifting
 from bot.storage import Member, Session
 
@@ -104,10 +105,10 @@ async def remind_rsvps(services: Services, group: Group, session: Session) -> No
         r.member for r in await storage.rsvps(session.id) if r.going and r.member.id not in snoozed
     ]
     platform = services.platform(group.platform)
-    message = rsvp.reminder(group, session, render.local_time(live, group.zone))
     base = f"{group.id}:s{session.number}:{RSVP_REMIND}"
     for member in going:
         key = f"{base}:{member.id}"
+        message = rsvp.reminder(group, session, live, for_member(member, None, group))
         try:
             await outbox.send_direct_once(services, platform, member.ref, message, key)
         except DirectMessagesClosed:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import logging
 
 from bot.config.model import Group
-from bot.core.messages import Posted
+from bot.core.i18n import Words
+from bot.core.messages import Message, Posted
 from bot.readings.course import session_step
 from bot.schedule.course_plan import coming_step
 from bot.schedule.planner import slot_key
 from bot.services import Services
 from bot.sessions import course_notices, render
+from bot.sessions.language import for_room
 from bot.sessions.outbox import direct_to_members, post
 from bot.sessions.rsvp import live_time, with_buttons
 from bot.storage import Action, Session
@@ -26,9 +28,12 @@ async def remind(services: Services, group: Group, action: Action) -> None:
     if step is None:
         return
     lead = action.slot - action.due_at
-    message = render.reminder(group, action.slot, step.reading, list(step.sections), lead)
-    await post(services, group, message, f"{action.key}:room")
-    await direct_to_members(services, group, message, f"{action.key}:dm")
+
+    def reminder(words: Words | None = None) -> Message:
+        return render.reminder(group, action.slot, step.reading, list(step.sections), lead, words)
+
+    await post(services, group, reminder(), f"{action.key}:room")
+    await direct_to_members(services, group, reminder, f"{action.key}:dm")
 
 
 async def open_session(services: Services, group: Group, key: str) -> Session | None:
@@ -68,6 +73,7 @@ async def open_session(services: Services, group: Group, key: str) -> Session | 
         recorded = session_step(services.config.readings_for(group), existing)
         session, reading, sections = existing, recorded.reading, list(recorded.sections)
     platform = services.platform(group.platform)
+    room = for_room(group)
     messages = render.section_messages(
         group, session, reading, sections, platform.limits.max_body_chars
     )
@@ -81,7 +87,7 @@ async def open_session(services: Services, group: Group, key: str) -> Session | 
     assert root is not None
     thread = session.thread
     if thread is None:
-        title = f"Session {session.number}: {sections[0].title}"[:90]
+        title = render.session_title(room, session.number, sections[0].title)[:90]
         thread_key = f"{base}:thread"
         prior = await storage.sent(thread_key)
         if prior is not None:
@@ -93,7 +99,9 @@ async def open_session(services: Services, group: Group, key: str) -> Session | 
             )
         await storage.set_session_thread(session.id, root.message_id, thread)
     for prompt in await storage.prompts(session.id):
-        message = render.prompt_message(prompt.number, prompt.text, group.spec.private_by_default)
+        message = render.prompt_message(
+            prompt.number, prompt.text, group.spec.private_by_default, room
+        )
         posted = await post(
             services, group, message, f"{base}:prompt:{prompt.number}", thread=thread
         )
@@ -151,7 +159,7 @@ async def _after_the_latest(services: Services, group: Group, session: Session) 
     if done and step.reading.id != read.reading.id:
         pending = await storage.pending_actions(group.id)
         slot = next((a.slot for a in pending if a.kind == "open"), None)
-        message = course_notices.next_reading(group, read.reading, step, slot)
+        message = course_notices.next_reading(group, read.reading, step, slot, for_room(group))
         await post(services, group, message, f"{base}:next-reading")
 
 
