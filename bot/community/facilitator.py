@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 
+from bot.community import community_words as say
 from bot.config.model import Group
 from bot.core.events import MemberRef
+from bot.core.i18n import ENGLISH, Words
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.text import split_text
@@ -15,15 +17,13 @@ from bot.readings.course import Step, session_step
 from bot.schedule.course_plan import coming_step
 from bot.services import Services
 from bot.sessions import outbox
+from bot.sessions.language import for_room
 from bot.storage import Action
 
 log = logging.getLogger(__name__)
 
-TITLE = "Facilitator notes: {name}, next session"
-NO_NOTES = "The pack has no notes for these sections; trust the room."
 
-
-def notes_text(pack: Pack, step: Step) -> str | None:
+def notes_text(pack: Pack, step: Step, w: Words = ENGLISH) -> str | None:
     """The notes (and earlier groups' lessons) for what `step` reads, as Markdown; None when
     the pack says nothing about any of its sections."""
     lines: list[str] = []
@@ -41,9 +41,7 @@ def notes_text(pack: Pack, step: Step) -> str | None:
             lines.append(f"> {lesson.text}{credit}")
     if not said:
         return None
-    head = f"From the pack *{pack.title}* ({pack.ref})."
-    if pack.session_length:
-        head += f" Suggested length: {pack.session_length}."
+    head = say.notes_head(w, pack.title, pack.ref, pack.session_length)
     return head + "\n" + "\n".join(lines)
 
 
@@ -59,12 +57,13 @@ async def send_notes(services: Services, group: Group, action: Action) -> None:
         step: Step | None = session_step(services.config.readings_for(group), opened)
     else:
         step = await coming_step(services.storage, group)
-    text = notes_text(pack, step) if step is not None else None
+    w = for_room(group)
+    text = notes_text(pack, step, w) if step is not None else None
     if text is None:
         return
     platform = services.platform(group.platform)
     pieces = split_text(text, platform.limits.max_body_chars)
-    title = TITLE.format(name=group.spec.name)
+    title = say.notes_title(w, group.spec.name)
     for admin in group.spec.admins:
         who = MemberRef(platform=group.platform, user_id=str(admin), display_name=str(admin))
         try:
@@ -85,4 +84,4 @@ async def next_notes(services: Services, group: Group) -> str | None:
     if group.pack is None:
         return None
     step = await coming_step(services.storage, group)
-    return notes_text(group.pack, step) if step is not None else None
+    return notes_text(group.pack, step, for_room(group)) if step is not None else None
