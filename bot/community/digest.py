@@ -82,7 +82,7 @@ async def digest_body(
                 continue
             lines.append(f"*{prompt.number}. {prompt.text}*")
             for r in answers:
-                late = f" {w.gettext('(late)')}" if r.late else ""
+                late = " " + w.gettext("(late)") if r.late else ""
                 lines.append(f"> {quote(r.text, 600)}\n> — {clean_name(r.author or '')}{late}")
     lines += await _expired_lines(services, group, sessions, w)
     recent = trend([(s, took) for s, took in history if s.closed_at is not None])

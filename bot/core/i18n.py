@@ -51,6 +51,7 @@ _ENGLISH_PATTERNS = {
     "day": "EEEE d MMMM y",
     "short_day": "d MMM",
     "date": "d MMM y",
+    "long_date": "d MMMM y",
     "weekday_time": "EEE HH:mm",
 }
 
@@ -117,6 +118,12 @@ class Words:
         day = _local_date(when, zone)
         pattern = self._pattern("date")
         return format_date(day, pattern or "medium", locale=self.locale)
+
+    def long_date(self, when: datetime | date, zone: ZoneInfo | None = None) -> str:
+        """A whole date without its weekday: "8 December 2026", "8 de diciembre de 2026"."""
+        day = _local_date(when, zone)
+        pattern = self._pattern("long_date")
+        return format_date(day, pattern or "long", locale=self.locale)
 
     def short_day(self, when: datetime | date, zone: ZoneInfo | None = None) -> str:
         """Day and month only: "8 Dec", "8 dic"."""
@@ -245,8 +252,9 @@ _ACCENTED = str.maketrans(
     "AaCcDdEeGgHhIiJjKkLlNnOoRrSsTtUuWwYyZz",
     "ÅåÇçĐđÉéĜĝĤĥÎîĴĵĶķĻļÑñÖöŔŕŠšŢţÛûŴŵÝýŽž",
 )
-# kept as they are: placeholders, `code` (command names a reader types) and Markdown links' targets
-_KEPT = re.compile(r"(\{[^{}]*\}|`[^`]*`|\]\([^)]*\)|https?://\S+)")
+# kept as they are: placeholders, `code` (command names a reader types), Markdown links' targets
+# and HTML tags (the archive's sentences carry <cite> and links)
+_KEPT = re.compile(r"(\{[^{}]*\}|`[^`]*`|\]\([^)]*\)|https?://\S+|<[^<>]*>)")
 
 
 def pseudo(text: str) -> str:

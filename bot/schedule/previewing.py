@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config.model import Config, Group
+from bot.core.i18n import resolve
 from bot.readings.course import steps_ahead
 from bot.schedule.cadence import slots
 from bot.schedule.ics import CalendarEvent, calendar_ics, with_sequences
@@ -64,13 +65,18 @@ def preview_events(
 def group_calendar_events(group: Group, now: datetime, until: datetime) -> list[CalendarEvent]:
     # The UID names the session, not its time: when the schedule moves, calendars update the
     # event (write_ics numbers its revisions against the feed it replaces).
+    w = resolve(group.spec.language)
     return [
         CalendarEvent(
             uid=f"{group.id}-session-{event.number}@studybot",
             start=event.start,
             end=event.start + SESSION_LENGTH,
             summary=f"{group.spec.name}: {event.sections}",
-            description=f"Session {event.number} of {group.course.title}. Responses stay open for a while after it starts.",
+            description=w.gettext(
+                "Session {number} of {course}. Responses stay open for a while after it starts.",
+                number=event.number,
+                course=group.course.title,
+            ),
             alarms=tuple(group.spec.reminders),
         )
         for event in preview_events(group, now, until)

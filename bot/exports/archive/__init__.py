@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config.model import Group
+from bot.core.i18n import Words
 from bot.core.records import Session
 from bot.exports.archive.outline import link_target, outline
 from bot.exports.archive.pages import (
@@ -24,17 +25,15 @@ from bot.exports.archive.pages import (
 )
 from bot.readings.course import session_step
 from bot.readings.model import Reading
+from bot.sessions.language import for_room
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
 
 
-def _day(moment: datetime, zone: ZoneInfo) -> str:
-    local = moment.astimezone(zone)
-    return f"{local:%A} {local.day} {local:%B %Y}"
-
-
-async def _closing(storage: Storage, session: Session, zone: ZoneInfo) -> ArchivedClosing | None:
+async def _closing(
+    storage: Storage, session: Session, zone: ZoneInfo, words: Words
+) -> ArchivedClosing | None:
     """The closing summary as the room got it: who took part and the responses per prompt at
     the close. Names stay out (the room's summary named them; an archive travels further), and
     responses that came late are counted apart, as they came after the summary."""
@@ -48,7 +47,7 @@ async def _closing(storage: Storage, session: Session, zone: ZoneInfo) -> Archiv
     for r in on_time:
         counts[r.prompt] = counts.get(r.prompt, 0) + 1
     return ArchivedClosing(
-        date=_day(session.closed_at, zone),
+        date=words.long_day(session.closed_at, zone),
         took_part=len(people),
         anonymous=sum(1 for r in on_time if r.member_id is None),
         per_prompt=tuple(
@@ -64,6 +63,7 @@ async def collect(
     """Everything the archive shows, read once. Private responses are counted, never read out.
     `readings` (the whole readings folder) names what sessions read outside today's course."""
     known = {**(readings or {}), **{r.id: r for r in group.course.readings}}
+    words = for_room(group)
     history = {s.id: who for s, who in await storage.participation(group.id)}
     recorded = await storage.sessions(group.id)
     sessions: list[ArchivedSession] = []
@@ -86,12 +86,11 @@ async def collect(
                 )
             )
         step = session_step(known, session)  # what it recorded, not what the config says now
-        local = session.opened_at.astimezone(group.zone)
         sessions.append(
             ArchivedSession(
                 number=session.number,
-                date=_day(session.opened_at, group.zone),
-                short_date=f"{local.day} {local:%b}",
+                date=words.long_day(session.opened_at, group.zone),
+                short_date=words.short_day(session.opened_at, group.zone),
                 reading=step.reading.title,
                 source=link_target(step.reading.source),
                 sections=tuple(
@@ -100,16 +99,16 @@ async def collect(
                 prompts=tuple(prompts),
                 # members named on a response; anonymous answers count in the totals only
                 responders=len(history.get(session.id, frozenset())),
-                closing=await _closing(storage, session, group.zone),
+                closing=await _closing(storage, session, group.zone, words),
             )
         )
-    generated = now.astimezone(group.zone)
     return ArchivedGroup(
         name=group.spec.name,
         course=outline(group.course, recorded, known),
-        generated=f"{generated.day} {generated:%B %Y}",
+        generated=words.long_date(now, group.zone),
         members=len(await storage.memberships(group.id)),
         sessions=tuple(sessions),
+        words=words,
     )
 
 
