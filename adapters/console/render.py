@@ -8,6 +8,8 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
+from adapters.console.words import kind_title, reply_to
+from bot.core.i18n import ENGLISH, Words
 from bot.core.messages import Message, MessageKind
 
 STYLES = {
@@ -21,9 +23,11 @@ STYLES = {
 }
 
 
-def show_post(console: Console, message: Message, *, where: str, stamp: str) -> None:
+def show_post(
+    console: Console, message: Message, *, where: str, stamp: str, words: Words = ENGLISH
+) -> None:
     """A post in the room (or a thread of it), boxed, with its kind's colour."""
-    title = message.title or message.kind.value.title()
+    title = message.title or kind_title(words, message.kind)
     if message.parts > 1:
         title += f" ({message.part}/{message.parts})"
     subtitle = f"{where} · {stamp}"
@@ -43,7 +47,7 @@ def show_post(console: Console, message: Message, *, where: str, stamp: str) -> 
     )
 
 
-def show_reply(console: Console, message: Message, *, to: str) -> None:
+def show_reply(console: Console, message: Message, *, to: str, words: Words = ENGLISH) -> None:
     """The bot's answer to a command: indented, quieter than a post."""
-    console.print(Text(f"studybot → {to}:", style="bold dim"))
+    console.print(Text(reply_to(words, to), style="bold dim"))
     console.print(Markdown(message.body), style="dim" if message.ephemeral else "")

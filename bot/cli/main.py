@@ -12,12 +12,16 @@ from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
+from bot.cli import cli_words as say
 from bot.cli.terminal import LogChoice, beside_terminal, first_of, stop_on_signals
 from bot.config.load import ConfigError, load_config
 from bot.config.model import Config, Group
 from bot.core.clock import Clock, SystemClock
+from bot.core.i18n import Words
 from bot.core.platform import Terminal
 from bot.runtime.logs import LEVELS, setup_logging
 from bot.schedule.previewing import describe_start
@@ -99,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="validate a config; print each group's next session"
     )
     check.add_argument("config")
+    _lang_option(check)
     check.set_defaults(func=_check)
 
     preview = sub.add_parser(
@@ -108,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--days", type=int, default=28, help="how far ahead (default 28)")
     preview.add_argument("--ics", help="also write an iCalendar file members can subscribe to")
     preview.add_argument("--group", help="only this group (its own feed with --ics)")
+    _lang_option(preview)
     preview.set_defaults(func=_preview)
 
     export = sub.add_parser(
@@ -160,15 +166,23 @@ def _parser() -> argparse.ArgumentParser:
         "--keep-tail", action="store_true", help="keep what follows the article (comments...)"
     )
     imp.add_argument("--dry-run", action="store_true", help="show the sections, write nothing")
+    _lang_option(imp)
     imp.set_defaults(func=_import)
     return parser
 
 
-def _load(path: str) -> Config | None:
+def _lang_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--lang", help="the language to print in, e.g. es or pt_BR (default: from LANG)"
+    )
+
+
+def _load(path: str, words: Words | None = None) -> Config | None:
     try:
         return load_config(Path(path))
     except ConfigError as exc:
-        err.print(f"[bold red]{len(exc.problems)} problem(s) in the config:[/bold red]")
+        problems = say.config_problems(words or say.cli_words(), len(exc.problems))
+        err.print(Text(problems, style="bold red"))
         for problem in exc.problems:
             err.print("  " + problem.render(), markup=False)
         return None
@@ -180,58 +194,53 @@ def _load(path: str) -> Config | None:
 def _check(args: argparse.Namespace) -> int:
     from bot.schedule.cadence import next_slot
 
-    config = _load(args.config)
+    w = say.cli_words(args.lang)
+    config = _load(args.config, w)
     if config is None:
         return 1
     now = datetime.now(UTC)
-    out.print(
-        f"[green]{args.config} is valid[/green]: {len(config.groups)} group(s), {len(config.readings)} reading(s)."
-    )
+    valid = say.valid(w, args.config, len(config.groups), len(config.readings))
+    out.print(Text(valid, style="green"))
     for group in config.groups:
         slot = next_slot(group.spec, group.zone, now)
-        when = describe_start(slot, group.zone) if slot else "no date left in its schedule"
+        when = describe_start(slot, group.zone, w) if slot else say.no_date_left(w)
         out.print(
-            f"  {group.id} ({group.platform}, {group.course.title}): next session {when}",
-            markup=False,
+            say.group_line(w, group.id, group.platform, group.course.title, when), markup=False
         )
         if group.spec.minimal:
-            filled = ", ".join(group.spec.preset_keys) or "nothing (the file sets every key)"
-            out.print(
-                f"    privacy: minimal turns on {filled}; its responses are deleted when "
-                "its discussion expires",
-                markup=False,
-            )
+            filled = ", ".join(group.spec.preset_keys) or say.minimal_nothing(w)
+            out.print(say.minimal_line(w, filled), markup=False)
     return 0
 
 
 def _preview(args: argparse.Namespace) -> int:
     from bot.schedule.previewing import preview_events, write_ics
 
-    config = _load(args.config)
+    w = say.cli_words(args.lang)
+    config = _load(args.config, w)
     if config is None:
         return 1
     now = datetime.now(UTC)
     until = now + timedelta(days=args.days)
     if args.group is not None and config.group(args.group) is None:
-        err.print(
-            f"No group {args.group!r} in the config; groups: {', '.join(g.id for g in config.groups)}"
-        )
+        groups = ", ".join(g.id for g in config.groups)
+        err.print(say.no_group(w, repr(args.group), groups), markup=False)
         return 1
     for group in config.groups:
         if args.group is not None and group.id != args.group:
             continue
         table = Table(title=f"{group.spec.name} ({group.spec.timezone})", title_justify="left")
         table.add_column("#", justify="right")
-        table.add_column("Session (local time)")
-        table.add_column("Sections")
-        table.add_column("Reminders")
+        table.add_column(say.session_column(w))
+        table.add_column(say.sections_column(w))
+        table.add_column(say.reminders_column(w))
         for event in preview_events(group, now, until):
             reminders = ", ".join(
-                describe_start(r, group.zone).split(" (")[0] for r in event.reminders
+                describe_start(r, group.zone, w).split(" (")[0] for r in event.reminders
             )
             table.add_row(
                 str(event.number),
-                describe_start(event.start, group.zone),
+                describe_start(event.start, group.zone, w),
                 event.sections,
                 reminders or "—",
             )
@@ -239,7 +248,7 @@ def _preview(args: argparse.Namespace) -> int:
     if args.ics:
         path = Path(args.ics)
         write_ics(config, now, until, path, group_id=args.group)
-        out.print(f"Calendar written to {path}")
+        out.print(say.calendar_written(w, escape(str(path))))
     return 0
 
 
@@ -359,7 +368,7 @@ def _import(args: argparse.Namespace) -> int:
         keep_tail=args.keep_tail,
         dry_run=args.dry_run,
     )
-    return run_import(request, out=out, err=err)
+    return run_import(request, out=out, err=err, words=say.cli_words(args.lang))
 
 
 def _slug(text: str) -> str:

@@ -1,0 +1,86 @@
+"""What `check`, `preview` and `import` print, in the language of `--lang` or the environment
+(`LC_ALL`, `LC_MESSAGES`, `LANG`, as gettext reads them)."""
+
+from __future__ import annotations
+
+import os
+
+from bot.core.i18n import Words, normalize, resolve
+
+
+def cli_words(lang: str | None = None) -> Words:
+    """`--lang` when given, else the first locale variable set ("es_BO.UTF-8" is Spanish)."""
+    for code in (
+        lang,
+        os.environ.get("LC_ALL"),
+        os.environ.get("LC_MESSAGES"),
+        os.environ.get("LANG"),
+    ):
+        if code:
+            return resolve(normalize(code.split(".", 1)[0].split("@", 1)[0]))
+    return resolve(None)
+
+
+def config_problems(w: Words, count: int) -> str:
+    return w.ngettext(
+        "{n} problem in the config:",
+        "{n} problems in the config:",
+        count,
+    )
+
+
+def valid(w: Words, path: str, groups: int, readings: int) -> str:
+    return w.gettext(
+        "{path} is valid: {groups}, {readings}.",
+        path=path,
+        groups=w.ngettext("{n} group", "{n} groups", groups),
+        readings=w.ngettext("{n} reading", "{n} readings", readings),
+    )
+
+
+def no_date_left(w: Words) -> str:
+    return w.gettext("no date left in its schedule")
+
+
+def group_line(w: Words, group_id: str, platform: str, course: str, when: str) -> str:
+    return w.gettext(
+        "  {group_id} ({platform}, {course}): next session {when}",
+        group_id=group_id,
+        platform=platform,
+        course=course,
+        when=when,
+    )
+
+
+def minimal_nothing(w: Words) -> str:
+    return w.gettext("nothing (the file sets every key)")
+
+
+def minimal_line(w: Words, filled: str) -> str:
+    return w.gettext(
+        "    privacy: minimal turns on {filled}; its responses are deleted when its discussion "
+        "expires",
+        filled=filled,
+    )
+
+
+def no_group(w: Words, wanted: str, groups: str) -> str:
+    return w.gettext(
+        "No group {wanted} in the config; groups: {groups}", wanted=wanted, groups=groups
+    )
+
+
+def session_column(w: Words) -> str:
+    return w.gettext("Session (local time)")
+
+
+def sections_column(w: Words) -> str:
+    return w.gettext("Sections")
+
+
+def reminders_column(w: Words) -> str:
+    return w.gettext("Reminders")
+
+
+def calendar_written(w: Words, path: str) -> str:
+    return w.gettext("Calendar written to {path}", path=path)
