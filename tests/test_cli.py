@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BASE_CONFIG
+from tests.conftest import BASE_CONFIG, FIXTURES
 from tests.piped_bot import start_serving
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +58,20 @@ def test_check_invalid_config_exits_1_with_every_problem(
         and "Nowhere/City" in result.stderr
         and "did you mean 'reminders'" in result.stderr
     )
+
+
+def test_a_problem_line_keeps_its_location_whole_in_a_long_folder(tmp_path: Path) -> None:
+    """An editor jumps to `path:line:col`: the CLI never wraps it in the middle, whatever
+    the width (the test's is 100 columns) and however deep the folder."""
+    folder = tmp_path / ("a-rather-long-folder-name-for-the-groups-config" + "/x" * 20)
+    folder.mkdir(parents=True)
+    shutil.copytree(FIXTURES / "readings", folder / "readings")
+    config = folder / "config.yaml"
+    config.write_text(BASE_CONFIG.replace("timezone: Europe/Berlin", "timezone: Nowhere/City"))
+    result = studybot("check", str(config))
+    assert result.returncode == 1
+    located = [line for line in result.stderr.splitlines() if f"{config}:" in line]
+    assert located and all("Nowhere/City" in line for line in located), result.stderr
 
 
 def ahead(config: str) -> str:

@@ -184,7 +184,8 @@ def _load(path: str, words: Words | None = None) -> Config | None:
         problems = say.config_problems(words or say.cli_words(), len(exc.problems))
         err.print(Text(problems, style="bold red"))
         for problem in exc.problems:
-            err.print("  " + problem.render(), markup=False)
+            # soft_wrap: the terminal wraps the line if it must; a location is never split
+            err.print("  " + problem.render(), markup=False, soft_wrap=True)
         return None
 
 
