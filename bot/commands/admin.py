@@ -44,7 +44,10 @@ async def status(ctx: CommandContext) -> Message:
     pending = await storage.pending_actions(group.id)
     if pending:
         lines.append(say.coming_up(w))
-        lines += [f"• {a.kind} — {render.local_time(a.due_at, group.zone, w)}" for a in pending[:8]]
+        lines += [
+            f"• {say.action_kind(w, a.kind)} — {render.local_time(a.due_at, group.zone, w)}"
+            for a in pending[:8]
+        ]
     return render.reply("\n".join(lines), ephemeral=False)
 
 

@@ -44,6 +44,25 @@ def coming_up(w: Words) -> str:
     return w.gettext("Coming up:")
 
 
+def action_kind(w: Words, kind: str) -> str:
+    """A pending action's kind as `status` lists it ("open", "remind"); a kind a newer
+    feature added and this table lacks is shown as it is named."""
+    labels = {
+        "open": w.pgettext("pending action", "open"),
+        "close": w.pgettext("pending action", "close"),
+        "remind": w.pgettext("pending action", "remind"),
+        "retention": w.pgettext("pending action", "retention"),
+        "expire": w.pgettext("pending action", "expire"),
+        "nudge": w.pgettext("pending action", "nudge"),
+        "rsvp-remind": w.pgettext("pending action", "rsvp-remind"),
+        "drift": w.pgettext("pending action", "drift"),
+        "digest": w.pgettext("pending action", "digest"),
+        "weekly-digest": w.pgettext("pending action", "weekly-digest"),
+        "facilitator-notes": w.pgettext("pending action", "facilitator-notes"),
+    }
+    return labels.get(kind, kind)
+
+
 # -- reload -----------------------------------------------------------------------------------
 
 

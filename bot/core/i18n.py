@@ -288,7 +288,8 @@ def folded(word: str) -> str:
 def weekday_names(code: str) -> dict[str, int]:
     """Every way `code`'s language writes a weekday (wide, abbreviated, without accents or a
     trailing dot; "terça" for "terça-feira"), folded, to its number (0 is Monday)."""
-    locale = Locale.parse(normalize(code) or DEFAULT)
+    chosen = normalize(code) or DEFAULT
+    locale = Locale.parse(DEFAULT if chosen == PSEUDO else chosen)  # the pseudo-locale is English
     names: dict[str, int] = {}
     for context in ("format", "stand-alone"):
         for width in ("wide", "abbreviated"):
