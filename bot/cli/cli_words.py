@@ -84,3 +84,53 @@ def reminders_column(w: Words) -> str:
 
 def calendar_written(w: Words, path: str) -> str:
     return w.gettext("Calendar written to {path}", path=path)
+
+
+def not_written(w: Words, target: str, problem: str) -> str:
+    return w.gettext(
+        "Could not write {target}: {problem}; nothing was written.", target=target, problem=problem
+    )
+
+
+def exported(w: Words, count: int) -> str:
+    return w.ngettext("{n} shared response exported.", "{n} shared responses exported.", count)
+
+
+def archive_not_written(w: Words, folder: str, problem: str) -> str:
+    return w.gettext(
+        "Could not write the archive into {folder}: {problem}.", folder=folder, problem=problem
+    )
+
+
+def archived(w: Words, group: str, pages: int, folder: str, replaced: bool) -> str:
+    values = {"group": group, "folder": folder}
+    if replaced:
+        return w.ngettext(
+            "Archive of {group}: {n} page in {folder} (replaced the earlier one; open index.html).",
+            "Archive of {group}: {n} pages in {folder} (replaced the earlier one; open "
+            "index.html).",
+            pages,
+            **values,
+        )
+    return w.ngettext(
+        "Archive of {group}: {n} page in {folder} (open index.html).",
+        "Archive of {group}: {n} pages in {folder} (open index.html).",
+        pages,
+        **values,
+    )
+
+
+def no_config(w: Words, path: str) -> str:
+    return w.gettext(
+        "No config at {path}. Copy config.example.yaml to {path} and edit it, or try "
+        "`studybot demo`.",
+        path=path,
+    )
+
+
+def unused_platforms(w: Words, unknown: str, known: str) -> str:
+    return w.gettext(
+        "--platform {unknown}: no group uses it; the config's platforms: {known}",
+        unknown=unknown,
+        known=known,
+    )

@@ -264,7 +264,7 @@ def _config_and_group(args: argparse.Namespace) -> tuple[Config, Group] | None:
     group = config.group(args.group)
     if group is None:
         known = ", ".join(g.id for g in config.groups)
-        err.print(f"No group {args.group!r} in the config; groups: {known}", markup=False)
+        err.print(say.no_group(say.cli_words(), repr(args.group), known), markup=False)
         return None
     return config, group
 
@@ -301,12 +301,12 @@ def _export(args: argparse.Namespace) -> int:
                 count = asyncio.run(go(fh))
         except OSError as exc:
             err.print(
-                f"Could not write {target}: {exc.strerror or exc}; nothing was written.",
+                say.not_written(say.cli_words(), str(target), str(exc.strerror or exc)),
                 markup=False,
                 soft_wrap=True,
             )
             return 1
-    err.print(f"{count} shared response(s) exported.")
+    err.print(say.exported(say.cli_words(), count), markup=False)
     return 0
 
 
@@ -339,15 +339,15 @@ def _archive(args: argparse.Namespace) -> int:
         mark_site(folder, written, group.id)
     except OSError as exc:
         err.print(
-            f"Could not write the archive into {args.out}: {exc.strerror or exc}.",
+            say.archive_not_written(say.cli_words(), args.out, str(exc.strerror or exc)),
             markup=False,
             soft_wrap=True,
         )
         return 1
-    again = "replaced the earlier one; " if folder.earlier else ""
     out.print(
-        f"Archive of {group.spec.name}: {len(written)} pages in {args.out} "
-        f"({again}open index.html).",
+        say.archived(
+            say.cli_words(), group.spec.name, len(written), args.out, bool(folder.earlier)
+        ),
         markup=False,
         soft_wrap=True,
     )
@@ -385,9 +385,7 @@ def _slug(text: str) -> str:
 def _run(args: argparse.Namespace) -> int:
     path = Path(args.config)
     if not path.exists():
-        err.print(
-            f"No config at {path}. Copy config.example.yaml to {path} and edit it, or try `studybot demo`."
-        )
+        err.print(say.no_config(say.cli_words(), str(path)), markup=False)
         return 1
     config = _load(args.config)
     if config is None:
@@ -396,8 +394,10 @@ def _run(args: argparse.Namespace) -> int:
         unknown = sorted(set(args.platforms) - set(config.platform_names))
         if unknown:
             err.print(
-                f"--platform {', '.join(unknown)}: no group uses it; "
-                f"the config's platforms: {', '.join(config.platform_names)}"
+                say.unused_platforms(
+                    say.cli_words(), ", ".join(unknown), ", ".join(config.platform_names)
+                ),
+                markup=False,
             )
             return 1
     return asyncio.run(
@@ -436,20 +436,27 @@ async def _serve(
     try:
         app = await build_app(config, platforms=platforms, clock=clock)
     except AlreadyRunning as exc:
-        err.print(f"Not starting: {exc}", markup=False)
+        err.print(say.cli_words().gettext("Not starting: {problem}", problem=exc), markup=False)
         return 1
     except (OSError, ConnectionError, RuntimeError) as exc:
         from bot.storage.engines.database import redact
 
         log.exception("opening the storage failed")
-        err.print(f"Could not open the storage at {redact(config.storage)}: {exc}")
+        err.print(
+            say.cli_words().gettext(
+                "Could not open the storage at {where}: {problem}",
+                where=redact(config.storage),
+                problem=exc,
+            ),
+            markup=False,
+        )
         return 1
     stop = stop_on_signals()
     try:
         await app.start()
     except Exception as exc:
         log.exception("start-up failed")
-        err.print(f"Could not start: {exc}")
+        err.print(say.cli_words().gettext("Could not start: {problem}", problem=exc), markup=False)
         await app.stop()
         return 1
     # Ctrl-D (or the end of piped input) ends the run as Ctrl-C and SIGTERM do
@@ -458,7 +465,10 @@ async def _serve(
     log.info("shutting down")
     await app.stop()
     if terminal is not None and terminal.interactive:
-        terminal.say("Stopped: work in hand finished, and the database closed.")
+        stopped = say.cli_words().gettext(
+            "Stopped: work in hand finished, and the database closed."
+        )
+        terminal.say(escape(stopped))
     return 0
 
 
