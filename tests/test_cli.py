@@ -157,6 +157,19 @@ def test_demo_runs_the_whole_reading_scripted() -> None:
         "Demo over",
     ):
         assert seen in out, seen
+    # the course is the shipped pack (issue 16); the terminal may wrap the line
+    assert "The course is the pack first-steps@1.0.0." in " ".join(out.split())
+
+
+def test_the_demo_sends_nothing_about_sessions_once_the_reading_has_finished() -> None:
+    if not (ROOT / "readings" / "first-steps.yaml").exists():
+        pytest.skip("the demo reading is not in readings/ yet")
+    # a visitor who only watches: silent through every session, the last one included
+    result = studybot("demo", "--speed", "40000", stdin="/study status\n", timeout=120)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Reading finished" in out and "Demo over" in out
+    assert "We miss you" not in out[out.index("Reading finished") :]
 
 
 def test_import_article_to_a_reading(tmp_path: Path) -> None:

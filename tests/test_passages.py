@@ -156,7 +156,7 @@ async def test_export_mine_and_forget_me_carry_the_notes(harness: Harness) -> No
     data = json.loads(reply.attachment.content)
     assert data["annotations"][0]["text"] == "exported words"
     said = await harness.command("forget-me confirm", member=BEA)
-    assert "1 note on passages" in said
+    assert "0 responses and 1 note on passages" in said
     assert "Nobody has quoted" in await harness.command("passages", member=CAL)
 
 

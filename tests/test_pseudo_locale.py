@@ -83,6 +83,7 @@ SCRIPT = [
     "/study pause",
     "/study resume",
     "/study post-now",
+    "/study post-now confirm",
     "/study respond 1 Short is good.",
     "/study pair-history",
     "/study reload",

@@ -111,7 +111,12 @@ class ConsolePlatform:
         where = say.in_thread(w) if thread else say.in_room(w)
         with self.screen.above_prompt() as console:
             show_post(
-                console, printable_message(message), where=where, stamp=self._stamp(room), words=w
+                console,
+                printable_message(message),
+                where=where,
+                stamp=self._stamp(room),
+                prefix=self.command_prefix,
+                words=w,
             )
         self.record[message_id] = message
         return Posted(message_id=message_id, room=room, thread=thread)
@@ -136,6 +141,7 @@ class ConsolePlatform:
                 printable_message(message),
                 where=say.direct_to(self.words, printable(member.display_name)),
                 stamp=self._stamp(ROOM),
+                prefix=self.command_prefix,
                 words=self.words,
             )
         return Posted(message_id=message_id, room=f"dm:{member.user_id}")
@@ -143,7 +149,13 @@ class ConsolePlatform:
     async def reply(self, origin: Origin, message: Message) -> None:
         to = printable(origin.token or self._speaker)
         with self.screen.above_prompt() as console:
-            show_reply(console, printable_message(message), to=to, words=self.words)
+            show_reply(
+                console,
+                printable_message(message),
+                to=to,
+                prefix=self.command_prefix,
+                words=self.words,
+            )
         if message.attachment is not None:
             folder = self._context.data_dir / "exports"
             folder.mkdir(parents=True, exist_ok=True)

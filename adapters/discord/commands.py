@@ -52,7 +52,7 @@ def is_text_optional_on_discord(spec: CommandSpec, param: ParamSpec) -> bool:
 
 def _annotation(param: ParamSpec) -> Any:
     if param.kind is ParamKind.INT:
-        return app_commands.Range[int, 1, 100_000]
+        return app_commands.Range[int, param.minimum, param.maximum]
     if param.kind is ParamKind.FLAG:
         return bool
     if param.kind is ParamKind.TEXT:

@@ -24,13 +24,12 @@ from bot.core.platform import (
 from bot.core.specs import CommandSpec
 
 from .client import StudyClient, keep_secrets_out_of_logs, make_client, point_at
-from .commands import command_group_name
 from .desk import InteractionDesk
 from .direct import DirectMessages
 from .inbound import AUTHOR_TOKEN, Inbound
 from .pacing import GlobalPacer, pace_requests
 from .people import PLATFORM, AdminJudge, Places
-from .render import BODY_PER_MESSAGE
+from .render import BODY_PER_MESSAGE, slash_prefix
 from .sending import send_message
 from .shards import Shards
 
@@ -222,7 +221,7 @@ class DiscordPlatform:
         await send_message(channel, message, key=None, reference=reference)
 
     def command_prefix(self, spec: CommandSpec) -> str:
-        return f"/{command_group_name(spec)}"
+        return slash_prefix(spec)
 
     @property
     def shard_ids(self) -> tuple[int, ...] | None:

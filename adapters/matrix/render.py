@@ -1,4 +1,6 @@
-"""Render the core's neutral `Message` as Matrix `m.room.message` contents (plain body + safe HTML).
+"""Render the core's neutral `Message` as Matrix `m.room.message` contents: safe HTML in
+`formatted_body` (org.matrix.custom.html) and the same words as plain text in `body`, which
+notifications show, so it carries no Markdown markup. Command hints get the `!study` prefix.
 
 Size rule: the core splits long sections under `MAX_BODY_CHARS` characters; on top of that
 every event's JSON content is kept under `MAX_CONTENT_BYTES`, well inside Matrix's 64 KiB
@@ -14,7 +16,9 @@ from typing import Any
 import nh3
 from markdown_it import MarkdownIt
 
-from bot.commands.spec import BY_NAME
+from adapters.matrix.inbound import PREFIX
+from adapters.matrix.plaintext import to_plain
+from bot.commands.hints import typed, typed_command
 from bot.core.messages import Message, MessageKind
 
 MAX_BODY_CHARS = 8_000
@@ -62,7 +66,8 @@ def to_html(markdown: str) -> str:
 
 
 def compose(message: Message) -> str:
-    """The whole Markdown text of a message: title, body, part counter, button hints."""
+    """The whole Markdown text of a message: title, body, part counter, button hints; every
+    command in it written as it is typed on Matrix."""
     lines: list[str] = []
     if message.title:
         lines.append(f"**{_escape_inline(message.title)}**")
@@ -74,13 +79,17 @@ def compose(message: Message) -> str:
     if hints:
         lines.append("")
         lines.extend(f"- {hint}" for hint in hints)
-    return "\n".join(lines)
+    return typed("\n".join(lines), _prefix)
+
+
+def _prefix(_spec: object) -> str:
+    return PREFIX
 
 
 def _as_command(hint: str) -> str:
-    # The core writes `respond 2 ...`; on Matrix every command starts with the prefix.
-    first = hint.split(" ", 1)[0].lower()
-    return f"`!study {hint}`" if first in BY_NAME else hint
+    # a button's fallback is a command to type (`respond 2 ...`), shown as code on Matrix
+    shown = typed_command(hint, _prefix)
+    return f"`{shown}`" if shown != hint else hint
 
 
 def _escape_inline(text: str) -> str:
@@ -91,7 +100,7 @@ def content_for(markdown: str, kind: MessageKind) -> dict[str, Any]:
     """One event's content. `m.mentions: {}` says the bot mentions nobody, so no text pings."""
     return {
         "msgtype": "m.notice" if kind in _NOTICE_KINDS else "m.text",
-        "body": markdown,
+        "body": to_plain(markdown),
         "format": "org.matrix.custom.html",
         "formatted_body": to_html(markdown),
         "m.mentions": {},

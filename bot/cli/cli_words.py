@@ -134,3 +134,10 @@ def unused_platforms(w: Words, unknown: str, known: str) -> str:
         unknown=unknown,
         known=known,
     )
+
+
+def and_list(w: Words, items: list[str]) -> str:
+    """ "24h and 1h", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return w.gettext("{some} and {last}", some=", ".join(items[:-1]), last=items[-1])

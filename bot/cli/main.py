@@ -21,6 +21,7 @@ from bot.cli.terminal import LogChoice, beside_terminal, first_of, stop_on_signa
 from bot.config.load import ConfigError, load_config
 from bot.config.model import Config, Group
 from bot.core.clock import Clock, SystemClock
+from bot.core.durations import format_duration
 from bot.core.i18n import Words
 from bot.core.platform import Terminal
 from bot.runtime.logs import LEVELS, setup_logging
@@ -84,6 +85,10 @@ def _parser() -> argparse.ArgumentParser:
 
     register_pack_commands(sub, common)
 
+    from bot.cli.library import register as register_library_commands
+
+    register_library_commands(sub, common)
+
     demo = sub.add_parser(
         "demo", parents=[common], help="watch a whole reading on a fast clock in the terminal"
     )
@@ -97,6 +102,11 @@ def _parser() -> argparse.ArgumentParser:
         "--readings", help="folder with the demo reading (default: the shipped readings)"
     )
     demo.add_argument("--as", dest="as_user", default="you", help="your name in the demo")
+    demo.add_argument(
+        "--lang",
+        default="en",
+        help="the language of the demo's group and of you in it: en, es, pt_BR (default en)",
+    )
     demo.set_defaults(func=_demo)
 
     check = sub.add_parser(
@@ -214,8 +224,21 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _local(moment: datetime, group: Group, words: Words) -> str:
+    """A moment in the group's zone, which the table's title names: 'Tue 1 Dec 2026, 19:00'."""
+    return describe_start(moment, group.zone, words).split(" (")[0]
+
+
+def _short(moment: datetime, group: Group, words: Words) -> str:
+    """'Mon 7 Dec 19:00': the year and the zone are the session's."""
+    if words.locale.language != "en":
+        return f"{words.short_day(moment, group.zone)} {words.clock(moment, group.zone)}"
+    local = moment.astimezone(group.zone)
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
 def _preview(args: argparse.Namespace) -> int:
-    from bot.schedule.previewing import preview_events, write_ics
+    from bot.schedule.previewing import PreviewBreak, preview_rows, write_ics
 
     w = say.cli_words(args.lang)
     config = _load(args.config, w)
@@ -232,20 +255,37 @@ def _preview(args: argparse.Namespace) -> int:
             continue
         table = Table(title=f"{group.spec.name} ({group.spec.timezone})", title_justify="left")
         table.add_column("#", justify="right")
-        table.add_column(say.session_column(w))
+        table.add_column(say.session_column(w), no_wrap=True)
         table.add_column(say.sections_column(w))
-        table.add_column(say.reminders_column(w))
-        for event in preview_events(group, now, until):
-            reminders = ", ".join(
-                describe_start(r, group.zone, w).split(" (")[0] for r in event.reminders
-            )
+        table.add_column(w.gettext("Open until"), no_wrap=True)
+        if group.spec.rsvp:
+            table.add_column(w.gettext("Live talk"), no_wrap=True)
+        sources: dict[str, str] = {}
+        for row in preview_rows(group, now, until):
+            if isinstance(row, PreviewBreak):
+                rest = ["—"] * (2 if group.spec.rsvp else 1)
+                table.add_row("", _local(row.start, group, w), w.gettext("break"), *rest)
+                continue
+            if row.source:
+                sources.setdefault(row.reading, row.source)
+            live = [_short(row.live, group, w)] if row.live is not None else []
             table.add_row(
-                str(event.number),
-                describe_start(event.start, group.zone, w),
-                event.sections,
-                reminders or "—",
+                str(row.number),
+                _local(row.start, group, w),
+                row.sections,
+                _short(row.closes, group, w),
+                *live,
             )
         out.print(table)
+        leads = say.and_list(
+            w, [format_duration(lead) for lead in sorted(group.spec.reminders, reverse=True)]
+        )
+        if leads:
+            out.print(w.gettext("  Reminders: {leads} before each session.", leads=leads))
+        else:
+            out.print(w.gettext("  No reminders."))
+        for title, source in sources.items():
+            out.print(f"  {title}: {source}", markup=False, soft_wrap=True)
     if args.ics:
         path = Path(args.ics)
         write_ics(config, now, until, path, group_id=args.group)
@@ -474,6 +514,17 @@ async def _serve(
 
 def _demo(args: argparse.Namespace) -> int:
     from bot.cli.demo import run_demo
+    from bot.core.i18n import SUPPORTED, normalize, suggest
+
+    if normalize(args.lang) is None:
+        hint = suggest(args.lang)
+        meant = f" (did you mean {hint}?)" if hint else ""
+        print(
+            f"studybot demo: unknown language {args.lang!r}{meant}; "
+            f"the demo speaks {', '.join(SUPPORTED)}",
+            file=sys.stderr,
+        )
+        return 2
 
     return asyncio.run(
         run_demo(
@@ -481,6 +532,7 @@ def _demo(args: argparse.Namespace) -> int:
             readings=Path(args.readings) if args.readings else None,
             user=args.as_user,
             logging_to=LogChoice(level=args.log_level, file=args.log_file),
+            language=args.lang,
         )
     )
 

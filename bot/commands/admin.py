@@ -8,47 +8,117 @@ from bot.commands import admin_words as say
 from bot.commands.context import CommandContext
 from bot.config.load import ConfigError
 from bot.core.i18n import Words
+from bot.core.markdown import blocks, bullets
 from bot.core.messages import Attachment, Message, MessageKind
 from bot.core.records import to_db
+from bot.core.text import clean_name
 from bot.exports.exporting import MIME, export_bytes
 from bot.readings.course import session_step
 from bot.schedule.course_plan import PlanChange, coming_step, plan_changes, plans, progress
 from bot.schedule.planner import plan_group, slot_key
 from bot.sessions import course_notices, outbox, render
 from bot.sessions.language import for_room
+from bot.sessions.own_answers import responders
 
 log = logging.getLogger(__name__)
+
+MEMBERS_SHOWN = 40  # lines in one `members` reply; a message stays readable (and within limits)
 
 
 async def status(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    storage = ctx.services.storage
+    services = ctx.services
+    storage = services.storage
+    words = ctx.words
     state = await storage.group_state(group.id)
     members = await storage.group_members(group.id)
-    w = ctx.words
-    lines = [
-        say.status_head(w, group.spec.name, group.id, group.platform),
+    head = f"**{group.spec.name}** ({group.id}) on {group.platform}"
+    facts = [
         *await _course_lines(ctx),
-        say.members_line(w, len(members), sum(1 for _, r in members if r)),
+        words.gettext(
+            "Members: {n} ({reminded} get reminders)",
+            n=words.number(len(members)),
+            reminded=words.number(sum(1 for _, r in members if r)),
+        ),
     ]
     if state.paused:
-        lines.append(say.state_paused(w))
+        facts.append(words.gettext("State: **paused**"))
     elif state.finished:
-        lines.append(say.state_finished(w))
+        facts.append(words.gettext("State: finished"))
     session = await storage.open_session(group.id)
     if session is not None:
         rows = await storage.session_responses(session.id)
         people = len({r.member_id for r, _ in rows if r.member_id is not None})
-        closes = render.local_time(session.closes_at, group.zone, w)
-        lines.append(say.open_line(w, session.number, len(rows), people, closes))
+        facts.append(
+            words.gettext(
+                "Open: session {number}, {responses} from {people}, closes {closes}",
+                number=session.number,
+                responses=words.ngettext("{n} response", "{n} responses", len(rows)),
+                people=words.ngettext("{n} member", "{n} members", people),
+                closes=render.local_time(session.closes_at, group.zone, words),
+            )
+        )
     pending = await storage.pending_actions(group.id)
-    if pending:
-        lines.append(say.coming_up(w))
-        lines += [
-            f"• {say.action_kind(w, a.kind)} — {render.local_time(a.due_at, group.zone, w)}"
-            for a in pending[:8]
+    coming = bullets(
+        words.gettext(
+            "{what} {when}",
+            what=words.gettext(services.action_label(a.kind)),
+            when=words.day_time(a.due_at, group.zone),
+        )
+        for a in pending[:8]
+    )
+    return render.reply(
+        blocks(
+            head,
+            bullets(facts),
+            words.gettext("Coming up ({zone} time):", zone=group.zone.key) if pending else None,
+            coming,
+        ),
+        ephemeral=False,
+    )
+
+
+async def members(ctx: CommandContext) -> Message:
+    """Who is in the group: joined, last named response, reminders sent, snoozed until.
+    Anonymous answers carry no member, so they never show here."""
+    group = ctx.need_group()
+    services = ctx.services
+    words = ctx.words
+    now = services.clock.now()
+    entries = await services.storage.roster(group.id)
+    if not entries:
+        return render.reply(words.gettext("Nobody has joined {group} yet.", group=group.spec.name))
+    zone = group.zone
+    head = words.ngettext(
+        "**{group}**: {n} member",
+        "**{group}**: {n} members",
+        len(entries),
+        group=group.spec.name,
+    )
+    rows: list[str] = []
+    for entry in entries[:MEMBERS_SHOWN]:
+        parts = [
+            words.gettext("joined {day}", day=words.day_date(entry.joined_at, zone)),
+            words.gettext("last response {day}", day=words.day_date(entry.last_response, zone))
+            if entry.last_response is not None
+            else words.gettext("no named response yet"),
+            words.ngettext("{n} reminder sent", "{n} reminders sent", entry.reminders_sent),
         ]
-    return render.reply("\n".join(lines), ephemeral=False)
+        if not entry.reminders_on:
+            parts.append(words.gettext("reminders off"))
+        until = entry.snoozed_until(now)
+        if until is not None:
+            parts.append(words.gettext("snoozed until {day}", day=words.day_date(until, zone)))
+        rows.append(f"{clean_name(entry.member.display_name)}: " + "; ".join(parts))
+    more = (
+        words.gettext("…and {n} more.", n=words.number(len(entries) - MEMBERS_SHOWN))
+        if len(entries) > MEMBERS_SHOWN
+        else None
+    )
+    note = words.gettext(
+        "_Last response counts named answers only: anonymous ones are never tied to anyone._"
+    )
+    return render.reply(blocks(head, bullets(rows), more, note), member_text=True)
 
 
 async def reload(ctx: CommandContext) -> Message:
@@ -56,10 +126,15 @@ async def reload(ctx: CommandContext) -> Message:
     try:
         reloaded = await ctx.services.reload()
     except ConfigError as exc:
-        shown = "\n".join(f"• {p.render()}" for p in exc.problems[:20])
+        said = ctx.words.ngettext(
+            "The config has {n} problem; the running schedule is unchanged.",
+            "The config has {n} problems; the running schedule is unchanged.",
+            len(exc.problems),
+        )
+        shown = bullets(p.render() for p in exc.problems[:20])
         extra = len(exc.problems) - 20
-        more = f"\n{say.more_problems(w, extra)}" if extra > 0 else ""
-        return render.reply(f"{say.config_problems(w, len(exc.problems))}\n{shown}{more}")
+        more = say.more_problems(ctx.words, extra) if extra > 0 else None
+        return render.reply(blocks(said, shown, more))
     if reloaded is None:
         return render.reply(say.no_reload(w))
     archived = reloaded.archived
@@ -74,6 +149,12 @@ async def post_now(ctx: CommandContext) -> Message:
     storage = services.storage
     if await coming_step(storage, group) is None:
         return render.reply(say.all_posted(ctx.words, course=len(group.course.readings) > 1))
+    if (await storage.group_state(group.id)).paused:
+        return render.reply(say.paused_no_post(ctx.words, group.spec.name))
+    current = await storage.open_session(group.id)
+    if current is not None and ctx.command.text("confirm") != "confirm":
+        closes = render.local_time(current.closes_at, group.zone, ctx.words)
+        return render.reply(say.still_open(ctx.words, current.number, closes))
     now = services.clock.now()
     pending = [a for a in await storage.pending_actions(group.id) if a.kind == "open"]
     for action in pending:
@@ -134,8 +215,9 @@ async def remind(ctx: CommandContext) -> Message:
     session = await storage.open_session(group.id)
     if session is None:
         return render.reply(say.nobody_to_nudge(ctx.words))
-    answered = {r.member_id for r, _ in await storage.session_responses(session.id)}
-    waiting = {m.id for m, _ in await storage.group_members(group.id) if m.id not in answered}
+    members = [m for m, _ in await storage.group_members(group.id)]
+    answered = await responders(services, group.id, session, members)  # anonymous ones too
+    waiting = {m.id for m in members if m.id not in answered}
     if not waiting:
         return render.reply(say.all_responded(ctx.words))
     room = for_room(group)
@@ -195,8 +277,8 @@ async def _course_lines(ctx: CommandContext) -> list[str]:
 def _plan_changes_note(w: Words, changes: tuple[PlanChange, ...]) -> str:
     if not changes:
         return ""
-    return f"\n{say.plan_changed(w)}\n" + "\n".join(
-        f"• {course_notices.plan_change_line(c, w)}" for c in changes
+    return f"\n\n{say.plan_changed(w)}\n\n" + bullets(
+        course_notices.plan_change_line(c, w) for c in changes
     )
 
 

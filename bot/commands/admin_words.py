@@ -4,74 +4,7 @@ from __future__ import annotations
 
 from bot.core.i18n import Words
 
-# -- status -----------------------------------------------------------------------------------
-
-
-def status_head(w: Words, name: str, group_id: str, platform: str) -> str:
-    return w.gettext(
-        "**{name}** ({group_id}) on {platform}", name=name, group_id=group_id, platform=platform
-    )
-
-
-def members_line(w: Words, members: int, reminded: int) -> str:
-    return w.ngettext(
-        "Members: {n} ({reminded} get reminders)",
-        "Members: {n} ({reminded} get reminders)",
-        members,
-        reminded=w.number(reminded),
-    )
-
-
-def state_paused(w: Words) -> str:
-    return w.gettext("State: **paused**")
-
-
-def state_finished(w: Words) -> str:
-    return w.gettext("State: finished")
-
-
-def open_line(w: Words, number: int, responses: int, people: int, closes: str) -> str:
-    return w.gettext(
-        "Open: session {number}, {responses} from {people}, closes {closes}",
-        number=number,
-        responses=w.ngettext("{n} response", "{n} responses", responses),
-        people=w.ngettext("{n} member", "{n} members", people),
-        closes=closes,
-    )
-
-
-def coming_up(w: Words) -> str:
-    return w.gettext("Coming up:")
-
-
-def action_kind(w: Words, kind: str) -> str:
-    """A pending action's kind as `status` lists it ("open", "remind"); a kind a newer
-    feature added and this table lacks is shown as it is named."""
-    labels = {
-        "open": w.pgettext("pending action", "open"),
-        "close": w.pgettext("pending action", "close"),
-        "remind": w.pgettext("pending action", "remind"),
-        "retention": w.pgettext("pending action", "retention"),
-        "expire": w.pgettext("pending action", "expire"),
-        "nudge": w.pgettext("pending action", "nudge"),
-        "rsvp-remind": w.pgettext("pending action", "rsvp-remind"),
-        "drift": w.pgettext("pending action", "drift"),
-        "digest": w.pgettext("pending action", "digest"),
-        "weekly-digest": w.pgettext("pending action", "weekly-digest"),
-        "facilitator-notes": w.pgettext("pending action", "facilitator-notes"),
-    }
-    return labels.get(kind, kind)
-
-
 # -- reload -----------------------------------------------------------------------------------
-
-
-def config_problems(w: Words, count: int) -> str:
-    return w.ngettext(
-        "The config has {n} problem; the running schedule is unchanged.",
-        "The config has {n} problems; the running schedule is unchanged.",
-        count,
-    )
 
 
 def more_problems(w: Words, count: int) -> str:
@@ -101,6 +34,22 @@ def all_posted(w: Words, course: bool) -> str:
     if course:
         return w.gettext("Every section of the course has been posted already.")
     return w.gettext("Every section of the reading has been posted already.")
+
+
+def paused_no_post(w: Words, group: str) -> str:
+    return w.gettext(
+        "{group} is paused, so no session is opened. `resume` first, then `post-now`.",
+        group=group,
+    )
+
+
+def still_open(w: Words, number: int, closes: str) -> str:
+    return w.gettext(
+        "Session {number} is still open until {closes}. `post-now` closes it early and opens "
+        "the next; to go ahead, send `post-now confirm`.",
+        number=number,
+        closes=closes,
+    )
 
 
 def not_opened(w: Words) -> str:

@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 from bot.commands import community_words as say
 from bot.commands.context import CommandContext
 from bot.community.roll import roll
+from bot.core.markdown import blocks, bullets
 from bot.core.messages import Message
 from bot.core.text import clean_name
 from bot.sessions import render
 from bot.sessions import rsvp as live
+from bot.sessions.own_answers import anonymous_responders
 from bot.sessions.participation import drifting as find_drifting
 from bot.sessions.participation import standing
-
-MAX_SNOOZE_DAYS = 365
 
 
 def _zone(ctx: CommandContext) -> ZoneInfo:
@@ -37,7 +37,12 @@ async def progress(ctx: CommandContext) -> Message:
                 "You are not a member of {group}; `join` to take part.", group=group.spec.name
             )
         )
-    history = [(s, frozenset((me,)) if took_part else frozenset()) for s, took_part in attendance]
+    # her anonymous answers count for her own standing: recognised by her recomputed keys
+    anonymous = await anonymous_responders(ctx.services, group.id, [membership.member])
+    history = [
+        (s, frozenset((me,)) if took_part or me in anonymous.get(s.id, ()) else frozenset())
+        for s, took_part in attendance
+    ]
     mine = standing(me, membership.joined_at, history, snoozes)
     lines = [
         words.ngettext(
@@ -64,8 +69,6 @@ async def snooze(ctx: CommandContext) -> Message:
         if await storage.end_snooze(group.id, ctx.member.id, now):
             return render.reply(say.snooze_ended(w, group.spec.name))
         return render.reply(say.not_snoozing(w))
-    if days > MAX_SNOOZE_DAYS:
-        return render.reply(say.snooze_too_long(w, MAX_SNOOZE_DAYS))
     await storage.join(group.id, ctx.member.id, now)
     until = now + timedelta(days=days)
     await storage.add_snooze(group.id, ctx.member.id, now, until)
@@ -111,12 +114,12 @@ async def drifting(ctx: CommandContext) -> Message:
     )
     if not found:
         return render.reply(say.nobody_silent(w, group.spec.name, group.spec.drift_after))
-    lines = [say.silent_title(w, group.spec.drift_after)]
+    head = say.silent_title(w, group.spec.drift_after)
+    items = []
     for m, silent in found:
         note = f" — {say.left_alone(w)}" if m.member.id in people.left_alone else ""
-        lines.append(f"• {clean_name(m.member.display_name)}: {w.number(silent)}{note}")
-    lines.append(say.personal_word(w))
-    return render.reply("\n".join(lines), member_text=True)
+        items.append(f"{clean_name(m.member.display_name)}: {w.number(silent)}{note}")
+    return render.reply(blocks(head, bullets(items), say.personal_word(w)), member_text=True)
 
 
 async def pair_history(ctx: CommandContext) -> Message:
@@ -126,10 +129,11 @@ async def pair_history(ctx: CommandContext) -> Message:
     history = await ctx.services.storage.pairings(group.id)
     if not history:
         return render.reply(note or say.no_teams(w))
-    lines = [say.teams_title(w, group.spec.name)]
+    items = []
     for session, teams in reversed(history[-8:]):
         shown = "; ".join(" & ".join(clean_name(m.display_name) for m in team) for team in teams)
-        lines.append(say.teams_line(w, session.number, shown))
-    if note:
-        lines.append(f"_{note}_")
-    return render.reply("\n".join(lines), member_text=True)
+        items.append(say.teams_line(w, session.number, shown))
+    head = say.teams_title(w, group.spec.name)
+    return render.reply(
+        blocks(head, bullets(items), f"_{note}_" if note else None), member_text=True
+    )

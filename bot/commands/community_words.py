@@ -13,14 +13,6 @@ def not_snoozing(w: Words) -> str:
     return w.gettext("You are not snoozing.")
 
 
-def snooze_too_long(w: Words, days: int) -> str:
-    return w.ngettext(
-        "A snooze can last up to {n} day; `leave` if you need longer.",
-        "A snooze can last up to {n} days; `leave` if you need longer.",
-        days,
-    )
-
-
 def snoozing(w: Words, until: str) -> str:
     return w.gettext(
         "Snoozing until {until}: no pairing, reminders or nudges, and sessions that fall inside "
@@ -100,4 +92,4 @@ def teams_title(w: Words, group: str) -> str:
 
 
 def teams_line(w: Words, number: int, teams: str) -> str:
-    return w.gettext("• Session {number}: {teams}", number=number, teams=teams)
+    return w.gettext("Session {number}: {teams}", number=number, teams=teams)

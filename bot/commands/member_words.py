@@ -7,8 +7,8 @@ from bot.core.i18n import Words
 # -- help -----------------------------------------------------------------------------------
 
 
-def no_command(w: Words, name: str, again: str) -> str:
-    return w.gettext("There is no command `{name}`. Try `{again}`.", name=name, again=again)
+def no_command(w: Words, name: str) -> str:
+    return w.gettext("There is no command `{name}`. Try `help`.", name=name)
 
 
 def admins_only(w: Words) -> str:
@@ -68,7 +68,8 @@ def paused(w: Words) -> str:
 
 
 def slot_line(w: Words, when: str, titles: str) -> str:
-    return w.gettext("• {when}: {titles}", when=when, titles=titles)
+    """One coming session in `schedule`'s list (the list's marker is the caller's)."""
+    return w.gettext("{when}: {titles}", when=when, titles=titles)
 
 
 def no_date_left(w: Words) -> str:
@@ -124,14 +125,26 @@ def late_tag(w: Words) -> str:
     return w.gettext("(late)")
 
 
-def no_response(w: Words, prompt: int) -> str:
+def no_response_yet(w: Words, prompt: int) -> str:
     return w.gettext(
-        "You have no response to prompt {prompt} in the current session.", prompt=prompt
+        "You have no response to prompt {prompt}: there is no session yet.", prompt=prompt
     )
 
 
-def deleted(w: Words, prompt: int) -> str:
-    return w.gettext("Deleted your response to prompt {prompt}.", prompt=prompt)
+def no_response(w: Words, prompt: int, number: int) -> str:
+    return w.gettext(
+        "You have no response to prompt {prompt} in session {number}.",
+        prompt=prompt,
+        number=number,
+    )
+
+
+def deleted(w: Words, prompt: int, number: int) -> str:
+    return w.gettext(
+        "Deleted your response to prompt {prompt} in session {number}.",
+        prompt=prompt,
+        number=number,
+    )
 
 
 def respond_first(w: Words) -> str:
@@ -169,41 +182,3 @@ def reminders_on(w: Words) -> str:
 
 def reminders_off(w: Words) -> str:
     return w.gettext("No more reminders by direct message.")
-
-
-# -- your data --------------------------------------------------------------------------------
-
-
-def export_note(w: Words, count: int) -> str:
-    return w.ngettext(
-        "Everything Study Circle holds about you: {n} response.",
-        "Everything Study Circle holds about you: {n} responses.",
-        count,
-    )
-
-
-def forget_warning(w: Words, count: int) -> str:
-    return w.ngettext(
-        "This deletes you from every group, with your {n} response, for good. To go ahead, "
-        "send `forget-me confirm`. (`export-mine` first if you want a copy.)",
-        "This deletes you from every group, with all {n} of your responses, for good. To go "
-        "ahead, send `forget-me confirm`. (`export-mine` first if you want a copy.)",
-        count,
-    )
-
-
-def forgotten(w: Words, responses: int, notes: int) -> str:
-    if notes:
-        return w.gettext(
-            "Done: you and {responses} and {notes} are gone from Study Circle.",
-            responses=response_count(w, responses),
-            notes=w.ngettext("{n} note on passages", "{n} notes on passages", notes),
-        )
-    return w.gettext(
-        "Done: you and {responses} are gone from Study Circle.",
-        responses=response_count(w, responses),
-    )
-
-
-def response_count(w: Words, n: int) -> str:
-    return w.ngettext("your {n} response", "your {n} responses", n)

@@ -9,6 +9,7 @@ from bot.core.specs import CommandSpec, ParamKind, ParamSpec
 __all__ = ["COMMANDS", "CommandSpec", "ParamKind", "ParamSpec", "as_quoted"]
 
 
+MAX_SNOOZE_DAYS = 365
 _PROMPT = ParamSpec(name="prompt", kind=ParamKind.INT, description=N_("The prompt's number"))
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -37,7 +38,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         name="respond",
         summary=N_(
-            "Answer a prompt (again to replace your answer); --private keeps it from the group"
+            "Answer a prompt (again to replace your answer); --private keeps it from the group, "
+            "--public offers it beyond"
         ),
         params=(
             _PROMPT,
@@ -53,11 +55,24 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 description=N_("Share with the group"),
                 required=False,
             ),
+            ParamSpec(
+                name="public",
+                kind=ParamKind.FLAG,
+                description=N_("Share beyond the group too: it may go into the course's next pack"),
+                required=False,
+            ),
             ParamSpec(name="text", kind=ParamKind.TEXT, description=N_("Your response")),
         ),
     ),
-    CommandSpec(name="mine", summary=N_("Your responses in the current session")),
-    CommandSpec(name="delete", summary=N_("Delete your response to a prompt"), params=(_PROMPT,)),
+    CommandSpec(
+        name="mine",
+        summary=N_("Your responses in the open session (or the latest, once it closed)"),
+    ),
+    CommandSpec(
+        name="delete",
+        summary=N_("Delete your response to a prompt (in the open session, or the latest)"),
+        params=(_PROMPT,),
+    ),
     CommandSpec(
         name="responses", summary=N_("The others' shared responses (after you have responded)")
     ),
@@ -161,7 +176,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         name="snooze",
         summary=N_("Rest for a few days: no pairing, reminders or nudges, and your streak is kept"),
         params=(
-            ParamSpec(name="days", kind=ParamKind.INT, description=N_("How many days (0 ends it)")),
+            ParamSpec(
+                name="days",
+                kind=ParamKind.INT,
+                description=N_("How many days (0 ends it)"),
+                minimum=0,
+                maximum=MAX_SNOOZE_DAYS,
+            ),
         ),
     ),
     CommandSpec(
@@ -181,12 +202,32 @@ COMMANDS: tuple[CommandSpec, ...] = (
         name="status", summary=N_("The group's state, members and pending actions"), admin=True
     ),
     CommandSpec(
+        name="members",
+        summary=N_(
+            "Who is in the group: joined, last named response, reminders sent, snoozed until"
+        ),
+        admin=True,
+    ),
+    CommandSpec(
         name="reload",
         summary=N_("Re-read the config; on errors the running schedule stays"),
         admin=True,
         slow=True,
     ),
-    CommandSpec(name="post-now", summary=N_("Open the next session right away"), admin=True),
+    CommandSpec(
+        name="post-now",
+        summary=N_("Open the next session right away (closing an open one asks for confirmation)"),
+        params=(
+            ParamSpec(
+                name="confirm",
+                kind=ParamKind.CHOICE,
+                description=N_("close the open session early"),
+                required=False,
+                choices=("confirm",),
+            ),
+        ),
+        admin=True,
+    ),
     CommandSpec(
         name="skip",
         summary=N_("Skip the next scheduled date (the section moves to the date after)"),

@@ -50,9 +50,10 @@ def teams_head(w: Words, number: int) -> str:
 
 
 def team_line(w: Words, names: str, question: str) -> str:
+    """One team in the thread's list (the list's marker is the caller's)."""
     if question:
-        return w.gettext("• {names} — to start: _{question}_", names=names, question=question)
-    return f"• {names}"
+        return w.gettext("{names} — to start: _{question}_", names=names, question=question)
+    return names
 
 
 def teams_title(w: Words) -> str:

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from bot.community import facilitator
 from bot.config.model import Group
 from bot.core.events import MemberRef
-from bot.core.i18n import Words
+from bot.core.i18n import Words, resolve
+from bot.core.markdown import blocks, quotation
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.text import clean_name, quote, split_text
@@ -18,6 +19,7 @@ from bot.services import Services
 from bot.sessions import language, outbox
 from bot.sessions.expiry_words import digest_line
 from bot.sessions.participation import drifting, trend
+from bot.sessions.shown import session_prompts
 from bot.storage import Action, Session
 
 log = logging.getLogger(__name__)
@@ -43,21 +45,23 @@ async def digest_body(
     w = language.for_room(group)
     history = await storage.participation(group.id)
     members = await storage.memberships(group.id)
+    words = resolve(group.spec.language)
     lines = [f"**{group.spec.name}** — *{group.course.title}*"]
     for session in sessions:
         who = next((took for s, took in history if s.id == session.id), frozenset())
         counts = await storage.response_counts(session.id)
-        prompts = await storage.prompts(session.id)
+        # the prompts in the group's language, where the reading has it
+        prompts = await session_prompts(services, group, session, language.for_room(group).code)
         total = sum(counts.values())
         lines += [
             "",
-            w.ngettext(
-                "**Session {number}**: {took_part} of {n} member responded ({responses}).",
-                "**Session {number}**: {took_part} of {n} members responded ({responses}).",
+            words.ngettext(
+                "**Session {number}**: {who} of {n} member responded ({responses}).",
+                "**Session {number}**: {who} of {n} members responded ({responses}).",
                 len(members),
                 number=session.number,
-                took_part=w.number(len(who)),
-                responses=w.ngettext("{n} response", "{n} responses", total),
+                who=words.number(len(who)),
+                responses=words.ngettext("{n} response", "{n} responses", total),
             ),
         ]
         if group.spec.rsvp:
@@ -75,22 +79,24 @@ async def digest_body(
         if unanswered:
             listed = "; ".join(f"{p.number}. {p.text}" for p in unanswered)
             lines.append(w.gettext("Nobody answered: {prompts}", prompts=listed))
+            lines.append("")
         shared = [r for r in await storage.shared_responses(session.id) if r.author is not None]
         for prompt in prompts:
             answers = [r for r in shared if r.prompt == prompt.number]
             if not answers:
                 continue
-            lines.append(f"*{prompt.number}. {prompt.text}*")
+            lines += ["", f"*{prompt.number}. {prompt.text}*", ""]
             for r in answers:
                 late = " " + w.gettext("(late)") if r.late else ""
-                lines.append(f"> {quote(r.text, 600)}\n> — {clean_name(r.author or '')}{late}")
+                author = clean_name(r.author or "") + late
+                lines += [quotation(quote(r.text, 600), author), ""]
     lines += await _expired_lines(services, group, sessions, w)
     recent = trend([(s, took) for s, took in history if s.closed_at is not None])
     if len(recent) > 1:
         shown = " → ".join(f"#{n}: {c}" for n, c in recent)
         lines += ["", w.gettext("**Trend** (members responding): {trend}", trend=shown)]
     if not for_room and (notes := await facilitator.next_notes(services, group)):
-        lines += ["", w.gettext("**Facilitator notes for next time**"), notes]
+        lines += ["", w.gettext("**Facilitator notes for next time**"), "", notes]
     if not for_room:
         drifters = drifting(
             members, history, await storage.snoozes(group.id), group.spec.drift_after
@@ -101,7 +107,8 @@ async def digest_body(
                 "",
                 w.gettext("**Drifting** (silent sessions in a row): {names}", names=names),
             ]
-    return "\n".join(lines)
+    # every block apart (blank lines are where one ends), each line of a block kept
+    return blocks(*"\n".join(lines).split("\n\n"))
 
 
 async def _expired_lines(

@@ -9,6 +9,7 @@ from bot.community import community_words as say
 from bot.config.model import Group
 from bot.core.events import MemberRef
 from bot.core.i18n import ENGLISH, Words
+from bot.core.markdown import blocks, bullets, quotation
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.text import split_text
@@ -26,23 +27,22 @@ log = logging.getLogger(__name__)
 def notes_text(pack: Pack, step: Step, w: Words = ENGLISH) -> str | None:
     """The notes (and earlier groups' lessons) for what `step` reads, as Markdown; None when
     the pack says nothing about any of its sections."""
-    lines: list[str] = []
+    parts: list[str] = []
     said = False
     for section in step.sections:
         note = pack.note_for(step.reading.id, section.id)
         lessons = pack.lessons_for(step.reading.id, section.id)
-        lines += ["", f"**{section.title}** (*{step.reading.title}*)"]
+        parts.append(f"**{section.title}** (*{step.reading.title}*)")
         if note is not None and note.parts:
             said = True
-            lines += [f"• {label}: {text}" for label, text in note.parts]
+            parts.append(bullets(f"{label}: {text}" for label, text in note.parts))
         for lesson in lessons:
             said = True
-            credit = f" — {lesson.credit}" if lesson.credit else ""
-            lines.append(f"> {lesson.text}{credit}")
+            parts.append(quotation(lesson.text, lesson.credit or None))
     if not said:
         return None
     head = say.notes_head(w, pack.title, pack.ref, pack.session_length)
-    return head + "\n" + "\n".join(lines)
+    return blocks(head, *parts)
 
 
 async def send_notes(services: Services, group: Group, action: Action) -> None:

@@ -9,12 +9,14 @@ from bot.community.pairing import PairHistory, make_teams
 from bot.community.roll import roll
 from bot.config.model import Group
 from bot.core.i18n import ENGLISH, Words
+from bot.core.markdown import blocks, bullets
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.text import clean_name
 from bot.services import Services
 from bot.sessions import outbox
-from bot.sessions.language import for_member, for_room
+from bot.sessions.language import for_member, for_room, member_language
+from bot.sessions.shown import session_prompts
 from bot.storage import Member, Session
 
 log = logging.getLogger(__name__)
@@ -45,21 +47,24 @@ async def announce_teams(services: Services, group: Group, session: Session) -> 
     if not teams:
         log.info("group %s: too few members to pair for session %d", group.id, session.number)
         return
-    prompts = [p.text for p in await services.storage.prompts(session.id)]
-    # Rotate through the prompts so the teams do not all start on the same one.
-    questions = [
-        prompts[(i + session.number) % len(prompts)] if prompts else "" for i in range(len(teams))
-    ]
+    count = len(await services.storage.prompts(session.id))
+
+    async def questions(code: str) -> list[str]:
+        """Each team's question in `code`'s language: the teams rotate through the prompts so
+        they do not all start on the same one."""
+        prompts = [p.text for p in await session_prompts(services, group, session, code)]
+        return [prompts[(i + session.number) % count] if count else "" for i in range(len(teams))]
+
     base = f"{group.id}:s{session.number}"
-    in_thread = list(zip(teams, questions, strict=True))
+    in_thread = list(zip(teams, await questions(for_room(group).code), strict=True))
     if group.spec.pairing.announce == "dm":
         platform = services.platform(group.platform)
         unreachable: set[int] = set()
-        for team, question in in_thread:
+        for i, team in enumerate(teams):
             for member in team:
+                question = (await questions(member_language(member, None, group)))[i]
                 others = [m for m in team if m.id != member.id]
-                w = for_member(member, None, group)
-                message = team_dm(group, session, others, question, w)
+                message = team_dm(group, session, others, question, for_member(member, None, group))
                 key = f"{base}:team:{member.id}"
                 try:
                     await outbox.send_direct_once(services, platform, member.ref, message, key)
@@ -81,14 +86,15 @@ async def announce_teams(services: Services, group: Group, session: Session) -> 
 def teams_post(
     session: Session, teams: list[tuple[list[Member], str]], w: Words = ENGLISH
 ) -> Message:
-    lines = [say.teams_head(w, session.number)]
+    head = say.teams_head(w, session.number)
+    items = []
     for team, question in teams:
         names = " & ".join(clean_name(m.display_name) for m in team)
-        lines.append(say.team_line(w, names, question))
+        items.append(say.team_line(w, names, question))
     return Message(
         kind=MessageKind.NOTICE,
         title=say.teams_title(w),
-        body="\n".join(lines),
+        body=blocks(head, bullets(items)),
         member_text=True,
         mentions=tuple(m.ref for team, _ in teams for m in team),
     )

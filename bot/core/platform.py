@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -200,6 +201,23 @@ def command_prefix(platform: object, spec: CommandSpec) -> str:
     if isinstance(platform, CommandSyntax):
         return platform.command_prefix(spec)
     return DEFAULT_PREFIX
+
+
+class Change(StrEnum):
+    """What a member did to a message of theirs that the bot had taken as a response."""
+
+    EDITED = "edited"
+    DELETED = "deleted"
+
+
+@runtime_checkable
+class Acknowledging(Protocol):
+    """A platform that can say quietly, without a message, that the bot took a change."""
+
+    async def acknowledge(self, origin: Origin, target: str, change: Change) -> None:
+        """A quiet sign (a reaction) that `target`'s change was taken; `origin` is where the
+        change came from (for a deletion, `target` is the removed message)."""
+        ...
 
 
 @runtime_checkable

@@ -119,6 +119,9 @@ class DueActions:
         try:
             if kind is None:
                 await storage.finish_action(action.id, "done", now)
+            elif kind.ends_with_course and (await storage.group_state(group.id)).finished:
+                await storage.finish_action(action.id, "cancelled", now, "the course has finished")
+                log.info("group %s: %s not sent, the course has finished", group.id, action.kind)
             elif kind.missable and now - action.due_at > grace and action.attempts == 0:
                 await storage.finish_action(action.id, "missed", now, "past the grace period")
                 log.warning(

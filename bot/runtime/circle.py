@@ -23,7 +23,9 @@ from bot.services import ActionKinds, Reloaded, Services, SessionHooks
 from bot.sessions import actions as session_actions
 from bot.sessions import expiry
 from bot.sessions.answering import open_prompts
+from bot.sessions.language import for_room
 from bot.sessions.passages import reanchor_annotations, session_passages
+from bot.sessions.shown import session_prompts
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,7 @@ class StudyCircle:
             anonymity_key=anonymity_key,
             hooks=self.hooks,
             runtime=self,
+            kinds=self.kinds,
         )
         limit = config.spec.rate_limit
         self.inbox = Inbox(self.services, RateLimiter(limit.commands, limit.per))
@@ -193,8 +196,9 @@ class StudyCircle:
     async def current_prompts(self, platform: str, room: str) -> list[tuple[int, str]]:
         for group in self.groups_in(platform, room):
             session = await self.storage.open_session(group.id)
-            if session is not None:
-                return [(p.number, p.text) for p in await self.storage.prompts(session.id)]
+            if session is not None:  # in the room's language, as the thread shows them
+                shown = await session_prompts(self.services, group, session, for_room(group).code)
+                return [(p.number, p.text) for p in shown]
         return []
 
     async def open_prompts(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot.config.load import ConfigError
 from bot.config.model import Group
 from bot.core.events import MemberRef
+from bot.core.markdown import bullets
 from bot.core.messages import Message, MessageKind
 from bot.sessions.course_notices import plan_change_line
 from bot.sessions.language import for_room
@@ -97,7 +98,7 @@ class ConfigWatcher:
         return True
 
     async def _tell_admins(self, exc: ConfigError, fingerprint: str) -> None:
-        listed = "\n".join(f"• {p.render()}" for p in exc.problems[:20])
+        listed = bullets(p.render() for p in exc.problems[:20])
         for group in self._circle.config.groups:
             w = for_room(group)
             problems = w.ngettext(
@@ -108,7 +109,7 @@ class ConfigWatcher:
             message = Message(
                 kind=MessageKind.NOTICE,
                 title=w.gettext("The config edit was not applied"),
-                body=f"{problems}\n{listed}",
+                body=f"{problems}\n\n{listed}",
             )
             await self._direct_to_admins(
                 group, message, f"config-error:{fingerprint[:16]}:{group.platform}"

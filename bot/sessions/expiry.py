@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.config.model import Group
 from bot.core.events import MemberRef
+from bot.core.i18n import N_
 from bot.core.platform import (
     AdapterError,
     DirectMessagesClosed,
@@ -19,11 +20,12 @@ from bot.core.platform import (
     RetentionAware,
     ThreadListing,
 )
-from bot.core.records import Action, Session
+from bot.core.records import Action, Response, Session, SharedResponse
 from bot.services import ActionKind, ActionKinds, Services, SessionHooks
 from bot.sessions import outbox
 from bot.sessions.expiry_words import opening_notice, reason, refused_notice
 from bot.sessions.language import for_room
+from bot.storage import Storage
 
 log = logging.getLogger(__name__)
 
@@ -108,10 +110,16 @@ def own_post_prefixes(group: Group, session: Session) -> tuple[str, ...]:
     return tuple(prefixes)
 
 
-def shared_beyond_group(session: Session) -> frozenset[int]:
-    """The ids of the session's responses members chose to share beyond the group, which
-    outlive its expiry. None yet: the clearing-house feature fills this in."""
-    return frozenset()
+async def shared_beyond_group(storage: Storage, session: Session) -> frozenset[int]:
+    """The ids of the session's responses members chose to share beyond the group
+    (`respond --public`), which outlive its expiry: the database keeps them, and the archive
+    and exports still show them (an anonymous one as it always was, without a name)."""
+    return await storage.public_response_ids(session.id)
+
+
+def outlives_expiry(response: Response | SharedResponse) -> bool:
+    """Whether a response stays in exports and the archive once its discussion expired."""
+    return response.public and not getattr(response, "private", False)
 
 
 async def expire_session(services: Services, group: Group, session: Session) -> Counter[str]:
@@ -164,7 +172,9 @@ async def expire_session(services: Services, group: Group, session: Session) -> 
     for right, count in refused.items():
         await _report_refusal(services, group, right, count)
     if group.spec.minimal:
-        gone = await storage.purge_session_responses(session.id, keep=shared_beyond_group(session))
+        gone = await storage.purge_session_responses(
+            session.id, keep=await shared_beyond_group(storage, session)
+        )
         log.info("group %s: session %d's %d responses deleted with its discussion",
                  group.id, session.number, gone)  # fmt: skip
     await storage.set_expired(session.id, services.clock.now())
@@ -206,4 +216,4 @@ def register(kinds: ActionKinds, hooks: SessionHooks) -> None:
     """Hang expiry on the session lifecycle and the runtime's action table."""
     hooks.opened.append(on_session_opened)
     hooks.closed.append(on_session_closed)
-    kinds[EXPIRE] = ActionKind(run=_expire)
+    kinds[EXPIRE] = ActionKind(run=_expire, label=N_("the discussion is removed"))

@@ -10,12 +10,11 @@ from collections.abc import Awaitable, Callable
 from bot.config.model import Group
 from bot.core import faults
 from bot.core.events import MemberRef
-from bot.core.i18n import Words
 from bot.core.messages import Message, Posted
 from bot.core.platform import DirectMessagesClosed, Platform
 from bot.services import Services
-from bot.sessions.language import for_member
 from bot.sessions.participation import snoozed_now
+from bot.storage import Member
 
 log = logging.getLogger(__name__)
 
@@ -54,18 +53,16 @@ async def post(
     )
 
 
-# a direct message to many members: one Message, or one built in each member's language
-Letter = Message | Callable[[Words], Message]
-
-
 async def direct_to_members(
-    services: Services, group: Group, message: Letter, key: str, only: set[int] | None = None
+    services: Services,
+    group: Group,
+    message: Message | Callable[[Member], Message],
+    key: str,
+    only: set[int] | None = None,
 ) -> tuple[int, list[str]]:
-    """DM the group's members who opted in (or `only` these ids); returns (sent, names with DMs closed).
-
-    A `message` that is a function is written once per language, in each member's own."""
+    """DM the group's members who opted in (or `only` these ids); returns (sent, names with DMs
+    closed). `message` may be made for each member (in their language)."""
     platform = services.platform(group.platform)
-    written: dict[str, Message] = {}
     sent = 0
     closed: list[str] = []
     snoozed = snoozed_now(await services.storage.snoozes(group.id), services.clock.now())
@@ -73,13 +70,9 @@ async def direct_to_members(
         wanted = member.id in only if only is not None else opted_in
         if not wanted or member.id in snoozed:
             continue
-        if isinstance(message, Message):
-            letter = message
-        else:
-            words = for_member(member, None, group)
-            letter = written.get(words.code) or written.setdefault(words.code, message(words))
         try:
-            await send_direct_once(services, platform, member.ref, letter, f"{key}:{member.id}")
+            mine = message(member) if callable(message) else message
+            await send_direct_once(services, platform, member.ref, mine, f"{key}:{member.id}")
             sent += 1
         except DirectMessagesClosed:
             closed.append(member.display_name)

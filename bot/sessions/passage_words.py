@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.i18n import Words
+from bot.core.markdown import blocks, bullets
 from bot.core.text import quote
 
 
@@ -67,10 +68,11 @@ def no_match(w: Words, words: str) -> str:
 
 
 def several(w: Words, numbers_and_texts: list[tuple[int, str]]) -> str:
-    lines = [w.gettext("Those words are in several sentences. Which one did you mean?")]
-    lines += [f"• `#{n}` {quote(text, 140)}" for n, text in numbers_and_texts]
-    lines.append(w.gettext("Say it again with the number: `quote #N your comment`."))
-    return "\n".join(lines)
+    return blocks(
+        w.gettext("Those words are in several sentences. Which one did you mean?"),
+        bullets(f"`#{n}` {quote(text, 140)}" for n, text in numbers_and_texts),
+        w.gettext("Say it again with the number: `quote #N your comment`."),
+    )
 
 
 def saved(

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config.model import Group
 from bot.core.i18n import ENGLISH, Words
+from bot.core.markdown import blocks, quotation
 from bot.core.messages import Button, Message, MessageKind
 from bot.core.text import clean_name, quote, split_text
 from bot.readings.model import Reading, Section
@@ -95,7 +96,8 @@ def prompt_message(number: int, text: str, private_default: bool, w: Words = ENG
     return Message(
         kind=MessageKind.PROMPT,
         title=w.gettext("Prompt {number}", number=number),
-        body=f"**{number}.** {text}\n\n{how}",
+        # the title numbers the prompt; the body is its question and how to answer
+        body=blocks(text, how),
         prompt_number=number,
         buttons=(
             Button(
@@ -175,11 +177,11 @@ def summary(
         if shared:
             r, m = shared[0]
             author = clean_name(m.display_name) if m is not None else w.gettext("anonymous")
-            lines.append(f"> {quote(r.text)}\n> — {author}")
+            lines.append(quotation(quote(r.text), author))
     return Message(
         kind=MessageKind.SUMMARY,
         title=w.gettext("Session {number} summary", number=session.number),
-        body="\n\n".join(lines),
+        body=blocks(*lines),
         member_text=True,
     )
 

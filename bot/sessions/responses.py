@@ -60,10 +60,12 @@ async def record_response(
     text: str,
     private: bool | None,
     message_id: str | None,
+    public: bool | None = None,
     words: Words | None = None,
 ) -> Message:
     """Validate and save one response; the reply is built only after the commit (in `words`,
-    else the member's language)."""
+    else the member's language). `public` True offers it beyond the group (for a harvested
+    pack); None keeps the earlier choice."""
     w = words or for_member(member, None, group)
     storage = services.storage
     limit = services.config.spec.max_response_chars
@@ -107,6 +109,7 @@ async def record_response(
         text=text,
         private=private,
         default_private=group.spec.private_by_default,
+        public=public,
         late=late,
         message_id=message_id,
         now=services.clock.now(),
@@ -122,6 +125,11 @@ async def record_response(
     )
     if saved.private:
         visibility = w.gettext("private: only you can see it")
+    elif saved.public:
+        visibility = w.gettext(
+            "shared with the group, and beyond it: it may go into the course's next pack if an "
+            "admin approves"
+        )
     else:
         visibility = w.gettext("shared with the group")
     if chosen.anonymous:
@@ -196,10 +204,11 @@ async def on_reply(services: Services, event: ReplyReceived) -> bool:
     return True
 
 
-async def on_edit(services: Services, event: MessageEdited) -> None:
+async def on_edit(services: Services, event: MessageEdited) -> bool:
+    """Whether the edit changed a response (a refused edit is told, and False)."""
     member = await services.storage.find_member(event.member.platform, event.member.user_id)
     if member is None:
-        return
+        return False
     text = event.text.strip()
     limit = services.config.spec.max_response_chars
     platform = services.platform(event.origin.platform)
@@ -211,13 +220,18 @@ async def on_edit(services: Services, event: MessageEdited) -> None:
             limit=w.number(limit),
         )
         await platform.reply(event.origin, render.reply(refused))
-        return
+        return False
     if await services.storage.edit_response_by_message(
         event.message_id, member.id, text, services.clock.now()
     ):
         log.info("response edited through its message")
+        return True
+    return False
 
 
-async def on_delete(services: Services, event: MessageDeleted) -> None:
+async def on_delete(services: Services, event: MessageDeleted) -> bool:
+    """Whether the deleted message was a response (which is deleted with it)."""
     if await services.storage.delete_response_by_message(event.message_id):
         log.info("response deleted with its message")
+        return True
+    return False

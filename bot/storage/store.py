@@ -12,7 +12,9 @@ from bot.storage.actions import ActionStore
 from bot.storage.annotations import AnnotationStore
 from bot.storage.community import CommunityStore
 from bot.storage.groups import GroupStore
+from bot.storage.harvests import HarvestStore
 from bot.storage.responses import ResponseStore
+from bot.storage.roster import RosterStore
 from bot.storage.traces import TraceStore
 
 # every table, parents before children: the order migrate-storage copies them in
@@ -33,6 +35,8 @@ TABLES = (
     "inbound_seen",
     "annotations",
     "annotation_replies",
+    "harvests",
+    "harvest_lessons",
 )
 
 
@@ -47,5 +51,14 @@ async def open_storage(location: str) -> Storage:
     return storage
 
 
-class Storage(GroupStore, ResponseStore, ActionStore, CommunityStore, TraceStore, AnnotationStore):
+class Storage(
+    GroupStore,
+    ResponseStore,
+    ActionStore,
+    CommunityStore,
+    TraceStore,
+    AnnotationStore,
+    RosterStore,
+    HarvestStore,
+):
     """Groups, members, sessions, responses and the pending actions that drive them."""

@@ -43,8 +43,9 @@ def write_config(
     reading: str = "three-parts",
     *,
     top: str = "",
+    language: str = "en",
 ) -> Path:
-    """The config of one Discord group; `top` adds top-level keys."""
+    """The config of one Discord group; `top` adds top-level keys; `language` is the group's."""
     shutil.copytree(FIXTURES / "readings", directory / "readings", dirs_exist_ok=True)
     write_long_reading(directory)
     path = directory / "config.yaml"
@@ -73,6 +74,7 @@ def write_config(
                 reminders: [24h, 1h]
                 respond_for: 6d
                 admins: ["Facilitators"]
+                language: {language}
             """
         )
         + top,
@@ -117,8 +119,10 @@ async def start_app(
     reading: str = "three-parts",
     *,
     top: str = "",
+    language: str = "en",
 ) -> DiscordCircle:
-    config = load_config(write_config(directory, fake, token_env, reading, top=top))
+    path = write_config(directory, fake, token_env, reading, top=top, language=language)
+    config = load_config(path)
     platforms = build_platforms(config, ("discord",))
     clock = FakeClock(START)
     app = await build_app(config, clock=clock, platforms=platforms, waker=False)

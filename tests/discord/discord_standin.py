@@ -92,6 +92,8 @@ class FakeDiscord(MemberActions):
         self.interactions: dict[int, InteractionRecord] = {}
         self._by_token: dict[str, InteractionRecord] = {}
         self.faults: list[Fault] = []
+        for person in (self.ana, self.ben, self.mod, self.fac):
+            person.locale = "en-US"  # a test may have set someone's app to another language
         self.closed_dms: set[int] = set()
         self.message_content_allowed = True  # the portal's Message Content intent switch
         self.identifies = 0

@@ -126,7 +126,7 @@ async def test_admin_commands_are_refused_to_members_and_run_for_admins(
 ) -> None:
     await circle.say(fake.ana, "join")
     refused = await circle.say(fake.ana, command, **options)
-    assert f"`{command}` is for the admins of Readers" in refused
+    assert f"`/study-admin {command}` is for the admins of Readers" in refused  # as typed here
     assert fake.bot_messages() == []  # nothing happened in the channel
     ran = await circle.say(fake.mod, command, **options)  # Manage Server
     assert "is for the admins" not in ran
@@ -403,3 +403,20 @@ async def test_a_passage_typed_without_quotes_is_quoted_on_discord(
     assert "fixed time" in posted and "That is what kept us." in posted
     listed = await circle.say(fake.ana, "passages")
     assert "fixed time" in listed
+
+
+async def test_public_is_a_flag_option_that_survives_the_modal(
+    fake: FakeDiscord, circle: DiscordCircle
+) -> None:
+    """`public` (issue 16) is a boolean option like `private`: with the text, and through the
+    modal `/study respond` opens without it."""
+    await open_session(circle)
+    said = await circle.say(fake.ana, "respond", prompt=1, public=True, text="A fixed hour.")
+    assert "and beyond it" in said
+    opened = await fake.slash(fake.ben, "respond", prompt=2, public=True)
+    await fake.until(lambda: opened.modal)
+    submitted = await fake.submit(fake.ben, opened, "Shorter texts.")
+    await fake.until(submitted.answers)
+    assert "and beyond it" in text_of(submitted.answers()[0])
+    public = await circle.app.circle.storage.public_responses("readers")
+    assert sorted(r.text for _, r, _ in public) == ["A fixed hour.", "Shorter texts."]
