@@ -149,10 +149,7 @@ async def respond(ctx: CommandContext) -> Message:
     public: bool | None = None
     if ctx.command.flag("public"):
         if ctx.command.flag("private"):
-            return render.reply(
-                "A response cannot be private and public at once; nothing was saved. "
-                "Choose --private or --public."
-            )
+            return render.reply(say.private_and_public(ctx.words))
         private, public = False, True
     elif ctx.command.flag("private"):
         private, public = True, False

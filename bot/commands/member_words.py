@@ -105,6 +105,13 @@ def nothing_to_respond_to(w: Words) -> str:
     return w.gettext("No session is open right now, so there is nothing to respond to yet.")
 
 
+def private_and_public(w: Words) -> str:
+    return w.gettext(
+        "A response cannot be private and public at once; nothing was saved. Choose --private "
+        "or --public."
+    )
+
+
 def no_session_yet(w: Words) -> str:
     return w.gettext("There is no session yet.")
 
