@@ -77,7 +77,10 @@ class ActionKind:
     """How one kind of pending action runs. `missable`: on its first try past the group's grace
     period (the bot was down) it is recorded as missed instead, and `when_missed` runs.
     `ends_with_course`: it asks members to take part in sessions (a reminder, a nudge, "we
-    miss you"), so once the group's course has finished it is cancelled instead of run."""
+    miss you"), so once the group's course has finished it is cancelled instead of run.
+    `alongside`: long, paced work (removing an expired discussion) that runs at the same time
+    as the other groups' actions of its batch, so that one group's per-channel limit does not
+    hold up the rest; each group's own actions still run one after another."""
 
     run: ActionRun
     missable: bool = False
@@ -85,6 +88,7 @@ class ActionKind:
     ends_with_course: bool = False
     # what `status` calls it, in the admin's words (marked with N_, translated when shown)
     label: str = ""
+    alongside: bool = False
 
 
 ActionKinds = dict[str, ActionKind]

@@ -340,3 +340,94 @@ def test_the_course_archive_in_headless_chromium(
             assert not console, console
             assert "<main>" in dom and "Reading Together" in dom
             assert shot.is_file() and shot.stat().st_size > 5_000, shot
+
+
+# -- the section's text with the group's notes in its margins (issue 18) -----------------------
+
+BIDI = "\u202eevil\u202c \u2067ltr\u2069"
+NOTED_TEXT = (
+    "      Before all else, a new opening sentence.\n"
+    "      The first part says that groups keep going when they meet at a fixed time.\n\n"
+    "      A new second paragraph replaces the old one.\n"
+)
+
+
+@pytest.fixture
+def noted_site(write_config: Callable[[str], Path], tmp_path: Path) -> Path:
+    """A session with shared notes (hostile ones too), replies and a private note; then the
+    reading edited so that one note follows its words and one loses them."""
+    path = write_config(BASE_CONFIG)
+
+    async def build() -> Path:
+        from tests.test_courses import reloading
+
+        h = await make_harness(path, start=START)
+        await h.advance_to(OPENS + timedelta(minutes=1))
+        await h.command('quote "fixed time" A fixed hour is the whole trick.', member=BEA)
+        await h.command(f'quote "fixed time" {INJECTION} @everyone {BIDI}', member=CAL)
+        await h.command('quote --private "fixed time" Only mine, never shown.', member=DEV)
+        await h.command('quote "second paragraph" Short and sweet.', member=DEV)
+        [first] = [s for s in h.platform.posts() if "A fixed hour" in s.message.body]
+        assert first.posted is not None
+        await h.reply_to(first.posted.message_id, "Tuesdays for us.", member=DEV, own_id="d1")
+        await h.command('quote "second part is short" Brief.', member=BEA)  # not this session's
+        reading = path.parent / "readings" / "three-parts.yaml"
+        text = reading.read_text(encoding="utf-8")
+        old = (
+            "      The first part says that groups keep going when they meet at a fixed time.\n\n"
+            "      It has a second paragraph too.\n"
+        )
+        assert old in text
+        reading.write_text(text.replace(old, NOTED_TEXT), encoding="utf-8")
+        await reloading(h, path)
+        await h.circle.reload()
+        listed = await h.command("passages", member=BEA)
+        assert "fixed time" in listed and "second paragraph" not in listed
+        group = h.config.group("readers")
+        assert group is not None
+        out = tmp_path / "noted-site"
+        await build_archive(h.storage, h.circle.config.group("readers") or group, out, NOW)
+        await h.close()
+        return out
+
+    return asyncio.run(build())
+
+
+def test_the_archive_marks_discussed_passages_with_their_notes_in_the_margin(
+    noted_site: Path,
+) -> None:
+    session = pages(noted_site)["session-1.html"]
+    assert "The text, with the group&#x27;s notes" in session
+    assert 'Before all else, a new opening sentence.\n<mark id="m1">The first part says' in session
+    marked = session.split('<mark id="m1">')[1].split("</mark>")[0]
+    assert marked == "The first part says that groups keep going when they meet at a fixed time."
+    margin = session.split('<aside class="margin">')[1].split("</aside>")[0]
+    assert "A fixed hour is the whole trick." in margin and "— Bea" in margin
+    assert "Tuesdays for us." in margin and "— Dev" in margin
+    assert "&lt;script&gt;" in margin and "<script" not in session.lower()
+    assert "@everyone" in margin and "<bdi>" in margin
+    assert "Only mine, never shown." not in session
+    # the note whose words the edit took away is kept, shown apart
+    orphaned = session.split('<section class="orphaned">')[1]
+    assert "Notes on words an edit of the reading took away" in orphaned
+    assert "It has a second paragraph too." in orphaned and "Short and sweet." in orphaned
+    assert "<mark" not in orphaned
+    assert session.count("<mark") == 1
+
+
+def test_margin_notes_read_on_a_phone_and_beside_the_text_on_a_desktop(
+    chromium: str, noted_site: Path, tmp_path: Path
+) -> None:
+    page = noted_site / "session-1.html"
+    html = page.read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    # narrow screens: the aside simply follows its paragraph; wide ones: a grid column
+    assert '</p>\n<aside class="margin">' in html and "@media (min-width: 64rem)" in html
+    for label, size in (("desktop", "1280,1600"), ("phone", "390,1600")):
+        shot = SHOTS / f"margins-{label}.png"
+        dom, log = render_in_chromium(chromium, page, shot, size, tmp_path / f"profile-m-{label}")
+        console = [line for line in log.splitlines() if ":CONSOLE" in line]
+        assert not console, console
+        assert "<mark" in dom and 'class="margin"' in dom
+        assert "<script" not in dom.lower() and "<img" not in dom.lower()
+        assert shot.is_file() and shot.stat().st_size > 5_000, shot

@@ -281,6 +281,27 @@ async def test_digest_to_the_admin_after_the_session(start_with: Starter) -> Non
     assert "**Drifting**" in body and "Dev (1)" in body
 
 
+async def test_the_digest_lists_the_most_discussed_passages(start_with: Starter) -> None:
+    h = await start_with("    drift_after: 1")
+    await h.advance_to(OPENS + timedelta(minutes=1))
+    await h.command('quote "fixed time" Tuesdays', member=BEA)
+    await h.command('quote "fixed time" Or Thursdays', member=CAL)
+    await h.command('quote "second paragraph" Short', member=BEA)
+    await h.command('quote --private "second paragraph" mine alone', member=CAL)
+    [first, _, _] = [s for s in h.platform.posts() if "on this passage" in s.message.body]
+    assert first.posted is not None
+    await h.reply_to(first.posted.message_id, "Fine by me", member=DEV, own_id="d1")
+    await h.advance(WEEK)
+    [digest] = [s for s in h.platform.dms("ana") if (s.message.title or "").startswith("Digest")]
+    body = digest.message.body
+    assert "Most-discussed passages:" in body
+    listed = body.split("Most-discussed passages:")[1]
+    assert "fixed time" in listed and "2 notes, 1 reply" in listed
+    assert "second paragraph too." in listed and "1 note" in listed
+    assert listed.index("fixed time") < listed.index("second paragraph")
+    assert "mine alone" not in body
+
+
 async def test_digest_skipped_when_no_admin_takes_dms_and_the_room_is_not_chosen(
     start_with: Starter,
 ) -> None:

@@ -4,6 +4,7 @@ item a line, quotes apart, a member's own line breaks kept, commands as typed he
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,9 @@ from bot.config.platform_settings import ConsoleSettings
 from bot.core.events import CommandReceived, Origin
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import PlatformContext
+from tests.conftest import BASE_CONFIG
 from tests.message_gallery import NAMES, gallery_in
+from tests.terminal_pty import CTRL_D, TerminalSession
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +137,24 @@ async def test_a_hint_typed_as_shown_on_the_console_is_the_command(tmp_path: Pat
     await console.handle_line("/study respond 1 your answer")
     [event] = heard
     assert (event.name, event.args) == ("respond", "1 your answer")
+
+
+# -- at a real terminal -----------------------------------------------------------------------
+
+
+def test_at_an_80_column_terminal_a_list_shows_one_item_a_row_and_hints_as_typed(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    session = TerminalSession("run", "--config", str(write_config(BASE_CONFIG)), cwd=tmp_path)
+    try:
+        session.prompt_waits()
+        mark = session.mark()
+        session.type("/study schedule\n")
+        session.expect("/study timezone Europe/Berlin", after=mark)
+        rows = [row.strip() for row in session.lines()]
+        listed = [row for row in rows if row.startswith("• Tue ")]  # the real clock's dates
+        assert [row.rsplit(": ", 1)[1] for row in listed] == ["Part One", "Part Two", "Part Three"]
+        session.type(CTRL_D)
+        assert session.wait_exit() == 0
+    finally:
+        session.close()

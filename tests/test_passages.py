@@ -198,3 +198,17 @@ async def test_retention_removes_old_notes(write_config: Callable[[str], Path]) 
         assert "soon gone" not in await h.command("mine", member=BEA)
     finally:
         await h.close()
+
+
+def test_suggestions_find_word_starts_in_order_first_then_in_any_order() -> None:
+    from bot.readings.passage_search import passage_index
+
+    index = passage_index(
+        (("a", "Was the time right? The time was fixed. Timely fixes help."), ("b", "Fix it."))
+    )
+    assert [v for v, _ in index.suggest("time was")] == ["#2", "#1"]
+    assert [v for v, _ in index.suggest("fix")] == ["#2", "#3", "#4"]
+    assert [v for v, _ in index.suggest("TIM")] == ["#1", "#2", "#3"]
+    assert [v for v, _ in index.suggest("ime")] == []  # the start of a word, not its middle
+    assert index.suggest("zebra") == []
+    assert [v for v, _ in index.suggest("", limit=2)] == ["#1", "#2"]

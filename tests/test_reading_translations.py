@@ -287,3 +287,33 @@ async def test_anonymous_prompts_by_direct_message_in_the_members_language(
         assert "Bea" not in body and "Ana" not in body
     finally:
         await h.close()
+
+
+async def test_a_spanish_room_quotes_the_spanish_it_read(bilingual: Callable[..., Path]) -> None:
+    """Passages: members quote the words their room was shown; an edit of the reading that
+    keeps those words elsewhere moves the note rather than orphaning it."""
+    path = bilingual(language="es")
+    h = await make_harness(path, start=START)
+    h.circle.reloader = lambda: asyncio.to_thread(load_config, path)
+    try:
+        await h.command("join", member=BEA)
+        await _open_first_session(h)
+        said = await h.command('quote "misma hora" Eso me sirve', member=BEA)
+        assert "note 1" in said.lower() or "nota 1" in said.lower()
+        [post] = [s for s in h.platform.posts() if "Eso me sirve" in s.message.body]
+        assert "misma hora" in post.message.body
+        assert "misma hora" in await h.command("passages", member=member("Cy"))
+
+        readings = path.parent / "readings" / "two-tongues.yaml"
+        text = readings.read_text(encoding="utf-8")
+        edited = text.replace(
+            "body: Los grupos siguen adelante",
+            "body: Un grupo es gente. Los grupos siguen adelante",
+        )
+        assert edited != text
+        readings.write_text(edited, encoding="utf-8")
+        await h.command("reload", member=ANA)
+        mine = await h.command("mine", member=BEA)
+        assert "Eso me sirve" in mine and "left the reading" not in mine
+    finally:
+        await h.close()

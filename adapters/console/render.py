@@ -13,7 +13,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from adapters.console.words import kind_title, reply_to
-from bot.commands.hints import Prefix, typed, typed_command
+from bot.commands.hints import Prefix, typed_command, typed_message
 from bot.core.i18n import ENGLISH, Words
 from bot.core.messages import Message, MessageKind
 
@@ -45,9 +45,9 @@ def _hard_breaks(tokens: Iterable[Token]) -> None:
             _hard_breaks(token.children)
 
 
-def markdown(text: str, prefix: Prefix) -> Markdown:
+def markdown(message: Message, prefix: Prefix) -> Markdown:
     """The rich renderable of a message's Markdown, commands given the console's prefix."""
-    return _Markdown(typed(text, prefix))
+    return _Markdown(typed_message(message, prefix))
 
 
 def show_post(
@@ -64,7 +64,7 @@ def show_post(
     if message.parts > 1:
         title += f" ({message.part}/{message.parts})"
     subtitle = f"{where} · {stamp}"
-    body = markdown(message.body, prefix)
+    body = markdown(message, prefix)
     footer: list[Text] = []
     for button in message.buttons:
         hint = typed_command(button.fallback, prefix)
@@ -86,4 +86,4 @@ def show_reply(
 ) -> None:
     """The bot's answer to a command: indented, quieter than a post."""
     console.print(Text(reply_to(words, to), style="bold dim"))
-    console.print(markdown(message.body, prefix), style="dim" if message.ephemeral else "")
+    console.print(markdown(message, prefix), style="dim" if message.ephemeral else "")

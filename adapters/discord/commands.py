@@ -22,6 +22,7 @@ ADMIN_GROUP_NAME = "study-admin"
 SUBCOMMANDS_MAX = 25  # Discord's limit per command
 DESCRIPTION_MAX = 100
 CHOICES_MAX = 25
+CHOICE_VALUE_MAX = 100  # characters of a string choice's value
 OPTIONS_MAX = 25  # options per subcommand
 
 
@@ -36,8 +37,14 @@ class SlashDesk(Protocol):
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[tuple[int, str]]: ...
 
+    async def passage_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[tuple[str, str]]: ...
+
 
 def _short(text: str) -> str:
+    # a slash command's description is plain text: no code marks around a command named in it
+    text = text.replace("`", "")
     return text if len(text) <= DESCRIPTION_MAX else text[: DESCRIPTION_MAX - 1] + "…"
 
 
@@ -114,6 +121,16 @@ def _command(
             for number, text in found[:CHOICES_MAX]
         ]
 
+    async def passage_autocomplete(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        found = await desk.passage_choices(interaction, current)
+        return [
+            app_commands.Choice(name=_short(label), value=value[:CHOICE_VALUE_MAX])
+            for value, label in found[:CHOICES_MAX]
+            if label.strip()
+        ]
+
     async def zone_autocomplete(
         interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
@@ -153,6 +170,8 @@ def _command(
             choices[name] = [app_commands.Choice(name=c, value=c) for c in param.choices]
         elif param.kind is ParamKind.TIMEZONE:
             completers[name] = zone_autocomplete
+        elif param.kind is ParamKind.QUOTE:
+            completers[name] = passage_autocomplete
         elif param.kind is ParamKind.INT and param.name == "prompt":
             completers[name] = prompt_autocomplete
         elif param.kind is ParamKind.WORD and param.name == "command":

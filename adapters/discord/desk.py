@@ -18,6 +18,7 @@ from bot.core.events import CommandReceived, Origin
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import AdapterError, CoreHandle
 
+from .commands import DESCRIPTION_MAX as CHOICE_WIDTH
 from .commands import args_line
 from .components import ResponseModal, respond_prompt, view_for
 from .people import PLATFORM, Places, member_ref
@@ -106,6 +107,16 @@ class InteractionDesk:
         prompts = await self.core.current_prompts(PLATFORM, room)
         wanted = str(current).strip().lower()  # Discord sends what was typed, even for ints
         return [(n, t) for n, t in prompts if not wanted or wanted in f"{n} {t}".lower()]
+
+    async def passage_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[tuple[str, str]]:
+        """Sentences of the open session's text for `/study quote`'s passage option, as
+        (`#N`, a label within Discord's 100 characters)."""
+        if self.core is None or interaction.channel_id is None:
+            return []
+        room, _ = self._places.locate(interaction.channel_id, interaction.channel)
+        return await self.core.passage_choices(PLATFORM, room, str(current), width=CHOICE_WIDTH)
 
     # --- replies from the core ------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.commands.hints import typed
+from bot.commands.hints import typed_message
 from bot.core.messages import Message, MessageKind
 from bot.core.specs import CommandSpec
 
@@ -90,7 +90,7 @@ def _uses_embeds(message: Message, body: str) -> bool:
 def render(message: Message) -> list[DiscordPiece]:
     """Render one core message as one or more Discord messages (more only when the body
     exceeds what a single message holds). An attachment rides on the first piece."""
-    body = typed(message.body, slash_prefix)
+    body = typed_message(message, slash_prefix)
     pieces: list[DiscordPiece] = []
     if not _uses_embeds(message, body):
         # Discord refuses a message with nothing in it; an attachment alone is enough.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 import nh3
@@ -18,7 +19,7 @@ from markdown_it import MarkdownIt
 
 from adapters.matrix.inbound import PREFIX
 from adapters.matrix.plaintext import to_plain
-from bot.commands.hints import typed, typed_command
+from bot.commands.hints import typed_command, typed_message
 from bot.core.messages import Message, MessageKind
 
 MAX_BODY_CHARS = 8_000
@@ -51,6 +52,7 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
+@lru_cache(maxsize=32)  # splitting renders a piece to measure it, then again to send it
 def to_html(markdown: str) -> str:
     """Markdown -> HTML restricted to an allow-list (tags, attributes, URL schemes)."""
     rendered = _markdown.render(markdown)
@@ -72,14 +74,14 @@ def compose(message: Message) -> str:
     if message.title:
         lines.append(f"**{_escape_inline(message.title)}**")
         lines.append("")
-    lines.append(message.body)
+    lines.append(typed_message(message, _prefix))
     if message.parts > 1:
         lines.extend(["", f"*(part {message.part} of {message.parts})*"])
     hints = [_as_command(b.fallback or b.label) for b in message.buttons]
     if hints:
         lines.append("")
         lines.extend(f"- {hint}" for hint in hints)
-    return typed("\n".join(lines), _prefix)
+    return "\n".join(lines)
 
 
 def _prefix(_spec: object) -> str:
@@ -100,11 +102,16 @@ def content_for(markdown: str, kind: MessageKind) -> dict[str, Any]:
     """One event's content. `m.mentions: {}` says the bot mentions nobody, so no text pings."""
     return {
         "msgtype": "m.notice" if kind in _NOTICE_KINDS else "m.text",
-        "body": to_plain(markdown),
+        "body": _plain(markdown),
         "format": "org.matrix.custom.html",
         "formatted_body": to_html(markdown),
         "m.mentions": {},
     }
+
+
+@lru_cache(maxsize=32)
+def _plain(markdown: str) -> str:
+    return to_plain(markdown)
 
 
 def _size(content: dict[str, Any]) -> int:

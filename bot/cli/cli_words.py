@@ -59,7 +59,8 @@ def minimal_nothing(w: Words) -> str:
 def minimal_line(w: Words, filled: str) -> str:
     return w.gettext(
         "    privacy: minimal turns on {filled}; its responses are deleted when its discussion "
-        "expires",
+        "expires; no display names are stored (the platform id only); digests do not quote "
+        "responses; exports carry no names",
         filled=filled,
     )
 

@@ -17,8 +17,8 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.cli import cli_words as say
+from bot.cli.configs import config_and_group, load_or_say
 from bot.cli.terminal import LogChoice, beside_terminal, first_of, stop_on_signals
-from bot.config.load import ConfigError, load_config
 from bot.config.model import Config, Group
 from bot.core.clock import Clock, SystemClock
 from bot.core.durations import format_duration
@@ -187,18 +187,6 @@ def _lang_option(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _load(path: str, words: Words | None = None) -> Config | None:
-    try:
-        return load_config(Path(path))
-    except ConfigError as exc:
-        problems = say.config_problems(words or say.cli_words(), len(exc.problems))
-        err.print(Text(problems, style="bold red"))
-        for problem in exc.problems:
-            # soft_wrap: the terminal wraps the line if it must; a location is never split
-            err.print("  " + problem.render(), markup=False, soft_wrap=True)
-        return None
-
-
 # -- check / preview ------------------------------------------------------------------
 
 
@@ -206,7 +194,7 @@ def _check(args: argparse.Namespace) -> int:
     from bot.schedule.cadence import next_slot
 
     w = say.cli_words(args.lang)
-    config = _load(args.config, w)
+    config = load_or_say(args.config, w)
     if config is None:
         return 1
     now = datetime.now(UTC)
@@ -241,7 +229,7 @@ def _preview(args: argparse.Namespace) -> int:
     from bot.schedule.previewing import PreviewBreak, preview_rows, write_ics
 
     w = say.cli_words(args.lang)
-    config = _load(args.config, w)
+    config = load_or_say(args.config, w)
     if config is None:
         return 1
     now = datetime.now(UTC)
@@ -296,25 +284,12 @@ def _preview(args: argparse.Namespace) -> int:
 # -- export / import ------------------------------------------------------------------
 
 
-def _config_and_group(args: argparse.Namespace) -> tuple[Config, Group] | None:
-    """The config and the group named by --group, or None after saying what is wrong."""
-    config = _load(args.config)
-    if config is None:
-        return None
-    group = config.group(args.group)
-    if group is None:
-        known = ", ".join(g.id for g in config.groups)
-        err.print(say.no_group(say.cli_words(), repr(args.group), known), markup=False)
-        return None
-    return config, group
-
-
 def _export(args: argparse.Namespace) -> int:
     from bot.exports.destination import Refused, check_file_target, written_whole
     from bot.exports.exporting import write_export
     from bot.storage import open_storage
 
-    found = _config_and_group(args)
+    found = config_and_group(args)
     if found is None:
         return 1
     config, group = found
@@ -355,7 +330,7 @@ def _archive(args: argparse.Namespace) -> int:
     from bot.exports.destination import Refused, mark_site, site_folder
     from bot.storage import open_storage
 
-    found = _config_and_group(args)
+    found = config_and_group(args)
     if found is None:
         return 1
     config, group = found
@@ -427,7 +402,7 @@ def _run(args: argparse.Namespace) -> int:
     if not path.exists():
         err.print(say.no_config(say.cli_words(), str(path)), markup=False)
         return 1
-    config = _load(args.config)
+    config = load_or_say(args.config)
     if config is None:
         return 1
     if args.platforms:

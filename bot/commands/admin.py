@@ -16,7 +16,7 @@ from bot.exports.exporting import MIME, export_bytes
 from bot.readings.course import session_step
 from bot.schedule.course_plan import PlanChange, coming_step, plan_changes, plans, progress
 from bot.schedule.planner import plan_group, slot_key
-from bot.sessions import course_notices, outbox, render
+from bot.sessions import calendar_events, course_notices, outbox, render
 from bot.sessions.language import for_room
 from bot.sessions.own_answers import responders
 
@@ -181,6 +181,7 @@ async def skip(ctx: CommandContext) -> Message:
         group.id, slot, f"{slot_key(group.id, slot)}:skip", ctx.services.clock.now()
     )
     nxt = await plan_group(storage, group, ctx.services.clock.now())
+    await calendar_events.plan_sync(ctx.services, group, "skip")
     ctx.services.schedule_changed()
     w = ctx.words
     moved_to = render.local_time(nxt, group.zone, w) if nxt else None
@@ -194,6 +195,7 @@ async def pause(ctx: CommandContext) -> Message:
     storage = ctx.services.storage
     await storage.set_paused(group.id, True)
     await storage.cancel_actions(group.id, ["open", "remind"])
+    await calendar_events.plan_sync(ctx.services, group, "pause")
     ctx.services.schedule_changed()
     return render.reply(say.paused(ctx.words, group.spec.name), ephemeral=False)
 
@@ -203,6 +205,7 @@ async def resume(ctx: CommandContext) -> Message:
     storage = ctx.services.storage
     await storage.set_paused(group.id, False)
     slot = await plan_group(storage, group, ctx.services.clock.now())
+    await calendar_events.plan_sync(ctx.services, group, "resume")
     ctx.services.schedule_changed()
     when = render.local_time(slot, group.zone, ctx.words) if slot else None
     return render.reply(say.resumed(ctx.words, group.spec.name, when), ephemeral=False)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from bot.commands.spec import BY_NAME, CommandSpec
+from bot.core.messages import Message, MessageKind
 
 # one inline code span on one line (a fenced block's ``` never matches: it has no content)
 _CODE = re.compile(r"(?<![`\\])`([^`\n]+)`(?!`)")
@@ -33,9 +34,27 @@ def typed_command(text: str, prefix: Prefix) -> str:
 
 
 def typed(markdown: str, prefix: Prefix) -> str:
-    """`markdown` with every command hint in inline code given the platform's prefix."""
+    """`markdown` with every command hint in inline code given the platform's prefix.
+
+    Quoted lines (a member's words in a summary, a digest, a passage) and fenced code are
+    left as they were written: the hints are the core's own sentences."""
 
     def one(match: re.Match[str]) -> str:
         return f"`{typed_command(match.group(1), prefix)}`"
 
-    return _CODE.sub(one, markdown)
+    lines = markdown.split("\n")
+    fenced = False
+    for i, line in enumerate(lines):
+        stripped = line.lstrip()
+        if stripped.startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and not stripped.startswith(">"):
+            lines[i] = _CODE.sub(one, line)
+    return "\n".join(lines)
+
+
+def typed_message(message: Message, prefix: Prefix) -> str:
+    """A message's body with its hints typed; a section's body is the reading's own text."""
+    if message.kind is MessageKind.SECTION:
+        return message.body
+    return typed(message.body, prefix)

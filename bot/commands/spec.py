@@ -29,7 +29,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(name="join", summary=N_("Join this group's reading sessions")),
     CommandSpec(
         name="leave",
-        summary=N_("Leave this group (your responses stay yours; use forget-me to erase them)"),
+        summary=N_("Leave this group (your responses stay yours; use `forget-me` to erase them)"),
     ),
     CommandSpec(
         name="schedule", summary=N_("The next sessions, in your own time zone if you set one")

@@ -1,5 +1,6 @@
 """The facilitator's digest: participation and its trend, unanswered prompts, drifting members,
-and the shared responses grouped by prompt, sent to each admin by direct message."""
+the shared responses grouped by prompt and the most-discussed passages, sent to each admin by
+direct message."""
 
 from __future__ import annotations
 
@@ -16,15 +17,17 @@ from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.text import clean_name, quote, split_text
 from bot.services import Services
-from bot.sessions import language, outbox
+from bot.sessions import language, outbox, passage_words
 from bot.sessions.expiry_words import digest_line
 from bot.sessions.participation import drifting, trend
+from bot.sessions.passages import most_discussed
 from bot.sessions.shown import session_prompts
 from bot.storage import Action, Session
 
 log = logging.getLogger(__name__)
 
 WEEKLY_AT = time(9, 0)  # Monday morning in the group's zone
+DIGEST_PASSAGES = 3  # the most-discussed passages a session's part of the digest lists
 
 
 def next_weekly(now: datetime, zone: ZoneInfo) -> datetime:
@@ -81,6 +84,9 @@ async def digest_body(
             lines.append(w.gettext("Nobody answered: {prompts}", prompts=listed))
             lines.append("")
         shared = [r for r in await storage.shared_responses(session.id) if r.author is not None]
+        if group.spec.minimal:
+            # privacy: minimal: the digest counts, it never quotes (a digest outlives expiry)
+            shared = []
         for prompt in prompts:
             answers = [r for r in shared if r.prompt == prompt.number]
             if not answers:
@@ -90,6 +96,7 @@ async def digest_body(
                 late = " " + w.gettext("(late)") if r.late else ""
                 author = clean_name(r.author or "") + late
                 lines += [quotation(quote(r.text, 600), author), ""]
+        lines += await _passage_lines(services, session, w)
     lines += await _expired_lines(services, group, sessions, w)
     recent = trend([(s, took) for s, took in history if s.closed_at is not None])
     if len(recent) > 1:
@@ -109,6 +116,18 @@ async def digest_body(
             ]
     # every block apart (blank lines are where one ends), each line of a block kept
     return blocks(*"\n".join(lines).split("\n\n"))
+
+
+async def _passage_lines(services: Services, session: Session, w: Words) -> list[str]:
+    """The session's most-discussed passages (shared notes only), with their counts."""
+    ranked = await most_discussed(services, session, limit=DIGEST_PASSAGES)
+    if not ranked:
+        return []
+    lines = ["", passage_words.digest_title(w), ""]
+    for place in ranked:
+        counts = passage_words.count_line(w, len(place.notes), place.replies)
+        lines += [quotation(quote(place.text, 300), counts), ""]  # each quote a block apart
+    return lines
 
 
 async def _expired_lines(

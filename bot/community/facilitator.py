@@ -57,8 +57,9 @@ async def send_notes(services: Services, group: Group, action: Action) -> None:
         step: Step | None = session_step(services.config.readings_for(group), opened)
     else:
         step = await coming_step(services.storage, group)
+    # the section titles as the group's room reads them
     w = for_room(group)
-    text = notes_text(pack, step, w) if step is not None else None
+    text = notes_text(pack, step.in_language(w.code), w) if step is not None else None
     if text is None:
         return
     platform = services.platform(group.platform)
@@ -84,4 +85,7 @@ async def next_notes(services: Services, group: Group) -> str | None:
     if group.pack is None:
         return None
     step = await coming_step(services.storage, group)
-    return notes_text(group.pack, step, for_room(group)) if step is not None else None
+    if step is None:
+        return None
+    w = for_room(group)
+    return notes_text(group.pack, step.in_language(w.code), w)

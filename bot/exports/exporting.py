@@ -59,7 +59,7 @@ async def export_pages(
                 section_title=title,
                 prompt_number=response.prompt,
                 prompt=prompt_texts.get(key, ""),
-                member=clean_name(member.display_name) if member is not None else "anonymous",
+                member=_export_name(group, member),
                 response=response.text,
                 submitted_at=to_the_second(response.updated_at),
                 late=response.late,
@@ -70,6 +70,15 @@ async def export_pages(
             page = []
     if page:
         yield page
+
+
+def _export_name(group: Group, member: Member | None) -> str:
+    """Who wrote a row: nobody for an anonymous answer, and no name in a minimal group."""
+    if member is None:
+        return "anonymous"
+    if group.spec.minimal:
+        return "member"  # privacy: minimal: exports carry no names
+    return clean_name(member.display_name)
 
 
 def own_export_name(member: Member) -> str:

@@ -21,7 +21,7 @@ from bot.schedule.course_plan import PlanChange, plan_changes, plans, record_old
 from bot.schedule.planner import plan_groups
 from bot.services import ActionKinds, Reloaded, Services, SessionHooks
 from bot.sessions import actions as session_actions
-from bot.sessions import expiry
+from bot.sessions import calendar_events, expiry
 from bot.sessions.answering import open_prompts
 from bot.sessions.language import for_room
 from bot.sessions.passages import reanchor_annotations, session_passages
@@ -64,6 +64,7 @@ class StudyCircle:
         session_actions.register(self.kinds)
         community.register(self.kinds, self.hooks)
         expiry.register(self.kinds, self.hooks)
+        calendar_events.register(self.kinds, self.hooks)
         self.services = Services(
             storage=storage,
             anonymity_key=anonymity_key,

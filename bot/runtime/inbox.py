@@ -15,7 +15,7 @@ from bot.core.events import (
     ReplyReceived,
 )
 from bot.core.platform import Change
-from bot.runtime.cleaning import well_formed
+from bot.runtime.cleaning import nameless, well_formed
 from bot.runtime.ratelimit import RateLimiter
 from bot.services import Services
 from bot.sessions import passages, render
@@ -43,7 +43,7 @@ class Inbox:
             log.info("a %s arrived while the bot stops; not taken", type(event).__name__)
             return
         # Every adapter's events pass here, so broken text is cleaned once, for all of them.
-        event = well_formed(event)
+        event = nameless(services.config, well_formed(event))
         task = asyncio.current_task()
         if task is not None:
             self._inflight.add(task)

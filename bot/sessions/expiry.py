@@ -10,11 +10,10 @@ from collections import Counter
 from datetime import datetime
 
 from bot.config.model import Group
-from bot.core.events import MemberRef
+from bot.core import faults
 from bot.core.i18n import N_
 from bot.core.platform import (
     AdapterError,
-    DirectMessagesClosed,
     Erasing,
     RemovalRefused,
     RetentionAware,
@@ -146,6 +145,7 @@ async def expire_session(services: Services, group: Group, session: Session) -> 
     refused: Counter[str] = Counter()
     if isinstance(platform, Erasing):
         for message in await storage.messages_to_remove(session.id):
+            key = f"{base}:{EXPIRE}:{message.id}"
             try:
                 removed = await platform.remove_message(
                     group.room,
@@ -153,13 +153,14 @@ async def expire_session(services: Services, group: Group, session: Session) -> 
                     thread=message.thread,
                     own=message.own,
                     reason=reason(for_room(group)),
-                    key=f"{base}:{EXPIRE}:{message.id}",
+                    key=key,
                 )
             except RemovalRefused as exc:
                 refused[exc.right] += 1
                 state = "refused"
             else:
                 state = "removed" if removed else "gone"
+            faults.point("after-remove", key)  # the platform has answered; nothing recorded yet
             await storage.mark_message(message.id, state, services.clock.now())
         if session.thread is not None:
             try:
@@ -175,8 +176,9 @@ async def expire_session(services: Services, group: Group, session: Session) -> 
         gone = await storage.purge_session_responses(
             session.id, keep=await shared_beyond_group(storage, session)
         )
-        log.info("group %s: session %d's %d responses deleted with its discussion",
-                 group.id, session.number, gone)  # fmt: skip
+        notes = await storage.purge_session_annotations(session.id)
+        log.info("group %s: session %d's %d responses and %d notes deleted with its discussion",
+                 group.id, session.number, gone, notes)  # fmt: skip
     await storage.set_expired(session.id, services.clock.now())
     counts = await storage.removal_counts(session.id)
     log.info("group %s: session %d expired: %s", group.id, session.number, dict(counts))
@@ -186,20 +188,9 @@ async def expire_session(services: Services, group: Group, session: Session) -> 
 async def _report_refusal(services: Services, group: Group, right: str, count: int) -> None:
     """Tell the group's admins once (ever, per right) what the bot needs; the room if none can
     get a direct message."""
-    platform = services.platform(group.platform)
-    message = refused_notice(group, right, count)
     slug = re.sub(r"[^a-z0-9]+", "-", right.lower()).strip("-")
     key = f"{group.id}:expiry-refused:{slug}"
-    told = 0
-    for admin in group.spec.admins:
-        who = MemberRef(platform=group.platform, user_id=str(admin), display_name=str(admin))
-        try:
-            await outbox.send_direct_once(services, platform, who, message, f"{key}:{admin}")
-            told += 1
-        except (DirectMessagesClosed, ValueError):
-            log.info("group %s: an admin cannot get the expiry notice by direct message", group.id)
-    if not told:
-        await outbox.post(services, group, message, f"{key}:room")
+    await outbox.tell_admins_once(services, group, refused_notice(group, right, count), key)
     log.warning("group %s: %d messages could not expire: the bot needs %s", group.id, count, right)
 
 
@@ -216,4 +207,4 @@ def register(kinds: ActionKinds, hooks: SessionHooks) -> None:
     """Hang expiry on the session lifecycle and the runtime's action table."""
     hooks.opened.append(on_session_opened)
     hooks.closed.append(on_session_closed)
-    kinds[EXPIRE] = ActionKind(run=_expire, label=N_("the discussion is removed"))
+    kinds[EXPIRE] = ActionKind(run=_expire, alongside=True, label=N_("the discussion is removed"))

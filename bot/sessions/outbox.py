@@ -44,6 +44,22 @@ async def send_direct_once(
     )
 
 
+async def tell_admins_once(services: Services, group: Group, message: Message, key: str) -> None:
+    """Tell the group's admins once per key, by direct message; the room, once, if none of them
+    can get one (an admin named by a role, say)."""
+    platform = services.platform(group.platform)
+    told = 0
+    for admin in group.spec.admins:
+        who = MemberRef(platform=group.platform, user_id=str(admin), display_name=str(admin))
+        try:
+            await send_direct_once(services, platform, who, message, f"{key}:{admin}")
+            told += 1
+        except (DirectMessagesClosed, ValueError):
+            log.info("group %s: an admin cannot get a notice by direct message", group.id)
+    if not told:
+        await post(services, group, message, f"{key}:room")
+
+
 async def post(
     services: Services, group: Group, message: Message, key: str, thread: str | None = None
 ) -> Posted:

@@ -11,6 +11,25 @@ def no_session(w: Words) -> str:
     return w.gettext("No session is open right now, so there is no passage to quote yet.")
 
 
+def expired(w: Words) -> str:
+    return w.gettext("That session's discussion has expired and was removed; nothing was saved.")
+
+
+def no_words(w: Words) -> str:
+    return w.gettext(
+        'Put a few words of the passage in quotes, then your comment: `quote "the words" what '
+        "you think`."
+    )
+
+
+def archive_text_title(w: Words) -> str:
+    return w.gettext("The text, with the group's notes")
+
+
+def orphaned_title(w: Words) -> str:
+    return w.gettext("Notes on words an edit of the reading took away")
+
+
 def no_session_yet(w: Words) -> str:
     return w.gettext("There is no session yet.")
 
@@ -148,6 +167,10 @@ def count_line(w: Words, notes: int, replies: int) -> str:
     if replies:
         counts.append(w.ngettext("{n} reply", "{n} replies", replies))
     return ", ".join(counts)
+
+
+def digest_title(w: Words) -> str:
+    return w.gettext("Most-discussed passages:")
 
 
 def mine_title(w: Words, number: int) -> str:

@@ -297,7 +297,8 @@ class ActionStore(StoreBase):
             )
 
     async def count(self, table: str) -> int:
-        if table not in {"responses", "sessions", "members", "actions", "sent", "memberships"}:
+        if table not in {"responses", "sessions", "members", "actions", "sent", "memberships",
+                         "annotations", "annotation_replies"}:  # fmt: skip
             raise ValueError(table)
         row = await self._one(f"SELECT COUNT(*) AS n FROM {table}")
         return int(row["n"]) if row else 0

@@ -427,6 +427,18 @@ class AnnotationStore(StoreBase):
             )
             return notes.rowcount + replies.rowcount
 
+    async def purge_session_annotations(self, session_id: int) -> int:
+        """Delete a session's annotations and their replies (its discussion expired under
+        `privacy: minimal`, like its responses)."""
+        async with self.transaction() as db:
+            replies = await db.execute(
+                "DELETE FROM annotation_replies WHERE annotation_id IN "
+                "(SELECT id FROM annotations WHERE session_id = ?)",
+                (session_id,),
+            )
+            notes = await db.execute("DELETE FROM annotations WHERE session_id = ?", (session_id,))
+            return notes.rowcount + replies.rowcount
+
     async def group_annotations(
         self, group_id: str
     ) -> list[tuple[int, Annotation, Member | None, list[tuple[AnnotationReply, Member | None]]]]:

@@ -403,3 +403,21 @@ MIGRATIONS.sql(
     CREATE INDEX harvest_lessons_by_member ON harvest_lessons (member_id);
     """,
 )
+
+
+MIGRATIONS.sql(
+    "platform events (issue 17): each planned session's entry in the server's own calendar "
+    "(Discord Scheduled Events), its platform id kept with the opening action it mirrors",
+    """
+    CREATE TABLE platform_events (
+        id INTEGER PRIMARY KEY,
+        group_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+        action_key TEXT NOT NULL,
+        slot TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'scheduled',
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX platform_events_by_group ON platform_events (group_id, state);
+    """,
+)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bot.storage.actions import ActionStore
 from bot.storage.annotations import AnnotationStore
+from bot.storage.calendar import CalendarStore
 from bot.storage.community import CommunityStore
 from bot.storage.groups import GroupStore
 from bot.storage.harvests import HarvestStore
@@ -37,6 +38,7 @@ TABLES = (
     "annotation_replies",
     "harvests",
     "harvest_lessons",
+    "platform_events",
 )
 
 
@@ -60,5 +62,6 @@ class Storage(
     AnnotationStore,
     RosterStore,
     HarvestStore,
+    CalendarStore,
 ):
     """Groups, members, sessions, responses and the pending actions that drive them."""

@@ -25,6 +25,8 @@ class RecordingCore:
     commands: tuple[CommandSpec, ...] = COMMANDS
     events: list[InboundEvent] = field(default_factory=list)
     prompts: list[tuple[int, str]] = field(default_factory=list)
+    passages: list[tuple[str, str]] = field(default_factory=list)
+    typed: list[tuple[str, int]] = field(default_factory=list)  # (what was typed, width)
     platform: DiscordPlatform | None = None
     answer: Callable[[CommandReceived], Awaitable[Message | None]] | None = None
 
@@ -37,6 +39,12 @@ class RecordingCore:
 
     async def current_prompts(self, platform: str, room: str) -> list[tuple[int, str]]:
         return list(self.prompts)
+
+    async def passage_choices(
+        self, platform: str, room: str, typed: str, *, width: int = 100
+    ) -> list[tuple[str, str]]:
+        self.typed.append((typed, width))
+        return list(self.passages)
 
 
 def default_answer(event: CommandReceived) -> Message:

@@ -359,6 +359,19 @@ async def test_member_commands_during_an_open_session(
     assert "Readers" in await circle.say(fake.ana, "progress")
 
 
+async def test_post_now_asks_before_closing_a_session_and_opens_nothing_while_paused(
+    fake: FakeDiscord, circle: DiscordCircle
+) -> None:
+    await open_session(circle)
+    sections = len([m for m in fake.bot_messages() if m["embeds"]])
+    assert "post-now confirm`" in await circle.say(fake.mod, "post-now")
+    assert "paused" in await circle.say(fake.mod, "pause")
+    assert "is paused" in await circle.say(fake.mod, "post-now", confirm="confirm")
+    assert len([m for m in fake.bot_messages() if m["embeds"]]) == sections
+    assert "running again" in await circle.say(fake.mod, "resume")
+    assert "Session 2 is open" in await circle.say(fake.mod, "post-now", confirm="confirm")
+
+
 def _sample_options(spec: CommandSpec) -> dict[str, object]:
     samples = {
         ParamKind.INT: 1,
@@ -420,3 +433,49 @@ async def test_public_is_a_flag_option_that_survives_the_modal(
     assert "and beyond it" in text_of(submitted.answers()[0])
     public = await circle.app.circle.storage.public_responses("readers")
     assert sorted(r.text for _, r, _ in public) == ["A fixed hour.", "Shorter texts."]
+
+
+async def test_lists_and_hints_reach_discord_as_markdown_lists_and_slash_commands(
+    fake: FakeDiscord, circle: DiscordCircle
+) -> None:
+    """What Discord received through the stand-in (issue 12, items 14 and 15)."""
+    ana = fake.ana
+    lines = (await circle.say(ana, "help")).split("\n")
+    assert "- `/study join` — Join this group's reading sessions" in lines
+    assert any(line.startswith("- `/study-admin post-now") for line in lines)
+    welcome = await circle.say(ana, "join")
+    assert "Use `/study schedule` to see when sessions are" in welcome
+    schedule = (await circle.say(ana, "schedule")).split("\n")
+    assert sum(1 for line in schedule if line.startswith("- Tue ")) == 3
+    assert "set yours with `/study timezone Europe/Berlin`" in schedule[-1]
+
+
+async def test_quote_picks_its_passage_from_autocomplete_by_any_word(
+    fake: FakeDiscord, circle: DiscordCircle
+) -> None:
+    thread, _ = await open_session(circle)
+    done = await fake.autocomplete(fake.ana, "quote", "passage", passage="paragraph")
+    choices = await fake.until(lambda: done.choices)
+    assert choices == [{"name": "2. It has a second paragraph too.", "value": "#2"}]
+    answer = await circle.say(fake.ana, "quote", passage="#2", text="Short and kind.")
+    assert "Saved your note 1" in answer
+    posted = str(fake.bot_messages(thread)[-1])
+    assert "second paragraph" in posted and "Short and kind." in posted
+
+
+async def test_passage_choices_of_a_long_section_fit_discords_limits(
+    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(TOKEN_ENV, "test-token")
+    circle = await start_app(tmp_path, fake, TOKEN_ENV, reading="long")
+    try:
+        await circle.say(fake.mod, "post-now")
+        for typed in ("", "together", "paragraph 33"):
+            done = await fake.autocomplete(fake.ana, "quote", "passage", passage=typed)
+            choices = await fake.until(lambda done=done: done.choices)
+            assert 1 <= len(choices) <= 25
+            assert all(1 <= len(c["name"]) <= 100 for c in choices)
+            assert all(str(c["value"]).startswith("#") for c in choices)
+        assert choices[0]["name"].startswith("65. Paragraph 33 begins here.")
+    finally:
+        await circle.app.stop()

@@ -118,6 +118,18 @@ async def test_time_zones_autocomplete(fake: FakeDiscord, connected: Connected) 
     assert len(choices) <= 25
 
 
+async def test_passages_autocomplete_with_sentence_numbers_as_values(
+    fake: FakeDiscord, connected: Connected
+) -> None:
+    connected.core.passages = [(f"#{n}", f"{n}. " + "word " * 40) for n in range(1, 31)]
+    done = await fake.autocomplete(fake.ana, "quote", "passage", passage="fixed tim")
+    choices = await fake.until(lambda: done.choices)
+    assert connected.core.typed == [("fixed tim", 100)]
+    assert len(choices) == 25
+    assert choices[0]["value"] == "#1" and choices[0]["name"].startswith("1. word")
+    assert all(1 <= len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in choices)
+
+
 async def test_a_slow_command_is_deferred_then_answered_with_its_file(
     fake: FakeDiscord, connected: Connected
 ) -> None:

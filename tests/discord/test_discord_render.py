@@ -153,6 +153,7 @@ def test_discord_lists_are_markdown_lists_and_commands_are_slash_commands(
     help_text = discord_text(shown["help"])
     assert "- `/study join` — Join this group's reading sessions" in help_text.split("\n")
     assert "- `/study-admin status` — " in help_text
+    assert "(your responses stay yours; use `/study forget-me` to erase them)" in help_text
     schedule = discord_text(shown["schedule"]).split("\n")
     assert sum(1 for line in schedule if line.startswith("- Tue ")) == 3
     teams = [line for line in discord_text(shown["teams"]).split("\n") if line.startswith("- ")]

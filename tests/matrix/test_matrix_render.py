@@ -9,7 +9,9 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
+import yaml
 
 from adapters.matrix.inbound import parse_command
 from adapters.matrix.plaintext import to_plain
@@ -18,6 +20,19 @@ from bot.commands.hints import command_of
 from bot.commands.spec import BY_NAME
 from bot.core.messages import Message
 from tests.message_gallery import NAMES, gallery_in
+
+# the Matrix specification's event schemas, when the shared corpus is beside this checkout
+SCHEMAS = (
+    Path(__file__).resolve().parents[3] / "shared/corpus/specs/matrix/data/event-schemas/schema"
+)
+
+
+def spec_content_schema(msgtype: str) -> dict[str, Any]:
+    """The `content` schema the specification gives an `m.room.message` of `msgtype`."""
+    document = yaml.safe_load((SCHEMAS / f"m.room.message${msgtype}.yaml").read_text("utf-8"))
+    schema: dict[str, Any] = document["properties"]["content"]
+    return schema
+
 
 MARKUP = re.compile(r"\*\*|`|(?<!\w)_\S|^\s*[-*] |^\s*>|^#+ |\\[.\-#>]", re.MULTILINE)
 
@@ -45,6 +60,16 @@ def test_every_message_has_a_plain_body_without_markup_and_html_beside_it(
     assert "**" not in content["formatted_body"] and "`" not in content["formatted_body"]
 
 
+@pytest.mark.skipif(not SCHEMAS.is_dir(), reason="the shared corpus's Matrix spec is not beside")
+@pytest.mark.parametrize("name", NAMES)
+def test_every_message_is_an_event_content_the_specification_allows(
+    shown: dict[str, Message], name: str
+) -> None:
+    content = rendered(shown[name])
+    jsonschema.validate(content, spec_content_schema(content["msgtype"]))
+    assert content["format"] == "org.matrix.custom.html"  # the one format the spec names
+
+
 @pytest.mark.parametrize(
     ("name", "items"),
     [("help", 20), ("status", 10), ("schedule", 3), ("teams", 2), ("now", 2)],
@@ -64,6 +89,7 @@ def test_help_lists_each_command_on_its_own_line_as_typed_on_matrix(
     content = rendered(shown["help"])
     lines = content["body"].split("\n")
     assert "• !study join — Join this group's reading sessions" in lines
+    assert "(your responses stay yours; use !study forget-me to erase them)" in content["body"]
     assert (
         "<li><code>!study respond PROMPT [--private] [--shared] TEXT</code>"
         in (content["formatted_body"])
@@ -127,3 +153,28 @@ def test_the_hints_members_met_read_as_typed_on_matrix(shown: dict[str, Message]
         "Did you mean !study respond? Try !study help."
         in rendered(shown["unknown command"])["body"]
     )
+
+
+# -- through a real Synapse --------------------------------------------------------------------
+
+
+async def test_help_and_schedule_reach_a_matrix_client_as_lists_with_typed_commands(
+    bot: Any, members: Any, tmp_path: Path
+) -> None:
+    from study_on_matrix import make_circle
+
+    circle = await make_circle(bot, members, tmp_path, e2e=False)
+    try:
+        bea = circle.bea
+        shown = await circle.ask(bea, "!study help", "Study Circle commands")
+        content = shown.source["content"]
+        assert "• !study join — Join this group's reading sessions" in content["body"].split("\n")
+        assert "<li><code>!study join</code> — Join" in content["formatted_body"]
+        if SCHEMAS.is_dir():
+            jsonschema.validate(content, spec_content_schema(content["msgtype"]))
+        schedule = await circle.ask(bea, "!study schedule", "Part Three")
+        body = schedule.source["content"]["body"]
+        assert sum(1 for line in body.split("\n") if line.startswith("• Tue ")) == 3
+        assert "set yours with !study timezone Europe/Berlin" in body and "_" not in body
+    finally:
+        await circle.study.stop()

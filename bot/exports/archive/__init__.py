@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.config.model import Group
 from bot.core.i18n import Words
 from bot.core.records import PromptRow, Session
+from bot.exports.archive.margins import AnnotatedText, MarginNote, MarginReply, annotate
 from bot.exports.archive.outline import link_target, outline
 from bot.exports.archive.pages import (
     ArchivedClosing,
@@ -23,12 +25,16 @@ from bot.exports.archive.pages import (
     participation_page,
     session_page,
 )
+from bot.readings.anchoring import reanchor
 from bot.readings.course import session_step
-from bot.readings.model import Reading
+from bot.readings.model import Reading, Section
+from bot.readings.sentences import body_hash
 from bot.sessions.expiry import outlives_expiry
 from bot.sessions.language import for_room
+from bot.sessions.passages import note_anchor
 from bot.sessions.shown import prompts_in
 from bot.storage import Storage
+from bot.storage.annotations import Annotation
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +65,77 @@ async def _closing(
         per_prompt=tuple((p.number, p.text, counts.get(p.number, 0)) for p in prompts),
         late=len(rows) - len(on_time),
     )
+
+
+async def _session_notes(storage: Storage, session: Session) -> list[tuple[Annotation, MarginNote]]:
+    """The session's shared notes with their replies, as the archive shows them; none once
+    its discussion expired."""
+    if session.expired_at is not None:
+        return []
+    rows = [(a, m) for a, m, _ in await storage.session_annotations(session.id) if not a.private]
+    replies: dict[int, list[MarginReply]] = {}
+    for reply, author in await storage.annotation_replies([a.id for a, _ in rows]):
+        replies.setdefault(reply.annotation_id, []).append(
+            MarginReply(text=reply.text, author=author.display_name if author else None)
+        )
+    return [
+        (
+            a,
+            MarginNote(
+                start=a.start,
+                end=a.end,
+                exact=a.exact,
+                text=a.text,
+                author=m.display_name if m is not None else None,
+                late=a.late,
+                replies=tuple(replies.get(a.id, ())),
+            ),
+        )
+        for a, m in rows
+    ]
+
+
+def _annotated(
+    section: Section,
+    reading_id: str,
+    notes: list[tuple[Annotation, MarginNote]],
+    first: int,
+) -> AnnotatedText | None:
+    """The section's text with the notes on it; a note whose text changed since follows its
+    words, or is shown apart when they are gone."""
+    placed: list[MarginNote] = []
+    orphaned: list[MarginNote] = []
+    digest = body_hash(section.body)
+    for note, shown in notes:
+        if note.reading_id != reading_id or note.section_id != section.id:
+            continue
+        if note.orphaned:
+            orphaned.append(shown)
+            continue
+        if note.body_hash == digest:
+            placed.append(shown)
+            continue
+        moved = reanchor(note_anchor(note), section.body)
+        if moved is None:
+            orphaned.append(shown)
+        else:
+            placed.append(replace(shown, start=moved.start, end=moved.end))
+    if not placed and not orphaned:
+        return None
+    return annotate(section.body, placed, orphaned, first)
+
+
+def _sections(
+    step_sections: tuple[Section, ...], reading_id: str, notes: list[tuple[Annotation, MarginNote]]
+) -> tuple[ArchivedSection, ...]:
+    shown: list[ArchivedSection] = []
+    first = 1
+    for s in step_sections:
+        annotated = _annotated(s, reading_id, notes, first) if notes else None
+        if annotated is not None:
+            first += sum(len(p.marks) for p in annotated.paragraphs)
+        shown.append(ArchivedSection(title=s.title, opening=s.opening, annotated=annotated))
+    return tuple(shown)
 
 
 async def collect(
@@ -102,8 +179,8 @@ async def collect(
                 short_date=words.short_day(session.opened_at, group.zone),
                 reading=step.reading.title,
                 source=link_target(step.reading.source),
-                sections=tuple(
-                    ArchivedSection(title=s.title, opening=s.opening) for s in step.sections
+                sections=_sections(
+                    step.sections, step.reading.id, await _session_notes(storage, session)
                 ),
                 prompts=tuple(prompts),
                 # members named on a response; anonymous answers count in the totals only

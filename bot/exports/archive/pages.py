@@ -8,7 +8,9 @@ from html import escape
 
 from bot.core.i18n import ENGLISH, N_, Words
 from bot.exports.archive.charts import bar_chart
+from bot.exports.archive.margins import MARGIN_STYLE, AnnotatedText, annotated_html
 from bot.exports.archive.outline import OutlineReading
+from bot.sessions import passage_words
 
 STYLE = """
 :root { color-scheme: light dark; --ink: #1f2328; --muted: #5d6670; --line: #d9dde2;
@@ -92,6 +94,7 @@ class ArchivedPrompt:
 class ArchivedSection:
     title: str
     opening: str  # the section's summary, or its first paragraph
+    annotated: AnnotatedText | None = None  # the whole text with its notes, when it has some
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -160,7 +163,7 @@ def layout(group: ArchivedGroup, title: str, body: str) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)} · {name}</title>
-<style>{STYLE}</style>
+<style>{STYLE}{MARGIN_STYLE}</style>
 </head>
 <body>
 <header class="site"><nav><a href="index.html">{name}</a>{participation}</nav></header>
@@ -271,6 +274,12 @@ def _what_was_read(s: ArchivedSession, w: Words) -> list[str]:
         lines.append(f"<h2>{escape(section.title)}</h2>")
         if section.opening:
             lines.append(f'<p class="opening">{escape(section.opening)}</p>')
+        if section.annotated is not None:
+            lines += annotated_html(
+                section.annotated,
+                passage_words.archive_text_title(w),
+                passage_words.orphaned_title(w),
+            )
     if s.source:
         whole = w.gettext("Read the whole text: {link}", link=_source_link(s.source, s.source))
         lines.append(f'<p class="meta">{whole}</p>')
