@@ -15,8 +15,17 @@ from collections.abc import Callable
 
 from bench.report import Report
 
-NAMES = ("recording", "fanout", "timers", "scale", "commands_load", "matrix_roundtrip", "importer",
-         "passages")  # fmt: skip
+NAMES = (
+    "recording",
+    "fanout",
+    "timers",
+    "scale",
+    "commands_load",
+    "matrix_roundtrip",
+    "importer",
+    "expiry",
+    "passages",
+)
 
 
 def runner(name: str) -> Callable[[bool], Report | None]:
@@ -48,6 +57,10 @@ def runner(name: str) -> Callable[[bool], Report | None]:
         from bench import importer
 
         return importer.run
+    if name == "expiry":
+        from bench import expiry
+
+        return expiry.run
     if name == "passages":
         from bench import passages
 

@@ -25,6 +25,10 @@ from discord_standin import FakeDiscord
 
 FIRST_CHANNEL = 100_000_000_000_000_000  # as bench.fixtures numbers discord groups
 MESSAGES_PER_WINDOW = 5
+# Deleting a message older than two weeks: 30 per 4 s per channel (discord-api-docs #8330),
+# scaled like the rest; an expired discussion is always that old.
+DELETES_PER_WINDOW = 30
+DELETE_WINDOW = 4.0
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -44,7 +48,10 @@ class LimitedDiscord(FakeDiscord):
         self._level_at = time.monotonic()
         self._windows: dict[int, tuple[float, int]] = {}  # channel -> (window end, used)
         self._nonces: dict[tuple[int, str], Any] = {}
-        self.counts = {"requests": 0, "global_429": 0, "route_429": 0, "messages": 0}
+        self.counts = {"requests": 0, "global_429": 0, "route_429": 0, "messages": 0,
+                       "deletes": 0}  # fmt: skip
+        self.delete_window = DELETE_WINDOW * window / 5.0  # scaled as the message window is
+        self._delete_windows: dict[int, tuple[float, int]] = {}
         self.bodies: dict[tuple[int, str], int] = {}
         self.first: float | None = None
         self.last: float | None = None
@@ -53,6 +60,8 @@ class LimitedDiscord(FakeDiscord):
         path = "/" + request.match_info["tail"]
         if request.method == "GET" and path == "/bench/stats":
             return _json(self.stats())
+        if request.method == "POST" and path == "/bench/seed":
+            return _json({"seeded": self._seed(int((await request.json())["per_thread"]))})
         now = time.monotonic()
         exempt = path.startswith(("/interactions/", "/webhooks/"))
         if not exempt:
@@ -68,6 +77,9 @@ class LimitedDiscord(FakeDiscord):
                            "Retry-After": str(math.ceil(wait))}  # fmt: skip
                 return _json(body, 429, headers)
             self._level += 1
+        deleting = _delete_channel(request.method, path)
+        if deleting is not None:
+            return await self._paced_delete(deleting, request, now)
         channel = _message_channel(request.method, path)
         if channel is None:
             return await super()._rest(request)
@@ -84,15 +96,58 @@ class LimitedDiscord(FakeDiscord):
         response.headers.update(self._headers(end, MESSAGES_PER_WINDOW - used - 1, now))
         return response
 
+    async def _paced_delete(
+        self, channel: int, request: web.Request, now: float
+    ) -> web.StreamResponse:
+        end, used = self._delete_windows.get(channel, (0.0, 0))
+        if now >= end:
+            end, used = now + self.delete_window, 0
+        if used >= DELETES_PER_WINDOW:
+            self.counts["route_429"] += 1
+            body = {"message": "You are being rate limited.", "retry_after": end - now,
+                    "global": False}  # fmt: skip
+            headers = self._headers(end, 0, now, scope=True, limit=DELETES_PER_WINDOW)
+            return _json(body, 429, headers)
+        self._delete_windows[channel] = (end, used + 1)
+        response = await super()._rest(request)
+        if response.status == 204:
+            self.counts["deletes"] += 1
+            self.last = now
+        response.headers.update(
+            self._headers(end, DELETES_PER_WINDOW - used - 1, now, limit=DELETES_PER_WINDOW)
+        )
+        return response
+
+    def _seed(self, per_thread: int) -> int:
+        """`per_thread` members' messages in every thread, as a lively session leaves them."""
+        seeded = 0
+        threads = [cid for cid, c in self.channels.items() if c["type"] == 11]
+        for thread in threads:
+            for i in range(per_thread):
+                self._message(thread, self.ben, {"content": f"a member's thought {i}"})
+                seeded += 1
+        return seeded
+
+    def left(self) -> int:
+        """Messages still in the groups' channels and threads."""
+        return sum(
+            1
+            for mid, m in self.messages.items()
+            if mid not in self.deleted and int(m["channel_id"]) in self.channels
+            and self.channels[int(m["channel_id"])]["type"] in (0, 11)
+        )  # fmt: skip
+
     def _headers(
-        self, end: float, remaining: int, now: float, scope: bool = False
-    ) -> dict[str, str]:
+        self, end: float, remaining: int, now: float, scope: bool = False,
+        limit: int = MESSAGES_PER_WINDOW,
+    ) -> dict[str, str]:  # fmt: skip
+        bucket = "channel-messages" if limit == MESSAGES_PER_WINDOW else "old-message-deletes"
         headers = {
-            "X-RateLimit-Limit": str(MESSAGES_PER_WINDOW),
+            "X-RateLimit-Limit": str(limit),
             "X-RateLimit-Remaining": str(remaining),
             "X-RateLimit-Reset": f"{time.time() + (end - now):.3f}",
             "X-RateLimit-Reset-After": f"{end - now:.3f}",
-            "X-RateLimit-Bucket": "channel-messages",
+            "X-RateLimit-Bucket": bucket,
         }
         if scope:
             headers["X-RateLimit-Scope"] = "user"
@@ -123,6 +178,8 @@ class LimitedDiscord(FakeDiscord):
             **self.counts,
             "duplicated": sum(n - 1 for n in self.bodies.values() if n > 1),
             "seconds": (self.last or 0) - (self.first or 0),
+            "left": self.left(),
+            "threads": sum(1 for c in self.channels.values() if c["type"] == 11),
             "unhandled": [f"{r.method} {r.path}" for r in self.unhandled[:20]],
         }
 
@@ -130,6 +187,13 @@ class LimitedDiscord(FakeDiscord):
 def _message_channel(method: str, path: str) -> int | None:
     parts = path.strip("/").split("/")
     if method == "POST" and len(parts) == 3 and parts[0] == "channels" and parts[2] == "messages":
+        return int(parts[1])
+    return None
+
+
+def _delete_channel(method: str, path: str) -> int | None:
+    parts = path.strip("/").split("/")
+    if method == "DELETE" and len(parts) == 4 and parts[0] == "channels" and parts[2] == "messages":
         return int(parts[1])
     return None
 

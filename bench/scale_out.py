@@ -8,7 +8,14 @@ section and prompts, record sends, close with a summary, plan the next session) 
 platform that accepts every message and sends nothing. Workers start together on a
 barrier; the rate is all actions over the time until the last worker found nothing left.
 
-    python bench/scale_out.py [--groups 300] [--out bench/results/scale_out.json]
+It also measures how soon one process notices work another planned (issue 12, item 24): a
+worker process runs the real waker, idle; this process plans a due action in the shared
+PostgreSQL, and the figure is the time from the start of that planning to the worker having
+run it. Once with LISTEN/NOTIFY, once polling only (today's 30 s fallback), in the same run;
+before each plan this process waits a random while, so the poll's phase is fair.
+
+    python bench/scale_out.py [--groups 300] [--notice-trials 20] [--poll-trials 3]
+                              [--out bench/results/scale_out.json]
 
 PostgreSQL is started on loopback from Debian's `postgresql` package (installed if missing,
 as for the tests); durability is off there, as on the SQLite side synchronous=NORMAL.
@@ -20,7 +27,9 @@ import argparse
 import asyncio
 import itertools
 import json
+import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -152,6 +161,113 @@ def _worker(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- noticing another process's new work ------------------------------------------------
+
+
+async def _listen_work(config_path: Path, location: str, listen: bool, trials: int) -> None:
+    """The worker: an idle core with its waker, which reports each time it has run something."""
+    from bot.runtime.waker import Waker
+
+    circle, _ = await _circle(config_path, location, START)
+    circle.instance = "listener"
+    circle.owner = "listener/1"
+    done = asyncio.Event()
+    runs = 0
+    run_due = circle.run_due
+
+    async def run_and_report() -> int:
+        nonlocal runs
+        ran = await run_due()
+        if ran:
+            runs += 1
+            print(json.dumps({"ran": ran, "at": time.time()}), flush=True)
+            if runs >= trials:
+                done.set()
+        return int(ran)
+
+    circle.run_due = run_and_report
+    waker = Waker(circle, circle.clock, listen=listen)
+    waker.start()
+    await asyncio.gather(*(t for t in list(waker._tasks) if t.get_name() == "studybot-listen"))
+    listening = waker._listening is not None and waker._listening.connected
+    print(json.dumps({"ready": True, "listening": listening}), flush=True)
+    await done.wait()
+    await waker.stop()
+    await circle.storage.close()
+
+
+async def _notice_latencies(
+    config_path: Path, location: str, listen: bool, trials: int, pause: float
+) -> list[float]:
+    """Seconds from planning an action here to the worker process having run it, per trial."""
+    from bot.storage import open_storage
+
+    await _plan(config_path, location)
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable,
+        __file__,
+        "--listen-worker",
+        "--config",
+        str(config_path),
+        "--location",
+        location,
+        "--mode",
+        "notify" if listen else "poll",
+        "--trials",
+        str(trials),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert worker.stdout is not None
+
+    async def said() -> dict[str, Any]:
+        line = await asyncio.wait_for(worker.stdout.readline(), timeout=120)  # type: ignore[union-attr]
+        if not line:
+            raise RuntimeError("the worker ended early")
+        return dict(json.loads(line))
+
+    ready = await said()
+    if ready.get("listening") != listen:
+        raise RuntimeError(f"the worker {'is not' if listen else 'is'} listening")
+    storage = await open_storage(location)
+    latencies: list[float] = []
+    try:
+        for n in range(trials):
+            await asyncio.sleep(random.uniform(0.0, pause))
+            started = time.time()
+            slot = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
+            await storage.add_actions([("g0000", "remind", START, slot, f"bench:notice:{n}")])
+            ran = await said()
+            latencies.append(float(ran["at"]) - started)
+    finally:
+        await storage.close()
+        await asyncio.wait_for(worker.wait(), timeout=60)
+    return latencies
+
+
+def measure_notice(
+    folder: Path, server: Any, notice_trials: int, poll_trials: int
+) -> list[dict[str, Any]]:
+    from bot.runtime.waker import MAX_WAIT
+
+    config_path = folder / "notice.yaml"
+    config_path.write_text(config_text(1), encoding="utf-8")
+    rows = []
+    for listen, trials, pause in ((True, notice_trials, 0.5), (False, poll_trials, MAX_WAIT)):
+        seconds = asyncio.run(
+            _notice_latencies(config_path, server.fresh_database(), listen, trials, pause)
+        )
+        rows.append(
+            {
+                "mode": "LISTEN/NOTIFY" if listen else "poll only",
+                "trials": trials,
+                "median_s": round(statistics.median(seconds), 4),
+                "max_s": round(max(seconds), 4),
+                "seconds": [round(s, 4) for s in seconds],
+            }
+        )
+    return rows
+
+
 def measure(config_path: Path, location: str, processes: int) -> dict[str, Any]:
     asyncio.run(_plan(config_path, location))
     begin = time.time() + 1.5 + 0.3 * processes  # every worker imported and connected by then
@@ -200,7 +316,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--groups", type=int, default=300)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "scale_out.json"))
+    parser.add_argument("--notice-trials", type=int, default=20)
+    parser.add_argument("--poll-trials", type=int, default=3, help="each takes about 30 s")
+    parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--listen-worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--mode", help=argparse.SUPPRESS)
+    parser.add_argument("--trials", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--config", help=argparse.SUPPRESS)
     parser.add_argument("--location", help=argparse.SUPPRESS)
     parser.add_argument("--begin", type=float, help=argparse.SUPPRESS)
@@ -208,6 +330,11 @@ def main() -> int:
     args = parser.parse_args()
     if args.worker:
         return _worker(args)
+    if args.listen_worker:
+        asyncio.run(
+            _listen_work(Path(args.config), args.location, args.mode == "notify", args.trials)
+        )
+        return 0
 
     from tests.postgres_server import PostgresServer
 
@@ -216,27 +343,38 @@ def main() -> int:
     config_path = folder / "config.yaml"
     config_path.write_text(config_text(args.groups), encoding="utf-8")
     rows: list[dict[str, Any]] = []
+    notice: list[dict[str, Any]] = []
     server = PostgresServer()
     try:
         server.start()
-        for count in PROCESS_COUNTS:
-            row = measure(config_path, server.fresh_database(), count)
-            rows.append({"engine": "postgresql", **row})
-        row = measure(config_path, str(folder / "bench.db"), 1)
-        rows.append({"engine": "sqlite", **row})
+        notice = measure_notice(folder, server, args.notice_trials, args.poll_trials)
+        if not args.skip_throughput:
+            for count in PROCESS_COUNTS:
+                row = measure(config_path, server.fresh_database(), count)
+                rows.append({"engine": "postgresql", **row})
+            row = measure(config_path, str(folder / "bench.db"), 1)
+            rows.append({"engine": "sqlite", **row})
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
-    print(
-        f"{args.groups} groups, {rows[0]['actions']} due actions (a reminder and an opening each)"
-    )
-    print(f"{'engine':<11} {'processes':>9} {'seconds':>8} {'actions/s':>10}  per process")
-    for r in rows:
+    if rows:
         print(
-            f"{r['engine']:<11} {r['processes']:>9} {r['seconds']:>8.2f} "
-            f"{r['actions_per_second']:>10.1f}  {r['per_process']}"
+            f"{args.groups} groups, {rows[0]['actions']} due actions (a reminder and an opening each)"
         )
+        print(f"{'engine':<11} {'processes':>9} {'seconds':>8} {'actions/s':>10}  per process")
+        for r in rows:
+            print(
+                f"{r['engine']:<11} {r['processes']:>9} {r['seconds']:>8.2f} "
+                f"{r['actions_per_second']:>10.1f}  {r['per_process']}"
+            )
+    print("another process's new work noticed (planned here, run by an idle worker process):")
+    print(f"{'mode':<14} {'trials':>6} {'median s':>9} {'max s':>8}")
+    for r in notice:
+        print(f"{r['mode']:<14} {r['trials']:>6} {r['median_s']:>9.3f} {r['max_s']:>8.3f}")
+    ratio = notice[1]["median_s"] / notice[0]["median_s"] if notice[0]["median_s"] else 0.0
+    met = "met" if notice[0]["max_s"] <= 1.0 else "MISSED"
+    print(f"median: NOTIFY {ratio:.0f}x sooner than polling; target max <= 1 s: {met}")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     report = {
@@ -244,6 +382,7 @@ def main() -> int:
         "groups": args.groups,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "rows": rows,
+        "notice": notice,
     }
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"written to {out}")

@@ -75,11 +75,20 @@ ActionRun = Callable[["Services", Group, Action], Awaitable[None]]
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ActionKind:
     """How one kind of pending action runs. `missable`: on its first try past the group's grace
-    period (the bot was down) it is recorded as missed instead, and `when_missed` runs."""
+    period (the bot was down) it is recorded as missed instead, and `when_missed` runs.
+    `ends_with_course`: it asks members to take part in sessions (a reminder, a nudge, "we
+    miss you"), so once the group's course has finished it is cancelled instead of run.
+    `alongside`: long, paced work (removing an expired discussion) that runs at the same time
+    as the other groups' actions of its batch, so that one group's per-channel limit does not
+    hold up the rest; each group's own actions still run one after another."""
 
     run: ActionRun
     missable: bool = False
     when_missed: ActionRun | None = None
+    ends_with_course: bool = False
+    # what `status` calls it, in the admin's words (marked with N_, translated when shown)
+    label: str = ""
+    alongside: bool = False
 
 
 ActionKinds = dict[str, ActionKind]
@@ -94,6 +103,7 @@ class Services:
     anonymity_key: bytes = field(repr=False)
     hooks: SessionHooks
     runtime: Runtime = field(repr=False)
+    kinds: ActionKinds = field(default_factory=dict, repr=False)
 
     @property
     def config(self) -> Config:
@@ -118,3 +128,8 @@ class Services:
 
     async def run_due(self) -> int:
         return await self.runtime.run_due()
+
+    def action_label(self, kind: str) -> str:
+        """An action kind as `status` names it (an N_ message; the kind itself when unlabelled)."""
+        found = self.kinds.get(kind)
+        return found.label if found is not None and found.label else kind

@@ -80,6 +80,28 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "backends: run the test once per storage engine")
 
 
+SERVERS_GROUP = "servers"  # the tests that use Synapse or PostgreSQL, kept on one xdist worker
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `pytest -n 2`, every test that needs a server runs on the same worker, so that
+    each server (Synapse, PostgreSQL) is still started once per run, and a test that restarts
+    Synapse under its bot never pulls it from under a test on another worker."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("storage_backend") == (
+            "postgresql"
+        )
+        fixtures = getattr(item, "fixturenames", ())
+        if (
+            on_postgres
+            or "postgres" in fixtures
+            or "synapse" in fixtures
+            or "matrix" in Path(str(item.path)).parts
+        ):
+            item.add_marker(pytest.mark.xdist_group(SERVERS_GROUP))
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if metafunc.definition.get_closest_marker("backends") is None:
         return

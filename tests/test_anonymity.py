@@ -82,3 +82,37 @@ async def test_anonymous_prompt_in_a_reading(
         (2, True, None),
     ]
     await h.close()
+
+
+async def test_answering_only_anonymously_counts_for_her_and_she_is_not_nudged(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    ana = member("Ana")
+    db = tmp_path / "anon.db"
+    config = ANONYMOUS.replace("admins: [ana]", "admins: [ana]\n    drift_after: 1")
+    h = await make_harness(write_config(config), start=START, storage_path=str(db))
+    try:
+        for m in (BEA, CAL):
+            await h.command("join", member=m)
+            await h.command("reminders on", member=m)
+        await h.advance_to(OPENS + timedelta(minutes=1))
+        assert "anonymous" in await h.command("respond 1 only in secret", member=BEA)
+
+        def nudged(who: str) -> list[str]:
+            return [
+                d.message.body for d in h.platform.dms(who) if d.message.kind is MessageKind.NUDGE
+            ]
+
+        assert "Nudged 1 member(s)" in await h.command("remind", member=ana)
+        await h.advance(timedelta(days=5, hours=1))  # the session's own nudge, a day before closing
+        assert nudged("bea") == [] and len(nudged("cal")) == 2
+        await h.advance(timedelta(days=1))  # closed: the drift check runs
+        assert not any("We miss you" in (d.message.title or "") for d in h.platform.dms("bea"))
+        assert any("We miss you" in (d.message.title or "") for d in h.platform.dms("cal"))
+        assert "You took part in 1 of 1 session" in await h.command("progress", member=BEA)
+        assert "You took part in 0 of 1 session" in await h.command("progress", member=CAL)
+    finally:
+        await h.close()
+    with sqlite3.connect(db) as raw:  # she was recognised, not recorded
+        rows = raw.execute("SELECT member_id, author_key FROM responses").fetchall()
+    assert [(member_id, key[:2]) for member_id, key in rows] == [(None, "a:")]

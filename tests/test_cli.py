@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BASE_CONFIG
+from tests.conftest import BASE_CONFIG, FIXTURES
 from tests.piped_bot import start_serving
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +45,15 @@ def test_check_valid_config_prints_next_sessions(write_config: Callable[[str], P
     )
 
 
+def test_check_shows_what_privacy_minimal_turns_on(write_config: Callable[[str], Path]) -> None:
+    config = BASE_CONFIG.replace("    admins: [ana]\n", "    admins: [ana]\n    privacy: minimal\n")
+    result = studybot("check", str(write_config(config)))
+    assert result.returncode == 0, result.stderr
+    shown = " ".join(result.stdout.split())
+    assert "privacy: minimal turns on anonymous, expire_after, retention_days" in shown
+    assert "no display names are stored" in shown and "exports carry no names" in shown
+
+
 def test_check_invalid_config_exits_1_with_every_problem(
     write_config: Callable[[str], Path],
 ) -> None:
@@ -57,6 +67,20 @@ def test_check_invalid_config_exits_1_with_every_problem(
         and "Nowhere/City" in result.stderr
         and "did you mean 'reminders'" in result.stderr
     )
+
+
+def test_a_problem_line_keeps_its_location_whole_in_a_long_folder(tmp_path: Path) -> None:
+    """An editor jumps to `path:line:col`: the CLI never wraps it in the middle, whatever
+    the width (the test's is 100 columns) and however deep the folder."""
+    folder = tmp_path / ("a-rather-long-folder-name-for-the-groups-config" + "/x" * 20)
+    folder.mkdir(parents=True)
+    shutil.copytree(FIXTURES / "readings", folder / "readings")
+    config = folder / "config.yaml"
+    config.write_text(BASE_CONFIG.replace("timezone: Europe/Berlin", "timezone: Nowhere/City"))
+    result = studybot("check", str(config))
+    assert result.returncode == 1
+    located = [line for line in result.stderr.splitlines() if f"{config}:" in line]
+    assert located and all("Nowhere/City" in line for line in located), result.stderr
 
 
 def ahead(config: str) -> str:
@@ -142,6 +166,19 @@ def test_demo_runs_the_whole_reading_scripted() -> None:
         "Demo over",
     ):
         assert seen in out, seen
+    # the course is the shipped pack (issue 16); the terminal may wrap the line
+    assert "The course is the pack first-steps@1.0.0." in " ".join(out.split())
+
+
+def test_the_demo_sends_nothing_about_sessions_once_the_reading_has_finished() -> None:
+    if not (ROOT / "readings" / "first-steps.yaml").exists():
+        pytest.skip("the demo reading is not in readings/ yet")
+    # a visitor who only watches: silent through every session, the last one included
+    result = studybot("demo", "--speed", "40000", stdin="/study status\n", timeout=120)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Reading finished" in out and "Demo over" in out
+    assert "We miss you" not in out[out.index("Reading finished") :]
 
 
 def test_import_article_to_a_reading(tmp_path: Path) -> None:

@@ -61,6 +61,11 @@ def teams_post(h: Harness, session: int = 1) -> str:
     return posts[session - 1].message.body
 
 
+def team_lines(post: str) -> list[str]:
+    """The teams of a teams post: the items of its list."""
+    return [line for line in post.splitlines() if line.startswith("- ")]
+
+
 # -- teams of two ---------------------------------------------------------------------------
 
 
@@ -94,13 +99,13 @@ async def test_an_odd_count_makes_a_trio_and_the_next_session_brings_new_partner
     await h.advance_to(OPENS + timedelta(minutes=1))
     await h.advance(WEEK)
     first, second = teams_post(h, 1), teams_post(h, 2)
-    pairs_first = {line.split(" — ")[0] for line in first.splitlines()[1:]}
-    pairs_second = {line.split(" — ")[0] for line in second.splitlines()[1:]}
+    pairs_first = {line.split(" — ")[0] for line in team_lines(first)}
+    pairs_second = {line.split(" — ")[0] for line in team_lines(second)}
     assert len(pairs_first) == 2 and not pairs_first & pairs_second
     await h.command("join", member=EVE)
     await h.advance(WEEK)
     third = teams_post(h, 3)
-    lines = third.splitlines()[1:]
+    lines = team_lines(third)
     assert len(lines) == 2 and sorted(line.count("&") for line in lines) == [1, 2]  # one trio
     assert all(name in third for name in ("Ana", "Bea", "Cal", "Dev", "Eve"))
 
@@ -132,7 +137,7 @@ async def test_snoozed_members_get_no_reminders_and_snooze_zero_ends_it(
     for who in (BEA, CAL):
         await h.command("reminders on", member=who)
     await h.command("snooze 3", member=BEA)
-    assert "up to 365" in await h.command("snooze 400", member=BEA)
+    assert "from 0 to 365, not '400'" in await h.command("snooze 400", member=BEA)
     await h.advance_to(OPENS + timedelta(minutes=1))
     reminders = [s for s in h.platform.dms() if s.message.kind == MessageKind.REMINDER]
     assert {s.where for s in reminders} == {"dm:cal"}
@@ -202,6 +207,24 @@ async def test_a_drifting_member_gets_one_kind_message_then_peace(
     assert "Dev" in listed and "left alone" in listed and "Bea" not in listed
     nudges = [s for s in h.platform.dms("dev") if s.message.kind == MessageKind.NUDGE]
     assert len(nudges) == 2  # nudged in sessions 1 and 2, not after the kind message
+
+
+async def test_nothing_about_sessions_is_sent_once_the_course_has_finished(
+    start_with: Starter,
+) -> None:
+    h = await start_with("    drift_after: 1")  # three sections, one a week
+    await h.command("reminders on", member=BEA)
+    await h.advance_to(OPENS + timedelta(minutes=1))
+    for _ in range(2):
+        await h.command("respond 1 here", member=BEA)
+        await h.advance(WEEK)
+    sent = len(h.platform.dms("bea"))
+    await h.advance(WEEK)  # silent in the last session, which ends the course
+    assert (await h.storage.group_state("readers")).finished
+    await h.advance(4 * WEEK)
+    late = h.platform.dms("bea")[sent:]
+    assert [s.message.kind for s in late] == [MessageKind.NUDGE]  # while session 3 was open
+    assert not any((s.message.title or "").startswith("We miss") for s in late)
 
 
 # -- RSVP --------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ def test_snooze_rsvp_and_admin_views_on_the_console(
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "No session is open, so there is no live discussion" in out
-    assert "[I'll join the live talk" in out and "] → rsvp yes" in out  # the post's button
+    assert "[I'll join the live talk" in out and "] → /study rsvp yes" in out  # the button
     assert "See you at the live discussion" in out and "1 going so far" in out
     assert "Snoozing until" in out and "Welcome back" in out
     assert "Current streak: 0" in out

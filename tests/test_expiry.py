@@ -243,3 +243,34 @@ async def test_privacy_minimal_deletes_the_notes_with_the_discussion(start_with:
     await h.advance_to(CLOSES + timedelta(days=14, minutes=1))
     assert await h.storage.count("annotations") == 0
     assert await h.storage.count("annotation_replies") == 0
+
+
+async def test_privacy_minimal_stores_no_names_quotes_nothing_and_exports_no_names(
+    start_with: Starter,
+) -> None:
+    from bot.exports.exporting import export_rows
+
+    h = await start_with("privacy: minimal\nanonymous: false\nexpire_after: 30d")
+    await h.command("join", member=BEA)
+    await h.advance_to(OPENS)
+    await h.command("respond 1 Bea's own thought", member=BEA)
+    stored = await h.storage.find_member("console", "bea")
+    assert stored is not None and stored.display_name == "bea"  # the platform id, not "Bea"
+    [row] = await export_rows(h.storage, h.config.groups[0])
+    assert row.member == "member" and row.response == "Bea's own thought"
+    await h.advance_to(CLOSES + timedelta(minutes=1))
+    digests = [s.message.body for s in h.platform.dms("ana") if "Digest" in (s.message.title or "")]
+    assert digests and all("Bea's own thought" not in d for d in digests)
+    assert any("1 response" in d for d in digests)
+
+
+async def test_a_standard_group_keeps_names_and_quotes(start_with: Starter) -> None:
+    h = await start_with("anonymous: false")
+    await h.command("join", member=BEA)
+    await h.advance_to(OPENS)
+    await h.command("respond 1 Bea's own thought", member=BEA)
+    stored = await h.storage.find_member("console", "bea")
+    assert stored is not None and stored.display_name == "Bea"
+    await h.advance_to(CLOSES + timedelta(minutes=1))
+    digests = [s.message.body for s in h.platform.dms("ana") if "Digest" in (s.message.title or "")]
+    assert any("Bea's own thought" in d for d in digests)

@@ -219,3 +219,36 @@ async def test_a_member_language_outlives_a_restart(
         assert "lo elegiste tú" in await again.command("language", member=BEA)
     finally:
         await again.close()
+
+
+# -- a volunteer's new language -----------------------------------------------------------------
+
+
+def test_a_volunteers_compiled_catalog_is_a_language_to_choose(tmp_path: Path) -> None:
+    """The README's steps, with pybabel itself: copy the template, translate, compile; the new
+    language is then offered (the group's `language: fr` is the one config line)."""
+    import gettext
+    import shutil
+
+    from babel.messages.frontend import CommandLineInterface
+    from babel.messages.pofile import read_po, write_po
+
+    from bot.core.i18n import DOMAIN, LOCALE_DIR, shipped_languages
+
+    locale = tmp_path / "locale"
+    locale.mkdir()
+    shutil.copy(LOCALE_DIR / "studybot.pot", locale / "studybot.pot")
+    pybabel = CommandLineInterface()
+    pybabel.run(["pybabel", "-q", "init", "-D", DOMAIN, "-i", str(locale / "studybot.pot"),
+                 "-d", str(locale), "-l", "fr"])  # fmt: skip
+    po = locale / "fr" / "LC_MESSAGES" / "studybot.po"
+    with po.open("rb") as fh:
+        catalog = read_po(fh)
+    catalog["I can write in {languages}."].string = "Je peux écrire en {languages}."
+    with po.open("wb") as fh:
+        write_po(fh, catalog)
+    pybabel.run(["pybabel", "-q", "compile", "-D", DOMAIN, "-d", str(locale)])
+    assert shipped_languages(locale) == ("en", "fr")
+    assert shipped_languages() == ("en", "es", "pt_BR")  # what ships
+    french = gettext.translation(DOMAIN, localedir=str(locale), languages=["fr"])
+    assert french.gettext("I can write in {languages}.") == "Je peux écrire en {languages}."

@@ -147,3 +147,18 @@ def test_empty_calendar() -> None:
     lines = unfold(calendar_ics("Empty", [], stamp=STAMP))
     assert "BEGIN:VEVENT" not in lines
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
+
+
+def test_url_property_carries_the_address_as_it_is() -> None:
+    address = "https://example.org/texts/reading?part=1,2;x"
+    lines = unfold(calendar_ics("x", [event(url=address)], stamp=STAMP))
+    assert props(lines, "URL") == [address]  # a URI value: no TEXT escaping
+    assert props(unfold(calendar_ics("x", [event()], stamp=STAMP)), "URL") == []
+
+
+@pytest.mark.parametrize(
+    "bad", ["javascript:alert(1)", "https://example.org/a b", "https://x.org/\r\nATTENDEE:y"]
+)
+def test_a_url_that_is_not_an_http_address_is_refused(bad: str) -> None:
+    with pytest.raises(ValueError, match="not an http"):
+        calendar_ics("x", [event(url=bad)], stamp=STAMP)

@@ -32,7 +32,7 @@ async def test_a_member_with_a_lone_surrogate_in_the_name_is_served(
 ) -> None:
     h = await make_harness(write_config(BASE_CONFIG), start=START)
     try:
-        assert "/study join" in await h.command("help", member=BROKEN)
+        assert "`join`" in await h.command("help", member=BROKEN)
         assert "Welcome" in await h.command("join", member=BROKEN)
         stored = await h.storage.find_member("console", "zoe")
         assert stored is not None and stored.display_name == "Zo\ufffde"

@@ -156,7 +156,7 @@ async def test_export_mine_and_forget_me_carry_the_notes(harness: Harness) -> No
     data = json.loads(reply.attachment.content)
     assert data["annotations"][0]["text"] == "exported words"
     said = await harness.command("forget-me confirm", member=BEA)
-    assert "1 notes on passages" in said
+    assert "0 responses and 1 note on passages" in said
     assert "Nobody has quoted" in await harness.command("passages", member=CAL)
 
 
@@ -181,7 +181,7 @@ async def test_anonymous_group_notes_carry_no_name_anywhere(
             rows = raw.execute("SELECT member_id, author_key FROM annotations").fetchall()
         assert rows and all(m is None and k.startswith("a:") for m, k in rows)
         said = await h.command("forget-me confirm", member=BEA)
-        assert "1 notes" in said
+        assert "1 note on passages" in said
         with sqlite3.connect(db) as raw:
             assert raw.execute("SELECT COUNT(*) FROM annotations").fetchone() == (0,)
     finally:

@@ -329,7 +329,7 @@ def test_an_answer_after_a_restart_goes_to_the_session_open_now(
     config = write_config(BASE_CONFIG)
     assert piped_run(config, "/study post-now\n").returncode == 0
     # The next run opens session 2; its posts must not take the message ids of session 1's.
-    again = piped_run(config, "/study post-now\n>1 For the second session\n")
+    again = piped_run(config, "/study post-now confirm\n>1 For the second session\n")
     assert again.returncode == 0, again.stderr
     assert "Session 2 is open" in again.stdout
     assert "Saved your response to prompt 1" in again.stdout

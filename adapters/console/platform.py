@@ -104,7 +104,13 @@ class ConsolePlatform:
         message_id = self._new_id("c")
         where = "thread" if thread else "room"
         with self.screen.above_prompt() as console:
-            show_post(console, printable_message(message), where=where, stamp=self._stamp(room))
+            show_post(
+                console,
+                printable_message(message),
+                where=where,
+                stamp=self._stamp(room),
+                prefix=self.command_prefix,
+            )
         self.record[message_id] = message
         return Posted(message_id=message_id, room=room, thread=thread)
 
@@ -128,13 +134,14 @@ class ConsolePlatform:
                 printable_message(message),
                 where=f"direct message to {printable(member.display_name)}",
                 stamp=self._stamp(ROOM),
+                prefix=self.command_prefix,
             )
         return Posted(message_id=message_id, room=f"dm:{member.user_id}")
 
     async def reply(self, origin: Origin, message: Message) -> None:
         to = printable(origin.token or self._speaker)
         with self.screen.above_prompt() as console:
-            show_reply(console, printable_message(message), to=to)
+            show_reply(console, printable_message(message), to=to, prefix=self.command_prefix)
         if message.attachment is not None:
             folder = self._context.data_dir / "exports"
             folder.mkdir(parents=True, exist_ok=True)

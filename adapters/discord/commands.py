@@ -42,6 +42,8 @@ class SlashDesk(Protocol):
 
 
 def _short(text: str) -> str:
+    # a slash command's description is plain text: no code marks around a command named in it
+    text = text.replace("`", "")
     return text if len(text) <= DESCRIPTION_MAX else text[: DESCRIPTION_MAX - 1] + "…"
 
 
@@ -56,7 +58,7 @@ def is_text_optional_on_discord(spec: CommandSpec, param: ParamSpec) -> bool:
 
 def _annotation(param: ParamSpec) -> Any:
     if param.kind is ParamKind.INT:
-        return app_commands.Range[int, 1, 100_000]
+        return app_commands.Range[int, param.minimum, param.maximum]
     if param.kind is ParamKind.FLAG:
         return bool
     if param.kind is ParamKind.TEXT:

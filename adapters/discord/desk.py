@@ -13,7 +13,7 @@ from typing import Any
 
 import discord
 
-from bot.commands.spec import CommandSpec
+from bot.commands.spec import CommandSpec, ParamKind
 from bot.core.events import CommandReceived, Origin
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import AdapterError, CoreHandle
@@ -63,7 +63,8 @@ class InteractionDesk:
         self, interaction: discord.Interaction[Any], spec: CommandSpec, values: Mapping[str, Any]
     ) -> None:
         if spec.name == "respond" and not values.get("text"):
-            flags = " ".join(f"--{f}" for f in ("private", "shared") if values.get(f))
+            named = (p.name for p in spec.params if p.kind is ParamKind.FLAG)
+            flags = " ".join(f"--{f}" for f in named if values.get(f))
             await self.open_response_modal(interaction, int(values["prompt"]), flags)
             return
         await self._run(interaction, spec.name, args_line(spec, values), slow=spec.slow)

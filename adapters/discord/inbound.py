@@ -28,12 +28,14 @@ class Inbound:
         bot_id: Callable[[], int | None],
         channel_of: Callable[[int], object],
         fetch_channel: Callable[[int], Awaitable[Any]],
+        deleted_by_us: Callable[[int], bool] = lambda message_id: False,
     ) -> None:
         self.core: CoreHandle | None = None
         self._places = places
         self._bot_id = bot_id
         self._channel_of = channel_of
         self._fetch_channel = fetch_channel
+        self._deleted_by_us = deleted_by_us
 
     async def _deliver(self, event: InboundEvent) -> None:
         if self.core is None:
@@ -124,6 +126,8 @@ class Inbound:
         if author is not None and (author.bot or author.id == self._bot_id()):
             return
         for message_id in ids:
+            if self._deleted_by_us(message_id):
+                continue  # an expired discussion going, not a member taking back a response
             origin = Origin(
                 platform=PLATFORM,
                 room=room,

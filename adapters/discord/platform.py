@@ -16,21 +16,26 @@ from bot.core.platform import (
     AdapterError,
     CommandSyntax,
     CoreHandle,
+    Erasing,
+    PlannedEvent,
     Platform,
     PlatformContext,
     PlatformLimits,
+    ScheduledEvents,
     Sharded,
+    ThreadListing,
 )
 from bot.core.specs import CommandSpec
 
+from .calendar import Calendar
 from .client import StudyClient, keep_secrets_out_of_logs, make_client, point_at
-from .commands import command_group_name
 from .desk import InteractionDesk
 from .direct import DirectMessages
 from .inbound import AUTHOR_TOKEN, Inbound
 from .pacing import GlobalPacer, pace_requests
 from .people import PLATFORM, AdminJudge, Places
-from .render import BODY_PER_MESSAGE
+from .removal import Eraser
+from .render import BODY_PER_MESSAGE, slash_prefix
 from .sending import send_message
 from .shards import Shards
 
@@ -38,6 +43,7 @@ log = logging.getLogger(__name__)
 
 THREAD_ALREADY_EXISTS = 160004
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: sessions stay open for days
+REMOVAL_REASON = "A Study Circle discussion that expired on the group's schedule"
 
 
 class DiscordPlatform:
@@ -53,11 +59,16 @@ class DiscordPlatform:
         self._shards = Shards(settings)
         self._judge = AdminJudge(settings.admin_roles, context.admins)
         self._desk = InteractionDesk(places=self._places, defer_after=settings.defer_after)
+        self._eraser = Eraser(http=lambda: self._live_client().http, bot_id=self._bot_id)
+        self._calendar = Calendar(
+            http=lambda: self._live_client().http, bot_id=self._bot_id, guild_of=self._guild_of
+        )
         self._inbound = Inbound(
             places=self._places,
             bot_id=self._bot_id,
             channel_of=self._cached_channel,
             fetch_channel=self._fetch_channel,
+            deleted_by_us=self._eraser.deleted_by_us,
         )
         self.pacer = GlobalPacer()  # Discord's global limit, for every request of the bot
         self._client: StudyClient | None = None
@@ -221,8 +232,38 @@ class DiscordPlatform:
             )
         await send_message(channel, message, key=None, reference=reference)
 
+    # --- removing (expire_after) -------------------------------------------------------------
+
+    async def remove_message(
+        self, room: str, message_id: str, *, thread: str | None, own: bool, reason: str, key: str
+    ) -> bool:
+        # Discord has no idempotency key for a delete; a second delete answers 404, no harm.
+        return await self._eraser.delete_message(
+            int(thread or room), int(message_id), own=own, reason=reason
+        )
+
+    async def remove_thread(self, room: str, thread: str, *, key: str) -> bool:
+        return await self._eraser.delete_thread(int(thread), reason=REMOVAL_REASON)
+
+    async def thread_messages(self, room: str, thread: str) -> tuple[tuple[str, bool], ...]:
+        return await self._eraser.thread_messages(int(thread))
+
+    # --- the server's Events tab (discord_events) ------------------------------------------
+
+    async def put_event(self, room: str, event: PlannedEvent, *, event_id: str | None) -> str:
+        return await self._calendar.put(room, event, event_id=event_id)
+
+    async def cancel_event(self, room: str, event_id: str) -> bool:
+        return await self._calendar.cancel(room, event_id)
+
+    async def _guild_of(self, room: str) -> int:
+        guild = getattr(await self._channel(int(room)), "guild", None)
+        if guild is None:
+            raise AdapterError(f"channel {room} is not in a server")
+        return int(guild.id)
+
     def command_prefix(self, spec: CommandSpec) -> str:
-        return f"/{command_group_name(spec)}"
+        return slash_prefix(spec)
 
     @property
     def shard_ids(self) -> tuple[int, ...] | None:
@@ -287,6 +328,8 @@ class DiscordPlatform:
         return channel
 
 
-def _conforms(platform: DiscordPlatform) -> tuple[Platform, Sharded, CommandSyntax]:
+def _conforms(
+    platform: DiscordPlatform,
+) -> tuple[Platform, Sharded, CommandSyntax, Erasing, ThreadListing, ScheduledEvents]:
     """Lets mypy check that DiscordPlatform implements the core's protocols."""
-    return platform, platform, platform
+    return platform, platform, platform, platform, platform, platform

@@ -1,4 +1,7 @@
-"""Turn the core's neutral `Message` into Discord messages within Discord's size limits."""
+"""Turn the core's neutral `Message` into Discord messages within Discord's size limits.
+
+Discord reads the core's Markdown itself (lists, quotes, emphasis; a line break is a line
+break), so the body goes as written, but for its command hints: `/study respond ...`."""
 
 from __future__ import annotations
 
@@ -7,7 +10,11 @@ from dataclasses import dataclass, field
 
 import discord
 
+from bot.commands.hints import typed_message
 from bot.core.messages import Message, MessageKind
+from bot.core.specs import CommandSpec
+
+from .commands import command_group_name
 
 CONTENT_MAX = 2000
 DESCRIPTION_MAX = 4096
@@ -58,6 +65,11 @@ def split_text(text: str, limit: int) -> list[str]:
     return chunks or [""]
 
 
+def slash_prefix(spec: CommandSpec) -> str:
+    """What a member types before a command on Discord: `/study` or `/study-admin`."""
+    return f"/{command_group_name(spec)}"
+
+
 def _title(message: Message) -> str | None:
     title = message.title
     if title is None and message.kind is MessageKind.PROMPT and message.prompt_number is not None:
@@ -69,26 +81,27 @@ def _title(message: Message) -> str | None:
     return title
 
 
-def _uses_embeds(message: Message) -> bool:
+def _uses_embeds(message: Message, body: str) -> bool:
     if message.kind in (MessageKind.SECTION, MessageKind.PROMPT, MessageKind.SUMMARY):
         return True
-    return message.title is not None or len(message.body) > CONTENT_MAX
+    return message.title is not None or len(body) > CONTENT_MAX
 
 
 def render(message: Message) -> list[DiscordPiece]:
     """Render one core message as one or more Discord messages (more only when the body
     exceeds what a single message holds). An attachment rides on the first piece."""
+    body = typed_message(message, slash_prefix)
     pieces: list[DiscordPiece] = []
-    if not _uses_embeds(message):
+    if not _uses_embeds(message, body):
         # Discord refuses a message with nothing in it; an attachment alone is enough.
         empty = "…" if message.attachment is None else None
-        pieces.append(DiscordPiece(content=message.body or empty))
+        pieces.append(DiscordPiece(content=body or empty))
     else:
         title = _title(message)
         colour = _EMBED_COLOUR.get(message.kind, discord.Colour.light_grey())
         current = DiscordPiece()
         budget = MESSAGE_EMBED_TOTAL_MAX
-        for index, chunk in enumerate(split_text(message.body, DESCRIPTION_MAX)):
+        for index, chunk in enumerate(split_text(body, DESCRIPTION_MAX)):
             chunk_title = title if index == 0 else None
             cost = len(chunk) + len(chunk_title or "")
             if current.embeds and (cost > budget or len(current.embeds) >= EMBEDS_PER_MESSAGE):

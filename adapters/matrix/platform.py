@@ -26,7 +26,9 @@ from bot.config.platform_settings import MatrixSettings
 from bot.core.events import MemberRef, Origin
 from bot.core.messages import Message, MessageKind, Posted
 from bot.core.platform import (
+    Acknowledging,
     AdapterError,
+    Change,
     CommandSyntax,
     CoreHandle,
     DirectMessagesClosed,
@@ -271,6 +273,15 @@ class MatrixPlatform:
         outbox = await self._ready(room_id)
         await outbox.send(room_id, message, key=key, relation=self._answer_relation(origin))
 
+    async def acknowledge(self, origin: Origin, target: str, change: Change) -> None:
+        """A reaction on the response's event: ✏️ once an edit is saved, 🗑️ once a redaction
+        deleted it. One per change and event (a second edit reuses the transaction id, so the
+        homeserver sends nothing new and refuses no duplicate)."""
+        room_id = self._room_id(origin.room)
+        outbox = await self._ready(room_id)
+        sign = "✏️" if change is Change.EDITED else "🗑️"
+        await outbox.react(room_id, target, sign, key=f"matrix-ack:{change.value}:{target}")
+
     def _answer_relation(self, origin: Origin) -> dict[str, Any] | None:
         if origin.message_id is None:
             return None
@@ -302,6 +313,8 @@ class MatrixPlatform:
 
 def _conforms(
     platform: MatrixPlatform,
-) -> tuple[Platform, RoomsAware, CommandSyntax, Erasing, ThreadListing, RetentionAware]:
+) -> tuple[
+    Platform, RoomsAware, CommandSyntax, Erasing, ThreadListing, RetentionAware, Acknowledging
+]:
     """Lets mypy check that MatrixPlatform implements the core's protocols."""
-    return platform, platform, platform, platform, platform, platform
+    return platform, platform, platform, platform, platform, platform, platform

@@ -1,4 +1,6 @@
-"""Render the core's neutral `Message` as Matrix `m.room.message` contents (plain body + safe HTML).
+"""Render the core's neutral `Message` as Matrix `m.room.message` contents: safe HTML in
+`formatted_body` (org.matrix.custom.html) and the same words as plain text in `body`, which
+notifications show, so it carries no Markdown markup. Command hints get the `!study` prefix.
 
 Size rule: the core splits long sections under `MAX_BODY_CHARS` characters; on top of that
 every event's JSON content is kept under `MAX_CONTENT_BYTES`, well inside Matrix's 64 KiB
@@ -9,12 +11,15 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
 
-from bot.commands.spec import BY_NAME
+from adapters.matrix.inbound import PREFIX
+from adapters.matrix.plaintext import to_plain
+from bot.commands.hints import typed_command, typed_message
 from bot.core.messages import Message, MessageKind
 
 MAX_BODY_CHARS = 8_000
@@ -47,6 +52,7 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
+@lru_cache(maxsize=32)  # splitting renders a piece to measure it, then again to send it
 def to_html(markdown: str) -> str:
     """Markdown -> HTML restricted to an allow-list (tags, attributes, URL schemes)."""
     rendered = _markdown.render(markdown)
@@ -62,12 +68,13 @@ def to_html(markdown: str) -> str:
 
 
 def compose(message: Message) -> str:
-    """The whole Markdown text of a message: title, body, part counter, button hints."""
+    """The whole Markdown text of a message: title, body, part counter, button hints; every
+    command in it written as it is typed on Matrix."""
     lines: list[str] = []
     if message.title:
         lines.append(f"**{_escape_inline(message.title)}**")
         lines.append("")
-    lines.append(message.body)
+    lines.append(typed_message(message, _prefix))
     if message.parts > 1:
         lines.extend(["", f"*(part {message.part} of {message.parts})*"])
     hints = [_as_command(b.fallback or b.label) for b in message.buttons]
@@ -77,10 +84,14 @@ def compose(message: Message) -> str:
     return "\n".join(lines)
 
 
+def _prefix(_spec: object) -> str:
+    return PREFIX
+
+
 def _as_command(hint: str) -> str:
-    # The core writes `respond 2 ...`; on Matrix every command starts with the prefix.
-    first = hint.split(" ", 1)[0].lower()
-    return f"`!study {hint}`" if first in BY_NAME else hint
+    # a button's fallback is a command to type (`respond 2 ...`), shown as code on Matrix
+    shown = typed_command(hint, _prefix)
+    return f"`{shown}`" if shown != hint else hint
 
 
 def _escape_inline(text: str) -> str:
@@ -91,11 +102,16 @@ def content_for(markdown: str, kind: MessageKind) -> dict[str, Any]:
     """One event's content. `m.mentions: {}` says the bot mentions nobody, so no text pings."""
     return {
         "msgtype": "m.notice" if kind in _NOTICE_KINDS else "m.text",
-        "body": markdown,
+        "body": _plain(markdown),
         "format": "org.matrix.custom.html",
         "formatted_body": to_html(markdown),
         "m.mentions": {},
     }
+
+
+@lru_cache(maxsize=32)
+def _plain(markdown: str) -> str:
+    return to_plain(markdown)
 
 
 def _size(content: dict[str, Any]) -> int:

@@ -18,6 +18,7 @@ from bot.cli.terminal import LogChoice, beside_terminal, first_of, stop_on_signa
 from bot.config.load import ConfigError, load_config
 from bot.config.model import Config, Group
 from bot.core.clock import Clock, SystemClock
+from bot.core.durations import format_duration
 from bot.core.platform import Terminal
 from bot.runtime.logs import LEVELS, setup_logging
 from bot.schedule.previewing import describe_start
@@ -80,6 +81,10 @@ def _parser() -> argparse.ArgumentParser:
 
     register_pack_commands(sub, common)
 
+    from bot.cli.library import register as register_library_commands
+
+    register_library_commands(sub, common)
+
     demo = sub.add_parser(
         "demo", parents=[common], help="watch a whole reading on a fast clock in the terminal"
     )
@@ -93,6 +98,11 @@ def _parser() -> argparse.ArgumentParser:
         "--readings", help="folder with the demo reading (default: the shipped readings)"
     )
     demo.add_argument("--as", dest="as_user", default="you", help="your name in the demo")
+    demo.add_argument(
+        "--lang",
+        default="en",
+        help="the language of the demo's group and of you in it: en, es, pt_BR (default en)",
+    )
     demo.set_defaults(func=_demo)
 
     check = sub.add_parser(
@@ -170,7 +180,8 @@ def _load(path: str) -> Config | None:
     except ConfigError as exc:
         err.print(f"[bold red]{len(exc.problems)} problem(s) in the config:[/bold red]")
         for problem in exc.problems:
-            err.print("  " + problem.render(), markup=False)
+            # soft_wrap: the terminal wraps the line if it must; a location is never split
+            err.print("  " + problem.render(), markup=False, soft_wrap=True)
         return None
 
 
@@ -198,14 +209,26 @@ def _check(args: argparse.Namespace) -> int:
             filled = ", ".join(group.spec.preset_keys) or "nothing (the file sets every key)"
             out.print(
                 f"    privacy: minimal turns on {filled}; its responses are deleted when "
-                "its discussion expires",
+                "its discussion expires; no display names are stored (the platform id only); "
+                "digests do not quote responses; exports carry no names",
                 markup=False,
             )
     return 0
 
 
+def _local(moment: datetime, group: Group) -> str:
+    """A moment in the group's zone, which the table's title names: 'Tue 1 Dec 2026, 19:00'."""
+    return describe_start(moment, group.zone).split(" (")[0]
+
+
+def _short(moment: datetime, group: Group) -> str:
+    """'Mon 7 Dec 19:00': the year and the zone are the session's."""
+    local = moment.astimezone(group.zone)
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
 def _preview(args: argparse.Namespace) -> int:
-    from bot.schedule.previewing import preview_events, write_ics
+    from bot.schedule.previewing import PreviewBreak, preview_rows, write_ics
 
     config = _load(args.config)
     if config is None:
@@ -222,20 +245,34 @@ def _preview(args: argparse.Namespace) -> int:
             continue
         table = Table(title=f"{group.spec.name} ({group.spec.timezone})", title_justify="left")
         table.add_column("#", justify="right")
-        table.add_column("Session (local time)")
+        table.add_column("Session (local time)", no_wrap=True)
         table.add_column("Sections")
-        table.add_column("Reminders")
-        for event in preview_events(group, now, until):
-            reminders = ", ".join(
-                describe_start(r, group.zone).split(" (")[0] for r in event.reminders
-            )
+        table.add_column("Open until", no_wrap=True)
+        if group.spec.rsvp:
+            table.add_column("Live talk", no_wrap=True)
+        sources: dict[str, str] = {}
+        for row in preview_rows(group, now, until):
+            if isinstance(row, PreviewBreak):
+                rest = ["—"] * (2 if group.spec.rsvp else 1)
+                table.add_row("", _local(row.start, group), "break", *rest)
+                continue
+            if row.source:
+                sources.setdefault(row.reading, row.source)
+            live = [_short(row.live, group)] if row.live is not None else []
             table.add_row(
-                str(event.number),
-                describe_start(event.start, group.zone),
-                event.sections,
-                reminders or "—",
+                str(row.number),
+                _local(row.start, group),
+                row.sections,
+                _short(row.closes, group),
+                *live,
             )
         out.print(table)
+        leads = " and ".join(
+            format_duration(lead) for lead in sorted(group.spec.reminders, reverse=True)
+        )
+        out.print(f"  Reminders: {leads} before each session." if leads else "  No reminders.")
+        for title, source in sources.items():
+            out.print(f"  {title}: {source}", markup=False, soft_wrap=True)
     if args.ics:
         path = Path(args.ics)
         write_ics(config, now, until, path, group_id=args.group)
@@ -454,6 +491,17 @@ async def _serve(
 
 def _demo(args: argparse.Namespace) -> int:
     from bot.cli.demo import run_demo
+    from bot.core.i18n import SUPPORTED, normalize, suggest
+
+    if normalize(args.lang) is None:
+        hint = suggest(args.lang)
+        meant = f" (did you mean {hint}?)" if hint else ""
+        print(
+            f"studybot demo: unknown language {args.lang!r}{meant}; "
+            f"the demo speaks {', '.join(SUPPORTED)}",
+            file=sys.stderr,
+        )
+        return 2
 
     return asyncio.run(
         run_demo(
@@ -461,6 +509,7 @@ def _demo(args: argparse.Namespace) -> int:
             readings=Path(args.readings) if args.readings else None,
             user=args.as_user,
             logging_to=LogChoice(level=args.log_level, file=args.log_file),
+            language=args.lang,
         )
     )
 

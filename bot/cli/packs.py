@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.console import Console
 
@@ -12,11 +16,18 @@ from bot.documents.problems import Problem
 from bot.packs.bundle import build_tarball
 from bot.packs.diff import pack_diff
 from bot.packs.files import Refused
+from bot.packs.harvest import PROPOSAL, approve, is_proposal
 from bot.packs.manifest import write_manifest
 from bot.packs.model import Pack, PackError, load_pack, looks_like_ref, publish_problems
 from bot.packs.scaffold import new_pack
 from bot.packs.signing import sign_manifest
 from bot.packs.store import PackStore, fork
+
+if TYPE_CHECKING:
+    from bot.config.model import Config
+    from bot.storage import Storage
+
+T = TypeVar("T")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -72,11 +83,30 @@ def register(
     with_store(listing)
     listing.set_defaults(func=_list)
 
+    harvesting = commands.add_parser(
+        "harvest", help="propose the next version of a group's pack with what it learned"
+    )
+    harvesting.add_argument("--group", required=True, metavar="G", help="the group's id")
+    harvesting.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder")
+    harvesting.add_argument("--config", default="config.yaml", help="the bot's config")
+    harvesting.set_defaults(func=_harvest)
+
+    approving = commands.add_parser(
+        "approve", help="the admin's yes to a harvest: check it and write its MANIFEST"
+    )
+    approving.add_argument("folder", metavar="DIR")
+    approving.add_argument("--config", default="config.yaml", help="the bot's config")
+    approving.set_defaults(func=_approve)
+
     diff = commands.add_parser("diff", help="what changed between two packs or versions")
     diff.add_argument("old", metavar="A", help="a pack folder or an installed ID@VERSION")
     diff.add_argument("new", metavar="B")
     with_store(diff)
     diff.set_defaults(func=_diff)
+
+
+def _say(text: str) -> None:
+    out.print(text, markup=False, soft_wrap=True)
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -143,6 +173,11 @@ def _check(args: argparse.Namespace) -> int:
     )
     for problem in publish_problems(pack):
         out.print("Before you build it: " + problem.message + ".", markup=False, soft_wrap=True)
+    if is_proposal(pack.path):
+        _say(
+            f"It is a harvest waiting for approval: read {PROPOSAL}, then "
+            f"`studybot pack approve {args.folder}`."
+        )
     return 0
 
 
@@ -155,6 +190,13 @@ def _build(args: argparse.Namespace) -> int:
     if blocking:
         _say_problems(list(blocking), str(folder))
         return 1
+    if is_proposal(folder):
+        return _refused(
+            Refused(
+                f"{folder} is a harvest not yet approved; nothing was built. Read {PROPOSAL}, "
+                f"then `studybot pack approve {folder}`"
+            )
+        )
     target = Path(args.out)
     if not target.name.endswith((".tar.gz", ".tgz")):
         err.print(f"{target} should end in .tar.gz; nothing was built.", markup=False)
@@ -265,4 +307,70 @@ def _diff(args: argparse.Namespace) -> int:
     out.print(f"From {packs[0].ref} to {packs[1].ref}:", markup=False)
     for line in lines:
         out.print("  " + line, markup=False, soft_wrap=True)
+    return 0
+
+
+def _on_storage(config: Config, work: Callable[[Storage], Awaitable[T]]) -> T:
+    """Run `work` on the config's storage, opened for it and closed after."""
+    from bot.storage import open_storage
+
+    async def go() -> T:
+        storage = await open_storage(config.storage)
+        try:
+            return await work(storage)
+        finally:
+            await storage.close()
+
+    return asyncio.run(go())
+
+
+def _harvest(args: argparse.Namespace) -> int:
+    from bot.cli.main import _config_and_group
+    from bot.exports.harvesting import harvest
+
+    found = _config_and_group(args)
+    if found is None:
+        return 1
+    config, group = found
+    target = Path(args.out).resolve()
+    readings = config.readings_for(group)
+    try:
+        proposal = _on_storage(
+            config, lambda storage: harvest(storage, group, target, datetime.now(UTC), readings)
+        )
+    except Refused as exc:
+        return _refused(exc)
+    _say(
+        f"Proposed {proposal.pack.ref} in {target}: {proposal.added} lesson(s) shared beyond "
+        f"the group, {len(proposal.unanswered)} prompt(s) nobody answered (see "
+        f"{target / PROPOSAL}). Edit it, then `studybot pack approve {target}`."
+    )
+    return 0
+
+
+def _approve(args: argparse.Namespace) -> int:
+    from bot.cli.main import _load
+
+    folder = Path(args.folder)
+    where = str(folder.resolve())
+    config = _load(args.config)
+    if config is None:
+        return 1
+    harvest_id = _on_storage(config, lambda storage: storage.pending_harvest(where))
+    try:
+        if harvest_id is None and is_proposal(folder):
+            raise Refused(
+                f"{folder} is not a harvest this bot proposed (or it was approved already); "
+                "nothing was approved"
+            )
+        pack, sha = approve(folder)
+    except Refused as exc:
+        return _refused(exc)
+    if harvest_id is not None:
+        recorded = harvest_id
+        _on_storage(config, lambda storage: storage.approve_harvest(recorded, datetime.now(UTC)))
+    _say(
+        f"Approved {pack.ref} with {len(pack.lessons)} lesson(s); MANIFEST sha256 {sha}. "
+        f"Build it with `studybot pack build {folder} --out FILE` (add --sign-with KEY)."
+    )
     return 0

@@ -6,61 +6,139 @@ import logging
 
 from bot.commands.context import CommandContext
 from bot.config.load import ConfigError
+from bot.core.markdown import blocks, bullets
 from bot.core.messages import Attachment, Message, MessageKind
 from bot.core.records import to_db
+from bot.core.text import clean_name
 from bot.exports.exporting import MIME, export_bytes
 from bot.readings.course import session_step
 from bot.schedule.course_plan import PlanChange, coming_step, plan_changes, plans, progress
 from bot.schedule.planner import plan_group, slot_key
-from bot.sessions import course_notices, outbox, render
+from bot.sessions import calendar_events, course_notices, outbox, render
+from bot.sessions.own_answers import responders
 
 log = logging.getLogger(__name__)
+
+MEMBERS_SHOWN = 40  # lines in one `members` reply; a message stays readable (and within limits)
 
 
 async def status(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    storage = ctx.services.storage
+    services = ctx.services
+    storage = services.storage
+    words = ctx.words
     state = await storage.group_state(group.id)
     members = await storage.group_members(group.id)
-    lines = [
-        f"**{group.spec.name}** ({group.id}) on {group.platform}",
+    head = f"**{group.spec.name}** ({group.id}) on {group.platform}"
+    facts = [
         *await _course_lines(ctx),
-        f"Members: {len(members)} ({sum(1 for _, r in members if r)} get reminders)",
+        words.gettext(
+            "Members: {n} ({reminded} get reminders)",
+            n=words.number(len(members)),
+            reminded=words.number(sum(1 for _, r in members if r)),
+        ),
     ]
     if state.paused:
-        lines.append("State: **paused**")
+        facts.append(words.gettext("State: **paused**"))
     elif state.finished:
-        lines.append("State: finished")
+        facts.append(words.gettext("State: finished"))
     session = await storage.open_session(group.id)
     if session is not None:
         rows = await storage.session_responses(session.id)
         people = len({r.member_id for r, _ in rows if r.member_id is not None})
-        lines.append(
-            f"Open: session {session.number}, {len(rows)} responses from {people} members, "
-            f"closes {render.local_time(session.closes_at, group.zone)}"
+        facts.append(
+            words.gettext(
+                "Open: session {number}, {responses} from {people}, closes {closes}",
+                number=session.number,
+                responses=words.ngettext("{n} response", "{n} responses", len(rows)),
+                people=words.ngettext("{n} member", "{n} members", people),
+                closes=render.local_time(session.closes_at, group.zone, words),
+            )
         )
     pending = await storage.pending_actions(group.id)
-    if pending:
-        lines.append("Coming up:")
-        lines += [f"• {a.kind} — {render.local_time(a.due_at, group.zone)}" for a in pending[:8]]
-    return render.reply("\n".join(lines), ephemeral=False)
+    coming = bullets(
+        words.gettext(
+            "{what} {when}",
+            what=words.gettext(services.action_label(a.kind)),
+            when=words.day_time(a.due_at, group.zone),
+        )
+        for a in pending[:8]
+    )
+    return render.reply(
+        blocks(
+            head,
+            bullets(facts),
+            words.gettext("Coming up ({zone} time):", zone=group.zone.key) if pending else None,
+            coming,
+        ),
+        ephemeral=False,
+    )
+
+
+async def members(ctx: CommandContext) -> Message:
+    """Who is in the group: joined, last named response, reminders sent, snoozed until.
+    Anonymous answers carry no member, so they never show here."""
+    group = ctx.need_group()
+    services = ctx.services
+    words = ctx.words
+    now = services.clock.now()
+    entries = await services.storage.roster(group.id)
+    if not entries:
+        return render.reply(words.gettext("Nobody has joined {group} yet.", group=group.spec.name))
+    zone = group.zone
+    head = words.ngettext(
+        "**{group}**: {n} member",
+        "**{group}**: {n} members",
+        len(entries),
+        group=group.spec.name,
+    )
+    rows: list[str] = []
+    for entry in entries[:MEMBERS_SHOWN]:
+        parts = [
+            words.gettext("joined {day}", day=words.day_date(entry.joined_at, zone)),
+            words.gettext("last response {day}", day=words.day_date(entry.last_response, zone))
+            if entry.last_response is not None
+            else words.gettext("no named response yet"),
+            words.ngettext("{n} reminder sent", "{n} reminders sent", entry.reminders_sent),
+        ]
+        if not entry.reminders_on:
+            parts.append(words.gettext("reminders off"))
+        until = entry.snoozed_until(now)
+        if until is not None:
+            parts.append(words.gettext("snoozed until {day}", day=words.day_date(until, zone)))
+        rows.append(f"{clean_name(entry.member.display_name)}: " + "; ".join(parts))
+    more = (
+        words.gettext("…and {n} more.", n=words.number(len(entries) - MEMBERS_SHOWN))
+        if len(entries) > MEMBERS_SHOWN
+        else None
+    )
+    note = words.gettext(
+        "_Last response counts named answers only: anonymous ones are never tied to anyone._"
+    )
+    return render.reply(blocks(head, bullets(rows), more, note), member_text=True)
 
 
 async def reload(ctx: CommandContext) -> Message:
     try:
         reloaded = await ctx.services.reload()
     except ConfigError as exc:
-        shown = "\n".join(f"• {p.render()}" for p in exc.problems[:20])
-        more = f"\n…and {len(exc.problems) - 20} more" if len(exc.problems) > 20 else ""
-        return render.reply(
-            f"The config has {len(exc.problems)} problem(s); the running schedule is unchanged.\n{shown}{more}"
+        said = ctx.words.ngettext(
+            "The config has {n} problem; the running schedule is unchanged.",
+            "The config has {n} problems; the running schedule is unchanged.",
+            len(exc.problems),
         )
+        shown = bullets(p.render() for p in exc.problems[:20])
+        more = f"…and {len(exc.problems) - 20} more" if len(exc.problems) > 20 else None
+        return render.reply(blocks(said, shown, more))
     if reloaded is None:
         return render.reply("Reloading is not available in this mode.")
     archived = reloaded.archived
     note = f" Archived (kept, no longer scheduled): {', '.join(archived)}." if archived else ""
     note += _plan_changes_note(reloaded.changes)
-    return render.reply(f"Config reloaded: {len(reloaded.config.groups)} group(s).{note}")
+    said = ctx.words.ngettext(
+        "Config reloaded: {n} group.", "Config reloaded: {n} groups.", len(reloaded.config.groups)
+    )
+    return render.reply(f"{said}{note}")
 
 
 async def post_now(ctx: CommandContext) -> Message:
@@ -70,6 +148,18 @@ async def post_now(ctx: CommandContext) -> Message:
     if await coming_step(storage, group) is None:
         what = "course" if len(group.course.readings) > 1 else "reading"
         return render.reply(f"Every section of the {what} has been posted already.")
+    if (await storage.group_state(group.id)).paused:
+        return render.reply(
+            f"{group.spec.name} is paused, so no session is opened. "
+            "`resume` first, then `post-now`."
+        )
+    current = await storage.open_session(group.id)
+    if current is not None and ctx.command.text("confirm") != "confirm":
+        return render.reply(
+            f"Session {current.number} is still open until "
+            f"{render.local_time(current.closes_at, group.zone)}. `post-now` closes it early "
+            "and opens the next; to go ahead, send `post-now confirm`."
+        )
     now = services.clock.now()
     pending = [a for a in await storage.pending_actions(group.id) if a.kind == "open"]
     for action in pending:
@@ -98,6 +188,7 @@ async def skip(ctx: CommandContext) -> Message:
         group.id, slot, f"{slot_key(group.id, slot)}:skip", ctx.services.clock.now()
     )
     nxt = await plan_group(storage, group, ctx.services.clock.now())
+    await calendar_events.plan_sync(ctx.services, group, "skip")
     ctx.services.schedule_changed()
     after = f" The section moves to {render.local_time(nxt, group.zone)}." if nxt else ""
     return render.reply(
@@ -110,6 +201,7 @@ async def pause(ctx: CommandContext) -> Message:
     storage = ctx.services.storage
     await storage.set_paused(group.id, True)
     await storage.cancel_actions(group.id, ["open", "remind"])
+    await calendar_events.plan_sync(ctx.services, group, "pause")
     ctx.services.schedule_changed()
     return render.reply(
         f"{group.spec.name} is paused: no sessions or reminders until `resume`.", ephemeral=False
@@ -121,6 +213,7 @@ async def resume(ctx: CommandContext) -> Message:
     storage = ctx.services.storage
     await storage.set_paused(group.id, False)
     slot = await plan_group(storage, group, ctx.services.clock.now())
+    await calendar_events.plan_sync(ctx.services, group, "resume")
     ctx.services.schedule_changed()
     when = f" Next session: {render.local_time(slot, group.zone)}." if slot else ""
     return render.reply(f"{group.spec.name} is running again.{when}", ephemeral=False)
@@ -133,8 +226,9 @@ async def remind(ctx: CommandContext) -> Message:
     session = await storage.open_session(group.id)
     if session is None:
         return render.reply("No session is open, so there is nobody to nudge.")
-    answered = {r.member_id for r, _ in await storage.session_responses(session.id)}
-    waiting = {m.id for m, _ in await storage.group_members(group.id) if m.id not in answered}
+    members = [m for m, _ in await storage.group_members(group.id)]
+    answered = await responders(services, group.id, session, members)  # anonymous ones too
+    waiting = {m.id for m in members if m.id not in answered}
     if not waiting:
         return render.reply("Everyone has responded already.")
     message = Message(
@@ -160,10 +254,17 @@ async def remind(ctx: CommandContext) -> Message:
             f"{group.id}:s{session.number}:nudge-room:{stamp}",
             thread=session.thread,
         )
-    return render.reply(
-        f"Nudged {sent} member(s) by direct message"
-        + (f" and {len(closed)} in the thread." if closed else ".")
+    words = ctx.words
+    by_dm = words.ngettext(
+        "Nudged {n} member by direct message", "Nudged {n} members by direct message", sent
     )
+    if closed:
+        return render.reply(
+            words.gettext(
+                "{nudged} and {n} in the thread.", nudged=by_dm, n=words.number(len(closed))
+            )
+        )
+    return render.reply(words.gettext("{nudged}.", nudged=by_dm))
 
 
 async def export(ctx: CommandContext) -> Message:
@@ -196,8 +297,8 @@ async def _course_lines(ctx: CommandContext) -> list[str]:
 def _plan_changes_note(changes: tuple[PlanChange, ...]) -> str:
     if not changes:
         return ""
-    return "\nWhat changed in the plan:\n" + "\n".join(
-        f"• {course_notices.plan_change_line(c)}" for c in changes
+    return "\n\nWhat changed in the plan:\n\n" + bullets(
+        course_notices.plan_change_line(c) for c in changes
     )
 
 

@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 
 from bot.commands.context import CommandContext
 from bot.community.roll import roll
+from bot.core.markdown import blocks, bullets
 from bot.core.messages import Message
 from bot.core.text import clean_name
 from bot.sessions import render
 from bot.sessions import rsvp as live
+from bot.sessions.own_answers import anonymous_responders
 from bot.sessions.participation import drifting as find_drifting
 from bot.sessions.participation import standing
-
-MAX_SNOOZE_DAYS = 365
 
 
 def _zone(ctx: CommandContext) -> ZoneInfo:
@@ -36,7 +36,12 @@ async def progress(ctx: CommandContext) -> Message:
                 "You are not a member of {group}; `join` to take part.", group=group.spec.name
             )
         )
-    history = [(s, frozenset((me,)) if took_part else frozenset()) for s, took_part in attendance]
+    # her anonymous answers count for her own standing: recognised by her recomputed keys
+    anonymous = await anonymous_responders(ctx.services, group.id, [membership.member])
+    history = [
+        (s, frozenset((me,)) if took_part or me in anonymous.get(s.id, ()) else frozenset())
+        for s, took_part in attendance
+    ]
     mine = standing(me, membership.joined_at, history, snoozes)
     lines = [
         words.ngettext(
@@ -62,10 +67,6 @@ async def snooze(ctx: CommandContext) -> Message:
         if await storage.end_snooze(group.id, ctx.member.id, now):
             return render.reply(f"Welcome back! Your snooze in {group.spec.name} has ended.")
         return render.reply("You are not snoozing.")
-    if days > MAX_SNOOZE_DAYS:
-        return render.reply(
-            f"A snooze can last up to {MAX_SNOOZE_DAYS} days; `leave` if you need longer."
-        )
     await storage.join(group.id, ctx.member.id, now)
     until = now + timedelta(days=days)
     await storage.add_snooze(group.id, ctx.member.id, now, until)
@@ -115,16 +116,22 @@ async def drifting(ctx: CommandContext) -> Message:
     )
     if not found:
         return render.reply(
-            f"Nobody in {group.spec.name} has been silent for {group.spec.drift_after} sessions in a row."
+            ctx.words.ngettext(
+                "Nobody in {group} has been silent for {n} session.",
+                "Nobody in {group} has been silent for {n} sessions in a row.",
+                group.spec.drift_after,
+                group=group.spec.name,
+            )
         )
-    lines = [f"**Silent for {group.spec.drift_after}+ sessions in a row** (snoozes excepted)"]
+    head = f"**Silent for {group.spec.drift_after}+ sessions in a row** (snoozes excepted)"
+    items = []
     for m, silent in found:
         note = (
             " — got a 'we miss you' and is left alone" if m.member.id in people.left_alone else ""
         )
-        lines.append(f"• {clean_name(m.member.display_name)}: {silent}{note}")
-    lines.append("_A personal word from you often means more than any bot message._")
-    return render.reply("\n".join(lines), member_text=True)
+        items.append(f"{clean_name(m.member.display_name)}: {silent}{note}")
+    tip = "_A personal word from you often means more than any bot message._"
+    return render.reply(blocks(head, bullets(items), tip), member_text=True)
 
 
 async def pair_history(ctx: CommandContext) -> Message:
@@ -136,10 +143,11 @@ async def pair_history(ctx: CommandContext) -> Message:
     history = await ctx.services.storage.pairings(group.id)
     if not history:
         return render.reply(note or "No teams yet: they are made when a session opens.")
-    lines = [f"**Teams in {group.spec.name}** (latest first)"]
+    items = []
     for session, teams in reversed(history[-8:]):
         shown = "; ".join(" & ".join(clean_name(m.display_name) for m in team) for team in teams)
-        lines.append(f"• Session {session.number}: {shown}")
-    if note:
-        lines.append(f"_{note}_")
-    return render.reply("\n".join(lines), member_text=True)
+        items.append(f"Session {session.number}: {shown}")
+    head = f"**Teams in {group.spec.name}** (latest first)"
+    return render.reply(
+        blocks(head, bullets(items), f"_{note}_" if note else None), member_text=True
+    )

@@ -42,6 +42,7 @@ HANDLERS: dict[str, Handler] = {
     "export-mine": member.export_mine,
     "forget-me": member.forget_me,
     "status": admin.status,
+    "members": admin.members,
     "reload": admin.reload,
     "post-now": admin.post_now,
     "skip": admin.skip,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from zoneinfo import available_timezones
 
 from bot.commands.spec import BY_NAME, CommandSpec, ParamKind, ParamSpec
 from bot.core.i18n import ENGLISH, N_, Words
 from bot.core.quoting import take_quoted
+from bot.core.zones import closest_zone, zone_named
 
 _TOKEN = re.compile(r"\S+")
 _GROUP = re.compile(r"\s*--group(?:=|\s+)(\S+)")
@@ -113,7 +113,7 @@ def parse(name: str, args: str) -> ParsedCommand:
             values[param.name], pos = taken
             index += 1
             continue
-        values[param.name] = _convert(spec, param.name, param.kind, param.choices, token)
+        values[param.name] = _convert(spec, param, token)
         pos = match.end()
         index += 1
     for param in positional[index:]:
@@ -123,15 +123,16 @@ def parse(name: str, args: str) -> ParsedCommand:
     return ParsedCommand(spec=spec, values=values, group=group)
 
 
-def _convert(
-    spec: CommandSpec, name: str, kind: ParamKind, choices: tuple[str, ...], token: str
-) -> int | str:
+def _convert(spec: CommandSpec, param: ParamSpec, token: str) -> int | str:
+    name, kind, choices = param.name, param.kind, param.choices
     if kind is ParamKind.INT:
-        if not _NUMBER.fullmatch(token):
+        if not _NUMBER.fullmatch(token) or not param.minimum <= int(token) <= param.maximum:
             raise UsageError(
-                N_("{name} must be a number, not {value}"),
+                N_("{name} must be a whole number from {low} to {high}, not {value}"),
                 usage=spec.usage,
                 name=name.upper(),
+                low=param.minimum,
+                high=param.maximum,
                 value=repr(token[:20]),
             )
         return int(token)
@@ -150,20 +151,15 @@ def _convert(
 
 
 def _timezone(token: str, spec: CommandSpec) -> str:
-    zones = available_timezones()
-    if token in zones:
-        return token
-    by_lower = {z.lower(): z for z in zones}
-    if token.lower() in by_lower:
-        return by_lower[token.lower()]
-    import difflib
-
-    close = difflib.get_close_matches(token, sorted(zones), n=1, cutoff=0.6)
+    found = zone_named(token)
+    if found is not None:
+        return found
+    close = closest_zone(token)
     if close:
         raise UsageError(
             N_("unknown time zone {zone}. Did you mean {hint}?"),
             zone=repr(token[:40]),
-            hint=close[0],
+            hint=close,
         )
     raise UsageError(
         N_("unknown time zone {zone}. Use a name like Europe/Berlin or America/La_Paz."),

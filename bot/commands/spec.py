@@ -9,6 +9,7 @@ from bot.core.specs import CommandSpec, ParamKind, ParamSpec
 __all__ = ["COMMANDS", "CommandSpec", "ParamKind", "ParamSpec", "as_quoted"]
 
 
+MAX_SNOOZE_DAYS = 365
 _PROMPT = ParamSpec(name="prompt", kind=ParamKind.INT, description="The prompt's number")
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -25,13 +26,16 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(name="join", summary="Join this group's reading sessions"),
     CommandSpec(
         name="leave",
-        summary="Leave this group (your responses stay yours; use forget-me to erase them)",
+        summary="Leave this group (your responses stay yours; use `forget-me` to erase them)",
     ),
     CommandSpec(name="schedule", summary="The next sessions, in your own time zone if you set one"),
     CommandSpec(name="now", summary="The current section and its prompts"),
     CommandSpec(
         name="respond",
-        summary="Answer a prompt (again to replace your answer); --private keeps it from the group",
+        summary=(
+            "Answer a prompt (again to replace your answer); --private keeps it from the group, "
+            "--public offers it beyond"
+        ),
         params=(
             _PROMPT,
             ParamSpec(
@@ -46,11 +50,23 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 description="Share with the group",
                 required=False,
             ),
+            ParamSpec(
+                name="public",
+                kind=ParamKind.FLAG,
+                description=N_("Share beyond the group too: it may go into the course's next pack"),
+                required=False,
+            ),
             ParamSpec(name="text", kind=ParamKind.TEXT, description="Your response"),
         ),
     ),
-    CommandSpec(name="mine", summary="Your responses in the current session"),
-    CommandSpec(name="delete", summary="Delete your response to a prompt", params=(_PROMPT,)),
+    CommandSpec(
+        name="mine", summary="Your responses in the open session (or the latest, once it closed)"
+    ),
+    CommandSpec(
+        name="delete",
+        summary="Delete your response to a prompt (in the open session, or the latest)",
+        params=(_PROMPT,),
+    ),
     CommandSpec(
         name="responses", summary="The others' shared responses (after you have responded)"
     ),
@@ -152,7 +168,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         name="snooze",
         summary="Rest for a few days: no pairing, reminders or nudges, and your streak is kept",
         params=(
-            ParamSpec(name="days", kind=ParamKind.INT, description="How many days (0 ends it)"),
+            ParamSpec(
+                name="days",
+                kind=ParamKind.INT,
+                description="How many days (0 ends it)",
+                minimum=0,
+                maximum=MAX_SNOOZE_DAYS,
+            ),
         ),
     ),
     CommandSpec(
@@ -172,12 +194,32 @@ COMMANDS: tuple[CommandSpec, ...] = (
         name="status", summary="The group's state, members and pending actions", admin=True
     ),
     CommandSpec(
+        name="members",
+        summary=N_(
+            "Who is in the group: joined, last named response, reminders sent, snoozed until"
+        ),
+        admin=True,
+    ),
+    CommandSpec(
         name="reload",
         summary="Re-read the config; on errors the running schedule stays",
         admin=True,
         slow=True,
     ),
-    CommandSpec(name="post-now", summary="Open the next session right away", admin=True),
+    CommandSpec(
+        name="post-now",
+        summary="Open the next session right away (closing an open one asks for confirmation)",
+        params=(
+            ParamSpec(
+                name="confirm",
+                kind=ParamKind.CHOICE,
+                description="close the open session early",
+                required=False,
+                choices=("confirm",),
+            ),
+        ),
+        admin=True,
+    ),
     CommandSpec(
         name="skip",
         summary="Skip the next scheduled date (the section moves to the date after)",

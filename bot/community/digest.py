@@ -11,14 +11,17 @@ from zoneinfo import ZoneInfo
 from bot.community import facilitator
 from bot.config.model import Group
 from bot.core.events import MemberRef
+from bot.core.i18n import resolve
+from bot.core.markdown import blocks, quotation
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.text import clean_name, quote, split_text
 from bot.services import Services
-from bot.sessions import outbox, passage_words
+from bot.sessions import language, outbox, passage_words
 from bot.sessions.expiry_words import digest_line
 from bot.sessions.participation import drifting, trend
 from bot.sessions.passages import most_discussed
+from bot.sessions.shown import session_prompts
 from bot.storage import Action, Session
 
 log = logging.getLogger(__name__)
@@ -44,16 +47,24 @@ async def digest_body(
     storage = services.storage
     history = await storage.participation(group.id)
     members = await storage.memberships(group.id)
+    words = resolve(group.spec.language)
     lines = [f"**{group.spec.name}** — *{group.course.title}*"]
     for session in sessions:
         who = next((w for s, w in history if s.id == session.id), frozenset())
         counts = await storage.response_counts(session.id)
-        prompts = await storage.prompts(session.id)
+        # the prompts in the group's language, where the reading has it
+        prompts = await session_prompts(services, group, session, language.for_room(group).code)
         total = sum(counts.values())
         lines += [
             "",
-            f"**Session {session.number}**: {len(who)} of {len(members)} members responded "
-            f"({total} response{'s' if total != 1 else ''}).",
+            words.ngettext(
+                "**Session {number}**: {who} of {n} member responded ({responses}).",
+                "**Session {number}**: {who} of {n} members responded ({responses}).",
+                len(members),
+                number=session.number,
+                who=words.number(len(who)),
+                responses=words.ngettext("{n} response", "{n} responses", total),
+            ),
         ]
         if group.spec.rsvp:
             going = [r for r in await storage.rsvps(session.id) if r.going]
@@ -64,15 +75,20 @@ async def digest_body(
             lines.append(
                 "Nobody answered: " + "; ".join(f"{p.number}. {p.text}" for p in unanswered)
             )
+            lines.append("")
         shared = [r for r in await storage.shared_responses(session.id) if r.author is not None]
+        if group.spec.minimal:
+            # privacy: minimal: the digest counts, it never quotes (a digest outlives expiry)
+            shared = []
         for prompt in prompts:
             answers = [r for r in shared if r.prompt == prompt.number]
             if not answers:
                 continue
-            lines.append(f"*{prompt.number}. {prompt.text}*")
+            lines += ["", f"*{prompt.number}. {prompt.text}*", ""]
             for r in answers:
                 late = " (late)" if r.late else ""
-                lines.append(f"> {quote(r.text, 600)}\n> — {clean_name(r.author or '')}{late}")
+                author = clean_name(r.author or "") + late
+                lines += [quotation(quote(r.text, 600), author), ""]
         lines += await _passage_lines(services, session)
     lines += await _expired_lines(services, group, sessions)
     recent = trend([(s, w) for s, w in history if s.closed_at is not None])
@@ -82,7 +98,7 @@ async def digest_body(
             "**Trend** (members responding): " + " → ".join(f"#{n}: {c}" for n, c in recent),
         ]
     if not for_room and (notes := await facilitator.next_notes(services, group)):
-        lines += ["", "**Facilitator notes for next time**", notes]
+        lines += ["", "**Facilitator notes for next time**", "", notes]
     if not for_room:
         drifters = drifting(
             members, history, await storage.snoozes(group.id), group.spec.drift_after
@@ -90,7 +106,8 @@ async def digest_body(
         if drifters:
             names = ", ".join(f"{clean_name(m.member.display_name)} ({n})" for m, n in drifters)
             lines += ["", f"**Drifting** (silent sessions in a row): {names}"]
-    return "\n".join(lines)
+    # every block apart (blank lines are where one ends), each line of a block kept
+    return blocks(*"\n".join(lines).split("\n\n"))
 
 
 async def _passage_lines(services: Services, session: Session) -> list[str]:
@@ -98,10 +115,10 @@ async def _passage_lines(services: Services, session: Session) -> list[str]:
     ranked = await most_discussed(services, session, limit=DIGEST_PASSAGES)
     if not ranked:
         return []
-    lines = [passage_words.digest_title()]
+    lines = ["", passage_words.digest_title(), ""]
     for place in ranked:
         counts = passage_words.count_line(len(place.notes), place.replies)
-        lines.append(f"> {quote(place.text, 300)}\n> — {counts}")
+        lines += [quotation(quote(place.text, 300), counts), ""]
     return lines
 
 

@@ -7,6 +7,7 @@ import logging
 
 from bot.config.model import Group
 from bot.core.events import MemberRef
+from bot.core.markdown import blocks, bullets, quotation
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.text import split_text
@@ -15,6 +16,7 @@ from bot.readings.course import Step, session_step
 from bot.schedule.course_plan import coming_step
 from bot.services import Services
 from bot.sessions import outbox
+from bot.sessions.language import for_room
 from bot.storage import Action
 
 log = logging.getLogger(__name__)
@@ -26,25 +28,24 @@ NO_NOTES = "The pack has no notes for these sections; trust the room."
 def notes_text(pack: Pack, step: Step) -> str | None:
     """The notes (and earlier groups' lessons) for what `step` reads, as Markdown; None when
     the pack says nothing about any of its sections."""
-    lines: list[str] = []
+    parts: list[str] = []
     said = False
     for section in step.sections:
         note = pack.note_for(step.reading.id, section.id)
         lessons = pack.lessons_for(step.reading.id, section.id)
-        lines += ["", f"**{section.title}** (*{step.reading.title}*)"]
+        parts.append(f"**{section.title}** (*{step.reading.title}*)")
         if note is not None and note.parts:
             said = True
-            lines += [f"• {label}: {text}" for label, text in note.parts]
+            parts.append(bullets(f"{label}: {text}" for label, text in note.parts))
         for lesson in lessons:
             said = True
-            credit = f" — {lesson.credit}" if lesson.credit else ""
-            lines.append(f"> {lesson.text}{credit}")
+            parts.append(quotation(lesson.text, lesson.credit or None))
     if not said:
         return None
     head = f"From the pack *{pack.title}* ({pack.ref})."
     if pack.session_length:
         head += f" Suggested length: {pack.session_length}."
-    return head + "\n" + "\n".join(lines)
+    return blocks(head, *parts)
 
 
 async def send_notes(services: Services, group: Group, action: Action) -> None:
@@ -59,7 +60,8 @@ async def send_notes(services: Services, group: Group, action: Action) -> None:
         step: Step | None = session_step(services.config.readings_for(group), opened)
     else:
         step = await coming_step(services.storage, group)
-    text = notes_text(pack, step) if step is not None else None
+    # the section titles as the group's room reads them
+    text = notes_text(pack, step.in_language(for_room(group).code)) if step is not None else None
     if text is None:
         return
     platform = services.platform(group.platform)
@@ -85,4 +87,6 @@ async def next_notes(services: Services, group: Group) -> str | None:
     if group.pack is None:
         return None
     step = await coming_step(services.storage, group)
-    return notes_text(group.pack, step) if step is not None else None
+    if step is None:
+        return None
+    return notes_text(group.pack, step.in_language(for_room(group).code))

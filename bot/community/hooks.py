@@ -10,6 +10,7 @@ from bot.community import digest, facilitator
 from bot.community.nudges import NUDGE, RSVP_REMIND, miss_you, nudge, remind_rsvps
 from bot.community.teams import announce_teams
 from bot.config.model import Group
+from bot.core.i18n import N_
 from bot.schedule.planner import FACILITATOR_NOTES
 from bot.services import ActionKind, ActionKinds, ActionRun, Services, SessionHooks
 from bot.sessions import rsvp
@@ -34,6 +35,10 @@ async def on_session_opened(services: Services, group: Group, session: Session) 
     if group.spec.rsvp and group.spec.live_after > timedelta(0):
         due = rsvp.reminder_due(group, session)
         rows.append((group.id, RSVP_REMIND, due, session.opened_at, f"{base}:{RSVP_REMIND}"))
+    # an earlier session's follow-ups are over: the schema holds one pending of each per group
+    await services.storage.cancel_actions(
+        group.id, [NUDGE, RSVP_REMIND], other_than=session.opened_at
+    )
     if rows:
         await services.storage.add_actions(rows)
 
@@ -44,6 +49,7 @@ async def on_session_closed(services: Services, group: Group, session: Session) 
     now = services.clock.now()
     if group.spec.rsvp:
         await storage.record_attendance(session.id)
+    await storage.cancel_actions(group.id, [NUDGE], slot=session.opened_at)  # too late to nudge
     base = f"{group.id}:s{session.number}"
     rows = [(group.id, DRIFT, now, session.opened_at, f"{base}:{DRIFT}")]
     if group.spec.digest == "session":
@@ -84,9 +90,19 @@ def register(kinds: ActionKinds, hooks: SessionHooks) -> None:
     """Hang the community features on the session lifecycle and the runtime's action table."""
     hooks.opened.append(on_session_opened)
     hooks.closed.append(on_session_closed)
-    kinds[NUDGE] = ActionKind(run=_on_session(nudge))
-    kinds[DRIFT] = ActionKind(run=_drift)
-    kinds[DIGEST] = ActionKind(run=_digest)
-    kinds[WEEKLY_DIGEST] = ActionKind(run=_digest)
-    kinds[RSVP_REMIND] = ActionKind(run=_on_session(remind_rsvps))
-    kinds[FACILITATOR_NOTES] = ActionKind(run=facilitator.send_notes)
+    kinds[NUDGE] = ActionKind(
+        run=_on_session(nudge),
+        ends_with_course=True,
+        label=N_("nudge to those who have not answered"),
+    )
+    kinds[DRIFT] = ActionKind(
+        run=_drift, ends_with_course=True, label=N_("a word to members who went quiet")
+    )
+    kinds[DIGEST] = ActionKind(run=_digest, label=N_("digest for the admins"))
+    kinds[WEEKLY_DIGEST] = ActionKind(run=_digest, label=N_("weekly digest for the admins"))
+    kinds[RSVP_REMIND] = ActionKind(
+        run=_on_session(remind_rsvps), label=N_("reminder of the live discussion")
+    )
+    kinds[FACILITATOR_NOTES] = ActionKind(
+        run=facilitator.send_notes, label=N_("facilitator notes to the admins")
+    )

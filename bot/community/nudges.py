@@ -12,6 +12,8 @@ from bot.core.text import clean_name
 from bot.readings.course import session_step
 from bot.services import Services
 from bot.sessions import outbox, render, rsvp
+from bot.sessions.language import member_language
+from bot.sessions.own_answers import participation, responders
 from bot.sessions.participation import drifting
 from bot.storage import Member, Session
 
@@ -25,18 +27,17 @@ async def nudge(services: Services, group: Group, session: Session) -> None:
     """One gentle reminder to opted-in members who have not responded yet."""
     if not session.is_open:
         return
-    storage = services.storage
-    answered = next(
-        (who for s, who in await storage.participation(group.id) if s.id == session.id), frozenset()
-    )
     people = await roll(services, group)
-    waiting = [m for m in people.present() if m.reminders and m.member.id not in answered]
+    wanted = [m for m in people.present() if m.reminders]
+    answered = await responders(services, group.id, session, [m.member for m in wanted])
+    waiting = [m for m in wanted if m.member.id not in answered]
     platform = services.platform(group.platform)
     base = f"{group.id}:s{session.number}:{NUDGE}"
     when = render.local_time(session.closes_at, group.zone)
-    reading = session_step(services.config.readings_for(group), session).reading.title
+    read = session_step(services.config.readings_for(group), session).reading
     closed: list[Member] = []
     for m in waiting:
+        reading = read.title_in(member_language(m.member, None, group))
         message = Message(
             kind=MessageKind.NUDGE,
             title=f"{group.spec.name}: session {session.number} closes soon",
@@ -70,7 +71,7 @@ async def miss_you(services: Services, group: Group) -> None:
         return
     storage = services.storage
     people = await roll(services, group)
-    history = await storage.participation(group.id)
+    history = await participation(services, group.id, [m.member for m in people.members])
     platform = services.platform(group.platform)
     for m, silent in drifting(people.members, history, await storage.snoozes(group.id), after):
         if m.member.id in people.left_alone or m.member.id in people.snoozed:

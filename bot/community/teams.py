@@ -7,11 +7,14 @@ import logging
 from bot.community.pairing import PairHistory, make_teams
 from bot.community.roll import roll
 from bot.config.model import Group
+from bot.core.markdown import blocks, bullets
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.text import clean_name
 from bot.services import Services
 from bot.sessions import outbox
+from bot.sessions.language import for_room, member_language
+from bot.sessions.shown import session_prompts
 from bot.storage import Member, Session
 
 log = logging.getLogger(__name__)
@@ -42,18 +45,22 @@ async def announce_teams(services: Services, group: Group, session: Session) -> 
     if not teams:
         log.info("group %s: too few members to pair for session %d", group.id, session.number)
         return
-    prompts = [p.text for p in await services.storage.prompts(session.id)]
-    # Rotate through the prompts so the teams do not all start on the same one.
-    questions = [
-        prompts[(i + session.number) % len(prompts)] if prompts else "" for i in range(len(teams))
-    ]
+    count = len(await services.storage.prompts(session.id))
+
+    async def questions(code: str) -> list[str]:
+        """Each team's question in `code`'s language: the teams rotate through the prompts so
+        they do not all start on the same one."""
+        prompts = [p.text for p in await session_prompts(services, group, session, code)]
+        return [prompts[(i + session.number) % count] if count else "" for i in range(len(teams))]
+
     base = f"{group.id}:s{session.number}"
-    in_thread = list(zip(teams, questions, strict=True))
+    in_thread = list(zip(teams, await questions(for_room(group).code), strict=True))
     if group.spec.pairing.announce == "dm":
         platform = services.platform(group.platform)
         unreachable: set[int] = set()
-        for team, question in in_thread:
+        for i, team in enumerate(teams):
             for member in team:
+                question = (await questions(member_language(member, None, group)))[i]
                 message = team_dm(group, session, [m for m in team if m.id != member.id], question)
                 key = f"{base}:team:{member.id}"
                 try:
@@ -70,14 +77,15 @@ async def announce_teams(services: Services, group: Group, session: Session) -> 
 
 
 def teams_post(session: Session, teams: list[tuple[list[Member], str]]) -> Message:
-    lines = [f"**Teams for session {session.number}**: say hello to your partner in this thread."]
+    head = f"**Teams for session {session.number}**: say hello to your partner in this thread."
+    items = []
     for team, question in teams:
         names = " & ".join(clean_name(m.display_name) for m in team)
-        lines.append(f"• {names}" + (f" — to start: _{question}_" if question else ""))
+        items.append(names + (f" — to start: _{question}_" if question else ""))
     return Message(
         kind=MessageKind.NOTICE,
         title="Teams of two",
-        body="\n".join(lines),
+        body=blocks(head, bullets(items)),
         member_text=True,
         mentions=tuple(m.ref for team, _ in teams for m in team),
     )

@@ -23,6 +23,7 @@ from bot.config.platform_settings import PlatformsSettings, place_problem
 from bot.config.privacy import apply_privacy_preset
 from bot.core.durations import parse_duration
 from bot.core.i18n import SUPPORTED, english_name, folded, normalize, suggest, weekday_names
+from bot.core.zones import closest_zone
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 GROUP_ID = r"^[a-z0-9][a-z0-9_-]{0,63}$"
@@ -188,6 +189,8 @@ class GroupSpec(_Strict):
     nudge_before: Annotated[Duration | None, BeforeValidator(_off_is_none)] = timedelta(hours=24)
     drift_after: int = Field(default=3, ge=0, le=100)
     rsvp: bool = False
+    # each session in the server's own Events tab (Discord Scheduled Events)
+    discord_events: bool = False
     live_after: Duration = timedelta(0)
     digest: Literal["session", "weekly", "off"] = "session"
     digest_in_room: bool = False
@@ -250,6 +253,9 @@ class GroupSpec(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
+            hint = closest_zone(value)
+            if hint is not None:
+                raise ValueError(f"unknown time zone {value!r}; did you mean {hint}?") from None
             raise ValueError(
                 f"unknown time zone {value!r}; use an IANA name like Europe/Berlin"
             ) from None

@@ -31,8 +31,17 @@ DOMAIN = "studybot"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DEFAULT = "en"
 PSEUDO = "en_XA"
+
+
+def shipped_languages(locale_dir: Path = LOCALE_DIR) -> tuple[str, ...]:
+    """English, then every language with a compiled catalog (`<code>/LC_MESSAGES/studybot.mo`):
+    a volunteer's new catalog, once compiled, is a language groups and members can choose."""
+    found = sorted(p.parent.parent.name for p in locale_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
+    return (DEFAULT, *(code for code in found if code not in (DEFAULT, PSEUDO)))
+
+
 # the languages a member can choose; the pseudo-locale is for tests and is not offered
-SUPPORTED: tuple[str, ...] = ("en", "es", "pt_BR")
+SUPPORTED: tuple[str, ...] = shipped_languages()
 ACCEPTED: tuple[str, ...] = (*SUPPORTED, PSEUDO)
 
 PSEUDO_OPEN = "⟦"
@@ -97,14 +106,16 @@ class Words:
     def moment(self, when: datetime, zone: ZoneInfo) -> str:
         """A date and time in `zone`, with the zone named: "martes, 8 de diciembre de 2026,
         19:00 (America/La_Paz)"; in English "Tue 8 Dec, 18:00 (Europe/Berlin)"."""
+        return f"{self.day_time(when, zone)} ({zone.key})"
+
+    def day_time(self, when: datetime, zone: ZoneInfo) -> str:
+        """A date and time in `zone`, the zone left to the context: "Tue 8 Dec, 18:00"."""
         local = when.astimezone(zone)
         pattern = self._pattern("moment")
         if pattern is not None:
-            shown = format_datetime(local, pattern, locale=self.locale)
-        else:
-            day = format_date(local.date(), "full", locale=self.locale)
-            shown = f"{day}, {format_time(local.time(), 'HH:mm', locale=self.locale)}"
-        return f"{shown} ({zone.key})"
+            return format_datetime(local, pattern, locale=self.locale)
+        day = format_date(local.date(), "full", locale=self.locale)
+        return f"{day}, {format_time(local.time(), 'HH:mm', locale=self.locale)}"
 
     def long_day(self, when: datetime | date, zone: ZoneInfo | None = None) -> str:
         """A whole date with its weekday: "Tuesday 8 December 2026", "martes, 8 de diciembre"."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -22,13 +23,17 @@ class DirectMessagesClosed(AdapterError):
     """The member does not accept direct messages from the bot."""
 
 
-class RemovalRefused(AdapterError):
-    """The platform will not let the bot remove a message: it lacks a right, which `right`
-    names in the platform's own words (an admin grants it; retrying does not help)."""
+class RightMissing(AdapterError):
+    """The platform refuses the bot for want of a right, which `right` names in the platform's
+    own words (an admin grants it; retrying does not help)."""
 
     def __init__(self, message: str, *, right: str) -> None:
         super().__init__(message)
         self.right = right
+
+
+class RemovalRefused(RightMissing):
+    """The platform will not let the bot remove a message: it lacks the right `right` names."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -181,6 +186,31 @@ class RetentionAware(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlannedEvent:
+    """A session as the platform's own calendar shows it."""
+
+    title: str
+    description: str
+    start: datetime
+    end: datetime
+
+
+@runtime_checkable
+class ScheduledEvents(Protocol):
+    """A platform with a calendar of its own in the room's server (Discord's Events tab)."""
+
+    async def put_event(self, room: str, event: PlannedEvent, *, event_id: str | None) -> str:
+        """Create the event (or adopt the one the bot created before with the same title and
+        start, after a crash), or bring `event_id` up to date; returns the event's id. Raises
+        RightMissing when the bot may not manage the server's events."""
+        ...
+
+    async def cancel_event(self, room: str, event_id: str) -> bool:
+        """Cancel an event; False when it is gone already. Raises RightMissing."""
+        ...
+
+
 DEFAULT_PREFIX = "/study"
 
 
@@ -198,6 +228,23 @@ def command_prefix(platform: object, spec: CommandSpec) -> str:
     if isinstance(platform, CommandSyntax):
         return platform.command_prefix(spec)
     return DEFAULT_PREFIX
+
+
+class Change(StrEnum):
+    """What a member did to a message of theirs that the bot had taken as a response."""
+
+    EDITED = "edited"
+    DELETED = "deleted"
+
+
+@runtime_checkable
+class Acknowledging(Protocol):
+    """A platform that can say quietly, without a message, that the bot took a change."""
+
+    async def acknowledge(self, origin: Origin, target: str, change: Change) -> None:
+        """A quiet sign (a reaction) that `target`'s change was taken; `origin` is where the
+        change came from (for a deletion, `target` is the removed message)."""
+        ...
 
 
 @runtime_checkable

@@ -95,6 +95,7 @@ class Response:
     message_id: str | None
     created_at: datetime
     updated_at: datetime
+    public: bool = False  # the member shared it beyond the group (`respond --public`)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,6 +153,7 @@ class SharedResponse:
     text: str
     late: bool
     author: str | None
+    public: bool = False  # shared beyond the group too: it outlives the discussion's expiry
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -161,6 +163,7 @@ class SavedResponse:
     created: bool  # False: it replaced the author's earlier response to the prompt
     private: bool  # as stored: asked for, kept from the earlier response, or the group's default
     joined: bool  # the author became a member of the group with it
+    public: bool = False  # shared beyond the group: it may go into a harvested pack
 
 
 # -- security culture (issue 17): what a session left on the platform ------------------------

@@ -23,6 +23,9 @@ class ParamSpec:
     description: str
     required: bool = True
     choices: tuple[str, ...] = ()
+    # the whole numbers an INT takes (Discord's option limits too)
+    minimum: int = 1
+    maximum: int = 100_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

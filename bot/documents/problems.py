@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from types import UnionType
 from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
@@ -59,9 +60,21 @@ def problems_from_validation(
             shown = repr(err.get("input"))
             if len(shown) > 60:
                 shown = shown[:57] + "..."
-            message = f"{dotted}: {err['msg']} (got {shown})"
+            message = f"{dotted}: {_said(err)} (got {shown})"
         problems.append(Problem(doc.file, where[0], where[1], message))
     return problems
+
+
+# pydantic's wording for an error a validator raised; the sentence after it is ours
+_PYDANTIC_PREFIX = re.compile(r"^(Value error|Assertion failed), ")
+
+
+def _said(err: Any) -> str:
+    """What a validator said, without pydantic's "Value error, " in front of it."""
+    raised = (err.get("ctx") or {}).get("error")
+    if err["type"] in {"value_error", "assertion_error"} and raised is not None and str(raised):
+        return str(raised)
+    return _PYDANTIC_PREFIX.sub("", str(err["msg"]))
 
 
 def allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:

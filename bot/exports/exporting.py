@@ -18,7 +18,7 @@ from bot.core.text import clean_name
 from bot.exports.formats import CsvWriter, ExportRow, JsonWriter, MarkdownWriter
 from bot.readings.course import session_step
 from bot.readings.model import Reading
-from bot.sessions.expiry import shared_beyond_group
+from bot.sessions.expiry import outlives_expiry
 from bot.storage import Member, Storage
 
 FORMATS = ("csv", "json", "md")
@@ -42,8 +42,8 @@ async def export_pages(
     async for session, response, member in storage.group_responses(group.id):
         if response.private:
             continue
-        if session.expired_at is not None and response.id not in shared_beyond_group(session):
-            continue  # its discussion expired: it stays out of exports and the archive
+        if session.expired_at is not None and not outlives_expiry(response):
+            continue  # its discussion expired: only what was shared beyond the group stays
         key = (session.id, response.prompt)
         if key not in prompt_texts:
             for p in await storage.prompts(session.id):
@@ -59,7 +59,7 @@ async def export_pages(
                 section_title=title,
                 prompt_number=response.prompt,
                 prompt=prompt_texts.get(key, ""),
-                member=clean_name(member.display_name) if member is not None else "anonymous",
+                member=_export_name(group, member),
                 response=response.text,
                 submitted_at=to_the_second(response.updated_at),
                 late=response.late,
@@ -70,6 +70,15 @@ async def export_pages(
             page = []
     if page:
         yield page
+
+
+def _export_name(group: Group, member: Member | None) -> str:
+    """Who wrote a row: nobody for an anonymous answer, and no name in a minimal group."""
+    if member is None:
+        return "anonymous"
+    if group.spec.minimal:
+        return "member"  # privacy: minimal: exports carry no names
+    return clean_name(member.display_name)
 
 
 def own_export_name(member: Member) -> str:

@@ -8,7 +8,8 @@ import re
 
 def set_keys(text: str, values: dict[str, object]) -> str:
     """`text` with each top-level `key:` (and its indented block) replaced by `values[key]`
-    written as YAML; keys not yet there are appended. None removes the key."""
+    written as YAML (a scalar, a mapping of scalars, or a list of those); keys not yet there
+    are appended. None removes the key."""
     lines = text.splitlines()
     for key, value in values.items():
         start = next(
@@ -18,8 +19,10 @@ def set_keys(text: str, values: dict[str, object]) -> str:
         if start is None:
             lines.extend(block)
             continue
-        end = start + 1
-        while end < len(lines) and (lines[end].startswith((" ", "\t")) or not lines[end].strip()):
+        end = start + 1  # the block: indented lines, and a list's `- ` lines under the key
+        while end < len(lines) and (
+            lines[end].startswith((" ", "\t", "- ")) or not lines[end].strip()
+        ):
             end += 1
         while end > start + 1 and not lines[end - 1].strip():
             end -= 1  # a blank line after the block stays
@@ -30,6 +33,21 @@ def set_keys(text: str, values: dict[str, object]) -> str:
 def _yaml_lines(key: str, value: object) -> list[str]:
     if isinstance(value, dict):
         return [f"{key}:"] + [f"  {k}: {_scalar(v)}" for k, v in value.items()]
+    if isinstance(value, list | tuple):
+        if not value:
+            return [f"{key}: []"]
+        lines = [f"{key}:"]
+        for item in value:
+            if isinstance(item, dict):
+                # a None field is left out: YAML would read it back as the text "None"
+                fields = [(k, v) for k, v in item.items() if v is not None]
+                lines += [
+                    f"{'  - ' if i == 0 else '    '}{k}: {_scalar(v)}"
+                    for i, (k, v) in enumerate(fields)
+                ]
+            else:
+                lines.append(f"  - {_scalar(item)}")
+        return lines
     return [f"{key}: {_scalar(value)}"]
 
 

@@ -75,6 +75,8 @@ class Lesson:
     section: str | None
     text: str
     credit: str | None = None  # a name, a group, or nothing for an anonymous response
+    prompt: str | None = None  # the question it answered, when it answered one
+    id: str | None = None  # a harvest's handle on it (forget-me finds it by this), else none
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -161,8 +163,10 @@ class _NoteSpec(_Strict):
 
 
 class _LessonSpec(_Strict):
+    id: str | None = Field(default=None, pattern=ID_PATTERN)
     reading: str = Field(pattern=ID_PATTERN)
     section: str | None = Field(default=None, pattern=ID_PATTERN)
+    prompt: str | None = Field(default=None, min_length=1, max_length=2000)
     text: str = Field(min_length=1, max_length=4000)
     credit: str | None = Field(default=None, min_length=1, max_length=200)
 
@@ -357,6 +361,8 @@ def _lessons(
                 section=lesson.section,
                 text=lesson.text.strip(),
                 credit=lesson.credit.strip() if lesson.credit else None,
+                prompt=lesson.prompt.strip() if lesson.prompt else None,
+                id=lesson.id,
             )
         )
     return tuple(lessons)

@@ -55,6 +55,21 @@ class Step:
     def titles(self) -> str:
         return " · ".join(f"“{s.title}”" for s in self.sections)
 
+    @property
+    def prompts(self) -> tuple[str, ...]:
+        """The session's prompts in order: prompt N is `prompts[N - 1]`."""
+        return tuple(p for s in self.sections for p in s.prompts)
+
+    def in_language(self, code: str | None) -> Step:
+        """The same sections as a reader of `code` sees them (see `Section.in_language`)."""
+        if not code:
+            return self
+        return Step(
+            reading=self.reading.in_language(code),
+            first=self.first,
+            sections=tuple(s.in_language(code) for s in self.sections),
+        )
+
 
 def next_step(course: Course, posted: Set[SectionKey], per_session: int) -> Step | None:
     """The next session's sections: from the course's first unposted section, up to

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.core.i18n import normalize
+from bot.core.i18n import SUPPORTED, normalize, suggest
 from bot.documents.problems import Problem, problems_from_validation
 from bot.documents.yamlsource import YamlError, load_yaml_file
 
@@ -234,6 +234,10 @@ def load_reading(path: Path, readings_dir: Path) -> Reading:
                 translations=translations,
             )
         )
+    for code in spec.titles:
+        if (problem := unknown_language(code, "the reading has a title")) is not None:
+            where = doc.locate(("titles", code)) or (None, None)
+            problems.append(Problem(str(path), where[0], where[1], problem))
     if problems:
         raise ReadingError(problems)
     return Reading(
@@ -260,15 +264,19 @@ def _translations(
     found: list[tuple[str, SectionText]] = []
     for code, spec in sec.translations.items():
         where = locate(("sections", index, "translations", code)) or (None, None)
-        if len(spec.prompts) > len(prompts):
+        if (problem := unknown_language(code, f"section {sec.id!r} has a translation")) is not None:
+            problems.append(Problem(str(path), where[0], where[1], problem))
+            continue
+        if len(spec.prompts) != len(prompts):
+            at = locate(("sections", index, "translations", code, "prompts")) or where
             problems.append(
                 Problem(
                     str(path),
-                    where[0],
-                    where[1],
+                    at[0],
+                    at[1],
                     f"the {code!r} translation of section {sec.id!r} has {len(spec.prompts)} "
-                    f"prompts and the section {len(prompts)}; prompt N of a translation is "
-                    "prompt N of the section",
+                    f"prompts and the section {len(prompts)}; give one for each, in the same "
+                    "order (prompt N of a translation is prompt N of the section)",
                 )
             )
             continue
@@ -287,6 +295,17 @@ def _translations(
             )
         )
     return tuple(found)
+
+
+def unknown_language(code: str, where: str) -> str | None:
+    """The problem with a translation keyed `code` ("{where} in 'xx'"), when it is no
+    language a reader can choose (nobody would ever see it)."""
+    if normalize(code) is not None:
+        return None
+    hint = suggest(code)
+    meant = f" (did you mean {hint!r}?)" if hint else ""
+    known = ", ".join(SUPPORTED)
+    return f"{where} in {code!r}, which is not a language the bot knows{meant}; use one of {known}"
 
 
 def _section_body(

@@ -68,11 +68,12 @@ class DueActions:
                     break
                 done: set[int] = set()
                 try:
-                    for action in batch:
-                        async with self._holding(action):
-                            await self.run_one(action)
-                        done.add(action.id)
-                        ran += 1
+                    for together, run in self._runs(batch):
+                        if together:
+                            await self._run_alongside(run, done)
+                        else:
+                            await self._run_held(run[0], done)
+                    ran += len(done)
                 finally:
                     rest = [a.id for a in batch if a.id not in done]
                     if rest:
@@ -80,6 +81,35 @@ class DueActions:
                         await asyncio.shield(storage.release_actions(rest, self.owner))
         services.schedule_changed()
         return ran
+
+    def _runs(self, batch: list[Action]) -> list[tuple[bool, list[Action]]]:
+        """The batch in order, cut into single actions and stretches of `alongside` ones."""
+        runs: list[tuple[bool, list[Action]]] = []
+        for action in batch:
+            kind = self.kinds.get(action.kind)
+            together = kind is not None and kind.alongside
+            if together and runs and runs[-1][0]:
+                runs[-1][1].append(action)
+            else:
+                runs.append((together, [action]))
+        return runs
+
+    async def _run_held(self, action: Action, done: set[int]) -> None:
+        async with self._holding(action):
+            await self.run_one(action)
+        done.add(action.id)
+
+    async def _run_alongside(self, run: list[Action], done: set[int]) -> None:
+        """Each group's actions in order, the groups at the same time."""
+        by_group: dict[str, list[Action]] = {}
+        for action in run:
+            by_group.setdefault(action.group_id, []).append(action)
+
+        async def one_group(actions: list[Action]) -> None:
+            for action in actions:
+                await self._run_held(action, done)
+
+        await asyncio.gather(*(one_group(actions) for actions in by_group.values()))
 
     @asynccontextmanager
     async def _holding(self, action: Action) -> AsyncIterator[None]:
@@ -119,6 +149,9 @@ class DueActions:
         try:
             if kind is None:
                 await storage.finish_action(action.id, "done", now)
+            elif kind.ends_with_course and (await storage.group_state(group.id)).finished:
+                await storage.finish_action(action.id, "cancelled", now, "the course has finished")
+                log.info("group %s: %s not sent, the course has finished", group.id, action.kind)
             elif kind.missable and now - action.due_at > grace and action.attempts == 0:
                 await storage.finish_action(action.id, "missed", now, "past the grace period")
                 log.warning(

@@ -21,9 +21,11 @@ from bot.schedule.course_plan import PlanChange, plan_changes, plans, record_old
 from bot.schedule.planner import plan_groups
 from bot.services import ActionKinds, Reloaded, Services, SessionHooks
 from bot.sessions import actions as session_actions
-from bot.sessions import expiry
+from bot.sessions import calendar_events, expiry
 from bot.sessions.answering import open_prompts
+from bot.sessions.language import for_room
 from bot.sessions.passages import reanchor_annotations, session_passages
+from bot.sessions.shown import session_prompts
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -62,11 +64,13 @@ class StudyCircle:
         session_actions.register(self.kinds)
         community.register(self.kinds, self.hooks)
         expiry.register(self.kinds, self.hooks)
+        calendar_events.register(self.kinds, self.hooks)
         self.services = Services(
             storage=storage,
             anonymity_key=anonymity_key,
             hooks=self.hooks,
             runtime=self,
+            kinds=self.kinds,
         )
         limit = config.spec.rate_limit
         self.inbox = Inbox(self.services, RateLimiter(limit.commands, limit.per))
@@ -193,8 +197,9 @@ class StudyCircle:
     async def current_prompts(self, platform: str, room: str) -> list[tuple[int, str]]:
         for group in self.groups_in(platform, room):
             session = await self.storage.open_session(group.id)
-            if session is not None:
-                return [(p.number, p.text) for p in await self.storage.prompts(session.id)]
+            if session is not None:  # in the room's language, as the thread shows them
+                shown = await session_prompts(self.services, group, session, for_room(group).code)
+                return [(p.number, p.text) for p in shown]
         return []
 
     async def open_prompts(

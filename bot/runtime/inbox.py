@@ -14,12 +14,14 @@ from bot.core.events import (
     MessageEdited,
     ReplyReceived,
 )
-from bot.runtime.cleaning import well_formed
+from bot.core.platform import Change
+from bot.runtime.cleaning import nameless, well_formed
 from bot.runtime.ratelimit import RateLimiter
 from bot.services import Services
 from bot.sessions import passages, render
 from bot.sessions.expiry import note_member_message
 from bot.sessions.responses import on_delete, on_edit, on_reply
+from bot.sessions.thread_answers import acknowledge, on_thread_message
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,7 @@ class Inbox:
             log.info("a %s arrived while the bot stops; not taken", type(event).__name__)
             return
         # Every adapter's events pass here, so broken text is cleaned once, for all of them.
-        event = well_formed(event)
+        event = nameless(services.config, well_formed(event))
         task = asyncio.current_task()
         if task is not None:
             self._inflight.add(task)
@@ -67,14 +69,19 @@ class Inbox:
             if isinstance(event, CommandReceived):
                 await dispatch(services, event)
             elif isinstance(event, ReplyReceived):
-                # a prompt's reply first (the usual case), else a passage's
-                if not await on_reply(services, event):
-                    await passages.on_reply(services, event)
+                # a prompt's reply first (the usual case), else a passage's, else a line typed
+                # into a session's thread
+                if not await on_reply(services, event) and not await passages.on_reply(
+                    services, event
+                ):
+                    await on_thread_message(services, event)
             elif isinstance(event, MessageEdited):
-                await on_edit(services, event)
+                if await on_edit(services, event):
+                    await acknowledge(services, event.origin, event.message_id, Change.EDITED)
                 await passages.on_edit(services, event)
             elif isinstance(event, MessageDeleted):
-                await on_delete(services, event)
+                if await on_delete(services, event):
+                    await acknowledge(services, event.origin, event.message_id, Change.DELETED)
                 await passages.on_delete(services, event)
         except asyncio.CancelledError:
             raise

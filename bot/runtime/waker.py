@@ -1,4 +1,8 @@
-"""Wakes the core at the next due action: one APScheduler job, moved whenever the schedule changes."""
+"""Wakes the core at the next due action: one APScheduler job, moved whenever the schedule changes.
+
+The schedule changes here (`poke`) and, on PostgreSQL, in other processes, which announce it
+with NOTIFY: the waker LISTENs and looks again within moments. Polling every MAX_WAIT stays,
+for SQLite, for a lost connection and for a lease that ran out (no process writes then)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from bot.core.clock import Clock
+from bot.storage.engines.database import Listening
 
 if TYPE_CHECKING:
     from bot.runtime.circle import StudyCircle
@@ -31,9 +36,12 @@ class Waker:
     there is never one scheduler job per action.
     """
 
-    def __init__(self, circle: StudyCircle, clock: Clock) -> None:
+    def __init__(self, circle: StudyCircle, clock: Clock, *, listen: bool = True) -> None:
         self._circle = circle
         self._clock = clock
+        self._listen = listen  # False: poll only (the benchmark's baseline)
+        self._listening: Listening | None = None
+        self._notice_pending = False  # a look caused by a notice is on its way
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._tasks: set[asyncio.Task[None]] = set()
         self._running = False
@@ -46,12 +54,40 @@ class Waker:
         self._running = True
         self._circle.on_schedule_change = self.poke
         self.poke()
+        if self._listen:
+            task = asyncio.get_running_loop().create_task(
+                self._start_listening(), name="studybot-listen"
+            )
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _start_listening(self) -> None:
+        try:
+            listening = await self._circle.storage.watch_actions(self.noticed)
+        except Exception:
+            log.exception("could not listen for other processes' work; polling only")
+            return
+        if not self._running:
+            if listening is not None:
+                await listening.close()
+            return
+        self._listening = listening
+
+    def noticed(self) -> None:
+        """Another process planned or freed an action: look at the schedule again, once."""
+        if not self._running or self._waking or self._notice_pending:
+            return  # a running wake-up looks again when it ends
+        self._notice_pending = True
+        self.poke()
 
     async def stop(self) -> None:
         if not self._running:
             return
         self._running = False
         self._circle.on_schedule_change = None
+        if self._listening is not None:
+            listening, self._listening = self._listening, None
+            await listening.close()
         self._scheduler.shutdown(wait=False)
         for task in list(self._tasks):
             task.cancel()
@@ -68,6 +104,7 @@ class Waker:
         task.add_done_callback(self._tasks.discard)
 
     async def _reschedule(self) -> None:
+        self._notice_pending = False  # a notice from now on may be news this look misses
         try:
             due = await self._circle.next_due()
         except Exception:

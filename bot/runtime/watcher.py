@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from bot.config.load import ConfigError
 from bot.config.model import Group
 from bot.core.events import MemberRef
+from bot.core.i18n import ENGLISH
+from bot.core.markdown import bullets
 from bot.core.messages import Message, MessageKind
 from bot.sessions.course_notices import plan_change_line
 
@@ -93,11 +95,16 @@ class ConfigWatcher:
         return True
 
     async def _tell_admins(self, exc: ConfigError, fingerprint: str) -> None:
-        listed = "\n".join(f"• {p.render()}" for p in exc.problems[:20])
+        listed = bullets(p.render() for p in exc.problems[:20])
         message = Message(
             kind=MessageKind.NOTICE,
             title="The config edit was not applied",
-            body=f"The config file has {len(exc.problems)} problem(s); the bot keeps the schedule it had.\n{listed}",
+            body=ENGLISH.ngettext(
+                "The config file has {n} problem; the bot keeps the schedule it had.",
+                "The config file has {n} problems; the bot keeps the schedule it had.",
+                len(exc.problems),
+            )
+            + f"\n\n{listed}",
         )
         for group in self._circle.config.groups:
             await self._direct_to_admins(

@@ -24,15 +24,21 @@ def next_slot(spec: GroupSpec, zone: ZoneInfo, after: datetime) -> datetime | No
 
 def slots(spec: GroupSpec, zone: ZoneInfo, after: datetime) -> Iterator[datetime]:
     """Session times (UTC) strictly after `after`, on or after the start date, outside breaks."""
+    return (moment for moment, resting in cadence_moments(spec, zone, after) if not resting)
+
+
+def cadence_moments(
+    spec: GroupSpec, zone: ZoneInfo, after: datetime
+) -> Iterator[tuple[datetime, bool]]:
+    """Every time (UTC) the cadence names strictly after `after`, on or after the start date,
+    with whether it falls in a break (then no session is held)."""
     floor = datetime.combine(spec.start, datetime.min.time(), tzinfo=zone)
     origin = max(after, floor - timedelta(microseconds=1))
     limit = origin + HORIZON
     for moment in _raw(spec, zone, origin, limit):
         if moment <= after:
             continue
-        if in_break(spec, moment.astimezone(zone).date()):
-            continue
-        yield moment.astimezone(UTC)
+        yield moment.astimezone(UTC), in_break(spec, moment.astimezone(zone).date())
 
 
 def _raw(spec: GroupSpec, zone: ZoneInfo, origin: datetime, limit: datetime) -> Iterator[datetime]:

@@ -19,6 +19,8 @@ CRLF = "\r\n"
 
 # TEXT values may not carry control characters (RFC 5545 3.3.11); tab is allowed.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# a URL property's value is a URI (RFC 5545 3.8.4.6, RFC 3986): no spaces, quotes or controls
+WEB_ADDRESS = re.compile(r"https?://[^\s\x00-\x1f\x7f\"<>\\^`{|}]+", re.IGNORECASE)
 
 EventStatus = Literal["CONFIRMED", "CANCELLED"]
 
@@ -35,6 +37,7 @@ class CalendarEvent:
     alarms: tuple[timedelta, ...] = ()
     sequence: int = 0
     status: EventStatus = "CONFIRMED"
+    url: str | None = None  # an http(s) address (the reading's source)
 
 
 def calendar_ics(
@@ -77,6 +80,10 @@ def _event_lines(event: CalendarEvent, dtstamp: str) -> list[str]:
     ]
     if event.description:
         lines.append(f"DESCRIPTION:{escape_text(event.description)}")
+    if event.url is not None:
+        if not WEB_ADDRESS.fullmatch(event.url):
+            raise ValueError(f"event {event.uid!r} has a URL that is not an http(s) address")
+        lines.append(f"URL:{event.url}")
     for before in event.alarms:
         lines.extend(
             [

@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 
 ActionRow = tuple[str, str, datetime, datetime, str]  # group, kind, due, slot, key
 FACILITATOR_NOTES = "facilitator-notes"
+PLATFORM_EVENTS = "platform-events"
 # how long before a session its facilitator notes reach the admins (at planning, if later)
 NOTES_LEAD = timedelta(hours=24)
 
@@ -107,6 +108,9 @@ def _next_session(
         due = slot - lead
         if due > now:
             rows.append((group.id, "remind", due, slot, f"{key}:remind:{format_duration(lead)}"))
+    if group.spec.discord_events:
+        # the server's calendar follows the plan (bot.sessions.calendar_events runs it)
+        rows.append((group.id, PLATFORM_EVENTS, now, slot, f"{key}:{PLATFORM_EVENTS}"))
     if group.pack is not None and (group.pack.notes or group.pack.lessons):
         due = max(slot - NOTES_LEAD, now)
         rows.append((group.id, FACILITATOR_NOTES, due, slot, f"{key}:{FACILITATOR_NOTES}"))

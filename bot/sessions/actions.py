@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from bot.config.model import Group
+from bot.core.i18n import N_
 from bot.core.records import Action
 from bot.services import ActionKind, ActionKinds, Services
 from bot.sessions import lifecycle
@@ -40,7 +41,14 @@ async def _retention(services: Services, group: Group, action: Action) -> None:
 
 def register(kinds: ActionKinds) -> None:
     """Add this module's action kinds to the runtime's table."""
-    kinds["open"] = ActionKind(run=_open, missable=True, when_missed=lifecycle.report_missed)
-    kinds["remind"] = ActionKind(run=lifecycle.remind, missable=True)
-    kinds["close"] = ActionKind(run=_close)
-    kinds["retention"] = ActionKind(run=_retention)
+    kinds["open"] = ActionKind(
+        run=_open,
+        missable=True,
+        when_missed=lifecycle.report_missed,
+        label=N_("the next session opens"),
+    )
+    kinds["remind"] = ActionKind(
+        run=lifecycle.remind, missable=True, ends_with_course=True, label=N_("reminder")
+    )
+    kinds["close"] = ActionKind(run=_close, label=N_("the session closes"))
+    kinds["retention"] = ActionKind(run=_retention, label=N_("old responses are removed"))

@@ -10,19 +10,20 @@ from collections import Counter
 from datetime import datetime
 
 from bot.config.model import Group
-from bot.core.events import MemberRef
+from bot.core import faults
+from bot.core.i18n import N_
 from bot.core.platform import (
     AdapterError,
-    DirectMessagesClosed,
     Erasing,
     RemovalRefused,
     RetentionAware,
     ThreadListing,
 )
-from bot.core.records import Action, Session
+from bot.core.records import Action, Response, Session, SharedResponse
 from bot.services import ActionKind, ActionKinds, Services, SessionHooks
 from bot.sessions import outbox
 from bot.sessions.expiry_words import REASON, opening_notice, refused_notice
+from bot.storage import Storage
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +108,16 @@ def own_post_prefixes(group: Group, session: Session) -> tuple[str, ...]:
     return tuple(prefixes)
 
 
-def shared_beyond_group(session: Session) -> frozenset[int]:
-    """The ids of the session's responses members chose to share beyond the group, which
-    outlive its expiry. None yet: the clearing-house feature fills this in."""
-    return frozenset()
+async def shared_beyond_group(storage: Storage, session: Session) -> frozenset[int]:
+    """The ids of the session's responses members chose to share beyond the group
+    (`respond --public`), which outlive its expiry: the database keeps them, and the archive
+    and exports still show them (an anonymous one as it always was, without a name)."""
+    return await storage.public_response_ids(session.id)
+
+
+def outlives_expiry(response: Response | SharedResponse) -> bool:
+    """Whether a response stays in exports and the archive once its discussion expired."""
+    return response.public and not getattr(response, "private", False)
 
 
 async def expire_session(services: Services, group: Group, session: Session) -> Counter[str]:
@@ -137,6 +144,7 @@ async def expire_session(services: Services, group: Group, session: Session) -> 
     refused: Counter[str] = Counter()
     if isinstance(platform, Erasing):
         for message in await storage.messages_to_remove(session.id):
+            key = f"{base}:{EXPIRE}:{message.id}"
             try:
                 removed = await platform.remove_message(
                     group.room,
@@ -144,13 +152,14 @@ async def expire_session(services: Services, group: Group, session: Session) -> 
                     thread=message.thread,
                     own=message.own,
                     reason=REASON,
-                    key=f"{base}:{EXPIRE}:{message.id}",
+                    key=key,
                 )
             except RemovalRefused as exc:
                 refused[exc.right] += 1
                 state = "refused"
             else:
                 state = "removed" if removed else "gone"
+            faults.point("after-remove", key)  # the platform has answered; nothing recorded yet
             await storage.mark_message(message.id, state, services.clock.now())
         if session.thread is not None:
             try:
@@ -163,7 +172,9 @@ async def expire_session(services: Services, group: Group, session: Session) -> 
     for right, count in refused.items():
         await _report_refusal(services, group, right, count)
     if group.spec.minimal:
-        gone = await storage.purge_session_responses(session.id, keep=shared_beyond_group(session))
+        gone = await storage.purge_session_responses(
+            session.id, keep=await shared_beyond_group(storage, session)
+        )
         notes = await storage.purge_session_annotations(session.id)
         log.info("group %s: session %d's %d responses and %d notes deleted with its discussion",
                  group.id, session.number, gone, notes)  # fmt: skip
@@ -176,20 +187,9 @@ async def expire_session(services: Services, group: Group, session: Session) -> 
 async def _report_refusal(services: Services, group: Group, right: str, count: int) -> None:
     """Tell the group's admins once (ever, per right) what the bot needs; the room if none can
     get a direct message."""
-    platform = services.platform(group.platform)
-    message = refused_notice(group, right, count)
     slug = re.sub(r"[^a-z0-9]+", "-", right.lower()).strip("-")
     key = f"{group.id}:expiry-refused:{slug}"
-    told = 0
-    for admin in group.spec.admins:
-        who = MemberRef(platform=group.platform, user_id=str(admin), display_name=str(admin))
-        try:
-            await outbox.send_direct_once(services, platform, who, message, f"{key}:{admin}")
-            told += 1
-        except (DirectMessagesClosed, ValueError):
-            log.info("group %s: an admin cannot get the expiry notice by direct message", group.id)
-    if not told:
-        await outbox.post(services, group, message, f"{key}:room")
+    await outbox.tell_admins_once(services, group, refused_notice(group, right, count), key)
     log.warning("group %s: %d messages could not expire: the bot needs %s", group.id, count, right)
 
 
@@ -206,4 +206,4 @@ def register(kinds: ActionKinds, hooks: SessionHooks) -> None:
     """Hang expiry on the session lifecycle and the runtime's action table."""
     hooks.opened.append(on_session_opened)
     hooks.closed.append(on_session_closed)
-    kinds[EXPIRE] = ActionKind(run=_expire)
+    kinds[EXPIRE] = ActionKind(run=_expire, alongside=True, label=N_("the discussion is removed"))

@@ -8,14 +8,16 @@ from __future__ import annotations
 import logging
 
 from bot.config.model import Group
-from bot.core.messages import Posted
-from bot.readings.course import session_step
+from bot.core.messages import Message, Posted
+from bot.readings.course import Step, session_step
 from bot.schedule.course_plan import coming_step
 from bot.schedule.planner import slot_key
 from bot.services import Services
 from bot.sessions import course_notices, render
+from bot.sessions.language import for_room, member_language
 from bot.sessions.outbox import direct_to_members, post
 from bot.sessions.rsvp import live_time, with_buttons
+from bot.sessions.shown import prompts_in, session_prompts
 from bot.storage import Action, Session
 
 log = logging.getLogger(__name__)
@@ -26,9 +28,15 @@ async def remind(services: Services, group: Group, action: Action) -> None:
     if step is None:
         return
     lead = action.slot - action.due_at
-    message = render.reminder(group, action.slot, step.reading, list(step.sections), lead)
-    await post(services, group, message, f"{action.key}:room")
-    await direct_to_members(services, group, message, f"{action.key}:dm")
+
+    def reminder(code: str) -> Message:
+        shown = step.in_language(code)
+        return render.reminder(group, action.slot, shown.reading, list(shown.sections), lead)
+
+    await post(services, group, reminder(for_room(group).code), f"{action.key}:room")
+    await direct_to_members(
+        services, group, lambda m: reminder(member_language(m, None, group)), f"{action.key}:dm"
+    )
 
 
 async def open_session(services: Services, group: Group, key: str) -> Session | None:
@@ -43,7 +51,8 @@ async def open_session(services: Services, group: Group, key: str) -> Session | 
         step = await coming_step(storage, group)
         if step is None:
             return None
-        reading, sections = step.reading, list(step.sections)
+        read: Step = step
+        sections = list(step.sections)
         prompts = [p for s in sections for p in s.prompts]
         anonymous: set[int] = set()
         number = 0
@@ -61,15 +70,18 @@ async def open_session(services: Services, group: Group, key: str) -> Session | 
             prompts=prompts,
             open_key=key,
             anonymous=frozenset(anonymous),
-            reading_id=reading.id,
+            reading_id=step.reading.id,
             section_ids=[s.id for s in sections],
         )
     else:  # a restart finishing an opening: post what the session recorded, whatever changed
-        recorded = session_step(services.config.readings_for(group), existing)
-        session, reading, sections = existing, recorded.reading, list(recorded.sections)
+        session = existing
+        read = session_step(services.config.readings_for(group), existing)
+    # the room reads the group's language where the reading has it; the store keeps the original
+    room = for_room(group).code
+    shown = read.in_language(room)
     platform = services.platform(group.platform)
     messages = render.section_messages(
-        group, session, reading, sections, platform.limits.max_body_chars
+        group, session, shown.reading, list(shown.sections), platform.limits.max_body_chars
     )
     base = f"{group.id}:s{session.number}"
     root: Posted | None = None
@@ -81,7 +93,7 @@ async def open_session(services: Services, group: Group, key: str) -> Session | 
     assert root is not None
     thread = session.thread
     if thread is None:
-        title = f"Session {session.number}: {sections[0].title}"[:90]
+        title = f"Session {session.number}: {shown.sections[0].title}"[:90]
         thread_key = f"{base}:thread"
         prior = await storage.sent(thread_key)
         if prior is not None:
@@ -92,7 +104,7 @@ async def open_session(services: Services, group: Group, key: str) -> Session | 
                 thread_key, Posted(message_id=thread, room=group.room, thread=thread), now
             )
         await storage.set_session_thread(session.id, root.message_id, thread)
-    for prompt in await storage.prompts(session.id):
+    for prompt in prompts_in(read, await storage.prompts(session.id), room):
         message = render.prompt_message(prompt.number, prompt.text, group.spec.private_by_default)
         posted = await post(
             services, group, message, f"{base}:prompt:{prompt.number}", thread=thread
@@ -114,7 +126,7 @@ async def close_session(services: Services, group: Group, session: Session) -> N
     """Close a session (if still open) and post its summary once; say so when the reading is done."""
     storage = services.storage
     await storage.close_session(session.id, services.clock.now())
-    prompts = await storage.prompts(session.id)
+    prompts = await session_prompts(services, group, session, for_room(group).code)
     rows = await storage.session_responses(session.id)
     base = f"{group.id}:s{session.number}"
     await post(
@@ -136,7 +148,8 @@ async def _after_the_latest(services: Services, group: Group, session: Session) 
     """When the latest session closes: at the end of the course say so and stop; at the end of
     one of its readings, name the next."""
     storage = services.storage
-    read = session_step(services.config.readings_for(group), session)
+    room = for_room(group).code
+    read = session_step(services.config.readings_for(group), session).in_language(room)
     step = await coming_step(storage, group)
     base = f"{group.id}:s{session.number}"
     if step is None:
@@ -151,7 +164,7 @@ async def _after_the_latest(services: Services, group: Group, session: Session) 
     if done and step.reading.id != read.reading.id:
         pending = await storage.pending_actions(group.id)
         slot = next((a.slot for a in pending if a.kind == "open"), None)
-        message = course_notices.next_reading(group, read.reading, step, slot)
+        message = course_notices.next_reading(group, read.reading, step.in_language(room), slot)
         await post(services, group, message, f"{base}:next-reading")
 
 

@@ -14,6 +14,7 @@ from bot.core.messages import Message, Posted
 from bot.core.platform import DirectMessagesClosed, Platform
 from bot.services import Services
 from bot.sessions.participation import snoozed_now
+from bot.storage import Member
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,22 @@ async def send_direct_once(
     )
 
 
+async def tell_admins_once(services: Services, group: Group, message: Message, key: str) -> None:
+    """Tell the group's admins once per key, by direct message; the room, once, if none of them
+    can get one (an admin named by a role, say)."""
+    platform = services.platform(group.platform)
+    told = 0
+    for admin in group.spec.admins:
+        who = MemberRef(platform=group.platform, user_id=str(admin), display_name=str(admin))
+        try:
+            await send_direct_once(services, platform, who, message, f"{key}:{admin}")
+            told += 1
+        except (DirectMessagesClosed, ValueError):
+            log.info("group %s: an admin cannot get a notice by direct message", group.id)
+    if not told:
+        await post(services, group, message, f"{key}:room")
+
+
 async def post(
     services: Services, group: Group, message: Message, key: str, thread: str | None = None
 ) -> Posted:
@@ -53,9 +70,14 @@ async def post(
 
 
 async def direct_to_members(
-    services: Services, group: Group, message: Message, key: str, only: set[int] | None = None
+    services: Services,
+    group: Group,
+    message: Message | Callable[[Member], Message],
+    key: str,
+    only: set[int] | None = None,
 ) -> tuple[int, list[str]]:
-    """DM the group's members who opted in (or `only` these ids); returns (sent, names with DMs closed)."""
+    """DM the group's members who opted in (or `only` these ids); returns (sent, names with DMs
+    closed). `message` may be made for each member (in their language)."""
     platform = services.platform(group.platform)
     sent = 0
     closed: list[str] = []
@@ -65,7 +87,8 @@ async def direct_to_members(
         if not wanted or member.id in snoozed:
             continue
         try:
-            await send_direct_once(services, platform, member.ref, message, f"{key}:{member.id}")
+            mine = message(member) if callable(message) else message
+            await send_direct_once(services, platform, member.ref, mine, f"{key}:{member.id}")
             sent += 1
         except DirectMessagesClosed:
             closed.append(member.display_name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.markdown import blocks, bullets
 from bot.core.text import quote
 
 NO_SESSION = "No session is open right now, so there is no passage to quote yet."
@@ -45,10 +46,11 @@ def no_match(words: str) -> str:
 
 
 def several(numbers_and_texts: list[tuple[int, str]]) -> str:
-    lines = ["Those words are in several sentences. Which one did you mean?"]
-    lines += [f"• `#{n}` {quote(text, 140)}" for n, text in numbers_and_texts]
-    lines.append("Say it again with the number: `quote #N your comment`.")
-    return "\n".join(lines)
+    return blocks(
+        "Those words are in several sentences. Which one did you mean?",
+        bullets(f"`#{n}` {quote(text, 140)}" for n, text in numbers_and_texts),
+        "Say it again with the number: `quote #N your comment`.",
+    )
 
 
 def saved(number: int, private: bool, anonymous: bool, late: bool, joined: str | None) -> str:

@@ -13,7 +13,7 @@ from bot.core.events import MessageDeleted, MessageEdited, ReplyReceived
 from bot.core.messages import Message, MessageKind
 from bot.core.text import clean_name
 from bot.readings.anchoring import Anchor, anchor_sentence, reanchor
-from bot.readings.course import session_step
+from bot.readings.course import Step, session_step
 from bot.readings.model import Reading
 from bot.readings.passage_search import Passage, PassageIndex, passage_index, quoted_words
 from bot.readings.sentences import body_hash, split_sentences
@@ -21,6 +21,7 @@ from bot.services import Services
 from bot.sessions import passage_words as words
 from bot.sessions import render
 from bot.sessions.anonymity import annotation_key, member_key
+from bot.sessions.language import for_room
 from bot.sessions.outbox import post
 from bot.storage import Member, Session, Storage
 from bot.storage.annotations import Annotation, NewAnnotation
@@ -28,9 +29,17 @@ from bot.storage.annotations import Annotation, NewAnnotation
 log = logging.getLogger(__name__)
 
 
+def _posted_step(services: Services, session: Session) -> Step:
+    """What the session read, in the words its room was shown: the group's language where the
+    reading has a translation (members quote what they read)."""
+    group = services.group(session.group_id)
+    step = session_step(services.config.readings, session)
+    return step.in_language(for_room(group).code) if group is not None else step
+
+
 def session_passages(services: Services, session: Session) -> PassageIndex:
     """The sentences of what the session read, numbered from 1 across its sections."""
-    step = session_step(services.config.readings, session)
+    step = _posted_step(services, session)
     return passage_index(tuple((s.id, s.body) for s in step.sections))
 
 
@@ -130,7 +139,7 @@ async def record_quote(
 
 
 def _anchor_of(services: Services, session: Session, passage: Passage) -> Anchor:
-    step = session_step(services.config.readings, session)
+    step = _posted_step(services, session)
     section = next(s for s in step.sections if s.id == passage.section_id)
     sentence = split_sentences(section.body)[passage.sentence]
     return anchor_sentence(section.id, section.body, sentence)
@@ -294,13 +303,20 @@ async def reanchor_annotations(storage: Storage, readings: Mapping[str, Reading]
         if reading is None:
             continue
         section = reading.section_by_id(section_id)
-        body = section.body if section is not None else None
-        if body is not None and body_hash(body) == digest:
+        # a note is on the section's own text or on a translation a room read
+        bodies = (
+            [section.body, *(text.body for _, text in section.translations)]
+            if section is not None
+            else []
+        )
+        if any(body_hash(body) == digest for body in bodies):
             continue
         moves: list[tuple[Annotation, bool]] = []
         for note in await storage.annotations_on(reading_id, section_id, digest):
             looked += 1
-            moved = reanchor(note_anchor(note), body) if body is not None else None
+            moved = next(
+                (m for body in bodies if (m := reanchor(note_anchor(note), body)) is not None), None
+            )
             if moved is None:
                 moves.append((note, True))
             else:

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from bot.config.model import Group
 from bot.core.durations import humanize
-from bot.core.i18n import ENGLISH, Words
+from bot.core.i18n import ENGLISH, Words, resolve
+from bot.core.markdown import blocks, quotation
 from bot.core.messages import Button, Message, MessageKind
 from bot.core.text import clean_name, quote, split_text
 from bot.readings.model import Reading, Section
@@ -52,7 +53,8 @@ def prompt_message(number: int, text: str, private_default: bool) -> Message:
     return Message(
         kind=MessageKind.PROMPT,
         title=f"Prompt {number}",
-        body=f"**{number}.** {text}\n\n_{how}, or use `respond {number} your answer`._",
+        # the title numbers the prompt; the body is its question and how to answer
+        body=blocks(text, f"_{how}, or use `respond {number} your answer`._"),
         prompt_number=number,
         buttons=(
             Button(label="Respond", action=f"respond:{number}", fallback=f"respond {number} ..."),
@@ -88,7 +90,11 @@ def summary(
     if people:
         lines.append(f"**Took part ({len(people)}):** " + ", ".join(people))
     elif rows:
-        lines.append(f"{len(rows)} anonymous response(s).")
+        lines.append(
+            resolve(group.spec.language).ngettext(
+                "{n} anonymous response.", "{n} anonymous responses.", len(rows)
+            )
+        )
     else:
         lines.append(
             "Nobody responded this time. The prompts stay in the thread if you want to look back."
@@ -101,11 +107,11 @@ def summary(
         if shared:
             r, m = shared[0]
             author = clean_name(m.display_name) if m is not None else "anonymous"
-            lines.append(f"> {quote(r.text)}\n> — {author}")
+            lines.append(quotation(quote(r.text), author))
     return Message(
         kind=MessageKind.SUMMARY,
         title=f"Session {session.number} summary",
-        body="\n\n".join(lines),
+        body=blocks(*lines),
         member_text=True,
     )
 

@@ -58,8 +58,10 @@ async def record_response(
     text: str,
     private: bool | None,
     message_id: str | None,
+    public: bool | None = None,
 ) -> Message:
-    """Validate and save one response; the reply is built only after the commit."""
+    """Validate and save one response; the reply is built only after the commit. `public`
+    True offers it beyond the group (for a harvested pack); None keeps the earlier choice."""
     storage = services.storage
     limit = services.config.spec.max_response_chars
     text = text.strip()
@@ -93,6 +95,7 @@ async def record_response(
         text=text,
         private=private,
         default_private=group.spec.private_by_default,
+        public=public,
         late=late,
         message_id=message_id,
         now=services.clock.now(),
@@ -107,7 +110,15 @@ async def record_response(
         prompt,
     )
     verb = "Saved" if saved.created else "Replaced"
-    visibility = "private: only you can see it" if saved.private else "shared with the group"
+    if saved.private:
+        visibility = "private: only you can see it"
+    elif saved.public:
+        visibility = (
+            "shared with the group, and beyond it: it may go into the course's next pack "
+            "if an admin approves"
+        )
+    else:
+        visibility = "shared with the group"
     if chosen.anonymous:
         visibility += "; anonymous: stored without your name"
     lines = [f"{verb} your response to prompt {prompt} ({visibility})."]
@@ -160,10 +171,11 @@ async def on_reply(services: Services, event: ReplyReceived) -> bool:
     return True
 
 
-async def on_edit(services: Services, event: MessageEdited) -> None:
+async def on_edit(services: Services, event: MessageEdited) -> bool:
+    """Whether the edit changed a response (a refused edit is told, and False)."""
     member = await services.storage.find_member(event.member.platform, event.member.user_id)
     if member is None:
-        return
+        return False
     text = event.text.strip()
     limit = services.config.spec.max_response_chars
     platform = services.platform(event.origin.platform)
@@ -174,13 +186,18 @@ async def on_edit(services: Services, event: MessageEdited) -> None:
                 f"That edit was not saved: a response must have 1 to {limit:,} characters. Your earlier text is kept."
             ),
         )
-        return
+        return False
     if await services.storage.edit_response_by_message(
         event.message_id, member.id, text, services.clock.now()
     ):
         log.info("response edited through its message")
+        return True
+    return False
 
 
-async def on_delete(services: Services, event: MessageDeleted) -> None:
+async def on_delete(services: Services, event: MessageDeleted) -> bool:
+    """Whether the deleted message was a response (which is deleted with it)."""
     if await services.storage.delete_response_by_message(event.message_id):
         log.info("response deleted with its message")
+        return True
+    return False

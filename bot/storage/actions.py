@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,6 +13,8 @@ from bot.core.records import (
     to_db,
 )
 from bot.storage.base import StoreBase
+from bot.storage.engines.database import Announcing, Listening
+from bot.storage.migrations import ACTIONS_CHANNEL
 from bot.storage.rows import (
     MANY,
     action_row,
@@ -36,6 +38,13 @@ _ADD_ACTION = (
 
 class ActionStore(StoreBase):
     """Due actions, claims with leases, inbound dedup and sent messages."""
+
+    async def watch_actions(self, on_notice: Callable[[], None]) -> Listening | None:
+        """Be told (`on_notice`) when another process plans or frees an action, where the engine
+        can tell (PostgreSQL); None where it cannot, and the caller polls."""
+        if not isinstance(self.database, Announcing):
+            return None
+        return await self.database.listen(ACTIONS_CHANNEL, on_notice)
 
     # -- actions ----------------------------------------------------------------
 
@@ -216,8 +225,15 @@ class ActionStore(StoreBase):
         return int(row["attempts"]) if row else 0
 
     async def cancel_actions(
-        self, group_id: str, kinds: Iterable[str], slot: datetime | None = None
+        self,
+        group_id: str,
+        kinds: Iterable[str],
+        slot: datetime | None = None,
+        *,
+        other_than: datetime | None = None,
     ) -> int:
+        """Cancel the group's pending actions of `kinds`: those of `slot` only, or all but
+        those of `other_than`, or all."""
         kinds = list(kinds)
         marks = ",".join("?" for _ in kinds)
         sql = f"UPDATE actions SET state = 'cancelled' WHERE group_id = ? AND state = 'pending' AND kind IN ({marks})"
@@ -225,6 +241,9 @@ class ActionStore(StoreBase):
         if slot is not None:
             sql += " AND slot = ?"
             params.append(to_db(slot))
+        if other_than is not None:
+            sql += " AND slot != ?"
+            params.append(to_db(other_than))
         async with self.transaction() as db:
             cursor = await db.execute(sql, params)
             return cursor.rowcount

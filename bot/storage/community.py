@@ -195,7 +195,7 @@ class CommunityStore(SessionStore):
     async def shared_responses(self, session_id: int) -> list[SharedResponse]:
         """A session's responses that are not private, by prompt; anonymous ones without author."""
         rows = await self._all(
-            "SELECT r.session_id, r.prompt, r.text, r.late, m.display_name FROM responses r "
+            "SELECT r.session_id, r.prompt, r.text, r.late, r.public, m.display_name FROM responses r "
             "LEFT JOIN members m ON m.id = r.member_id "
             "WHERE r.session_id = ? AND r.private = 0 ORDER BY r.prompt, r.created_at, r.id",
             (session_id,),
@@ -207,6 +207,7 @@ class CommunityStore(SessionStore):
                 text=r["text"],
                 late=bool(r["late"]),
                 author=r["display_name"],
+                public=bool(r["public"]),
             )
             for r in rows
         ]

@@ -333,3 +333,91 @@ MIGRATIONS.sql(
     ALTER TABLE members ADD COLUMN language TEXT;
     """,
 )
+
+MIGRATIONS.sql(
+    "one pending nudge and one pending RSVP reminder per group (issue 12): both are about the "
+    "group's current session; doubles left by sessions closed early are cancelled first",
+    """
+    UPDATE actions SET state = 'cancelled', lease_until = NULL
+    WHERE state = 'pending' AND kind IN ('nudge', 'rsvp-remind') AND EXISTS (
+        SELECT 1 FROM actions b WHERE b.group_id = actions.group_id AND b.kind = actions.kind
+        AND b.state = 'pending' AND (b.slot > actions.slot OR (b.slot = actions.slot AND b.id > actions.id))
+    );
+    CREATE UNIQUE INDEX actions_one_pending_follow_up ON actions (group_id, kind)
+        WHERE state = 'pending' AND kind IN ('nudge', 'rsvp-remind');
+    """,
+)
+
+# The channel PostgreSQL notifies when an action becomes claimable; the waker LISTENs on it.
+ACTIONS_CHANNEL = "studybot_actions"
+
+
+@MIGRATIONS.step(
+    "scale-out (issue 12): on PostgreSQL, an action that becomes pending (planned, planned "
+    "again, retried or released) is announced with NOTIFY, so other processes need not poll"
+)
+async def _announce_pending_actions(conn: Connection, dialect: str) -> None:
+    if dialect != "postgresql":
+        return  # SQLite has one process per file: nobody else to tell
+    await conn.execute(
+        "CREATE OR REPLACE FUNCTION studybot_action_pending() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        f"PERFORM pg_notify('{ACTIONS_CHANNEL}', ''); RETURN NULL; END $$"
+    )
+    # PostgreSQL folds the notices of one transaction into one, so a plan of 10,000 rows is one
+    await conn.execute(
+        "CREATE TRIGGER actions_planned AFTER INSERT ON actions FOR EACH ROW "
+        "WHEN (NEW.state = 'pending') EXECUTE FUNCTION studybot_action_pending()"
+    )
+    # a claim changes only claimed_by and lease_until: it is no news
+    await conn.execute(
+        "CREATE TRIGGER actions_pending_again AFTER UPDATE ON actions FOR EACH ROW "
+        "WHEN (NEW.state = 'pending' AND (OLD.state <> 'pending' OR NEW.due_at <> OLD.due_at "
+        "OR (OLD.lease_until IS NOT NULL AND NEW.lease_until IS NULL))) "
+        "EXECUTE FUNCTION studybot_action_pending()"
+    )
+
+
+MIGRATIONS.sql(
+    "the clearing house (issue 16): a response a member shares beyond the group (`respond "
+    "--public`), and the harvests proposed from them, so forget-me finds its words in those not "
+    "yet approved",
+    """
+    ALTER TABLE responses ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE harvests (
+        id INTEGER PRIMARY KEY,
+        group_id TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        approved_at TEXT
+    );
+    CREATE TABLE harvest_lessons (
+        id INTEGER PRIMARY KEY,
+        harvest_id INTEGER NOT NULL REFERENCES harvests (id) ON DELETE CASCADE,
+        lesson TEXT NOT NULL,
+        -- whose words the lesson is: NULL and a keyed hash for an anonymous response
+        member_id INTEGER,
+        author_key TEXT NOT NULL
+    );
+    CREATE INDEX harvest_lessons_by_author ON harvest_lessons (author_key);
+    CREATE INDEX harvest_lessons_by_member ON harvest_lessons (member_id);
+    """,
+)
+
+
+MIGRATIONS.sql(
+    "platform events (issue 17): each planned session's entry in the server's own calendar "
+    "(Discord Scheduled Events), its platform id kept with the opening action it mirrors",
+    """
+    CREATE TABLE platform_events (
+        id INTEGER PRIMARY KEY,
+        group_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+        action_key TEXT NOT NULL,
+        slot TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'scheduled',
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX platform_events_by_group ON platform_events (group_id, state);
+    """,
+)

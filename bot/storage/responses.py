@@ -21,6 +21,15 @@ from bot.storage.rows import (
     session_row,
 )
 
+# a response with its session's columns and its author's (none for an anonymous one)
+_WITH_SESSION_AND_AUTHOR = (
+    "SELECT r.*, m.platform, m.user_id, m.display_name, m.timezone, m.language, s.number, "
+    "s.first_section, s.section_count, s.opened_at, s.closes_at, s.closed_at, s.thread, "
+    "s.root_message, s.group_id, s.reading_id, s.section_ids, s.restarted, s.expired_at "
+    "FROM responses r "
+    "JOIN sessions s ON s.id = r.session_id LEFT JOIN members m ON m.id = r.member_id "
+)
+
 
 class ResponseStore(StoreBase):
     """Responses, named and anonymous."""
@@ -37,6 +46,7 @@ class ResponseStore(StoreBase):
         text: str,
         private: bool | None,
         default_private: bool = False,
+        public: bool | None = None,
         late: bool,
         message_id: str | None,
         now: datetime,
@@ -45,7 +55,8 @@ class ResponseStore(StoreBase):
         """Insert or replace the response of `author_key` to a prompt, committed on return.
 
         `member_id` is None for anonymous responses. `private` None keeps a replaced
-        response's choice (a new one gets `default_private`). `join` (group, member) adds
+        response's choice (a new one gets `default_private`); `public` None likewise keeps
+        whether it is shared beyond the group (a new one is not). `join` (group, member) adds
         that membership in the same transaction. One unit of statements, so that on SQLite
         concurrent members' responses share one trip to the database and one commit.
         """
@@ -62,12 +73,14 @@ class ResponseStore(StoreBase):
         statements.append(
             (
                 "INSERT INTO responses (session_id, member_id, author_key, prompt, text, private, "
-                "late, message_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "public, late, message_id, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (session_id, author_key, prompt) DO UPDATE SET text = excluded.text, "
-                "private = COALESCE(?, responses.private), late = excluded.late, "
+                "private = COALESCE(?, responses.private), "
+                "public = COALESCE(?, responses.public), late = excluded.late, "
                 "message_id = excluded.message_id, updated_at = excluded.updated_at, "
                 "revision = responses.revision + 1 "
-                "RETURNING private, revision",
+                "RETURNING private, public, revision",
                 (
                     session_id,
                     member_id,
@@ -75,11 +88,13 @@ class ResponseStore(StoreBase):
                     prompt,
                     text,
                     int(default_private if private is None else private),
+                    int(bool(public)),
                     int(late),
                     message_id,
                     stamp,
                     stamp,
                     None if private is None else int(private),
+                    None if public is None else int(public),
                 ),
             )
         )
@@ -89,6 +104,7 @@ class ResponseStore(StoreBase):
             created=saved["revision"] == 0,
             private=bool(saved["private"]),
             joined=bool(joined and joined[0]),
+            public=bool(saved["public"]),
         )
 
     async def edit_response_by_message(
@@ -145,12 +161,8 @@ class ResponseStore(StoreBase):
     ) -> AsyncIterator[tuple[Session, Response, Member | None]]:
         """All of a group's responses, session by session, without loading them all at once."""
         rows = self.database.stream(
-            "SELECT r.*, m.platform, m.user_id, m.display_name, m.timezone, m.language, s.number, "
-            "s.first_section, s.section_count, s.opened_at, s.closes_at, s.closed_at, s.thread, "
-            "s.root_message, s.group_id, s.reading_id, s.section_ids, s.restarted, s.expired_at "
-            "FROM responses r "
-            "JOIN sessions s ON s.id = r.session_id LEFT JOIN members m ON m.id = r.member_id "
-            "WHERE s.group_id = ? ORDER BY s.number, r.prompt, r.created_at, r.id",
+            _WITH_SESSION_AND_AUTHOR
+            + "WHERE s.group_id = ? ORDER BY s.number, r.prompt, r.created_at, r.id",
             (group_id,),
         )
         async for row in rows:
@@ -176,7 +188,7 @@ class ResponseStore(StoreBase):
         memberships = await self._all("SELECT * FROM memberships WHERE member_id = ?", (member_id,))
         marks = ",".join("?" for _ in anonymous_keys) or "NULL"
         responses = await self._all(
-            "SELECT r.id, r.prompt, r.text, r.private, r.late, r.created_at, r.updated_at, "
+            "SELECT r.id, r.prompt, r.text, r.private, r.public, r.late, r.created_at, r.updated_at, "
             "CASE WHEN r.member_id IS NULL THEN 1 ELSE 0 END AS anonymous, s.group_id, s.number AS session_number, "
             "p.text AS prompt_text FROM responses r "
             "JOIN sessions s ON s.id = r.session_id "
@@ -203,7 +215,61 @@ class ResponseStore(StoreBase):
             await db.execute("DELETE FROM members WHERE id = ?", (member_id,))
             return count
 
-    async def anonymous_prompts(self) -> list[tuple[int, int]]:
-        """Every (session id, prompt number) whose responses are anonymous."""
-        rows = await self._all("SELECT session_id, number FROM session_prompts WHERE anonymous = 1")
+    async def anonymous_prompts(self, group_id: str | None = None) -> list[tuple[int, int]]:
+        """Every (session id, prompt number) whose responses are anonymous (of one group)."""
+        if group_id is None:
+            rows = await self._all(
+                "SELECT session_id, number FROM session_prompts WHERE anonymous = 1"
+            )
+        else:
+            rows = await self._all(
+                "SELECT p.session_id, p.number FROM session_prompts p "
+                "JOIN sessions s ON s.id = p.session_id WHERE s.group_id = ? AND p.anonymous = 1",
+                (group_id,),
+            )
         return [(r["session_id"], r["number"]) for r in rows]
+
+    async def anonymous_author_keys(
+        self, group_id: str, session_id: int | None = None
+    ) -> dict[tuple[int, int], set[str]]:
+        """The author keys of the group's anonymous responses (of one session), by (session
+        id, prompt number): only someone who can recompute a key can tell whose it is."""
+        sql = (
+            "SELECT r.session_id, r.prompt, r.author_key FROM responses r "
+            "JOIN sessions s ON s.id = r.session_id WHERE s.group_id = ? AND r.member_id IS NULL"
+        )
+        params: tuple[Any, ...] = (group_id,)
+        if session_id is not None:
+            sql += " AND r.session_id = ?"
+            params = (group_id, session_id)
+        keys: dict[tuple[int, int], set[str]] = {}
+        for r in await self._all(sql, params):
+            keys.setdefault((r["session_id"], r["prompt"]), set()).add(r["author_key"])
+        return keys
+
+    async def public_responses(
+        self, group_id: str
+    ) -> list[tuple[Session, Response, Member | None]]:
+        """The group's responses its members shared beyond it (and not private), session by
+        session, with their authors (None for anonymous ones): what a harvest may propose."""
+        rows = await self._all(
+            _WITH_SESSION_AND_AUTHOR + "WHERE s.group_id = ? AND r.public = 1 AND r.private = 0 "
+            "ORDER BY s.number, r.prompt, r.created_at, r.id",
+            (group_id,),
+        )
+        return [
+            (
+                session_row(row, id_column="session_id"),
+                response_row(row),
+                member_row(row, id_column="member_id") if row["member_id"] is not None else None,
+            )
+            for row in rows
+        ]
+
+    async def public_response_ids(self, session_id: int) -> frozenset[int]:
+        """The ids of a session's responses shared beyond the group (and not private)."""
+        rows = await self._all(
+            "SELECT id FROM responses WHERE session_id = ? AND public = 1 AND private = 0",
+            (session_id,),
+        )
+        return frozenset(int(r["id"]) for r in rows)

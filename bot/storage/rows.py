@@ -80,6 +80,7 @@ def response_row(row: Row) -> Response:
         message_id=row["message_id"],
         created_at=from_db(row["created_at"]),
         updated_at=from_db(row["updated_at"]),
+        public=bool(row["public"]) if row_has(row, "public") else False,
     )
 
 

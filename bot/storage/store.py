@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from bot.storage.actions import ActionStore
 from bot.storage.annotations import AnnotationStore
+from bot.storage.calendar import CalendarStore
 from bot.storage.community import CommunityStore
 from bot.storage.groups import GroupStore
+from bot.storage.harvests import HarvestStore
 from bot.storage.responses import ResponseStore
+from bot.storage.roster import RosterStore
 from bot.storage.traces import TraceStore
 
 # every table, parents before children: the order migrate-storage copies them in
@@ -33,6 +36,9 @@ TABLES = (
     "inbound_seen",
     "annotations",
     "annotation_replies",
+    "harvests",
+    "harvest_lessons",
+    "platform_events",
 )
 
 
@@ -47,5 +53,15 @@ async def open_storage(location: str) -> Storage:
     return storage
 
 
-class Storage(GroupStore, ResponseStore, ActionStore, CommunityStore, TraceStore, AnnotationStore):
+class Storage(
+    GroupStore,
+    ResponseStore,
+    ActionStore,
+    CommunityStore,
+    TraceStore,
+    AnnotationStore,
+    RosterStore,
+    HarvestStore,
+    CalendarStore,
+):
     """Groups, members, sessions, responses and the pending actions that drive them."""

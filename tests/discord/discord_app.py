@@ -3,8 +3,13 @@ Discord adapter found by name and connected to the loopback stand-in."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +22,7 @@ from bot.core.clock import FakeClock
 from bot.runtime.app import App, build_app, build_platforms
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
 
 # Monday 30 November 2026, 12:00 UTC: the day before the first session (Tuesday 19:00 Berlin).
 START = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -43,8 +49,11 @@ def write_config(
     reading: str = "three-parts",
     *,
     top: str = "",
+    language: str = "en",
+    group: str = "",
 ) -> Path:
-    """The config of one Discord group; `top` adds top-level keys."""
+    """The config of one Discord group; `top` adds top-level keys, `group` the group's own;
+    `language` is the group's."""
     shutil.copytree(FIXTURES / "readings", directory / "readings", dirs_exist_ok=True)
     write_long_reading(directory)
     path = directory / "config.yaml"
@@ -73,8 +82,10 @@ def write_config(
                 reminders: [24h, 1h]
                 respond_for: 6d
                 admins: ["Facilitators"]
+                language: {language}
             """
         )
+        + "".join(f"    {line}\n" for line in textwrap.dedent(group).strip().splitlines())
         + top,
         encoding="utf-8",
     )
@@ -117,10 +128,35 @@ async def start_app(
     reading: str = "three-parts",
     *,
     top: str = "",
+    language: str = "en",
+    group: str = "",
 ) -> DiscordCircle:
-    config = load_config(write_config(directory, fake, token_env, reading, top=top))
+    path = write_config(
+        directory, fake, token_env, reading, top=top, language=language, group=group
+    )
+    config = load_config(path)
     platforms = build_platforms(config, ("discord",))
     clock = FakeClock(START)
     app = await build_app(config, clock=clock, platforms=platforms, waker=False)
     await app.start()
     return DiscordCircle(app=app, clock=clock, fake=fake)
+
+
+async def start_bot(
+    config: Path,
+    log: Path,
+    at: datetime,
+    crash_at: str | None = None,
+    token_env: str = "STUDYBOT_TEST_DISCORD_TOKEN",
+) -> asyncio.subprocess.Process:
+    """`studybot run` on a clock that reads `at` now and runs at real speed from there."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), token_env: "test-token"}
+    env.pop("STUDYBOT_CRASH_AT", None)
+    if crash_at:
+        env["STUDYBOT_CRASH_AT"] = crash_at
+    clock = f"{at.isoformat()},1,{time.time()}"
+    with log.open("ab") as out:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tests.scaled_clock", clock, "run", "--config", str(config),
+            stdin=subprocess.DEVNULL, stdout=out, stderr=out, env=env, cwd=ROOT,
+        )  # fmt: skip

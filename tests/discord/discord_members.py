@@ -53,7 +53,7 @@ class MemberActions:
             "data": data,
             "channel_id": str(cid),
             "channel": channel,
-            "locale": "en-US",
+            "locale": person.locale,
             "app_permissions": str(SEND_AND_VIEW),
             "entitlements": [],
         }

@@ -43,6 +43,7 @@ class Person:
     username: str
     roles: tuple[int, ...] = ()
     bot: bool = False
+    locale: str = "en-US"  # the language their Discord app is set to (interaction.locale)
 
     def user(self) -> Json:
         return {

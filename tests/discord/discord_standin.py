@@ -35,6 +35,7 @@ from discord_records import (
     pings,
     text_of,
 )
+from discord_surfaces import SurfaceRoutes
 
 __all__ = [
     "EPHEMERAL",
@@ -48,7 +49,7 @@ __all__ = [
 ]
 
 
-class FakeDiscord(MemberActions):
+class FakeDiscord(MemberActions, SurfaceRoutes):
     """The stand-in. `start()` once per test session; `reset()` before each test."""
 
     def __init__(self) -> None:
@@ -92,6 +93,8 @@ class FakeDiscord(MemberActions):
         self.interactions: dict[int, InteractionRecord] = {}
         self._by_token: dict[str, InteractionRecord] = {}
         self.faults: list[Fault] = []
+        for person in (self.ana, self.ben, self.mod, self.fac):
+            person.locale = "en-US"  # a test may have set someone's app to another language
         self.closed_dms: set[int] = set()
         self.message_content_allowed = True  # the portal's Message Content intent switch
         self.identifies = 0
@@ -102,6 +105,7 @@ class FakeDiscord(MemberActions):
         self._log: list[tuple[int, str, Json]] = []
         self._live: web.WebSocketResponse | None = None
         self._connected = asyncio.Event() if self._runner is not None else None
+        self.reset_surfaces()
 
     def _text_channel(
         self, cid: int, name: str, position: int, *, guild_id: int | None = None
@@ -381,6 +385,8 @@ class FakeDiscord(MemberActions):
         commands = re.fullmatch(rf"/applications/{app}(?:/guilds/(\d+))?/commands", p)
         if commands and m == "PUT":
             return json_response(self._store_commands(commands[1], r.body))
+        if (surface := await self.surface_route(r)) is not None:
+            return surface
         if match := re.fullmatch(r"/channels/(\d+)", p):
             channel = self.channels.get(int(match[1]))
             if m == "GET":

@@ -20,7 +20,7 @@ async def test_connects_and_syncs_study_commands_to_the_guild(
     assert [c["name"] for c in fake.commands[fake.guild_id]] == ["study", "study-admin"]
     where = fake.subcommands()
     assert {where[n] for n in ("join", "respond", "timezone", "export-mine")} == {"study"}
-    assert {where[n] for n in ("status", "post-now", "export")} == {"study-admin"}
+    assert {where[n] for n in ("status", "members", "post-now", "export")} == {"study-admin"}
     assert fake.unhandled == []
 
 
@@ -38,6 +38,9 @@ async def test_every_command_is_a_subcommand_with_description_types_and_autocomp
     assert subcommands["timezone"]["options"][0]["autocomplete"] is True
     export = subcommands["export"]["options"][0]
     assert [c["value"] for c in export["choices"]] == ["csv", "json", "md"]
+    # `snooze 0` ends a snooze: Discord must let 0 through, and says the most days itself
+    days = subcommands["snooze"]["options"][0]
+    assert (days["type"], days["min_value"], days["max_value"]) == (4, 0, 365)
 
 
 async def test_global_sync_happens_only_on_request(fake: FakeDiscord, connected: Connected) -> None:

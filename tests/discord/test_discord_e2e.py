@@ -126,7 +126,7 @@ async def test_admin_commands_are_refused_to_members_and_run_for_admins(
 ) -> None:
     await circle.say(fake.ana, "join")
     refused = await circle.say(fake.ana, command, **options)
-    assert f"`{command}` is for the admins of Readers" in refused
+    assert f"`/study-admin {command}` is for the admins of Readers" in refused  # as typed here
     assert fake.bot_messages() == []  # nothing happened in the channel
     ran = await circle.say(fake.mod, command, **options)  # Manage Server
     assert "is for the admins" not in ran
@@ -403,6 +403,38 @@ async def test_a_passage_typed_without_quotes_is_quoted_on_discord(
     assert "fixed time" in posted and "That is what kept us." in posted
     listed = await circle.say(fake.ana, "passages")
     assert "fixed time" in listed
+
+
+async def test_public_is_a_flag_option_that_survives_the_modal(
+    fake: FakeDiscord, circle: DiscordCircle
+) -> None:
+    """`public` (issue 16) is a boolean option like `private`: with the text, and through the
+    modal `/study respond` opens without it."""
+    await open_session(circle)
+    said = await circle.say(fake.ana, "respond", prompt=1, public=True, text="A fixed hour.")
+    assert "and beyond it" in said
+    opened = await fake.slash(fake.ben, "respond", prompt=2, public=True)
+    await fake.until(lambda: opened.modal)
+    submitted = await fake.submit(fake.ben, opened, "Shorter texts.")
+    await fake.until(submitted.answers)
+    assert "and beyond it" in text_of(submitted.answers()[0])
+    public = await circle.app.circle.storage.public_responses("readers")
+    assert sorted(r.text for _, r, _ in public) == ["A fixed hour.", "Shorter texts."]
+
+
+async def test_lists_and_hints_reach_discord_as_markdown_lists_and_slash_commands(
+    fake: FakeDiscord, circle: DiscordCircle
+) -> None:
+    """What Discord received through the stand-in (issue 12, items 14 and 15)."""
+    ana = fake.ana
+    lines = (await circle.say(ana, "help")).split("\n")
+    assert "- `/study join` — Join this group's reading sessions" in lines
+    assert any(line.startswith("- `/study-admin post-now") for line in lines)
+    welcome = await circle.say(ana, "join")
+    assert "Use `/study schedule` to see when sessions are" in welcome
+    schedule = (await circle.say(ana, "schedule")).split("\n")
+    assert sum(1 for line in schedule if line.startswith("- Tue ")) == 3
+    assert "set yours with `/study timezone Europe/Berlin`" in schedule[-1]
 
 
 async def test_quote_picks_its_passage_from_autocomplete_by_any_word(

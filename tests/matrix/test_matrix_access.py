@@ -19,7 +19,7 @@ from bot.commands.spec import COMMANDS
 
 ADMIN_COMMANDS = [spec.name for spec in COMMANDS if spec.admin]
 ARGS = {"export": " json"}  # what an admin command needs besides `--group`
-REFUSED = ("is for the admins of Readers", "You are not a member of `readers`")
+REFUSED = ("is for the admins of Readers", "You are not a member of readers")
 
 
 @pytest.fixture
@@ -151,7 +151,7 @@ async def test_a_dm_reaches_only_the_members_own_groups(circle: Circle) -> None:
         "!study responses --group readers",
     ]:
         answer = body_of(await command_in(circle, bea, bea_dm, text))
-        assert "You are not a member of `readers`" in answer, text
+        assert "You are not a member of readers" in answer, text
         assert "Part One" not in answer
     app = circle.study.app
     assert app is not None

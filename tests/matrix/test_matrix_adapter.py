@@ -64,7 +64,7 @@ async def test_command_reaches_the_core_and_the_answer_lands_in_its_thread(
     assert relation(reply)["rel_type"] == "m.thread"
     assert relation(reply)["event_id"] == command_id
     content = reply.source["content"]
-    assert content["body"].startswith("you said **respond**")
+    assert content["body"].startswith("you said respond 2")  # plain: no Markdown marks
     assert "<strong>respond</strong>" in content["formatted_body"]
     assert "&lt;b&gt;so&lt;/b&gt;" in content["formatted_body"]  # the member's markup stays text
     assert content["m.mentions"] == {}
@@ -194,7 +194,7 @@ async def test_a_long_section_is_split_into_events_the_server_accepts(
     assert len(events) >= 3
     assert posted.message_id == events[-1]["event_id"]  # the first part (newest first)
     joined = "\n\n".join(e["content"]["body"] for e in reversed(events))
-    assert joined == body
+    assert joined.split() == body.split()  # every word, in order (the plain body is trimmed)
 
 
 async def test_admin_rights_come_from_power_level_or_config(bot: BotFactory, members: Any) -> None:
@@ -327,7 +327,7 @@ async def test_private_answers_go_to_the_members_direct_room(bot: BotFactory, me
     core.on_event = answer
     mine_id = await ana.say(room, "!study mine")
     private = await ana.wait_for(
-        lambda r, e: getattr(e, "body", "") == "Your response: *my own words*"
+        lambda r, e: getattr(e, "body", "") == "Your response: my own words"
     )
     private_room = next(r for r, e in ana.events if e is private)
     assert private_room != room and ana.client.rooms[private_room].member_count == 2
@@ -417,7 +417,7 @@ async def test_an_encrypted_room_works_both_ways(bot: BotFactory, members: Any) 
     command = await core.wait_for(CommandReceived)
     assert command.name == "now"
     reply = await ana.wait_for(ana.from_bot(bot.user_id))
-    assert reply.decrypted and reply.body == "Section 2 is open: *read it slowly*"
+    assert reply.decrypted and reply.body == "Section 2 is open: read it slowly"
     section = await platform.post(room, text("A section, sealed", MessageKind.SECTION), key="e2e-s")
     await ana.wait_for(lambda r, e: getattr(e, "event_id", None) == section.message_id)
     wire = [e["type"] for e in ana.messages(room) if e.get("sender") == bot.user_id]

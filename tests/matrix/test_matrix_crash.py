@@ -105,8 +105,8 @@ async def test_killed_while_opening_a_session_posts_everything_once(
         process.kill()
     bodies = [e["content"]["body"] for e in bot_messages(ana, room, bot.user_id)]
     assert sum("Part One" in b and "fixed time" in b for b in bodies) == 1
-    assert sum(b.startswith("**Prompt 1**") for b in bodies) == 1
-    assert sum(b.startswith("**Prompt 2**") for b in bodies) == 1
+    assert sum(b.startswith("Prompt 1\n") for b in bodies) == 1
+    assert sum(b.startswith("Prompt 2\n") for b in bodies) == 1
     assert not any("Session 1 is open" in b for b in bodies)  # died before answering; not rerun
 
 

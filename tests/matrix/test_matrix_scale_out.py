@@ -190,7 +190,7 @@ def test_three_processes_one_schedule_one_killed(
             for room in rooms[:RESPONDING]:
                 for event in bot_messages(synapse, member.access_token, room, bot.user_id):
                     body = str(event["content"].get("body", ""))
-                    if body.startswith("**Prompt 1**") and event["event_id"] not in answered:
+                    if body.startswith("Prompt 1\n") and event["event_id"] not in answered:
                         answered.add(event["event_id"])
                         text = f"answer {len(sent):03d} in {room}"
                         say(synapse, member, room, f"!study respond 1 {text}")
@@ -242,7 +242,7 @@ def test_three_processes_one_schedule_one_killed(
         )
         repeated = {b[:60]: n for (b, _), n in said.items() if n > 1}
         assert not repeated, (room, repeated)
-        prompts += sum(n for (b, _), n in said.items() if b.startswith("**Prompt 1**"))
+        prompts += sum(n for (b, _), n in said.items() if b.startswith("Prompt 1\n"))
     assert prompts == GROUPS * 2
     # every response the member sent is stored, once
     stored = postgres.sql("SELECT text FROM responses ORDER BY text", database=database).split("\n")

@@ -147,8 +147,10 @@ def test_rendering_carries_title_parts_and_button_hints() -> None:
     )
     [content] = render(message)
     assert content["msgtype"] == "m.text"
-    assert content["body"].startswith("**Prompt 2**")
-    assert "(part 1 of 2)" in content["body"] and "`!study respond 2 TEXT`" in content["body"]
+    assert content["body"].startswith("Prompt 2\n\nWhat would you change?")
+    assert "(part 1 of 2)" in content["body"] and "• !study respond 2 TEXT" in content["body"]
+    assert "<strong>Prompt 2</strong>" in content["formatted_body"]
+    assert "<li><code>!study respond 2 TEXT</code></li>" in content["formatted_body"]
     assert content["m.mentions"] == {}
     assert render(Message(kind=MessageKind.REPLY, body="ok"))[0]["msgtype"] == "m.notice"
 

@@ -12,6 +12,7 @@ import pytest
 from bot.core.events import MemberRef
 from bot.core.messages import Posted
 from bot.storage import Storage, open_storage
+from bot.storage.engines.database import statements
 from bot.storage.migrations import MIGRATIONS
 
 pytestmark = pytest.mark.backends
@@ -621,3 +622,65 @@ async def test_a_cancelled_action_planned_again_is_pending_again(storage: Storag
     await storage.cancel_actions("readers", ["remind"])
     assert await storage.add_actions(many) == 600  # the batch path revives them too
     assert len(await storage.pending_actions("readers")) == 601
+
+
+# -- one pending nudge and RSVP reminder per group (issue 12) ------------------------------
+
+ONE_FOLLOW_UP = next(m for m in MIGRATIONS if m.description.startswith("one pending nudge"))
+UNIQUE = "(?i)unique"
+
+
+def follow_up(
+    kind: str, number: int, gid: str = "readers"
+) -> tuple[str, str, datetime, datetime, str]:
+    opened = NOW + timedelta(hours=number)
+    return (gid, kind, opened + timedelta(days=2), opened, f"{gid}:s{number}:{kind}")
+
+
+async def test_a_group_holds_one_pending_nudge_and_one_rsvp_reminder(storage: Storage) -> None:
+    await a_group(storage)
+    await a_group(storage, "other")
+    await storage.add_actions([follow_up("nudge", 1), follow_up("rsvp-remind", 1)])
+    await storage.add_actions([follow_up("nudge", 1, "other")])  # another group's own
+    for kind in ("nudge", "rsvp-remind"):
+        with pytest.raises(Exception, match=UNIQUE):
+            await storage.add_actions([follow_up(kind, 2)])
+    assert len(await storage.pending_actions("readers")) == 2
+    await storage.add_actions([follow_up("nudge", 1)])  # planned again: no change, no error
+    await storage.cancel_actions("readers", ["nudge"])
+    await storage.add_actions([follow_up("nudge", 2)])
+    assert [a.key for a in await storage.pending_actions("readers")] == [
+        "readers:s1:rsvp-remind",
+        "readers:s2:nudge",
+    ]
+
+
+async def test_the_migration_cancels_doubles_planned_before_the_unique_key(
+    storage: Storage,
+) -> None:
+    await a_group(storage)
+    await a_group(storage, "other")
+    async with storage.transaction() as db:  # the schema as it was before the step
+        await db.execute("DROP INDEX actions_one_pending_follow_up")
+    await storage.add_actions(
+        [
+            *(follow_up(kind, n) for kind in ("nudge", "rsvp-remind") for n in (1, 2)),
+            follow_up("nudge", 1, "other"),
+            ("readers", "remind", NOW, NOW + timedelta(days=1), "readers@1:remind:24h"),
+            ("readers", "remind", NOW, NOW + timedelta(days=1), "readers@1:remind:1h"),
+        ]
+    )
+    assert ONE_FOLLOW_UP.sql is not None
+    async with storage.transaction() as db:
+        for statement in statements(ONE_FOLLOW_UP.sql):
+            await db.execute(storage.database.ddl(statement))
+    kept = {a.key for a in await storage.pending_actions("readers")}
+    assert kept == {
+        "readers:s2:nudge",
+        "readers:s2:rsvp-remind",
+        "readers@1:remind:24h",
+        "readers@1:remind:1h",
+    }
+    assert [a.key for a in await storage.pending_actions("other")] == ["other:s1:nudge"]
+    with pytest.raises(Exception, match=UNIQUE):
+        await storage.add_actions([follow_up("nudge", 3)])

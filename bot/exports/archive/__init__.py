@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config.model import Group
-from bot.core.records import Session
+from bot.core.records import PromptRow, Session
 from bot.exports.archive.margins import AnnotatedText, MarginNote, MarginReply, annotate
 from bot.exports.archive.outline import link_target, outline
 from bot.exports.archive.pages import (
@@ -28,7 +28,9 @@ from bot.readings.anchoring import reanchor
 from bot.readings.course import session_step
 from bot.readings.model import Reading, Section
 from bot.readings.sentences import body_hash
+from bot.sessions.expiry import outlives_expiry
 from bot.sessions.passages import note_anchor
+from bot.sessions.shown import prompts_in
 from bot.storage import Storage
 from bot.storage.annotations import Annotation
 
@@ -40,7 +42,9 @@ def _day(moment: datetime, zone: ZoneInfo) -> str:
     return f"{local:%A} {local.day} {local:%B %Y}"
 
 
-async def _closing(storage: Storage, session: Session, zone: ZoneInfo) -> ArchivedClosing | None:
+async def _closing(
+    storage: Storage, session: Session, zone: ZoneInfo, prompts: Sequence[PromptRow]
+) -> ArchivedClosing | None:
     """The closing summary as the room got it: who took part and the responses per prompt at
     the close. Names stay out (the room's summary named them; an archive travels further), and
     responses that came late are counted apart, as they came after the summary."""
@@ -57,9 +61,7 @@ async def _closing(storage: Storage, session: Session, zone: ZoneInfo) -> Archiv
         date=_day(session.closed_at, zone),
         took_part=len(people),
         anonymous=sum(1 for r in on_time if r.member_id is None),
-        per_prompt=tuple(
-            (p.number, p.text, counts.get(p.number, 0)) for p in await storage.prompts(session.id)
-        ),
+        per_prompt=tuple((p.number, p.text, counts.get(p.number, 0)) for p in prompts),
         late=len(rows) - len(on_time),
     )
 
@@ -141,14 +143,19 @@ async def collect(
     """Everything the archive shows, read once. Private responses are counted, never read out.
     `readings` (the whole readings folder) names what sessions read outside today's course."""
     known = {**(readings or {}), **{r.id: r for r in group.course.readings}}
+    language = group.spec.language  # the archive reads as the room does
     history = {s.id: who for s, who in await storage.participation(group.id)}
     recorded = await storage.sessions(group.id)
     sessions: list[ArchivedSession] = []
     for session in recorded:
         shared = await storage.shared_responses(session.id)
+        if session.expired_at is not None:  # what outlives the discussion's expiry
+            shared = [r for r in shared if outlives_expiry(r)]
         counts = await storage.response_counts(session.id)
+        step = session_step(known, session)  # what it recorded, not what the config says now
+        asked = prompts_in(step, await storage.prompts(session.id), language)
         prompts = []
-        for prompt in await storage.prompts(session.id):
+        for prompt in asked:
             mine = tuple(
                 ArchivedResponse(text=r.text, author=r.author, late=r.late)
                 for r in shared
@@ -162,7 +169,7 @@ async def collect(
                     private_count=counts.get(prompt.number, 0) - len(mine),
                 )
             )
-        step = session_step(known, session)  # what it recorded, not what the config says now
+        step = step.in_language(language)
         local = session.opened_at.astimezone(group.zone)
         sessions.append(
             ArchivedSession(
@@ -177,13 +184,13 @@ async def collect(
                 prompts=tuple(prompts),
                 # members named on a response; anonymous answers count in the totals only
                 responders=len(history.get(session.id, frozenset())),
-                closing=await _closing(storage, session, group.zone),
+                closing=await _closing(storage, session, group.zone, asked),
             )
         )
     generated = now.astimezone(group.zone)
     return ArchivedGroup(
         name=group.spec.name,
-        course=outline(group.course, recorded, known),
+        course=outline(group.course, recorded, known, language),
         generated=f"{generated.day} {generated:%B %Y}",
         members=len(await storage.memberships(group.id)),
         sessions=tuple(sessions),

@@ -37,10 +37,14 @@ def link_target(source: str | None) -> str | None:
 
 
 def outline(
-    course: Course, sessions: Sequence[Session], readings: Mapping[str, Reading]
+    course: Course,
+    sessions: Sequence[Session],
+    readings: Mapping[str, Reading],
+    language: str | None = None,
 ) -> tuple[OutlineReading, ...]:
     """The course's readings in order, then any other reading a session read (first read
-    first), each with every section and the sessions that read it."""
+    first), each with every section and the sessions that read it; titles in `language`
+    where the readings have it."""
     read_by: dict[tuple[str, str], list[int]] = {}
     order: list[str] = [r.id for r in course.readings]
     steps: dict[int, Step] = {}
@@ -62,7 +66,7 @@ def outline(
             if step.reading.id == reading_id:
                 known += [s for s in step.sections if s.id not in ids]
                 ids += [s.id for s in step.sections if s.id not in ids]
-        title = reading.title if reading is not None else reading_id
+        title = reading.title_in(language) if reading is not None else reading_id
         shown.append(
             OutlineReading(
                 title=title,
@@ -71,7 +75,8 @@ def outline(
                 in_course=reading_id in listed,
                 sections=tuple(
                     OutlineSection(
-                        title=s.title, sessions=tuple(read_by.get((reading_id, s.id), ()))
+                        title=s.in_language(language).title,
+                        sessions=tuple(read_by.get((reading_id, s.id), ())),
                     )
                     for s in known
                 ),

@@ -12,7 +12,7 @@ import re
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 Params = Sequence[Any]
 # One SQL statement and its parameters, for `Database.write`.
@@ -112,6 +112,25 @@ class Database(Protocol):
 
     async def after_copy(self, conn: Connection, table: str) -> None:
         """Whatever must follow copying rows with explicit ids into `table` (id sequences)."""
+        ...
+
+
+class Listening(Protocol):
+    """A subscription to a channel of notices (see `Announcing`); closed when done."""
+
+    @property
+    def connected(self) -> bool: ...
+
+    async def close(self) -> None: ...
+
+
+@runtime_checkable
+class Announcing(Protocol):
+    """An engine that tells other processes of changes (PostgreSQL's LISTEN/NOTIFY)."""
+
+    async def listen(self, channel: str, on_notice: Callable[[], None]) -> Listening:
+        """Call `on_notice` (in the event loop) for each notice on `channel` from now on, and
+        once after each (re)connection, when notices may have been missed."""
         ...
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 import asyncpg
 
 from bot.storage.engines.database import Connection, Params, Result, Row, Statement
+from bot.storage.engines.pg_listen import PostgresListener
 
 # pg_advisory_lock key held while migrating: any fixed 64-bit number, the same in every process
 MIGRATION_LOCK = 0x5354_5544_5942_4F54  # "STUDYBOT"
@@ -94,6 +95,11 @@ class PostgresDatabase:
 
     def __repr__(self) -> str:
         return "PostgresDatabase(<dsn hidden>)"
+
+    async def listen(self, channel: str, on_notice: Callable[[], None]) -> PostgresListener:
+        listener = PostgresListener(self._dsn, channel, on_notice)
+        await listener.start()
+        return listener
 
     async def open(self) -> None:
         self._pool = await asyncpg.create_pool(

@@ -1,0 +1,45 @@
+"""How the core writes a message's Markdown: blocks apart, lists as lists, quotes closed.
+
+A message body is CommonMark. Blocks (paragraphs, lists, quotes, headings) are separated by a
+blank line, because Markdown joins lines that only a line break separates, and a quote runs on
+into whatever follows it without one. Inside a paragraph a single line break is a line break:
+every adapter keeps it (members' own line breaks are kept that way too).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# what would start another block inside a list item: a list marker, a quote, a heading
+_BLOCK_START = re.compile(r"^(?:(\d{1,9})([.)])(?=\s|$)|([-+*>#])(?=\s|$|#))")
+
+
+def blocks(*parts: str | None) -> str:
+    """The non-empty parts as separate Markdown blocks."""
+    return "\n\n".join(p.strip("\n") for p in parts if p and p.strip())
+
+
+def bullets(items: Iterable[str]) -> str:
+    """A bulleted list, one item a line; an item's own line breaks stay inside the item."""
+    return "\n".join("- " + _inline(item).replace("\n", "\n  ") for item in items)
+
+
+def _inline(item: str) -> str:
+    """An item's text, read as text even when it starts like a list or a quote ("2. Why?")."""
+    item = item.strip()
+    match = _BLOCK_START.match(item)
+    if match is None:
+        return item
+    if match.group(1) is not None:
+        digits = match.group(1)
+        return f"{digits}\\{item[len(digits) :]}"
+    return "\\" + item
+
+
+def quotation(text: str, author: str | None = None) -> str:
+    """A quote of `text`, signed by `author` on its last line; a block of its own."""
+    lines = [f"> {line}" if line.strip() else ">" for line in text.strip().split("\n")]
+    if author:
+        lines.append(f"> — {author}")
+    return "\n".join(lines)

@@ -1,0 +1,183 @@
+"""A harvest: the next version of a pack proposed from what a group learned, written to a
+folder for the admin to edit, and approved (or not) before anything leaves.
+
+The proposal is the group's pack one minor version on, its lineage kept, with the responses
+members chose to share beyond the group added as lessons, and `HARVEST.md` beside it saying
+what was added and which prompts nobody answered. While `HARVEST.md` is there the folder is
+a proposal: `pack build` refuses it, and `forget-me` can still take a member's words out
+(each harvested lesson carries an id the database ties to its author until approval).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.documents.yamlsource import YamlError, load_yaml_file
+from bot.packs.editing import set_keys
+from bot.packs.files import MANIFEST, SIGNATURE, Refused, pack_files
+from bot.packs.manifest import write_manifest
+from bot.packs.model import PACK_FILE, Lesson, Pack, PackError, load_pack, publish_problems
+from bot.storage import Storage
+
+PROPOSAL = "HARVEST.md"  # present while the folder is a proposal, not yet approved
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unanswered:
+    """A prompt a session posted and no member answered."""
+
+    session: int
+    reading: str
+    section: str | None
+    prompt: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Proposal:
+    pack: Pack  # the proposed version, as it loads from the folder
+    added: int  # lessons harvested from the group
+    unanswered: tuple[Unanswered, ...]
+
+
+def is_proposal(folder: Path) -> bool:
+    return (folder / PROPOSAL).is_file()
+
+
+def lesson_record(lesson: Lesson) -> dict[str, object]:
+    """A lesson as pack.yaml writes it (None fields left out by the writer)."""
+    return {
+        "id": lesson.id,
+        "reading": lesson.reading,
+        "section": lesson.section,
+        "prompt": lesson.prompt,
+        "text": lesson.text,
+        "credit": lesson.credit,
+    }
+
+
+def propose(
+    parent: Pack,
+    out: Path,
+    *,
+    group_name: str,
+    lessons: Sequence[Lesson],
+    unanswered: Sequence[Unanswered],
+) -> Proposal:
+    """Write into the new or empty folder `out` the pack `parent` one minor version on, with
+    `lessons` added after the lessons it had."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise Refused(f"{out} is not an empty folder; harvest into a new folder")
+    out.mkdir(parents=True, exist_ok=True)
+    for item in pack_files(parent.path):
+        target = out / item.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(item.path, target)
+    (out / SIGNATURE).unlink(missing_ok=True)
+    path = out / PACK_FILE
+    version = parent.version.bump_minor()
+    everything = [lesson_record(x) for x in (*parent.lessons, *lessons)]
+    text = set_keys(
+        path.read_text(encoding="utf-8"), {"version": str(version), "lessons": everything}
+    )
+    path.write_text(text, encoding="utf-8")
+    (out / PROPOSAL).write_text(
+        _report(parent, str(version), group_name, len(lessons), unanswered, out),
+        encoding="utf-8",
+    )
+    try:
+        pack = load_pack(out)
+    except PackError as exc:  # the parent loaded, so this is our mistake, said plainly
+        raise Refused(f"the proposed pack does not load: {exc.problems[0].render()}") from None
+    return Proposal(pack=pack, added=len(lessons), unanswered=tuple(unanswered))
+
+
+def _report(
+    parent: Pack,
+    version: str,
+    group_name: str,
+    added: int,
+    unanswered: Sequence[Unanswered],
+    out: Path,
+) -> str:
+    # no member's words here: forget-me removes lessons from pack.yaml, and this file stays
+    lines = [
+        f"# Harvest: {parent.id} {version}, proposed from {group_name}",
+        "",
+        f"This folder proposes {parent.id} {version}, the next version of {parent.ref}. "
+        f"It adds {added} lesson(s): responses members chose to share beyond the group "
+        "(`respond --public`), anonymous ones without a name.",
+        "",
+        "Edit `pack.yaml` as you see fit: shorten, drop or reword lessons, improve the "
+        "facilitator notes. Keep each harvested lesson's `id` until then: if a member asks "
+        "the bot to forget them, that is how their words are found and taken out. Nothing "
+        "leaves until you approve it:",
+        "",
+        f"    studybot pack approve {out}",
+        "",
+        "Approving removes this file and writes the MANIFEST; then `studybot pack build`.",
+        "",
+        "## Prompts nobody answered",
+        "",
+    ]
+    if not unanswered:
+        lines.append("Every prompt the group was asked got at least one response.")
+    for u in unanswered:
+        where = f"{u.reading}/{u.section}" if u.section else u.reading
+        lines.append(f"- session {u.session} ({where}): {u.prompt}")
+    lines += ["", "Consider rewording or replacing them in the reading before you approve.", ""]
+    return "\n".join(lines)
+
+
+def approve(folder: Path) -> tuple[Pack, str]:
+    """The admin's yes: check the proposal, remove `HARVEST.md` and write the MANIFEST.
+    Returns the pack and the manifest's sha256."""
+    if not is_proposal(folder):
+        raise Refused(
+            f"{folder} is not a harvest waiting for approval (it has no {PROPOSAL}); "
+            "make one with `studybot pack harvest`"
+        )
+    try:
+        pack = load_pack(folder)
+    except PackError as exc:
+        raise Refused(f"the harvest does not check: {exc.problems[0].render()}") from None
+    blocking = publish_problems(pack)
+    if blocking:
+        raise Refused(blocking[0].message)
+    (folder / PROPOSAL).unlink()
+    (folder / MANIFEST).unlink(missing_ok=True)
+    return load_pack(folder), write_manifest(folder)
+
+
+def remove_lessons(folder: Path, ids: Iterable[str]) -> int:
+    """Take the lessons with these ids out of a proposal's pack.yaml (forget-me); returns
+    how many went. A folder that is gone or no longer a proposal is left alone."""
+    wanted = set(ids)
+    path = folder / PACK_FILE
+    if not is_proposal(folder) or not path.is_file():
+        return 0
+    try:
+        doc = load_yaml_file(path)
+    except YamlError:
+        return 0
+    data = doc.data if isinstance(doc.data, dict) else {}
+    lessons = data.get("lessons")
+    if not isinstance(lessons, list):
+        return 0
+    kept = [x for x in lessons if not (isinstance(x, dict) and x.get("id") in wanted)]
+    if len(kept) == len(lessons):
+        return 0
+    path.write_text(set_keys(path.read_text(encoding="utf-8"), {"lessons": kept}), encoding="utf-8")
+    return len(lessons) - len(kept)
+
+
+async def forget_harvested_words(storage: Storage, member_id: int, keys: Sequence[str]) -> int:
+    """Take a member's words out of every harvest not yet approved (forget-me); returns how
+    many lessons went."""
+    removed = 0
+    for pending in await storage.pending_lessons_of(member_id, keys):
+        removed += remove_lessons(Path(pending.folder), pending.lessons)
+    await storage.forget_harvested(member_id, keys)
+    return removed
