@@ -23,12 +23,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def console_config(folder: Path, name: str, curriculum: str) -> Path:
-    """A console group `name` on `curriculum`, a session every evening (so the next one is
-    always less than a day away, and its notes go out when the bot starts)."""
+    """A console group `name` on `curriculum`, a session every day (so the next one is always
+    less than a day away, and its notes go out when the bot starts)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "readings").mkdir(exist_ok=True)
     path = folder / "config.yaml"
-    today = datetime.now(UTC).date().isoformat()
+    now = datetime.now(UTC)
+    today = now.date().isoformat()
+    # the session hour is half a day from now, whenever the test runs: the next session is
+    # never due while the bots run, and always within the day its notes are sent ahead of
+    hour = (now.hour + 12) % 24
     path.write_text(
         textwrap.dedent(
             f"""\
@@ -43,7 +47,7 @@ def console_config(folder: Path, name: str, curriculum: str) -> Path:
                 timezone: UTC
                 curriculum: {curriculum}
                 start: {today}
-                cadence: {{cron: "0 19 * * *"}}
+                cadence: {{cron: "0 {hour} * * *"}}
                 respond_for: 20h
                 admins: [admin]
             """
@@ -99,6 +103,9 @@ def test_a_pack_improved_by_one_group_is_installed_verified_and_run_by_another(
         "We met in the library and read aloud; it kept us going.",
     ]
     assert "Just for this group." not in (proposal / "pack.yaml").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert run("pack", "diff", str(source), str(proposal)) == 0
+    assert "+ lesson on reading-p/opening: Bring tea." in flat(capsys.readouterr().out)
 
     # group B installs 1.1.0: the checksum and the signature are checked on the way in
     b = console_config(tmp_path / "b", "Circle B", "pack-p@1.1.0")

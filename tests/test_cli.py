@@ -144,6 +144,28 @@ def test_speaking_as_someone_else_on_the_console_grants_no_rights(
     assert "is for the admins" not in own.stdout and "Readers" in own.stdout
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ("start: 2026-12-01", "start: 2026-11-31", ":10:12: 2026-11-31 is not a date"),
+        (
+            "respond_for: 6d",
+            "respond_for: 6d\n    drift_after: " + "7" * 4301,
+            ":14:18: a number of",
+        ),
+    ],
+)
+def test_check_and_run_name_the_line_of_an_impossible_value(
+    write_config: Callable[[str], Path], old: str, new: str, said: str
+) -> None:
+    config = write_config(BASE_CONFIG.replace(old, new))
+    for args in (("check", str(config)), ("run", "--config", str(config))):
+        result = studybot(*args, stdin="/study status\n")
+        assert result.returncode == 1, (args, result.stdout)
+        assert f"{config}{said}" in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
 def test_run_without_config_explains(tmp_path: Path) -> None:
     result = studybot("run", "--config", str(tmp_path / "missing.yaml"))
     assert result.returncode == 1 and "studybot demo" in result.stderr

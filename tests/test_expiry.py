@@ -206,6 +206,86 @@ async def test_the_digest_counts_what_expired(start_with: Starter) -> None:
     assert any("Session 1's discussion expired" in d and "removed" in d for d in digests)
 
 
+async def test_privacy_minimal_stores_no_names_quotes_nothing_and_exports_no_names(
+    start_with: Starter,
+) -> None:
+    from bot.exports.exporting import export_rows
+
+    h = await start_with("privacy: minimal\nanonymous: false\nexpire_after: 30d")
+    await h.command("join", member=BEA)
+    await h.advance_to(OPENS)
+    await h.command("respond 1 Bea's own thought", member=BEA)
+    stored = await h.storage.find_member("console", "bea")
+    assert stored is not None and stored.display_name == "bea"  # the platform id, not "Bea"
+    [row] = await export_rows(h.storage, h.config.groups[0])
+    assert row.member == "member" and row.response == "Bea's own thought"
+    await h.advance_to(CLOSES + timedelta(minutes=1))
+    digests = [s.message.body for s in h.platform.dms("ana") if "Digest" in (s.message.title or "")]
+    assert digests and all("Bea's own thought" not in d for d in digests)
+    assert any("1 response" in d for d in digests)
+
+
+async def test_a_standard_group_keeps_names_and_quotes(start_with: Starter) -> None:
+    h = await start_with("anonymous: false")
+    await h.command("join", member=BEA)
+    await h.advance_to(OPENS)
+    await h.command("respond 1 Bea's own thought", member=BEA)
+    stored = await h.storage.find_member("console", "bea")
+    assert stored is not None and stored.display_name == "Bea"
+    await h.advance_to(CLOSES + timedelta(minutes=1))
+    digests = [s.message.body for s in h.platform.dms("ana") if "Digest" in (s.message.title or "")]
+    assert any("Bea's own thought" in d for d in digests)
+
+
+async def test_groups_expire_alongside_each_other_each_in_its_own_order(
+    write_config: Callable[[str], Path],
+) -> None:
+    import asyncio
+    import contextlib
+
+    second = config("expire_after: 14d").split("groups:\n", 1)[1]
+    second = second.replace("id: readers", "id: others").replace("name: Readers", "name: Others")
+    text = config("expire_after: 14d") + second.replace(
+        "    admins: [ana]\n", "    room: other\n    admins: [ana]\n", 1
+    )
+    h = await make_harness(write_config(text), start=START)
+    try:
+        await h.advance_to(OPENS + timedelta(minutes=1))
+        await h.advance_to(CLOSES + timedelta(days=14) - timedelta(minutes=1))
+        real = h.platform.remove_message
+        in_flight: set[str] = set()
+        most = 0
+        order: dict[str, list[str]] = {}
+
+        both = asyncio.Event()
+
+        async def slow(room: str, message_id: str, **kwargs: object) -> bool:
+            nonlocal most
+            first = room not in order
+            in_flight.add(room)
+            most = max(most, len(in_flight))
+            order.setdefault(room, []).append(message_id)
+            if len(in_flight) == 2:
+                both.set()
+            if first:  # wait for the other group's first removal, run one after another or not
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(both.wait(), 5)
+            in_flight.discard(room)
+            return await real(room, message_id, **kwargs)  # type: ignore[arg-type]
+
+        h.platform.remove_message = slow  # type: ignore[method-assign]
+        await h.advance_to(CLOSES + timedelta(days=14, minutes=1))
+        assert set(order) == {"console", "other"}
+        assert most == 2  # both groups' removals were under way at once
+        for group_id in ("readers", "others"):
+            session = (await h.storage.sessions(group_id))[0]
+            assert session.expired_at is not None
+        removed = [m for _, m in h.platform.removals]
+        assert len(removed) == len(set(removed))
+    finally:
+        await h.close()
+
+
 async def quoted_and_replied(h: Harness) -> tuple[str, str]:
     """Bea quotes a passage in the open session, Ana replies to the quotation in the thread;
     returns (the quotation's id, Ana's reply's id)."""
@@ -243,34 +323,3 @@ async def test_privacy_minimal_deletes_the_notes_with_the_discussion(start_with:
     await h.advance_to(CLOSES + timedelta(days=14, minutes=1))
     assert await h.storage.count("annotations") == 0
     assert await h.storage.count("annotation_replies") == 0
-
-
-async def test_privacy_minimal_stores_no_names_quotes_nothing_and_exports_no_names(
-    start_with: Starter,
-) -> None:
-    from bot.exports.exporting import export_rows
-
-    h = await start_with("privacy: minimal\nanonymous: false\nexpire_after: 30d")
-    await h.command("join", member=BEA)
-    await h.advance_to(OPENS)
-    await h.command("respond 1 Bea's own thought", member=BEA)
-    stored = await h.storage.find_member("console", "bea")
-    assert stored is not None and stored.display_name == "bea"  # the platform id, not "Bea"
-    [row] = await export_rows(h.storage, h.config.groups[0])
-    assert row.member == "member" and row.response == "Bea's own thought"
-    await h.advance_to(CLOSES + timedelta(minutes=1))
-    digests = [s.message.body for s in h.platform.dms("ana") if "Digest" in (s.message.title or "")]
-    assert digests and all("Bea's own thought" not in d for d in digests)
-    assert any("1 response" in d for d in digests)
-
-
-async def test_a_standard_group_keeps_names_and_quotes(start_with: Starter) -> None:
-    h = await start_with("anonymous: false")
-    await h.command("join", member=BEA)
-    await h.advance_to(OPENS)
-    await h.command("respond 1 Bea's own thought", member=BEA)
-    stored = await h.storage.find_member("console", "bea")
-    assert stored is not None and stored.display_name == "Bea"
-    await h.advance_to(CLOSES + timedelta(minutes=1))
-    digests = [s.message.body for s in h.platform.dms("ana") if "Digest" in (s.message.title or "")]
-    assert any("Bea's own thought" in d for d in digests)

@@ -31,6 +31,7 @@ from .calendar import Calendar
 from .client import StudyClient, keep_secrets_out_of_logs, make_client, point_at
 from .desk import InteractionDesk
 from .direct import DirectMessages
+from .forum import Forums
 from .inbound import AUTHOR_TOKEN, Inbound
 from .pacing import GlobalPacer, pace_requests
 from .people import PLATFORM, AdminJudge, Places
@@ -60,6 +61,7 @@ class DiscordPlatform:
         self._judge = AdminJudge(settings.admin_roles, context.admins)
         self._desk = InteractionDesk(places=self._places, defer_after=settings.defer_after)
         self._eraser = Eraser(http=lambda: self._live_client().http, bot_id=self._bot_id)
+        self._forums = Forums(bot_id=self._bot_id)
         self._calendar = Calendar(
             http=lambda: self._live_client().http, bot_id=self._bot_id, guild_of=self._guild_of
         )
@@ -164,6 +166,10 @@ class DiscordPlatform:
     async def post(
         self, room: str, message: Message, *, key: str, thread: str | None = None
     ) -> Posted:
+        if thread is None:
+            forum = await self._forum(int(room))
+            if forum is not None:
+                return await self._forums.post(forum, room, message, key=key)
         channel = await self._channel(int(thread or room))
         users = [m for m in message.mentions if m.user_id.isdigit()]
         if users:
@@ -314,6 +320,17 @@ class DiscordPlatform:
 
     async def _fetch_channel(self, channel_id: int) -> Any:
         return await self._live_client().fetch_channel(channel_id)
+
+    async def _forum(self, channel_id: int) -> discord.ForumChannel | None:
+        """The channel if it is a forum (whose sessions are forum posts), else None."""
+        client = self._live_client()
+        channel = client.get_channel(channel_id)
+        if channel is None:
+            try:
+                channel = await client.fetch_channel(channel_id)
+            except discord.HTTPException:
+                return None
+        return channel if isinstance(channel, discord.ForumChannel) else None
 
     async def _channel(self, channel_id: int) -> Any:
         client = self._live_client()

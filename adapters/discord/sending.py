@@ -31,13 +31,17 @@ async def send_message(
     reference: discord.MessageReference | None = None,
     mentions: discord.AllowedMentions = NO_MENTIONS,
     prefix: str | None = None,
+    start: int = 1,
 ) -> list[discord.Message]:
-    """Send every piece of a rendered message. A piece's nonce derives from `key`, so a
-    resend after a crash or a failed attempt is deduplicated by Discord."""
+    """Send every piece of a rendered message (from piece `start`: a forum post's starter
+    message carried the first). A piece's nonce derives from `key`, so a resend after a crash
+    or a failed attempt is deduplicated by Discord."""
     pieces = render(message)
     view = view_for(message.buttons, message.prompt_number)
     sent: list[discord.Message] = []
     for index, piece in enumerate(pieces, start=1):
+        if index < start:
+            continue
         kwargs: dict[str, Any] = {"allowed_mentions": mentions}
         content = piece.content
         if prefix is not None and index == 1:

@@ -14,8 +14,8 @@ from typing import TextIO
 from rich.console import Console
 from rich.table import Table
 
+from bot.cli.configs import config_and_group, load_or_say
 from bot.cli.terminal import LogChoice, beside_terminal, first_of, stop_on_signals
-from bot.config.load import ConfigError, load_config
 from bot.config.model import Config, Group
 from bot.core.clock import Clock, SystemClock
 from bot.core.durations import format_duration
@@ -189,24 +189,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(path: str) -> Config | None:
-    try:
-        return load_config(Path(path))
-    except ConfigError as exc:
-        err.print(f"[bold red]{len(exc.problems)} problem(s) in the config:[/bold red]")
-        for problem in exc.problems:
-            # soft_wrap: the terminal wraps the line if it must; a location is never split
-            err.print("  " + problem.render(), markup=False, soft_wrap=True)
-        return None
-
-
 # -- check / preview ------------------------------------------------------------------
 
 
 def _check(args: argparse.Namespace) -> int:
     from bot.schedule.cadence import next_slot
 
-    config = _load(args.config)
+    config = load_or_say(args.config)
     if config is None:
         return 1
     now = datetime.now(UTC)
@@ -245,7 +234,7 @@ def _short(moment: datetime, group: Group) -> str:
 def _preview(args: argparse.Namespace) -> int:
     from bot.schedule.previewing import PreviewBreak, preview_rows, write_ics
 
-    config = _load(args.config)
+    config = load_or_say(args.config)
     if config is None:
         return 1
     now = datetime.now(UTC)
@@ -298,25 +287,12 @@ def _preview(args: argparse.Namespace) -> int:
 # -- export / import ------------------------------------------------------------------
 
 
-def _config_and_group(args: argparse.Namespace) -> tuple[Config, Group] | None:
-    """The config and the group named by --group, or None after saying what is wrong."""
-    config = _load(args.config)
-    if config is None:
-        return None
-    group = config.group(args.group)
-    if group is None:
-        known = ", ".join(g.id for g in config.groups)
-        err.print(f"No group {args.group!r} in the config; groups: {known}", markup=False)
-        return None
-    return config, group
-
-
 def _export(args: argparse.Namespace) -> int:
     from bot.exports.destination import Refused, check_file_target, written_whole
     from bot.exports.exporting import write_export
     from bot.storage import open_storage
 
-    found = _config_and_group(args)
+    found = config_and_group(args)
     if found is None:
         return 1
     config, group = found
@@ -358,7 +334,7 @@ def _import_annotations(args: argparse.Namespace) -> int:
     from bot.exports.annotation_import import check_file
     from bot.storage import open_storage
 
-    found = _config_and_group(args)
+    found = config_and_group(args)
     if found is None:
         return 1
     config, group = found
@@ -402,7 +378,7 @@ def _archive(args: argparse.Namespace) -> int:
     from bot.exports.destination import Refused, mark_site, site_folder
     from bot.storage import open_storage
 
-    found = _config_and_group(args)
+    found = config_and_group(args)
     if found is None:
         return 1
     config, group = found
@@ -476,7 +452,7 @@ def _run(args: argparse.Namespace) -> int:
             f"No config at {path}. Copy config.example.yaml to {path} and edit it, or try `studybot demo`."
         )
         return 1
-    config = _load(args.config)
+    config = load_or_say(args.config)
     if config is None:
         return 1
     if args.platforms:

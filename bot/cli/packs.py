@@ -325,10 +325,10 @@ def _on_storage(config: Config, work: Callable[[Storage], Awaitable[T]]) -> T:
 
 
 def _harvest(args: argparse.Namespace) -> int:
-    from bot.cli.main import _config_and_group
+    from bot.cli.configs import config_and_group
     from bot.exports.harvesting import harvest
 
-    found = _config_and_group(args)
+    found = config_and_group(args)
     if found is None:
         return 1
     config, group = found
@@ -349,11 +349,11 @@ def _harvest(args: argparse.Namespace) -> int:
 
 
 def _approve(args: argparse.Namespace) -> int:
-    from bot.cli.main import _load
+    from bot.cli.configs import load_or_say
 
     folder = Path(args.folder)
     where = str(folder.resolve())
-    config = _load(args.config)
+    config = load_or_say(args.config)
     if config is None:
         return 1
     harvest_id = _on_storage(config, lambda storage: storage.pending_harvest(where))

@@ -148,17 +148,23 @@ async def post_now(ctx: CommandContext) -> Message:
     if await coming_step(storage, group) is None:
         what = "course" if len(group.course.readings) > 1 else "reading"
         return render.reply(f"Every section of the {what} has been posted already.")
+    words = ctx.words
     if (await storage.group_state(group.id)).paused:
         return render.reply(
-            f"{group.spec.name} is paused, so no session is opened. "
-            "`resume` first, then `post-now`."
+            words.gettext(
+                "{group} is paused, so no session is opened. `resume` first, then `post-now`.",
+                group=group.spec.name,
+            )
         )
     current = await storage.open_session(group.id)
     if current is not None and ctx.command.text("confirm") != "confirm":
         return render.reply(
-            f"Session {current.number} is still open until "
-            f"{render.local_time(current.closes_at, group.zone)}. `post-now` closes it early "
-            "and opens the next; to go ahead, send `post-now confirm`."
+            words.gettext(
+                "Session {number} is still open until {when}. `post-now` closes it early and "
+                "opens the next; to go ahead, send `post-now confirm`.",
+                number=words.number(current.number),
+                when=words.moment(current.closes_at, group.zone),
+            )
         )
     now = services.clock.now()
     pending = [a for a in await storage.pending_actions(group.id) if a.kind == "open"]

@@ -118,7 +118,7 @@ async def _passage_lines(services: Services, session: Session) -> list[str]:
     lines = ["", passage_words.digest_title(), ""]
     for place in ranked:
         counts = passage_words.count_line(len(place.notes), place.replies)
-        lines += [quotation(quote(place.text, 300), counts), ""]
+        lines += [quotation(quote(place.text, 300), counts), ""]  # each quote a block apart
     return lines
 
 

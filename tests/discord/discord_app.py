@@ -51,6 +51,7 @@ def write_config(
     top: str = "",
     language: str = "en",
     group: str = "",
+    channel: int | None = None,
 ) -> Path:
     """The config of one Discord group; `top` adds top-level keys, `group` the group's own;
     `language` is the group's."""
@@ -74,7 +75,7 @@ def write_config(
               - id: readers
                 name: Readers
                 platform: discord
-                channel: {fake.channel_id}
+                channel: {channel or fake.channel_id}
                 timezone: Europe/Berlin
                 reading: {reading}
                 start: 2026-12-01
@@ -130,9 +131,17 @@ async def start_app(
     top: str = "",
     language: str = "en",
     group: str = "",
+    channel: int | None = None,
 ) -> DiscordCircle:
     path = write_config(
-        directory, fake, token_env, reading, top=top, language=language, group=group
+        directory,
+        fake,
+        token_env,
+        reading,
+        top=top,
+        language=language,
+        group=group,
+        channel=channel,
     )
     config = load_config(path)
     platforms = build_platforms(config, ("discord",))

@@ -276,7 +276,7 @@ class FakeDiscord(MemberActions, SurfaceRoutes):
             "channels": [
                 c
                 for c in self.channels.values()
-                if c["type"] == 0 and c["guild_id"] == str(self.guild_id)
+                if c["type"] in (0, 15) and c["guild_id"] == str(self.guild_id)
             ],
             "threads": [],
             "emojis": [],

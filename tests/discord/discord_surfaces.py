@@ -33,9 +33,45 @@ class SurfaceRoutes:
         self.removed: list[int] = []
         self.removed_threads: list[int] = []
         self.scheduled_events: dict[int, Json] = {}  # the server's Events tab
+        if not hasattr(self, "forum_id"):
+            self.forum_id = self.next_id()
+            self.forum_tags = {name: self.next_id() for name in ("open", "closed", "Three Parts")}
+        self.channels[self.forum_id] = self._forum_channel()
+
+    def _forum_channel(self) -> Json:
+        return {
+            "id": str(self.forum_id),
+            "type": 15,
+            "name": "reading-forum",
+            "position": 3,
+            "guild_id": str(self.guild_id),
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+            "topic": None,
+            "flags": 0,
+            "rate_limit_per_user": 0,
+            "default_thread_rate_limit_per_user": 0,
+            "default_reaction_emoji": None,
+            "default_sort_order": None,
+            "default_forum_layout": 0,
+            "available_tags": [
+                {
+                    "id": str(tid),
+                    "name": name,
+                    "moderated": False,
+                    "emoji_id": None,
+                    "emoji_name": None,
+                }
+                for name, tid in self.forum_tags.items()
+            ],
+        }
 
     def next_id(self) -> int:  # FakeDiscord's
         raise NotImplementedError
+
+    def _message(self, channel_id: int, author: Any, body: Json, flags: int = 0) -> Json:
+        raise NotImplementedError  # FakeDiscord's
 
     async def dispatch(self, name: str, data: Json) -> None:  # FakeDiscord's
         raise NotImplementedError
@@ -47,6 +83,12 @@ class SurfaceRoutes:
             return await self._delete_message(int(match[1]), int(match[2]))
         if (match := re.fullmatch(r"/channels/(\d+)/messages", p)) and m == "GET":
             return self._history(int(match[1]), r.query)
+        if (match := re.fullmatch(r"/channels/(\d+)/threads", p)) and m == "POST":
+            return await self._forum_post(int(match[1]), r.body or {})
+        if p == f"/guilds/{self.guild_id}/threads/active" and m == "GET":
+            active = [c for c in self.channels.values() if c["type"] in THREAD_TYPES
+                      and not c["thread_metadata"]["archived"]]  # fmt: skip
+            return json_response({"threads": active, "members": []})
         if match := re.fullmatch(r"/guilds/(\d+)/scheduled-events(?:/(\d+))?", p):
             return await self._scheduled_event(m, int(match[1]), match[2], r.body or {})
         if match := re.fullmatch(r"/channels/(\d+)", p):
@@ -141,6 +183,47 @@ class SurfaceRoutes:
                 channel[key] = body[key]
         await self.dispatch("THREAD_UPDATE" if metadata is not None else "CHANNEL_UPDATE", channel)
         return json_response(channel)
+
+    # --- forum posts --------------------------------------------------------------------------
+
+    def forum_posts(self) -> list[Json]:
+        return [c for c in self.channels.values() if c.get("parent_id") == str(self.forum_id)]
+
+    async def _forum_post(self, forum_id: int, body: Json) -> web.Response:
+        forum = self.channels.get(forum_id)
+        if forum is None:
+            return error(404, 10003, "Unknown Channel")
+        if forum["type"] != 15:
+            return error(400, 50024, "Cannot execute action on this channel type")
+        starter = body.get("message") or {}
+        if not (starter.get("content") or starter.get("embeds")):
+            return error(400, 50006, "Cannot send an empty message")
+        message = self._message(forum_id, self.bot, starter)
+        tid = int(message["id"])  # a forum post's starter message has the post's id
+        message["channel_id"] = str(tid)
+        thread = {
+            "id": str(tid),
+            "type": 11,
+            "guild_id": str(self.guild_id),
+            "parent_id": str(forum_id),
+            "owner_id": str(self.bot.id),
+            "name": body["name"],
+            "applied_tags": [str(t) for t in body.get("applied_tags") or []],
+            "message_count": 0,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": body.get("auto_archive_duration", 1440),
+                "archive_timestamp": now(),
+                "locked": False,
+            },
+        }
+        self.channels[tid] = thread
+        await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        await self.dispatch("MESSAGE_CREATE", message)
+        return json_response({**thread, "message": message})
 
     # --- the Events tab -----------------------------------------------------------------------
 
