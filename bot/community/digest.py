@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.community import facilitator
 from bot.config.model import Group
 from bot.core.events import MemberRef
-from bot.core.i18n import resolve
+from bot.core.i18n import Words, resolve
 from bot.core.markdown import blocks, quotation
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
@@ -41,9 +41,15 @@ def next_weekly(now: datetime, zone: ZoneInfo) -> datetime:
 
 
 async def digest_body(
-    services: Services, group: Group, sessions: list[Session], *, for_room: bool = False
+    services: Services,
+    group: Group,
+    sessions: list[Session],
+    *,
+    for_room: bool = False,
+    notes_in: Words | None = None,
 ) -> str:
-    """The digest's Markdown. The room's copy leaves out who is drifting: that is for admins."""
+    """The digest's Markdown. The room's copy leaves out who is drifting: that is for admins.
+    The facilitator notes come in `notes_in`'s language (the admin's), else the group's."""
     storage = services.storage
     history = await storage.participation(group.id)
     members = await storage.memberships(group.id)
@@ -97,7 +103,7 @@ async def digest_body(
             "",
             "**Trend** (members responding): " + " → ".join(f"#{n}: {c}" for n, c in recent),
         ]
-    if not for_room and (notes := await facilitator.next_notes(services, group)):
+    if not for_room and (notes := await facilitator.next_notes(services, group, notes_in)):
         lines += ["", "**Facilitator notes for next time**", "", notes]
     if not for_room:
         drifters = drifting(
@@ -161,10 +167,15 @@ async def send_digest(services: Services, group: Group, action: Action, *, weekl
         if len(sessions) == 1
         else f"Digest: sessions {sessions[0].number}–{sessions[-1].number}"
     )
-    pieces = split_text(await digest_body(services, group, sessions), limit)
+    by_language: dict[str, list[str]] = {}  # one body per language the admins read
     delivered = 0
     for admin in group.spec.admins:
         who = MemberRef(platform=group.platform, user_id=str(admin), display_name=str(admin))
+        words = await facilitator.admin_words(services, group, str(admin))
+        if words.code not in by_language:
+            body = await digest_body(services, group, sessions, notes_in=words)
+            by_language[words.code] = split_text(body, limit)
+        pieces = by_language[words.code]
         try:
             for i, piece in enumerate(pieces, start=1):
                 message = _message(title, piece, i, len(pieces))
