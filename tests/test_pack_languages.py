@@ -158,7 +158,7 @@ async def test_an_admin_who_reads_spanish_gets_the_notes_in_spanish(
         titles = [
             s.message.title for s in h.platform.dms("ana") if "acilita" in (s.message.title or "")
         ]
-        assert titles == ["Notas para quien facilita: Readers, próxima sesión"]
+        assert titles == ["Notas de facilitación: Readers, próxima sesión"]
         (body,) = notes_dms(h, "ana")
         assert "Cómo abrir: Pide a cada quien una frase sobre por qué vino." in body
         assert "A qué prestar atención: Alguien que no ha hablado a mitad de la sesión." in body

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from bot.community import community_words as say
 from bot.config.model import Group
 from bot.core.events import MemberRef
 from bot.core.i18n import Words, resolve
@@ -43,8 +44,7 @@ def notes_text(pack: Pack, step: Step, words: Words | None = None) -> str | None
             said = True
             parts.append(
                 bullets(
-                    words.gettext("{label}: {text}", label=words.gettext(label), text=text)
-                    for label, text in note.parts
+                    say.note_part(words, words.gettext(label), text) for label, text in note.parts
                 )
             )
         for lesson in lessons:
@@ -52,9 +52,7 @@ def notes_text(pack: Pack, step: Step, words: Words | None = None) -> str | None
             parts.append(quotation(lesson.text, lesson.credit or None))
     if not said:
         return None
-    head = words.gettext("From the pack *{title}* ({ref}).", title=pack.title, ref=pack.ref)
-    if pack.session_length:
-        head += " " + words.gettext("Suggested length: {length}.", length=pack.session_length)
+    head = say.notes_head(words, pack.title, pack.ref, pack.session_length)
     return blocks(head, *parts)
 
 
@@ -88,7 +86,7 @@ async def send_notes(services: Services, group: Group, action: Action) -> None:
         if text is None:
             continue
         pieces = split_text(text, platform.limits.max_body_chars)
-        title = words.gettext("Facilitator notes: {name}, next session", name=group.spec.name)
+        title = say.notes_title(words, group.spec.name)
         who = MemberRef(platform=group.platform, user_id=str(admin), display_name=str(admin))
         try:
             for i, piece in enumerate(pieces, start=1):
