@@ -16,6 +16,7 @@ from tests.conftest import BASE_CONFIG, START
 from tests.packs_helpers import make_pack, run
 
 ANA, BEA = member("Ana"), member("Bea")
+BOLIVIA = Path(__file__).resolve().parent.parent / "packs" / "coup-in-bolivia"
 PACKED = BASE_CONFIG.replace("reading: three-parts", "curriculum: pack-p@1.0.0")
 
 SPANISH = """\
@@ -215,5 +216,22 @@ async def test_the_digest_gives_each_admin_the_notes_in_their_language(
                 if (s.message.title or "").startswith("Digest")
             ]
             assert digests and line in digests[0], who
+    finally:
+        await h.close()
+
+
+async def test_a_spanish_group_running_the_bolivia_pack_gives_its_admin_spanish_notes(
+    tmp_path: Path, write_config: Callable[[str], Path]
+) -> None:
+    config = BASE_CONFIG.replace("reading: three-parts", "curriculum: coup-in-bolivia@1.0.0")
+    path = write_config(config.replace("    admins: [ana]", "    admins: [ana]\n    language: es"))
+    assert run("pack", "install", str(BOLIVIA), "--config", str(path)) == 0
+    h = await make_harness(path, start=START)
+    try:
+        await h.advance(timedelta(hours=6, minutes=1))
+        (body,) = notes_dms(h, "ana")
+        assert "Cómo abrir: Hagan una ronda: cada quien dice su nombre" in body
+        assert "Una pregunta para cerrar: ¿Qué necesitarías saber para juzgar" in body
+        assert "Go round once" not in body
     finally:
         await h.close()
