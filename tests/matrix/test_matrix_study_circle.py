@@ -236,3 +236,6 @@ async def test_debug_logs_hold_no_words_and_no_secrets(
     assert "adapters.matrix" in text  # the adapter did log, at DEBUG and up
     for secret in ("Zebra-secret", "Quokka-secret", bot.account.access_token, bot.account.password):
         assert secret not in text
+    # a start, a session and a stop, all ordinary: nothing went wrong, so nothing says so
+    # (every start used to log "could not adopt the reloaded rooms" with a traceback)
+    assert " ERROR " not in text and "Traceback" not in text, text[-3000:]
