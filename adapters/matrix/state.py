@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import secrets
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,11 @@ class StateFile:
         self.folder = folder
         self.path = folder / "session.json"
         self._lock = asyncio.Lock()
+        # A save cancelled while its thread writes leaves that thread running and frees the asyncio
+        # lock; this one keeps the next save's thread off the same temporary file until it is done.
+        self._writing = threading.Lock()
+        self._asked = 0  # saves asked for so far; a stale one never overwrites a newer one
+        self._written = 0
 
     def load(self) -> SessionState:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -48,7 +54,13 @@ class StateFile:
         known = SessionState.__dataclass_fields__
         return SessionState(**{k: v for k, v in raw.items() if k in known})
 
-    def _write(self, text: str) -> None:
+    def _write(self, text: str, number: int) -> None:
+        with self._writing:
+            if number > self._written:
+                self._write_alone(text)
+                self._written = number
+
+    def _write_alone(self, text: str) -> None:
         tmp = self.path.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -59,5 +71,7 @@ class StateFile:
 
     async def save(self, state: SessionState) -> None:
         text = json.dumps(asdict(state), indent=1, sort_keys=True)
+        self._asked += 1
+        number = self._asked
         async with self._lock:
-            await asyncio.to_thread(self._write, text)
+            await asyncio.to_thread(self._write, text, number)
