@@ -29,6 +29,7 @@ from bot.storage import base as storage_base
 from bot.storage.migrations import MIGRATIONS, Migrations
 from bot.testing import Harness, make_harness, member
 from tests.conftest import BASE_CONFIG, START
+from tests.scaled_clock import StepClock
 from tests.test_cli import ROOT, ahead, studybot
 
 ANA, BEA, CAL = member("Ana"), member("Bea"), member("Cal")
@@ -480,15 +481,26 @@ async def test_a_database_from_before_courses_keeps_its_place(
 
 
 def test_a_whole_course_on_the_console(write_config: Callable[[str], Path], tmp_path: Path) -> None:
-    """`studybot run` on a fast clock (tests/scaled_clock.py), typed into like a terminal:
-    five weeks of a two-reading course, the next reading announced, the end said."""
+    """`studybot run` typed into like a terminal, on a clock the test moves
+    (tests/scaled_clock.py `StepClock`): five weeks of a two-reading course, the next reading
+    announced, the end said. Each step waits for what the bot says at it, so a busy machine
+    only makes the run slower, never posts a session at another moment."""
     text = COURSE.replace("admins: [ana]", "admins: [you]\n    grace_period: 30d")
     path = course_config(write_config, text)
-    since = time.time() + 1.0
+    moment = tmp_path / "clock"  # where the test writes the bot's present
+    clock = StepClock(moment)
+    clock.set(START)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "120"}
-    clock = f"{START.isoformat()},300000,{since}"  # five weeks in about ten seconds
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.scaled_clock", clock, "run", "--config", str(path)],
+        [
+            sys.executable,
+            "-m",
+            "tests.scaled_clock",
+            f"file:{moment}",
+            "run",
+            "--config",
+            str(path),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -501,19 +513,33 @@ def test_a_whole_course_on_the_console(write_config: Callable[[str], Path], tmp_
     reading = threading.Thread(target=lambda: lines.extend(proc.stdout or ()), daemon=True)
     reading.start()
 
-    def seen(needle: str, within: float = 60) -> None:
+    def seen(needle: str, within: float = 120) -> None:
         deadline = time.monotonic() + within
-        while not any(needle in line for line in list(lines)):
+        while needle not in " ".join("".join(list(lines)).replace("│", " ").split()):
             assert proc.poll() is None, "".join(lines)[-3000:]
             assert time.monotonic() < deadline, f"no {needle!r} in:\n" + "".join(lines)[-3000:]
-            time.sleep(0.05)
+            time.sleep(0.05)  # polling the pipe's output, not waiting for time to pass
 
+    minute = timedelta(minutes=1)
     try:
         proc.stdin.write("/study join\n")
         proc.stdin.flush()
         seen("Welcome to Readers! We are reading Three Parts.")
-        seen("Reading finished")
+        steps = [  # the moment to move to, and what the bot says by then
+            (TUESDAY[0] + minute, "Session 1: Part One"),
+            (TUESDAY[1] + minute, "Session 2: Part Two"),
+            (TUESDAY[2] + minute, "Session 3: Part Three"),
+            (TUESDAY[3] - timedelta(hours=1), "That was the last section of Three Parts."),
+            (TUESDAY[3] + minute, "Session 4: Reading Together"),
+            (TUESDAY[4] + minute, "Session 5: Keeping On"),
+            (TUESDAY[4] + timedelta(days=7), "Reading finished"),
+        ]
+        for then, said in steps:
+            clock.set(then)
+            seen(said)
         proc.stdin.write("/study status\n")
+        proc.stdin.flush()
+        seen("Next: nothing; every section of the course has been posted")
         proc.stdin.close()
         assert proc.wait(timeout=60) == 0
     finally:
