@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
 import threading
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -520,6 +522,20 @@ def test_a_whole_course_on_the_console(write_config: Callable[[str], Path], tmp_
             assert time.monotonic() < deadline, f"no {needle!r} in:\n" + "".join(lines)[-3000:]
             time.sleep(0.05)  # polling the pipe's output, not waiting for time to pass
 
+    def settled(now: datetime, within: float = 120) -> None:
+        """Wait until the bot has done all it had due by `now`. What it says comes before it
+        plans what follows (the next session is planned from its clock's present), so a step
+        taken on the first sign alone would leave its planning to a later moment."""
+        deadline = time.monotonic() + within
+        with closing(sqlite3.connect(path.parent / "data" / "test.db", timeout=30)) as db:
+            while db.execute(
+                "SELECT COUNT(*) FROM actions WHERE state = 'pending' AND due_at <= ?",
+                (to_db(now),),
+            ).fetchone() != (0,):
+                assert proc.poll() is None, "".join(lines)[-3000:]
+                assert time.monotonic() < deadline, f"the bot never finished what was due by {now}"
+                time.sleep(0.05)  # polling the database, not waiting for time to pass
+
     minute = timedelta(minutes=1)
     try:
         proc.stdin.write("/study join\n")
@@ -537,6 +553,7 @@ def test_a_whole_course_on_the_console(write_config: Callable[[str], Path], tmp_
         for then, said in steps:
             clock.set(then)
             seen(said)
+            settled(then)
         proc.stdin.write("/study status\n")
         proc.stdin.flush()
         seen("Next: nothing; every section of the course has been posted")
