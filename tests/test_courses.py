@@ -490,6 +490,7 @@ def test_a_whole_course_on_the_console(write_config: Callable[[str], Path], tmp_
     text = COURSE.replace("admins: [ana]", "admins: [you]\n    grace_period: 30d")
     path = course_config(write_config, text)
     moment = tmp_path / "clock"  # where the test writes the bot's present
+    bot_log = tmp_path / "bot.log"
     clock = StepClock(moment)
     clock.set(START)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "120"}
@@ -505,7 +506,7 @@ def test_a_whole_course_on_the_console(write_config: Callable[[str], Path], tmp_
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=bot_log.open("w", encoding="utf-8"),  # the bot's log, told when a step fails
         text=True,
         env=env,
         cwd=ROOT,
@@ -533,7 +534,10 @@ def test_a_whole_course_on_the_console(write_config: Callable[[str], Path], tmp_
                 (to_db(now),),
             ).fetchone() != (0,):
                 assert proc.poll() is None, "".join(lines)[-3000:]
-                assert time.monotonic() < deadline, f"the bot never finished what was due by {now}"
+                assert time.monotonic() < deadline, (
+                    f"the bot never finished what was due by {now}; its log ends:\n"
+                    + bot_log.read_text(encoding="utf-8")[-3000:]
+                )
                 time.sleep(0.05)  # polling the database, not waiting for time to pass
 
     minute = timedelta(minutes=1)
