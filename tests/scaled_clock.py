@@ -23,7 +23,10 @@ from bot.core.clock import ScaledClock
 from bot.runtime import waker
 
 MAX_WAIT_S = 0.5  # other processes plan work this one must notice soon on a fast clock
-STEP_POLL_S = 0.05  # how soon a process on a StepClock notices the test moved it
+# How soon a process on a StepClock looks again at work not yet due. Like FakeClock's "not
+# yet", it is longer than the waker's dense wait (0.05 s), so the waker goes back to its
+# scheduler between looks (MAX_WAIT_S caps it) instead of spinning in its dense loop.
+STEP_POLL_S = 0.2
 
 
 class StepClock:
