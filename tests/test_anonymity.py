@@ -103,7 +103,7 @@ async def test_answering_only_anonymously_counts_for_her_and_she_is_not_nudged(
                 d.message.body for d in h.platform.dms(who) if d.message.kind is MessageKind.NUDGE
             ]
 
-        assert "Nudged 1 member" in await h.command("remind", member=ana)
+        assert "Nudged 1 member by direct message" in await h.command("remind", member=ana)
         await h.advance(timedelta(days=5, hours=1))  # the session's own nudge, a day before closing
         assert nudged("bea") == [] and len(nudged("cal")) == 2
         await h.advance(timedelta(days=1))  # closed: the drift check runs

@@ -63,7 +63,7 @@ def test_check_invalid_config_exits_1_with_every_problem(
     result = studybot("check", str(write_config(bad)))
     assert result.returncode == 1
     assert (
-        "2 problem(s)" in result.stderr
+        "2 problems in the config" in result.stderr
         and "Nowhere/City" in result.stderr
         and "did you mean 'reminders'" in result.stderr
     )
@@ -142,6 +142,28 @@ def test_speaking_as_someone_else_on_the_console_grants_no_rights(
     assert "Session 1 is open" not in as_bea.stdout and "file saved" not in as_bea.stdout
     own = studybot("run", "--config", config, stdin="/study status\n")
     assert "is for the admins" not in own.stdout and "Readers" in own.stdout
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ("start: 2026-12-01", "start: 2026-11-31", ":10:12: 2026-11-31 is not a date"),
+        (
+            "respond_for: 6d",
+            "respond_for: 6d\n    drift_after: " + "7" * 4301,
+            ":14:18: a number of",
+        ),
+    ],
+)
+def test_check_and_run_name_the_line_of_an_impossible_value(
+    write_config: Callable[[str], Path], old: str, new: str, said: str
+) -> None:
+    config = write_config(BASE_CONFIG.replace(old, new))
+    for args in (("check", str(config)), ("run", "--config", str(config))):
+        result = studybot(*args, stdin="/study status\n")
+        assert result.returncode == 1, (args, result.stdout)
+        assert f"{config}{said}" in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
 
 
 def test_run_without_config_explains(tmp_path: Path) -> None:

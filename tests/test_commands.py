@@ -316,6 +316,9 @@ async def test_reload_without_reloader_and_with_broken_yaml(
     text = await h.command("reload", member=ANA)
     assert "problem" in text and "running schedule is unchanged" in text and "config.yaml:" in text
     assert await h.storage.pending_actions("readers") == before
+    path.write_text(BASE_CONFIG.replace("start: 2026-12-01", "start: 2026-11-31"))
+    text = await h.command("reload", member=ANA)
+    assert "config.yaml:10:12: 2026-11-31 is not a date" in text and "unchanged" in text, text
     path.write_text(BASE_CONFIG.replace('at: "19:00"', 'at: "20:30"'))
     assert "Config reloaded" in await h.command("reload", member=ANA)
     opens = [a for a in await h.storage.pending_actions("readers") if a.kind == "open"]

@@ -120,3 +120,62 @@ def test_example_config_is_valid() -> None:
         pytest.skip("config.example.yaml not written yet")
     config = load_config(example)
     assert {g.platform for g in config.groups} >= {"console"}
+
+
+# -- values YAML reads but no date or number can hold (issue 12) ----------------------------
+
+IMPOSSIBLE = [
+    ("start: 2026-12-01", "start: 2026-11-31", ":10:12:", "2026-11-31 is not a date"),
+    ("start: 2026-12-01", "start: 2026-13-03", ":10:12:", "2026-13-03 is not a date"),
+    (
+        'cadence: {weekly: [tue], at: "19:00"}',
+        'cadence: {dates: [2027-02-29], at: "19:00"}',
+        ":11:23:",
+        "2027-02-29 is not a date",
+    ),
+    (
+        "respond_for: 6d",
+        "respond_for: 6d\n    drift_after: " + "9" * 4400,
+        ":14:18:",
+        "4,400 digits",
+    ),
+    ("respond_for: 6d", "respond_for: 99999999999d", ":13:5:", "at most 999999999 days"),
+    ("start: 2026-12-01", "start: 9999-12-31", ":10:5:", "from 1970-01-01 to 9000-12-31"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "where", "says"), IMPOSSIBLE)
+def test_impossible_dates_and_numbers_are_located_problems(
+    write_config: Callable[[str], Path], old: str, new: str, where: str, says: str
+) -> None:
+    from tests.conftest import BASE_CONFIG
+
+    assert old in BASE_CONFIG
+    [problem] = problems(write_config, BASE_CONFIG.replace(old, new))
+    assert f"config.yaml{where}" in problem and says in problem, problem
+
+
+def test_every_impossible_value_is_reported_together(write_config: Callable[[str], Path]) -> None:
+    from tests.conftest import BASE_CONFIG
+
+    text = BASE_CONFIG.replace("start: 2026-12-01", "start: 2026-11-31").replace(
+        "respond_for: 6d", "respond_for: 6d\n    drift_after: " + "1" * 5000
+    )
+    found = problems(write_config, text)
+    assert len(found) == 2 and ":10:12:" in found[0] and ":14:18:" in found[1], found
+    assert "write a date that exists" in found[0] and "at most 4,300 digits" in found[1]
+
+
+def test_any_other_failure_while_loading_is_a_problem_of_the_file(
+    write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.config.load as load
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(load, "resolve_groups", broken)
+    from tests.conftest import BASE_CONFIG
+
+    [problem] = problems(write_config, BASE_CONFIG)
+    assert problem.startswith(str(write_config(BASE_CONFIG))) and "RecursionError" in problem

@@ -300,6 +300,14 @@ async def test_an_edit_seen_by_the_file_watcher_tells_the_admins_what_moved(
     path.write_text(textwrap.dedent(SWAPPED) + "# a comment\n", encoding="utf-8")
     assert await watcher.check() is True
     assert len(h.platform.dms("ana")) == 1
+    # an impossible date is a located problem, sent to the admins; the plan stays
+    impossible = textwrap.dedent(SWAPPED).replace("start: 2026-12-01", "start: 2026-11-31")
+    assert impossible != textwrap.dedent(SWAPPED)
+    path.write_text(impossible, encoding="utf-8")
+    assert await watcher.check() is False
+    told = h.platform.dms("ana")[-1].message
+    assert told.title == "The config edit was not applied"
+    assert f"{path}:" in told.body and "2026-11-31 is not a date" in told.body, told.body
     await h.close()
 
 
@@ -384,7 +392,7 @@ def test_check_flags_an_empty_course_a_reading_twice_and_sections_without_prompt
         "prompts, so its session would have nothing to answer; add some under `prompts:` "
         "(read by group bare)"
     ) in out
-    assert "3 problem(s)" in out
+    assert "3 problems in the config" in out
 
     both = groups.replace("readings: []", "reading: three-parts\n        readings: [next-steps]")
     result = studybot("check", str(write_config(both)))

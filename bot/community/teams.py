@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 
+from bot.community import community_words as say
 from bot.community.pairing import PairHistory, make_teams
 from bot.community.roll import roll
 from bot.config.model import Group
+from bot.core.i18n import ENGLISH, Words
 from bot.core.markdown import blocks, bullets
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.text import clean_name
 from bot.services import Services
 from bot.sessions import outbox
-from bot.sessions.language import for_room, member_language
+from bot.sessions.language import for_member, for_room, member_language
 from bot.sessions.shown import session_prompts
 from bot.storage import Member, Session
 
@@ -61,7 +63,8 @@ async def announce_teams(services: Services, group: Group, session: Session) -> 
         for i, team in enumerate(teams):
             for member in team:
                 question = (await questions(member_language(member, None, group)))[i]
-                message = team_dm(group, session, [m for m in team if m.id != member.id], question)
+                others = [m for m in team if m.id != member.id]
+                message = team_dm(group, session, others, question, for_member(member, None, group))
                 key = f"{base}:team:{member.id}"
                 try:
                     await outbox.send_direct_once(services, platform, member.ref, message, key)
@@ -71,32 +74,35 @@ async def announce_teams(services: Services, group: Group, session: Session) -> 
         in_thread = [(t, q) for t, q in in_thread if any(m.id in unreachable for m in t)]
     if in_thread:
         await outbox.post(
-            services, group, teams_post(session, in_thread), f"{base}:teams", thread=session.thread
+            services,
+            group,
+            teams_post(session, in_thread, for_room(group)),
+            f"{base}:teams",
+            thread=session.thread,
         )
     log.info("group %s: %d teams announced for session %d", group.id, len(teams), session.number)
 
 
-def teams_post(session: Session, teams: list[tuple[list[Member], str]]) -> Message:
-    head = f"**Teams for session {session.number}**: say hello to your partner in this thread."
+def teams_post(
+    session: Session, teams: list[tuple[list[Member], str]], w: Words = ENGLISH
+) -> Message:
+    head = say.teams_head(w, session.number)
     items = []
     for team, question in teams:
         names = " & ".join(clean_name(m.display_name) for m in team)
-        items.append(names + (f" — to start: _{question}_" if question else ""))
+        items.append(say.team_line(w, names, question))
     return Message(
         kind=MessageKind.NOTICE,
-        title="Teams of two",
+        title=say.teams_title(w),
         body=blocks(head, bullets(items)),
         member_text=True,
         mentions=tuple(m.ref for team, _ in teams for m in team),
     )
 
 
-def team_dm(group: Group, session: Session, others: list[Member], question: str) -> Message:
-    names = " and ".join(clean_name(m.display_name) for m in others)
-    body = f"For session {session.number} of {group.spec.name} you are teamed with {names}."
-    if question:
-        body += f" A question to start with: _{question}_"
-    body += " Say hello in the session's thread or by message; no pressure, a few lines are plenty."
-    return Message(
-        kind=MessageKind.NOTICE, title="Your partner this session", body=body, member_text=True
-    )
+def team_dm(
+    group: Group, session: Session, others: list[Member], question: str, w: Words = ENGLISH
+) -> Message:
+    names = say.names_and(w, [clean_name(m.display_name) for m in others])
+    body = say.team_dm(w, session.number, group.spec.name, names, question)
+    return Message(kind=MessageKind.NOTICE, title=say.partner_title(w), body=body, member_text=True)

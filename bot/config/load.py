@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from bot.documents.problems import Problem, problems_from_validation
 from bot.documents.yamlsource import YamlError, load_yaml_file
 from bot.packs.store import PackStore
 from bot.readings.model import load_readings
+
+log = logging.getLogger(__name__)
 
 
 class ConfigError(Exception):
@@ -72,9 +75,32 @@ def load_config(path: Path) -> Config:
 
 def _load_config(path: Path) -> Config:
     try:
+        return _read_config(path)
+    except ConfigError:
+        raise
+    except Exception as exc:  # a file the admin wrote must never crash the bot
+        # a value no check foresaw: still a problem of this file, said in a sentence
+        log.warning("reading %s failed unexpectedly", path, exc_info=True)
+        raise ConfigError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"the config could not be read ({type(exc).__name__}: {str(exc)[:200]}); "
+                    "check the values edited last",
+                )
+            ]
+        ) from None
+
+
+def _read_config(path: Path) -> Config:
+    try:
         doc = load_yaml_file(path)
     except YamlError as exc:
-        raise ConfigError([Problem(exc.file, exc.line, exc.column, exc.message)]) from None
+        raise ConfigError(
+            [Problem(e.file, e.line, e.column, e.message) for e in (exc, *exc.others)]
+        ) from None
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
         raise ConfigError(

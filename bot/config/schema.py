@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -39,6 +40,20 @@ def _duration(value: Any) -> timedelta:
 
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
 
+# the calendar a schedule may use: enough either way, and far from the ends of Python's dates
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9000, 12, 31)
+
+
+def _in_calendar(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(
+            f"{value.isoformat()} is out of range: dates go from {FIRST_DAY} to {LAST_DAY}"
+        )
+    return value
+
+
+CalendarDate = Annotated[date, AfterValidator(_in_calendar)]
+
 
 def _clock_time(value: Any) -> time:
     if isinstance(value, int) and not isinstance(value, bool):
@@ -62,7 +77,7 @@ class Cadence(_Strict):
     """When sessions happen: weekly days at a time, given dates, or a cron expression."""
 
     weekly: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] | None = None
-    dates: list[date] | None = None
+    dates: list[CalendarDate] | None = None
     cron: str | None = None
     at: ClockTime | None = None
 
@@ -109,7 +124,7 @@ def _break(value: Any) -> tuple[date, date]:
         raise ValueError('write a break as "2026-12-22..2027-01-05" or a single date') from None
     if end < start:
         raise ValueError("a break cannot end before it starts")
-    return (start, end)
+    return (_in_calendar(start), _in_calendar(end))
 
 
 BreakRange = Annotated[tuple[date, date], BeforeValidator(_break)]
@@ -170,7 +185,7 @@ class GroupSpec(_Strict):
     readings: list[str] | None = None
     # or an installed curriculum pack, pinned to a version: `curriculum: first-steps@1.0.0`
     curriculum: str | None = Field(default=None, max_length=200)
-    start: date
+    start: CalendarDate
     cadence: Cadence
     sections_per_session: int = Field(default=1, ge=1, le=20)
     reminders: list[Duration] = Field(

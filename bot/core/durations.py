@@ -15,8 +15,13 @@ def parse_duration(text: str) -> timedelta:
     if not _WHOLE.match(text):
         raise ValueError(f"{text!r} is not a duration; write e.g. 30m, 24h, 6d or 1d12h")
     total = timedelta()
-    for amount, unit in _PART.findall(text):
-        total += timedelta(**{_UNITS[unit]: int(amount)})
+    try:
+        for amount, unit in _PART.findall(text):
+            total += timedelta(**{_UNITS[unit]: int(amount)})
+    except (OverflowError, ValueError):
+        raise ValueError(
+            f"{text[:40]!r} is too long a duration; durations are at most 999999999 days"
+        ) from None
     return total
 
 

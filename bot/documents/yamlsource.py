@@ -21,16 +21,28 @@ Location = tuple[int, int]  # 1-based line, column
 _COMPOSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PathKey = tuple[str | int, ...]
 _STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+MAX_DIGITS = 4300  # Python's own limit on turning text into a whole number
 
 
 class YamlError(Exception):
-    """The file is not YAML we accept; `line`/`column` are 1-based when known."""
+    """The file is not YAML we accept; `line`/`column` are 1-based when known. `others`: the
+    further values found unreadable in the same file, all reported together."""
 
-    def __init__(self, file: str, message: str, line: int | None = None, column: int | None = None):
+    def __init__(
+        self,
+        file: str,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        others: tuple[YamlError, ...] = (),
+    ):
         self.file = file
         self.message = message
         self.line = line
         self.column = column
+        self.others = others
         where = (
             file if line is None else f"{file}:{line}" + ("" if column is None else f":{column}")
         )
@@ -62,6 +74,9 @@ def load_yaml_text(text: str, file: str) -> YamlDocument:
     builder = _Builder(file, yaml.parse(text, Loader=_COMPOSER))
     try:
         data = builder.document()
+        if builder.bad_values:
+            first, *rest = builder.bad_values
+            raise YamlError(file, first.message, first.line, first.column, tuple(rest))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else None
@@ -115,6 +130,7 @@ class _Builder:
         self.open: set[str] = set()  # anchors whose value is still being built
         self.journal: list[tuple[PathKey, Location]] | None = None
         self.scalars = yaml.SafeLoader("")
+        self.bad_values: list[YamlError] = []  # values no date or number can hold, in order
 
     def document(self) -> Any:
         event = next(self.events)  # StreamStart
@@ -212,6 +228,11 @@ class _Builder:
             return self.scalars.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             raise YamlError(self.file, f"bad value: {exc}", *at) from None
+        except Exception as exc:  # whatever the value, a located problem
+            # what the loader read (an impossible date, a number too long for Python) is
+            # noted where it stands; the rest of the file is still read for more problems
+            self.bad_values.append(YamlError(self.file, _unreadable(tag, event.value, exc), *at))
+            return event.value
         finally:
             self.scalars.constructed_objects.clear()  # nothing to share between scalars
 
@@ -241,6 +262,23 @@ class _Builder:
             for where, mark in target.located:
                 self._note(locations, (*path, *where[len(target.path) :]), mark)
         return copy.deepcopy(target.value)
+
+
+def _unreadable(tag: str, text: str, exc: Exception) -> str:
+    """Why a value YAML recognised cannot be held, and what is allowed instead."""
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    if tag == _TIMESTAMP:
+        return (
+            f"{shown} is not a date: {exc}; write a date that exists, as YYYY-MM-DD "
+            "(e.g. 2026-11-30)"
+        )
+    if tag == _INT:
+        digits = sum(c.isdigit() for c in text)
+        return (
+            f"a number of {digits:,} digits is too long: whole numbers have at most "
+            f"{MAX_DIGITS:,} digits"
+        )
+    return f"{shown} cannot be read as a value ({type(exc).__name__}: {exc})"
 
 
 def _where(event: Any) -> Location:

@@ -193,7 +193,9 @@ def load_reading(path: Path, readings_dir: Path) -> Reading:
     try:
         doc = load_yaml_file(path)
     except YamlError as exc:
-        raise ReadingError([Problem(exc.file, exc.line, exc.column, exc.message)]) from None
+        raise ReadingError(
+            [Problem(e.file, e.line, e.column, e.message) for e in (exc, *exc.others)]
+        ) from None
     if not isinstance(doc.data, dict):
         raise ReadingError(
             [Problem(str(path), 1, 1, "a reading must be a mapping with id, title, sections")]

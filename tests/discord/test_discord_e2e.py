@@ -360,6 +360,19 @@ async def test_member_commands_during_an_open_session(
     assert "Readers" in await circle.say(fake.ana, "progress")
 
 
+async def test_post_now_asks_before_closing_a_session_and_opens_nothing_while_paused(
+    fake: FakeDiscord, circle: DiscordCircle
+) -> None:
+    await open_session(circle)
+    sections = len([m for m in fake.bot_messages() if m["embeds"]])
+    assert "post-now confirm`" in await circle.say(fake.mod, "post-now")
+    assert "paused" in await circle.say(fake.mod, "pause")
+    assert "is paused" in await circle.say(fake.mod, "post-now", confirm="confirm")
+    assert len([m for m in fake.bot_messages() if m["embeds"]]) == sections
+    assert "running again" in await circle.say(fake.mod, "resume")
+    assert "Session 2 is open" in await circle.say(fake.mod, "post-now", confirm="confirm")
+
+
 def _sample_options(spec: CommandSpec) -> dict[str, object]:
     samples = {
         ParamKind.INT: 1,

@@ -118,10 +118,17 @@ async def test_admins_and_non_admins(circle: Circle) -> None:
     circle.config.write_text(good.replace("respond_for: 6d", "respond_for: [oops"))
     broken = await circle.ask(ana, "!study reload", "problem", "unchanged")
     assert "config.yaml" in body_of(broken)
+    assert "start: 2026-12-01" in good
+    circle.config.write_text(good.replace("start: 2026-12-01", "start: 2026-11-31"))
+    impossible = await circle.ask(ana, "!study reload", "2026-11-31 is not a date", "unchanged")
+    assert "config.yaml:" in body_of(impossible)  # located, not "something went wrong"
     circle.config.write_text(good)
     await circle.ask(ana, "!study reload", "reloaded")
     status = await circle.ask(ana, "!study status", "Open: session 1")
     assert "1 response from 1 member" in body_of(status)
+    # a session is open: post-now asks first, and closes nothing until confirmed
+    await circle.ask(ana, "!study post-now", "Session 1 is still open", "post-now confirm")
+    await circle.ask(ana, "!study status", "Open: session 1")
 
 
 async def test_a_restart_mid_session_neither_double_posts_nor_loses_responses(
