@@ -5,6 +5,7 @@ redaction refused for want of power level told once, and the room's `m.room.rete
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -78,7 +79,8 @@ async def known_to_core(x: Expiring, event_id: str) -> None:
     """Wait until the core has recorded a member's thread message (it says nothing back)."""
     assert x.study.app is not None
     storage = x.study.app.circle.storage
-    for _ in range(300):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
         session = await storage.latest_session("readers")
         if session is not None:
             ids = {m.message_id for m in await storage.session_messages(session.id)}
