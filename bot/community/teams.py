@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from bot.community.pairing import PairHistory, make_teams
 from bot.community.roll import roll
@@ -14,6 +15,7 @@ from bot.core.text import clean_name
 from bot.services import Services
 from bot.sessions import outbox
 from bot.sessions.language import for_room, member_language
+from bot.sessions.naming import names_shown
 from bot.sessions.shown import session_prompts
 from bot.storage import Member, Session
 
@@ -53,6 +55,7 @@ async def announce_teams(services: Services, group: Group, session: Session) -> 
         prompts = [p.text for p in await session_prompts(services, group, session, code)]
         return [prompts[(i + session.number) % count] if count else "" for i in range(len(teams))]
 
+    names = await names_shown(services, group, [m for team in teams for m in team])
     base = f"{group.id}:s{session.number}"
     in_thread = list(zip(teams, await questions(for_room(group).code), strict=True))
     if group.spec.pairing.announce == "dm":
@@ -61,7 +64,8 @@ async def announce_teams(services: Services, group: Group, session: Session) -> 
         for i, team in enumerate(teams):
             for member in team:
                 question = (await questions(member_language(member, None, group)))[i]
-                message = team_dm(group, session, [m for m in team if m.id != member.id], question)
+                others = [m for m in team if m.id != member.id]
+                message = team_dm(group, session, others, question, names)
                 key = f"{base}:team:{member.id}"
                 try:
                     await outbox.send_direct_once(services, platform, member.ref, message, key)
@@ -71,17 +75,27 @@ async def announce_teams(services: Services, group: Group, session: Session) -> 
         in_thread = [(t, q) for t, q in in_thread if any(m.id in unreachable for m in t)]
     if in_thread:
         await outbox.post(
-            services, group, teams_post(session, in_thread), f"{base}:teams", thread=session.thread
+            services,
+            group,
+            teams_post(session, in_thread, names),
+            f"{base}:teams",
+            thread=session.thread,
         )
     log.info("group %s: %d teams announced for session %d", group.id, len(teams), session.number)
 
 
-def teams_post(session: Session, teams: list[tuple[list[Member], str]]) -> Message:
+def _name(member: Member, names: Mapping[int, str] | None) -> str:
+    return names[member.id] if names and member.id in names else clean_name(member.display_name)
+
+
+def teams_post(
+    session: Session, teams: list[tuple[list[Member], str]], names: Mapping[int, str] | None = None
+) -> Message:
     head = f"**Teams for session {session.number}**: say hello to your partner in this thread."
     items = []
     for team, question in teams:
-        names = " & ".join(clean_name(m.display_name) for m in team)
-        items.append(names + (f" — to start: _{question}_" if question else ""))
+        together = " & ".join(_name(m, names) for m in team)
+        items.append(together + (f" — to start: _{question}_" if question else ""))
     return Message(
         kind=MessageKind.NOTICE,
         title="Teams of two",
@@ -91,9 +105,15 @@ def teams_post(session: Session, teams: list[tuple[list[Member], str]]) -> Messa
     )
 
 
-def team_dm(group: Group, session: Session, others: list[Member], question: str) -> Message:
-    names = " and ".join(clean_name(m.display_name) for m in others)
-    body = f"For session {session.number} of {group.spec.name} you are teamed with {names}."
+def team_dm(
+    group: Group,
+    session: Session,
+    others: list[Member],
+    question: str,
+    names: Mapping[int, str] | None = None,
+) -> Message:
+    partners = " and ".join(_name(m, names) for m in others)
+    body = f"For session {session.number} of {group.spec.name} you are teamed with {partners}."
     if question:
         body += f" A question to start with: _{question}_"
     body += " Say hello in the session's thread or by message; no pressure, a few lines are plenty."

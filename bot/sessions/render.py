@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -78,14 +79,18 @@ def summary(
     session: Session,
     prompts: list[PromptRow],
     rows: list[tuple[Response, Member | None]],
+    names: Mapping[int, str] | None = None,
 ) -> Message:
-    """Who took part, responses per prompt, and one shared quote per prompt.
+    """Who took part, responses per prompt, and one shared quote per prompt; `names` (member
+    id to name as shown) where the stored display name is not what to show.
 
     Anonymous responses are counted, and may be quoted, but never named.
     """
-    people = sorted(
-        {clean_name(m.display_name) for _, m in rows if m is not None}, key=str.casefold
-    )
+
+    def name(m: Member) -> str:
+        return names[m.id] if names and m.id in names else clean_name(m.display_name)
+
+    people = sorted({name(m) for _, m in rows if m is not None}, key=str.casefold)
     lines = [f"Session {session.number} of *{group.spec.name}* is closed. Thank you!"]
     if people:
         lines.append(f"**Took part ({len(people)}):** " + ", ".join(people))
@@ -106,7 +111,7 @@ def summary(
         lines.append(f"**{prompt.number}. {prompt.text}** — {count}")
         if shared:
             r, m = shared[0]
-            author = clean_name(m.display_name) if m is not None else "anonymous"
+            author = name(m) if m is not None else "anonymous"
             lines.append(quotation(quote(r.text), author))
     return Message(
         kind=MessageKind.SUMMARY,

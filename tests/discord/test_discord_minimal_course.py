@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from discord_app import FIRST_SESSION, start_app
 from discord_harness import TOKEN_ENV
+from discord_records import pings
 from discord_standin import FakeDiscord, text_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -74,5 +75,35 @@ async def test_a_minimal_group_leaves_nothing_but_what_was_shared_beyond_it(
         assert all(author is None for _, _, author in public)  # anonymous: no name with them
         assert await storage.count("responses") == SESSIONS  # Ben's answers went
         assert fake.unhandled == []
+    finally:
+        await circle.app.stop()
+
+
+async def test_a_minimal_group_shows_members_by_a_mention_that_pings_nobody(
+    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No name is stored; the summary and the teams show Discord's mention, which each reader's
+    client turns into the name, sent with mentions parsed for nobody."""
+    monkeypatch.setenv(TOKEN_ENV, "test-token")
+    group = "privacy: minimal\nanonymous: false\npairing: {enabled: true}"
+    circle = await start_app(tmp_path, fake, TOKEN_ENV, group=group)
+    try:
+        await circle.say(fake.ana, "join")
+        await circle.say(fake.ben, "join")
+        await circle.advance(FIRST_SESSION + timedelta(minutes=1) - circle.clock.now())
+        [thread] = [cid for cid, c in fake.channels.items() if c["type"] == 11]
+        mentions = {f"<@{fake.ana.id}>", f"<@{fake.ben.id}>"}
+        [teams] = [m for m in fake.bot_messages(thread) if "Teams for session" in text_of(m)]
+        assert all(m in text_of(teams) for m in mentions), text_of(teams)
+        await circle.say(fake.ana, "respond", prompt=1, text="Mine.")
+        await circle.say(fake.ben, "respond", prompt=1, text="Mine too.")
+        await circle.advance(timedelta(days=6, minutes=1))
+        [summary] = [m for m in fake.bot_messages() if "is closed" in text_of(m)]
+        assert all(m in text_of(summary) for m in mentions), text_of(summary)
+        assert "ana" not in text_of(summary) and "ben" not in text_of(summary)
+        assert summary["allowed_mentions"]["parse"] == []
+        assert pings(summary) == set()
+        members = await circle.app.circle.storage.group_members("readers")
+        assert {m.display_name for m, _ in members} == {str(fake.ana.id), str(fake.ben.id)}
     finally:
         await circle.app.stop()
