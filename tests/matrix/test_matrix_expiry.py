@@ -190,8 +190,7 @@ async def test_a_redaction_refused_for_want_of_power_is_told_once(powerless: Exp
     assert len(told) == 1
 
 
-@pytest.fixture
-async def minimal(bot: BotFactory, members: Any, tmp_path: Path) -> AsyncIterator[Expiring]:
+async def start_minimal(bot: BotFactory, members: Any, tmp_path: Path, extra: str = "") -> Expiring:
     """A `privacy: minimal` group, nothing else said: the preset brings `expire_after: 14d`."""
     ana: Member = await members("ana")
     bea: Member = await members("bea")
@@ -203,14 +202,19 @@ async def minimal(bot: BotFactory, members: Any, tmp_path: Path) -> AsyncIterato
     path = write_config(
         tmp_path, homeserver=bot.server.url, user_id=bot.user_id, token_env=bot.env, room=room
     )
-    path.write_text(
-        path.read_text().replace("    admins: []\n", "    admins: []\n    privacy: minimal\n")
-    )
+    keys = "    admins: []\n    privacy: minimal\n" + extra
+    path.write_text(path.read_text().replace("    admins: []\n", keys))
     study = StudyOnMatrix(path, FakeClock(START))
     await study.start()
     await ana.wait_for(membership(room, bot.user_id, "join"))
-    yield Expiring(study, bot, room, ana, bea)
-    await study.stop()
+    return Expiring(study, bot, room, ana, bea)
+
+
+@pytest.fixture
+async def minimal(bot: BotFactory, members: Any, tmp_path: Path) -> AsyncIterator[Expiring]:
+    made = await start_minimal(bot, members, tmp_path)
+    yield made
+    await made.study.stop()
 
 
 async def test_a_minimal_group_leaves_nothing_but_what_was_shared_beyond_it(
@@ -263,3 +267,32 @@ async def test_a_minimal_group_leaves_nothing_but_what_was_shared_beyond_it(
     ]
     assert all(author is None for _, _, author in public)  # anonymous: no name with them
     assert await storage.count("responses") == sessions  # Bea's went with the discussion
+
+
+async def test_a_minimal_group_shows_the_room_display_name_it_never_stored(
+    bot: BotFactory, members: Any, tmp_path: Path
+) -> None:
+    """Names fetched when shown: the summary reads Bea's display name from the room at send
+    time; the database holds her Matrix id only, and nobody is pinged."""
+    x = await start_minimal(bot, members, tmp_path, "    anonymous: false\n")
+    try:
+        x.bea.server.request(
+            "PUT",
+            f"/_matrix/client/v3/rooms/{quote(x.room)}/state/m.room.member/{quote(x.bea.user_id)}",
+            {"membership": "join", "displayname": "Bea Reader"},
+            token=x.bea.account.access_token,
+        )
+        await x.study.advance(SESSION - x.study.clock.now())
+        await x.bea.wait_for(bot_said(x.bot.user_id, x.room, "Prompt 1"))
+        mark = x.bea.mark()
+        await x.bea.say(x.room, "!study respond 1 My answer.")
+        await x.bea.wait_for(bot_said(x.bot.user_id, x.room, "Saved"), after=mark)
+        await x.study.advance(CLOSES + timedelta(minutes=1) - x.study.clock.now())
+        summary = await x.bea.wait_for(bot_said(x.bot.user_id, x.room, "is closed", "Bea Reader"))
+        assert x.bea.user_id not in summary.body
+        assert summary.source["content"]["m.mentions"] == {}
+        assert x.study.app is not None
+        member = await x.study.app.circle.storage.find_member("matrix", x.bea.user_id)
+        assert member is not None and member.display_name == x.bea.user_id
+    finally:
+        await x.study.stop()
