@@ -63,7 +63,7 @@ def test_check_invalid_config_exits_1_with_every_problem(
     result = studybot("check", str(write_config(bad)))
     assert result.returncode == 1
     assert (
-        "2 problem(s)" in result.stderr
+        "2 problems in the config" in result.stderr
         and "Nowhere/City" in result.stderr
         and "did you mean 'reminders'" in result.stderr
     )

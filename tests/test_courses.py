@@ -389,7 +389,7 @@ def test_check_flags_an_empty_course_a_reading_twice_and_sections_without_prompt
         "prompts, so its session would have nothing to answer; add some under `prompts:` "
         "(read by group bare)"
     ) in out
-    assert "3 problem(s)" in out
+    assert "3 problems in the config" in out
 
     both = groups.replace("readings: []", "reading: three-parts\n        readings: [next-steps]")
     result = studybot("check", str(write_config(both)))

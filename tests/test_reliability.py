@@ -100,7 +100,7 @@ async def test_a_thousand_members_respond_at_once(harness: Harness) -> None:
     assert await harness.storage.count("responses") == 1000
     await harness.advance(timedelta(days=6, hours=1))
     summary = harness.platform.posts(MessageKind.SUMMARY)[0].message.body
-    assert "Took part (1000)" in summary
+    assert "Took part (1,000)" in summary  # numbers are written the language's way
     assert "— 500 responses" in summary
 
 

@@ -16,12 +16,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.console import Console
 
+from adapters.console import words as say
 from adapters.console.harmless import printable, printable_message
 from adapters.console.keyboard import LineReader
 from adapters.console.render import show_post, show_reply
 from adapters.console.screen import Screen
 from bot.config.platform_settings import ConsoleSettings
 from bot.core.events import CommandReceived, MemberRef, Origin, ReplyReceived
+from bot.core.i18n import Words, resolve
 from bot.core.messages import Message, Posted
 from bot.core.platform import CoreHandle, OpenPrompt, PlatformContext, PlatformLimits
 from bot.core.specs import CommandSpec
@@ -71,6 +73,9 @@ class ConsolePlatform:
         # what it showed this run, by message id: expiry forgets lines (a terminal cannot
         # take printed lines back; what it forgets no later command shows again)
         self.record: dict[str, Message] = {}
+        # the console's own lines speak the language of the group meeting in its room
+        languages = context.languages
+        self.words: Words = resolve(languages.get(ROOM) or next(iter(languages.values()), None))
 
     # -- lifecycle ----------------------------------------------------------------
 
@@ -102,7 +107,8 @@ class ConsolePlatform:
         self, room: str, message: Message, *, key: str, thread: str | None = None
     ) -> Posted:
         message_id = self._new_id("c")
-        where = "thread" if thread else "room"
+        w = self.words
+        where = say.in_thread(w) if thread else say.in_room(w)
         with self.screen.above_prompt() as console:
             show_post(
                 console,
@@ -110,6 +116,7 @@ class ConsolePlatform:
                 where=where,
                 stamp=self._stamp(room),
                 prefix=self.command_prefix,
+                words=w,
             )
         self.record[message_id] = message
         return Posted(message_id=message_id, room=room, thread=thread)
@@ -123,7 +130,7 @@ class ConsolePlatform:
         return False  # a console thread is its lines
 
     async def open_thread(self, room: str, root: Posted, title: str, *, key: str) -> str:
-        self.screen.line(f"— thread opened: {title} —", style="dim")
+        self.screen.line(say.thread_opened(self.words, title), style="dim")
         return f"thread-{root.message_id}"
 
     async def send_direct(self, member: MemberRef, message: Message, *, key: str) -> Posted:
@@ -132,22 +139,29 @@ class ConsolePlatform:
             show_post(
                 console,
                 printable_message(message),
-                where=f"direct message to {printable(member.display_name)}",
+                where=say.direct_to(self.words, printable(member.display_name)),
                 stamp=self._stamp(ROOM),
                 prefix=self.command_prefix,
+                words=self.words,
             )
         return Posted(message_id=message_id, room=f"dm:{member.user_id}")
 
     async def reply(self, origin: Origin, message: Message) -> None:
         to = printable(origin.token or self._speaker)
         with self.screen.above_prompt() as console:
-            show_reply(console, printable_message(message), to=to, prefix=self.command_prefix)
+            show_reply(
+                console,
+                printable_message(message),
+                to=to,
+                prefix=self.command_prefix,
+                words=self.words,
+            )
         if message.attachment is not None:
             folder = self._context.data_dir / "exports"
             folder.mkdir(parents=True, exist_ok=True)
             path = _unused(folder / message.attachment.filename)
             path.write_bytes(message.attachment.content)
-            self.screen.line(f"file saved: {path}", style="dim")
+            self.screen.line(say.file_saved(self.words, str(path)), style="dim")
 
     def say(self, text: str) -> None:
         """A line of the bot's own, with rich markup (never a member's words)."""
@@ -167,10 +181,10 @@ class ConsolePlatform:
         """A post's time in its group's zone, as the times in its body are."""
         zone = self._context.zones.get(room) or next(iter(self._context.zones.values()), "UTC")
         try:
-            local = self._now().astimezone(ZoneInfo(zone))
+            where = ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
-            local = self._now()
-        return f"{local:%a %H:%M}{self._stamp_note}"
+            where = ZoneInfo("UTC")
+        return f"{self.words.weekday_time(self._now(), where)}{self._stamp_note}"
 
     # -- inbound ------------------------------------------------------------------
 
@@ -211,7 +225,7 @@ class ConsolePlatform:
             self.screen.line(f"{self._speaker}> {text}")
         if text.startswith("/as ") or text == "/as":
             self._speaker = text[4:].strip() or self._local
-            self.screen.line(f"now speaking as {self._speaker}", style="dim")
+            self.screen.line(say.speaking_as(self.words, self._speaker), style="dim")
             return
         member = MemberRef(
             platform=self.name, user_id=self._speaker.lower(), display_name=self._speaker
@@ -230,7 +244,7 @@ class ConsolePlatform:
         if text.startswith(">") and text[1:2].isdigit():
             digits, _, text = text[1:].partition(" ")
             if not digits.isdigit():
-                self._tell("To answer a prompt by number, write >N and your answer: >2 my answer.")
+                self._tell(say.by_number(self.words))
                 return
             number = int(digits)
         await self._answer(core, member, origin, text, number)
@@ -243,14 +257,14 @@ class ConsolePlatform:
             prompts = await core.open_prompts(member, self.name, ROOM)
         except Exception:
             log.exception("could not look up the open prompts")
-            self._tell("Sorry, that line could not be taken just now; nothing was saved.")
+            self._tell(say.not_taken(self.words))
             return
-        target = _choose(prompts, number)
+        target = _choose(self.words, prompts, number)
         if isinstance(target, str):
             self._tell(target)
             return
         if target.message_id is None:  # its post was cut off by a crash, and is sent again
-            self._tell(f"Prompt {target.number} has not been posted yet; nothing was saved.")
+            self._tell(say.not_posted(self.words, target.number))
             return
         await core.handle(
             ReplyReceived(origin=origin, member=member, in_reply_to=target.message_id, text=text)
@@ -260,25 +274,19 @@ class ConsolePlatform:
         self.screen.line(sentence, style="dim")
 
 
-def _choose(prompts: tuple[OpenPrompt, ...], number: int | None) -> OpenPrompt | str:
+def _choose(w: Words, prompts: tuple[OpenPrompt, ...], number: int | None) -> OpenPrompt | str:
     """The prompt a plain line (or `>N`) answers, or the one sentence saying why none."""
     if not prompts:
-        return (
-            "No session is open, so that line was not saved as a response. "
-            "Type /study help for the commands."
-        )
+        return say.nothing_open(w)
     if number is None:
         chosen = next((p for p in prompts if not p.answered), None)
         if chosen is None:
-            return (
-                "You have answered every open prompt, so that line was not saved; "
-                ">N and your text replaces your answer to prompt N."
-            )
+            return say.all_answered(w)
     else:
         chosen = next((p for p in prompts if p.number == number), None)
         if chosen is None:
             numbers = ", ".join(str(p.number) for p in prompts)
-            return f"There is no open prompt {number} (open: {numbers}); nothing was saved."
+            return say.no_such_prompt(w, number, numbers)
     return chosen
 
 

@@ -12,7 +12,9 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
+from adapters.console.words import kind_title, reply_to
 from bot.commands.hints import Prefix, typed_command, typed_message
+from bot.core.i18n import ENGLISH, Words
 from bot.core.messages import Message, MessageKind
 
 STYLES = {
@@ -49,10 +51,16 @@ def markdown(message: Message, prefix: Prefix) -> Markdown:
 
 
 def show_post(
-    console: Console, message: Message, *, where: str, stamp: str, prefix: Prefix
+    console: Console,
+    message: Message,
+    *,
+    where: str,
+    stamp: str,
+    prefix: Prefix,
+    words: Words = ENGLISH,
 ) -> None:
     """A post in the room (or a thread of it), boxed, with its kind's colour."""
-    title = message.title or message.kind.value.title()
+    title = message.title or kind_title(words, message.kind)
     if message.parts > 1:
         title += f" ({message.part}/{message.parts})"
     subtitle = f"{where} · {stamp}"
@@ -73,7 +81,9 @@ def show_post(
     )
 
 
-def show_reply(console: Console, message: Message, *, to: str, prefix: Prefix) -> None:
+def show_reply(
+    console: Console, message: Message, *, to: str, prefix: Prefix, words: Words = ENGLISH
+) -> None:
     """The bot's answer to a command: indented, quieter than a post."""
-    console.print(Text(f"studybot → {to}:", style="bold dim"))
+    console.print(Text(reply_to(words, to), style="bold dim"))
     console.print(markdown(message, prefix), style="dim" if message.ephemeral else "")

@@ -21,7 +21,7 @@ from .components import ActionButton, RespondButton, response_submission
 from .desk import InteractionDesk
 from .inbound import Inbound
 from .sending import NO_MENTIONS
-from .translator import CatalogTranslator
+from .translator import CatalogTranslator, words_for
 
 log = logging.getLogger(__name__)
 
@@ -144,9 +144,10 @@ class StudyClient(discord.Client):
         log.error("/study failed", exc_info=error)
         if not interaction.response.is_done():
             try:
-                await interaction.response.send_message(
-                    "Sorry, something went wrong. Please try again later.", ephemeral=True
+                sorry = words_for(interaction.locale).gettext(
+                    "Sorry, something went wrong. Please try again later."
                 )
+                await interaction.response.send_message(sorry, ephemeral=True)
             except discord.HTTPException:
                 log.warning("could not report a command error to the member")
 

@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 
 from bot.commands.spec import CommandSpec, ParamKind, ParamSpec, as_quoted
+from bot.core.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +186,7 @@ def _command(
                 default=None,
             )
         )
-        descriptions[GROUP_OPTION] = "The group's id, where several meet here or from a DM"
+        descriptions[GROUP_OPTION] = N_("The group's id, where several meet here or from a DM")
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     callback.__name__ = f"study_{spec.name.replace('-', '_')}"
     decorated: Any = callback
@@ -212,10 +213,12 @@ def build_command_groups(specs: Sequence[CommandSpec], desk: SlashDesk) -> list[
     """`/study` with a subcommand per member command, `/study-admin` with the admin ones."""
     groups = [
         app_commands.Group(
-            name=GROUP_NAME, description="Study Circle: reading sessions, prompts and responses"
+            name=GROUP_NAME,
+            description=N_("Study Circle: reading sessions, prompts and responses"),
         ),
         app_commands.Group(
-            name=ADMIN_GROUP_NAME, description="Study Circle: commands for a group's admins"
+            name=ADMIN_GROUP_NAME,
+            description=N_("Study Circle: commands for a group's admins"),
         ),
     ]
     by_name = {group.name: group for group in groups}

@@ -196,8 +196,11 @@ class InteractionDesk:
     ) -> None:
         core = self.core
         pending = self._keep(interaction)
+        words = words_for(interaction.locale)
         if core is None:
-            await self._say(pending, "Study Circle is still starting; try again in a moment.")
+            await self._say(
+                pending, words.gettext("Study Circle is still starting; try again in a moment.")
+            )
             return
         event = CommandReceived(
             origin=self.origin_of(interaction),
@@ -216,10 +219,12 @@ class InteractionDesk:
             await handling
         except Exception:
             log.exception("the core failed on /study %s", name)
-            await self._say(pending, "Sorry, something went wrong. Please try again later.")
+            await self._say(
+                pending, words.gettext("Sorry, something went wrong. Please try again later.")
+            )
             return
         if not pending.answered:
-            await self._say(pending, "Done.")
+            await self._say(pending, words.gettext("Done."))
 
     async def _say(self, pending: PendingInteraction, text: str) -> None:
         try:

@@ -16,6 +16,7 @@ from bot.core.messages import Message, MessageKind, Posted
 from bot.core.platform import AdapterError, DirectMessagesClosed
 
 from .sending import send_message
+from .translator import words_for
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +57,13 @@ class DirectMessages:
             dm = user.dm_channel or await user.create_dm()
             await send_message(dm, message, key=None)
         except (DirectMessagesClosed, AdapterError, discord.HTTPException):
+            words = words_for(origin.locale)
             return Message(
                 kind=MessageKind.REPLY,
-                body="I could not send you that privately (are your direct messages closed?). "
-                "Use `/study mine` to see it only you can read.",
+                body=words.gettext(
+                    "I could not send you that privately (are your direct messages closed?). "
+                    "Use `/study mine` to see it only you can read."
+                ),
             )
         if origin.message_id is not None:
             try:

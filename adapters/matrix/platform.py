@@ -24,6 +24,7 @@ from adapters.matrix.state import SessionState, StateFile
 from adapters.matrix.sync import SyncLoop
 from bot.config.platform_settings import MatrixSettings
 from bot.core.events import MemberRef, Origin
+from bot.core.i18n import resolve
 from bot.core.messages import Message, MessageKind, Posted
 from bot.core.platform import (
     Acknowledging,
@@ -313,9 +314,12 @@ class MatrixPlatform:
             direct = await self._direct.room_for(origin.token, reopen=True)
         except DirectMessagesClosed:
             outbox = await self._ready(room_id)
+            words = resolve(self._context.languages.get(origin.room))
             notice = Message(
                 kind=MessageKind.REPLY,
-                body="This answer is private, and I could not open a direct message with you.",
+                body=words.gettext(
+                    "This answer is private, and I could not open a direct message with you."
+                ),
             )
             relation = self._answer_relation(origin)
             await outbox.send(room_id, notice, key=f"{key}:closed", relation=relation)

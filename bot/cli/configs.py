@@ -6,19 +6,24 @@ import argparse
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
+from bot.cli import cli_words as say
 from bot.config.load import ConfigError, load_config
 from bot.config.model import Config, Group
+from bot.core.i18n import Words
 
 err = Console(stderr=True, highlight=False)
 
 
-def load_or_say(path: str) -> Config | None:
-    """The config at `path`, or None after listing every problem in it."""
+def load_or_say(path: str, words: Words | None = None) -> Config | None:
+    """The config at `path`, or None after listing every problem in it (in `words`, else the
+    environment's language)."""
     try:
         return load_config(Path(path))
     except ConfigError as exc:
-        err.print(f"[bold red]{len(exc.problems)} problem(s) in the config:[/bold red]")
+        problems = say.config_problems(words or say.cli_words(), len(exc.problems))
+        err.print(Text(problems, style="bold red"))
         for problem in exc.problems:
             # soft_wrap: the terminal wraps the line if it must; a location is never split
             err.print("  " + problem.render(), markup=False, soft_wrap=True)
@@ -33,6 +38,6 @@ def config_and_group(args: argparse.Namespace) -> tuple[Config, Group] | None:
     group = config.group(args.group)
     if group is None:
         known = ", ".join(g.id for g in config.groups)
-        err.print(f"No group {args.group!r} in the config; groups: {known}", markup=False)
+        err.print(say.no_group(say.cli_words(), repr(args.group), known), markup=False)
         return None
     return config, group

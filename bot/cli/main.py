@@ -12,13 +12,17 @@ from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
+from bot.cli import cli_words as say
 from bot.cli.configs import config_and_group, load_or_say
 from bot.cli.terminal import LogChoice, beside_terminal, first_of, stop_on_signals
 from bot.config.model import Config, Group
 from bot.core.clock import Clock, SystemClock
 from bot.core.durations import format_duration
+from bot.core.i18n import Words
 from bot.core.platform import Terminal
 from bot.runtime.logs import LEVELS, setup_logging
 from bot.schedule.previewing import describe_start
@@ -109,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="validate a config; print each group's next session"
     )
     check.add_argument("config")
+    _lang_option(check)
     check.set_defaults(func=_check)
 
     preview = sub.add_parser(
@@ -118,6 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--days", type=int, default=28, help="how far ahead (default 28)")
     preview.add_argument("--ics", help="also write an iCalendar file members can subscribe to")
     preview.add_argument("--group", help="only this group (its own feed with --ics)")
+    _lang_option(preview)
     preview.set_defaults(func=_preview)
 
     export = sub.add_parser(
@@ -170,8 +176,15 @@ def _parser() -> argparse.ArgumentParser:
         "--keep-tail", action="store_true", help="keep what follows the article (comments...)"
     )
     imp.add_argument("--dry-run", action="store_true", help="show the sections, write nothing")
+    _lang_option(imp)
     imp.set_defaults(func=_import)
     return parser
+
+
+def _lang_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--lang", help="the language to print in, e.g. es or pt_BR (default: from LANG)"
+    )
 
 
 # -- check / preview ------------------------------------------------------------------
@@ -180,38 +193,34 @@ def _parser() -> argparse.ArgumentParser:
 def _check(args: argparse.Namespace) -> int:
     from bot.schedule.cadence import next_slot
 
-    config = load_or_say(args.config)
+    w = say.cli_words(args.lang)
+    config = load_or_say(args.config, w)
     if config is None:
         return 1
     now = datetime.now(UTC)
-    out.print(
-        f"[green]{args.config} is valid[/green]: {len(config.groups)} group(s), {len(config.readings)} reading(s)."
-    )
+    valid = say.valid(w, args.config, len(config.groups), len(config.readings))
+    out.print(Text(valid, style="green"))
     for group in config.groups:
         slot = next_slot(group.spec, group.zone, now)
-        when = describe_start(slot, group.zone) if slot else "no date left in its schedule"
+        when = describe_start(slot, group.zone, w) if slot else say.no_date_left(w)
         out.print(
-            f"  {group.id} ({group.platform}, {group.course.title}): next session {when}",
-            markup=False,
+            say.group_line(w, group.id, group.platform, group.course.title, when), markup=False
         )
         if group.spec.minimal:
-            filled = ", ".join(group.spec.preset_keys) or "nothing (the file sets every key)"
-            out.print(
-                f"    privacy: minimal turns on {filled}; its responses are deleted when "
-                "its discussion expires; no display names are stored (the platform id only); "
-                "digests do not quote responses; exports carry no names",
-                markup=False,
-            )
+            filled = ", ".join(group.spec.preset_keys) or say.minimal_nothing(w)
+            out.print(say.minimal_line(w, filled), markup=False)
     return 0
 
 
-def _local(moment: datetime, group: Group) -> str:
+def _local(moment: datetime, group: Group, words: Words) -> str:
     """A moment in the group's zone, which the table's title names: 'Tue 1 Dec 2026, 19:00'."""
-    return describe_start(moment, group.zone).split(" (")[0]
+    return describe_start(moment, group.zone, words).split(" (")[0]
 
 
-def _short(moment: datetime, group: Group) -> str:
+def _short(moment: datetime, group: Group, words: Words) -> str:
     """'Mon 7 Dec 19:00': the year and the zone are the session's."""
+    if words.locale.language != "en":
+        return f"{words.short_day(moment, group.zone)} {words.clock(moment, group.zone)}"
     local = moment.astimezone(group.zone)
     return f"{local:%a} {local.day} {local:%b %H:%M}"
 
@@ -219,53 +228,56 @@ def _short(moment: datetime, group: Group) -> str:
 def _preview(args: argparse.Namespace) -> int:
     from bot.schedule.previewing import PreviewBreak, preview_rows, write_ics
 
-    config = load_or_say(args.config)
+    w = say.cli_words(args.lang)
+    config = load_or_say(args.config, w)
     if config is None:
         return 1
     now = datetime.now(UTC)
     until = now + timedelta(days=args.days)
     if args.group is not None and config.group(args.group) is None:
-        err.print(
-            f"No group {args.group!r} in the config; groups: {', '.join(g.id for g in config.groups)}"
-        )
+        groups = ", ".join(g.id for g in config.groups)
+        err.print(say.no_group(w, repr(args.group), groups), markup=False)
         return 1
     for group in config.groups:
         if args.group is not None and group.id != args.group:
             continue
         table = Table(title=f"{group.spec.name} ({group.spec.timezone})", title_justify="left")
         table.add_column("#", justify="right")
-        table.add_column("Session (local time)", no_wrap=True)
-        table.add_column("Sections")
-        table.add_column("Open until", no_wrap=True)
+        table.add_column(say.session_column(w), no_wrap=True)
+        table.add_column(say.sections_column(w))
+        table.add_column(w.gettext("Open until"), no_wrap=True)
         if group.spec.rsvp:
-            table.add_column("Live talk", no_wrap=True)
+            table.add_column(w.gettext("Live talk"), no_wrap=True)
         sources: dict[str, str] = {}
         for row in preview_rows(group, now, until):
             if isinstance(row, PreviewBreak):
                 rest = ["—"] * (2 if group.spec.rsvp else 1)
-                table.add_row("", _local(row.start, group), "break", *rest)
+                table.add_row("", _local(row.start, group, w), w.gettext("break"), *rest)
                 continue
             if row.source:
                 sources.setdefault(row.reading, row.source)
-            live = [_short(row.live, group)] if row.live is not None else []
+            live = [_short(row.live, group, w)] if row.live is not None else []
             table.add_row(
                 str(row.number),
-                _local(row.start, group),
+                _local(row.start, group, w),
                 row.sections,
-                _short(row.closes, group),
+                _short(row.closes, group, w),
                 *live,
             )
         out.print(table)
-        leads = " and ".join(
-            format_duration(lead) for lead in sorted(group.spec.reminders, reverse=True)
+        leads = say.and_list(
+            w, [format_duration(lead) for lead in sorted(group.spec.reminders, reverse=True)]
         )
-        out.print(f"  Reminders: {leads} before each session." if leads else "  No reminders.")
+        if leads:
+            out.print(w.gettext("  Reminders: {leads} before each session.", leads=leads))
+        else:
+            out.print(w.gettext("  No reminders."))
         for title, source in sources.items():
             out.print(f"  {title}: {source}", markup=False, soft_wrap=True)
     if args.ics:
         path = Path(args.ics)
         write_ics(config, now, until, path, group_id=args.group)
-        out.print(f"Calendar written to {path}")
+        out.print(say.calendar_written(w, escape(str(path))))
     return 0
 
 
@@ -304,12 +316,12 @@ def _export(args: argparse.Namespace) -> int:
                 count = asyncio.run(go(fh))
         except OSError as exc:
             err.print(
-                f"Could not write {target}: {exc.strerror or exc}; nothing was written.",
+                say.not_written(say.cli_words(), str(target), str(exc.strerror or exc)),
                 markup=False,
                 soft_wrap=True,
             )
             return 1
-    err.print(f"{count} shared response(s) exported.")
+    err.print(say.exported(say.cli_words(), count), markup=False)
     return 0
 
 
@@ -342,15 +354,15 @@ def _archive(args: argparse.Namespace) -> int:
         mark_site(folder, written, group.id)
     except OSError as exc:
         err.print(
-            f"Could not write the archive into {args.out}: {exc.strerror or exc}.",
+            say.archive_not_written(say.cli_words(), args.out, str(exc.strerror or exc)),
             markup=False,
             soft_wrap=True,
         )
         return 1
-    again = "replaced the earlier one; " if folder.earlier else ""
     out.print(
-        f"Archive of {group.spec.name}: {len(written)} pages in {args.out} "
-        f"({again}open index.html).",
+        say.archived(
+            say.cli_words(), group.spec.name, len(written), args.out, bool(folder.earlier)
+        ),
         markup=False,
         soft_wrap=True,
     )
@@ -372,7 +384,7 @@ def _import(args: argparse.Namespace) -> int:
         keep_tail=args.keep_tail,
         dry_run=args.dry_run,
     )
-    return run_import(request, out=out, err=err)
+    return run_import(request, out=out, err=err, words=say.cli_words(args.lang))
 
 
 def _slug(text: str) -> str:
@@ -388,9 +400,7 @@ def _slug(text: str) -> str:
 def _run(args: argparse.Namespace) -> int:
     path = Path(args.config)
     if not path.exists():
-        err.print(
-            f"No config at {path}. Copy config.example.yaml to {path} and edit it, or try `studybot demo`."
-        )
+        err.print(say.no_config(say.cli_words(), str(path)), markup=False)
         return 1
     config = load_or_say(args.config)
     if config is None:
@@ -399,8 +409,10 @@ def _run(args: argparse.Namespace) -> int:
         unknown = sorted(set(args.platforms) - set(config.platform_names))
         if unknown:
             err.print(
-                f"--platform {', '.join(unknown)}: no group uses it; "
-                f"the config's platforms: {', '.join(config.platform_names)}"
+                say.unused_platforms(
+                    say.cli_words(), ", ".join(unknown), ", ".join(config.platform_names)
+                ),
+                markup=False,
             )
             return 1
     return asyncio.run(
@@ -439,20 +451,27 @@ async def _serve(
     try:
         app = await build_app(config, platforms=platforms, clock=clock)
     except AlreadyRunning as exc:
-        err.print(f"Not starting: {exc}", markup=False)
+        err.print(say.cli_words().gettext("Not starting: {problem}", problem=exc), markup=False)
         return 1
     except (OSError, ConnectionError, RuntimeError) as exc:
         from bot.storage.engines.database import redact
 
         log.exception("opening the storage failed")
-        err.print(f"Could not open the storage at {redact(config.storage)}: {exc}")
+        err.print(
+            say.cli_words().gettext(
+                "Could not open the storage at {where}: {problem}",
+                where=redact(config.storage),
+                problem=exc,
+            ),
+            markup=False,
+        )
         return 1
     stop = stop_on_signals()
     try:
         await app.start()
     except Exception as exc:
         log.exception("start-up failed")
-        err.print(f"Could not start: {exc}")
+        err.print(say.cli_words().gettext("Could not start: {problem}", problem=exc), markup=False)
         await app.stop()
         return 1
     # Ctrl-D (or the end of piped input) ends the run as Ctrl-C and SIGTERM do
@@ -461,7 +480,10 @@ async def _serve(
     log.info("shutting down")
     await app.stop()
     if terminal is not None and terminal.interactive:
-        terminal.say("Stopped: work in hand finished, and the database closed.")
+        stopped = say.cli_words().gettext(
+            "Stopped: work in hand finished, and the database closed."
+        )
+        terminal.say(escape(stopped))
     return 0
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.markup import escape
 
+from bot.cli.cli_words import cli_words
 from bot.core.platform import Terminal
 from bot.runtime.logs import CONSOLE_LOG, log_beside_terminal
 
@@ -51,5 +52,8 @@ def beside_terminal(
     lines printed into the conversation overwrote the prompt."""
     path = Path(choice.file) if choice.file else data_dir / CONSOLE_LOG
     log_beside_terminal(choice.level, path, terminal.warn, rotate=choice.file is None)
-    terminal.say(f"[dim]Logs go to {escape(str(path.resolve()))}{note}; warnings show here.[/dim]")
+    where = cli_words().gettext(
+        "Logs go to {path}{note}; warnings show here.", path=str(path.resolve()), note=note
+    )
+    terminal.say(f"[dim]{escape(where)}[/dim]")
     return path

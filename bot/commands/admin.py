@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
+from bot.commands import admin_words as say
 from bot.commands.context import CommandContext
 from bot.config.load import ConfigError
+from bot.core.i18n import Words, resolve
 from bot.core.markdown import blocks, bullets
 from bot.core.messages import Attachment, Message, MessageKind
 from bot.core.records import to_db
@@ -15,6 +18,7 @@ from bot.readings.course import session_step
 from bot.schedule.course_plan import PlanChange, coming_step, plan_changes, plans, progress
 from bot.schedule.planner import plan_group, slot_key
 from bot.sessions import calendar_events, course_notices, outbox, render
+from bot.sessions.language import for_room, member_language
 from bot.sessions.own_answers import responders
 
 log = logging.getLogger(__name__)
@@ -119,6 +123,7 @@ async def members(ctx: CommandContext) -> Message:
 
 
 async def reload(ctx: CommandContext) -> Message:
+    w = ctx.words
     try:
         reloaded = await ctx.services.reload()
     except ConfigError as exc:
@@ -128,17 +133,15 @@ async def reload(ctx: CommandContext) -> Message:
             len(exc.problems),
         )
         shown = bullets(p.render() for p in exc.problems[:20])
-        more = f"…and {len(exc.problems) - 20} more" if len(exc.problems) > 20 else None
+        extra = len(exc.problems) - 20
+        more = say.more_problems(ctx.words, extra) if extra > 0 else None
         return render.reply(blocks(said, shown, more))
     if reloaded is None:
-        return render.reply("Reloading is not available in this mode.")
+        return render.reply(say.no_reload(w))
     archived = reloaded.archived
-    note = f" Archived (kept, no longer scheduled): {', '.join(archived)}." if archived else ""
-    note += _plan_changes_note(reloaded.changes)
-    said = ctx.words.ngettext(
-        "Config reloaded: {n} group.", "Config reloaded: {n} groups.", len(reloaded.config.groups)
-    )
-    return render.reply(f"{said}{note}")
+    note = f" {say.archived(w, ', '.join(archived))}" if archived else ""
+    note += _plan_changes_note(w, reloaded.changes)
+    return render.reply(f"{say.reloaded(w, len(reloaded.config.groups))}{note}")
 
 
 async def post_now(ctx: CommandContext) -> Message:
@@ -146,26 +149,13 @@ async def post_now(ctx: CommandContext) -> Message:
     services = ctx.services
     storage = services.storage
     if await coming_step(storage, group) is None:
-        what = "course" if len(group.course.readings) > 1 else "reading"
-        return render.reply(f"Every section of the {what} has been posted already.")
-    words = ctx.words
+        return render.reply(say.all_posted(ctx.words, course=len(group.course.readings) > 1))
     if (await storage.group_state(group.id)).paused:
-        return render.reply(
-            words.gettext(
-                "{group} is paused, so no session is opened. `resume` first, then `post-now`.",
-                group=group.spec.name,
-            )
-        )
+        return render.reply(say.paused_no_post(ctx.words, group.spec.name))
     current = await storage.open_session(group.id)
     if current is not None and ctx.command.text("confirm") != "confirm":
-        return render.reply(
-            words.gettext(
-                "Session {number} is still open until {when}. `post-now` closes it early and "
-                "opens the next; to go ahead, send `post-now confirm`.",
-                number=words.number(current.number),
-                when=words.moment(current.closes_at, group.zone),
-            )
-        )
+        closes = render.local_time(current.closes_at, group.zone, ctx.words)
+        return render.reply(say.still_open(ctx.words, current.number, closes))
     now = services.clock.now()
     pending = [a for a in await storage.pending_actions(group.id) if a.kind == "open"]
     for action in pending:
@@ -177,10 +167,8 @@ async def post_now(ctx: CommandContext) -> Message:
     await plan_group(storage, group, services.clock.now())
     services.schedule_changed()
     if session is None:
-        return render.reply(
-            "The session could not be opened; it stays pending and is retried shortly."
-        )
-    return render.reply(f"Session {session.number} is open.", ephemeral=False)
+        return render.reply(say.not_opened(ctx.words))
+    return render.reply(say.opened(ctx.words, session.number), ephemeral=False)
 
 
 async def skip(ctx: CommandContext) -> Message:
@@ -188,7 +176,7 @@ async def skip(ctx: CommandContext) -> Message:
     storage = ctx.services.storage
     slot = await plan_group(storage, group, ctx.services.clock.now())
     if slot is None:
-        return render.reply("There is no upcoming session to skip.")
+        return render.reply(say.nothing_to_skip(ctx.words))
     await storage.cancel_actions(group.id, ["open", "remind"], slot=slot)
     await storage.skip_slot(
         group.id, slot, f"{slot_key(group.id, slot)}:skip", ctx.services.clock.now()
@@ -196,9 +184,10 @@ async def skip(ctx: CommandContext) -> Message:
     nxt = await plan_group(storage, group, ctx.services.clock.now())
     await calendar_events.plan_sync(ctx.services, group, "skip")
     ctx.services.schedule_changed()
-    after = f" The section moves to {render.local_time(nxt, group.zone)}." if nxt else ""
+    w = ctx.words
+    moved_to = render.local_time(nxt, group.zone, w) if nxt else None
     return render.reply(
-        f"Skipped the session of {render.local_time(slot, group.zone)}.{after}", ephemeral=False
+        say.skipped(w, render.local_time(slot, group.zone, w), moved_to), ephemeral=False
     )
 
 
@@ -209,9 +198,7 @@ async def pause(ctx: CommandContext) -> Message:
     await storage.cancel_actions(group.id, ["open", "remind"])
     await calendar_events.plan_sync(ctx.services, group, "pause")
     ctx.services.schedule_changed()
-    return render.reply(
-        f"{group.spec.name} is paused: no sessions or reminders until `resume`.", ephemeral=False
-    )
+    return render.reply(say.paused(ctx.words, group.spec.name), ephemeral=False)
 
 
 async def resume(ctx: CommandContext) -> Message:
@@ -221,8 +208,8 @@ async def resume(ctx: CommandContext) -> Message:
     slot = await plan_group(storage, group, ctx.services.clock.now())
     await calendar_events.plan_sync(ctx.services, group, "resume")
     ctx.services.schedule_changed()
-    when = f" Next session: {render.local_time(slot, group.zone)}." if slot else ""
-    return render.reply(f"{group.spec.name} is running again.{when}", ephemeral=False)
+    when = render.local_time(slot, group.zone, ctx.words) if slot else None
+    return render.reply(say.resumed(ctx.words, group.spec.name, when), ephemeral=False)
 
 
 async def remind(ctx: CommandContext) -> Message:
@@ -231,28 +218,36 @@ async def remind(ctx: CommandContext) -> Message:
     storage = services.storage
     session = await storage.open_session(group.id)
     if session is None:
-        return render.reply("No session is open, so there is nobody to nudge.")
+        return render.reply(say.nobody_to_nudge(ctx.words))
     members = [m for m, _ in await storage.group_members(group.id)]
     answered = await responders(services, group.id, session, members)  # anonymous ones too
     waiting = {m.id for m in members if m.id not in answered}
     if not waiting:
-        return render.reply("Everyone has responded already.")
-    message = Message(
-        kind=MessageKind.NUDGE,
-        title=f"{group.spec.name}: session {session.number} is open",
-        body=(
-            f"A gentle nudge: session {session.number} of "
-            f"*{session_step(services.config.readings_for(group), session).reading.title}* is open until "
-            f"{render.local_time(session.closes_at, group.zone)}. Your thoughts are welcome, short ones too."
-        ),
-    )
+        return render.reply(say.all_responded(ctx.words))
+    reading = session_step(services.config.readings_for(group), session).reading
+
+    def nudge(code: str) -> Message:
+        """The nudge in the language of `code`, the reading's title too."""
+        w = resolve(code)
+        closes = render.local_time(session.closes_at, group.zone, w)
+        return Message(
+            kind=MessageKind.NUDGE,
+            title=say.nudge_title(w, group.spec.name, session.number),
+            body=say.nudge_body(w, session.number, reading.title_in(code), closes),
+        )
+
     stamp = to_db(services.clock.now())
     sent, closed = await outbox.direct_to_members(
-        services, group, message, f"{group.id}:s{session.number}:nudge:{stamp}", only=waiting
+        services,
+        group,
+        lambda member: nudge(member_language(member, None, group)),
+        f"{group.id}:s{session.number}:nudge:{stamp}",
+        only=waiting,
     )
     if closed:
         names = ", ".join(closed)
-        notice = Message(kind=MessageKind.NUDGE, body=f"{names}: {message.body}", member_text=True)
+        room = nudge(for_room(group).code)
+        notice = Message(kind=MessageKind.NUDGE, body=f"{names}: {room.body}", member_text=True)
         await outbox.post(
             services,
             group,
@@ -260,17 +255,7 @@ async def remind(ctx: CommandContext) -> Message:
             f"{group.id}:s{session.number}:nudge-room:{stamp}",
             thread=session.thread,
         )
-    words = ctx.words
-    by_dm = words.ngettext(
-        "Nudged {n} member by direct message", "Nudged {n} members by direct message", sent
-    )
-    if closed:
-        return render.reply(
-            words.gettext(
-                "{nudged} and {n} in the thread.", nudged=by_dm, n=words.number(len(closed))
-            )
-        )
-    return render.reply(words.gettext("{nudged}.", nudged=by_dm))
+    return render.reply(say.nudged(ctx.words, sent, len(closed)))
 
 
 async def export(ctx: CommandContext) -> Message:
@@ -280,7 +265,7 @@ async def export(ctx: CommandContext) -> Message:
     log.info("group %s: export of %d responses as %s", group.id, count, fmt)
     return Message(
         kind=MessageKind.REPLY,
-        body=f"{count} shared responses from {group.spec.name} (private ones are never exported).",
+        body=say.exported(ctx.words, count, group.spec.name),
         attachment=Attachment(
             filename=f"{group.id}-responses.{fmt}", content=content, mime_type=MIME[fmt]
         ),
@@ -295,16 +280,21 @@ async def _course_lines(ctx: CommandContext) -> list[str]:
     """`status` on the course: sections posted, where the group is, what comes next."""
     group = ctx.need_group()
     services = ctx.services
-    return course_notices.status_lines(
-        group, await progress(services.storage, group, services.config.readings_for(group))
+    found = await progress(services.storage, group, services.config.readings_for(group))
+    code = ctx.words.code  # the titles as the asking admin reads them
+    shown = dataclasses.replace(
+        found,
+        latest_step=found.latest_step.in_language(code) if found.latest_step else None,
+        next=found.next.in_language(code) if found.next else None,
     )
+    return course_notices.status_lines(group, shown, ctx.words)
 
 
-def _plan_changes_note(changes: tuple[PlanChange, ...]) -> str:
+def _plan_changes_note(w: Words, changes: tuple[PlanChange, ...]) -> str:
     if not changes:
         return ""
-    return "\n\nWhat changed in the plan:\n\n" + bullets(
-        course_notices.plan_change_line(c) for c in changes
+    return f"\n\n{say.plan_changed(w)}\n\n" + bullets(
+        course_notices.plan_change_line(c, w) for c in changes
     )
 
 
@@ -314,36 +304,25 @@ async def restart_reading(ctx: CommandContext) -> Message:
     services = ctx.services
     storage = services.storage
     wanted = ctx.command.text("reading")
+    w = ctx.words
     latest = await storage.latest_session(group.id)
     if wanted:
         reading = group.course.reading(wanted.strip().lower())
         if reading is None:
             listed = ", ".join(r.id for r in group.course.readings)
-            return render.reply(
-                f"{group.spec.name} does not read {wanted[:64]!r}; its readings are: {listed}."
-            )
+            return render.reply(say.no_such_reading(w, group.spec.name, repr(wanted[:64]), listed))
     elif latest is None:
-        return render.reply("Nothing has been posted yet, so there is no reading to restart.")
+        return render.reply(say.nothing_posted(w))
     else:
         reading = group.course.reading(latest.reading_id or "")
         if reading is None:
             listed = ", ".join(r.id for r in group.course.readings)
-            return render.reply(
-                "The latest session's reading is no longer in the course; name the one to "
-                f"restart: {listed}."
-            )
+            return render.reply(say.latest_gone(w, listed))
     before = await plans(storage, [group])
     if await storage.restart_reading(group.id, reading.id) == 0:
-        return render.reply(
-            f"No section of *{reading.title}* has been posted since it was last started, so "
-            "there is nothing to restart."
-        )
+        return render.reply(say.nothing_to_restart(w, reading.title))
     await plan_group(storage, group, services.clock.now())
     services.schedule_changed()
     changed = plan_changes(before, await plans(storage, [group]), [group])
-    after = "".join(f" {course_notices.plan_change_line(c)}." for c in changed)
-    return render.reply(
-        f"*{reading.title}* starts again from its first section; the sessions that read it "
-        f"stay in the history.{after}",
-        ephemeral=False,
-    )
+    after = "".join(f" {course_notices.plan_change_line(c, w)}." for c in changed)
+    return render.reply(f"{say.restarted(w, reading.title)}{after}", ephemeral=False)

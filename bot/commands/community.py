@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from bot.commands import community_words as say
 from bot.commands.context import CommandContext
 from bot.community.roll import roll
 from bot.core.markdown import blocks, bullets
@@ -63,50 +64,47 @@ async def snooze(ctx: CommandContext) -> Message:
     days = ctx.command.number("days")
     storage = ctx.services.storage
     now = ctx.services.clock.now()
+    w = ctx.words
     if days == 0:
         if await storage.end_snooze(group.id, ctx.member.id, now):
-            return render.reply(f"Welcome back! Your snooze in {group.spec.name} has ended.")
-        return render.reply("You are not snoozing.")
+            return render.reply(say.snooze_ended(w, group.spec.name))
+        return render.reply(say.not_snoozing(w))
     await storage.join(group.id, ctx.member.id, now)
     until = now + timedelta(days=days)
     await storage.add_snooze(group.id, ctx.member.id, now, until)
-    return render.reply(
-        f"Snoozing until {render.local_time(until, _zone(ctx))}: no pairing, reminders or nudges, "
-        "and sessions that fall inside the snooze do not count against your streak. "
-        "`snooze 0` ends it early."
-    )
+    return render.reply(say.snoozing(w, render.local_time(until, _zone(ctx), w)))
 
 
 async def rsvp(ctx: CommandContext) -> Message:
     group = ctx.need_group()
+    w = ctx.words
     if not group.spec.rsvp:
-        return render.reply(f"{group.spec.name} does not hold live discussions with RSVPs.")
+        return render.reply(say.no_rsvps(w, group.spec.name))
     storage = ctx.services.storage
     session = await storage.open_session(group.id)
     if session is None:
-        return render.reply("No session is open, so there is no live discussion to answer for yet.")
-    when = render.local_time(live.live_time(group, session), _zone(ctx))
+        return render.reply(say.no_live_yet(w))
+    when = render.local_time(live.live_time(group, session), _zone(ctx), w)
     answer = ctx.command.text("answer")
     if answer is not None:
         await storage.join(group.id, ctx.member.id, ctx.services.clock.now())
         await storage.set_rsvp(session.id, ctx.member.id, answer == "yes", ctx.services.clock.now())
     answers = await storage.rsvps(session.id)
     going = sum(1 for r in answers if r.going)
-    tally = f"{going} going so far."
+    tally = say.going_tally(w, going)
     if answer == "yes":
-        return render.reply(f"See you at the live discussion, {when}. {tally}")
+        return render.reply(say.see_you(w, when, tally))
     if answer == "no":
-        return render.reply(f"Thanks for letting us know. {tally}")
-    return render.reply(
-        f"Live discussion of session {session.number}: {when}. {tally} Answer with `rsvp yes` or `rsvp no`."
-    )
+        return render.reply(say.thanks(w, tally))
+    return render.reply(say.live_discussion(w, session.number, when, tally))
 
 
 async def drifting(ctx: CommandContext) -> Message:
     group = ctx.need_group()
     storage = ctx.services.storage
+    w = ctx.words
     if group.spec.drift_after <= 0:
-        return render.reply("Drift tracking is off for this group (`drift_after: 0`).")
+        return render.reply(say.drift_off(w))
     people = await roll(ctx.services, group)
     found = find_drifting(
         people.members,
@@ -115,39 +113,27 @@ async def drifting(ctx: CommandContext) -> Message:
         group.spec.drift_after,
     )
     if not found:
-        return render.reply(
-            ctx.words.ngettext(
-                "Nobody in {group} has been silent for {n} session.",
-                "Nobody in {group} has been silent for {n} sessions in a row.",
-                group.spec.drift_after,
-                group=group.spec.name,
-            )
-        )
-    head = f"**Silent for {group.spec.drift_after}+ sessions in a row** (snoozes excepted)"
+        return render.reply(say.nobody_silent(w, group.spec.name, group.spec.drift_after))
+    head = say.silent_title(w, group.spec.drift_after)
     items = []
     for m, silent in found:
-        note = (
-            " — got a 'we miss you' and is left alone" if m.member.id in people.left_alone else ""
-        )
-        items.append(f"{clean_name(m.member.display_name)}: {silent}{note}")
-    tip = "_A personal word from you often means more than any bot message._"
-    return render.reply(blocks(head, bullets(items), tip), member_text=True)
+        note = f" — {say.left_alone(w)}" if m.member.id in people.left_alone else ""
+        items.append(f"{clean_name(m.member.display_name)}: {w.number(silent)}{note}")
+    return render.reply(blocks(head, bullets(items), say.personal_word(w)), member_text=True)
 
 
 async def pair_history(ctx: CommandContext) -> Message:
     group = ctx.need_group()
-    if not group.spec.pairing.enabled:
-        note = "Pairing is off for this group (`pairing: {enabled: true}` turns it on)."
-    else:
-        note = ""
+    w = ctx.words
+    note = say.pairing_off(w) if not group.spec.pairing.enabled else ""
     history = await ctx.services.storage.pairings(group.id)
     if not history:
-        return render.reply(note or "No teams yet: they are made when a session opens.")
+        return render.reply(note or say.no_teams(w))
     items = []
     for session, teams in reversed(history[-8:]):
         shown = "; ".join(" & ".join(clean_name(m.display_name) for m in team) for team in teams)
-        items.append(f"Session {session.number}: {shown}")
-    head = f"**Teams in {group.spec.name}** (latest first)"
+        items.append(say.teams_line(w, session.number, shown))
+    head = say.teams_title(w, group.spec.name)
     return render.reply(
         blocks(head, bullets(items), f"_{note}_" if note else None), member_text=True
     )

@@ -21,11 +21,13 @@ class CommandContext:
     member: Member
     group: Group | None
     command: ParsedCommand
+    # the group meeting where the command was typed, for commands that need none (`help`)
+    room: Group | None = None
 
     @property
     def words(self) -> Words:
         """The words of the reply: the member's language (see `sessions.language`)."""
-        return for_member(self.member, self.origin, self.group)
+        return for_member(self.member, self.origin, self.group or self.room)
 
     def need_group(self) -> Group:
         assert self.group is not None, "dispatch resolves the group for commands that need one"

@@ -10,7 +10,7 @@ from bot.commands import admin, community, language, member, passages
 from bot.commands.context import CommandContext
 from bot.commands.parser import ParsedCommand, UnknownCommand, UsageError, parse
 from bot.config.model import Group
-from bot.core.events import CommandReceived, MemberRef
+from bot.core.events import CommandReceived, MemberRef, Origin, ReplyReceived
 from bot.core.i18n import Words
 from bot.core.messages import Message
 from bot.services import Services
@@ -58,13 +58,17 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-async def _first_words(services: Services, event: CommandReceived) -> Words:
+async def first_words(services: Services, event: CommandReceived | ReplyReceived) -> Words:
     """The words of an answer given before the command is understood: the member's language
     if they are known (nobody new is stored for a mistyped command), else the room's."""
     known = await services.storage.find_member(event.member.platform, event.member.user_id)
-    origin = event.origin
+    return for_member(known, event.origin, room_group(services, event.origin))
+
+
+def room_group(services: Services, origin: Origin) -> Group | None:
+    """The one group meeting where a command was typed (None in a DM or a shared room)."""
     here = () if origin.is_direct else services.config.groups_in(origin.platform, origin.room)
-    return for_member(known, origin, here[0] if len(here) == 1 else None)
+    return here[0] if len(here) == 1 else None
 
 
 async def dispatch(services: Services, event: CommandReceived) -> None:
@@ -75,7 +79,7 @@ async def dispatch(services: Services, event: CommandReceived) -> None:
     try:
         command = parse(event.name, event.args)
     except UnknownCommand as exc:
-        words = await _first_words(services, event)
+        words = await first_words(services, event)
         if exc.hint:
             text = words.gettext(
                 "I don't know the command `{name}`. Did you mean `{hint}`? Try `help`.",
@@ -89,7 +93,7 @@ async def dispatch(services: Services, event: CommandReceived) -> None:
         await platform.reply(event.origin, render.reply(text))
         return
     except UsageError as exc:
-        words = await _first_words(services, event)
+        words = await first_words(services, event)
         await platform.reply(event.origin, render.reply(exc.say(words)))
         return
     member_row = await services.storage.member(event.member, services.clock.now())
@@ -125,6 +129,7 @@ async def dispatch(services: Services, event: CommandReceived) -> None:
         member=member_row,
         group=group,
         command=command,
+        room=group or room_group(services, event.origin),
     )
     message = await HANDLERS[command.spec.name](ctx)
     await platform.reply(event.origin, message)

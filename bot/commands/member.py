@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.commands import member_words as say
 from bot.commands import passages
 from bot.commands.context import CommandContext
 from bot.commands.spec import BY_NAME, COMMANDS, CommandSpec
@@ -29,18 +30,19 @@ async def help_(ctx: CommandContext) -> Message:
         return f"`{spec.usage}`"
 
     name = ctx.command.text("command")
+    w = ctx.words
     if name:
         spec = BY_NAME.get(name.lower())
         if spec is None:
-            return render.reply(f"There is no command `{name[:40]}`. Try `help`.")
-        who = " (admins only)" if spec.admin else ""
-        return render.reply(f"{typed(spec)}{who}\n\n{spec.summary}.")
+            return render.reply(say.no_command(w, name[:40]))
+        who = f" {say.admins_only(w)}" if spec.admin else ""
+        return render.reply(f"{typed(spec)}{who}\n\n{w.gettext(spec.summary)}.")
     return render.reply(
         blocks(
-            "**Study Circle commands**",
-            bullets(f"{typed(c)} — {c.summary}" for c in COMMANDS if not c.admin),
-            "**For admins**",
-            bullets(f"{typed(c)} — {c.summary}" for c in COMMANDS if c.admin),
+            say.help_title(w),
+            bullets(f"{typed(c)} — {w.gettext(c.summary)}" for c in COMMANDS if not c.admin),
+            say.help_admins(w),
+            bullets(f"{typed(c)} — {w.gettext(c.summary)}" for c in COMMANDS if c.admin),
         )
     )
 
@@ -49,20 +51,15 @@ async def join(ctx: CommandContext) -> Message:
     group = ctx.need_group()
     added = await ctx.services.storage.join(group.id, ctx.member.id, ctx.services.clock.now())
     if not added:
-        return render.reply(f"You are already a member of {group.spec.name}.")
-    return render.reply(
-        f"Welcome to {group.spec.name}! We are reading *{await _reading_now(ctx)}*. "
-        "Use `schedule` to see when sessions are, and `reminders on` for a direct message before each one."
-    )
+        return render.reply(say.already_member(ctx.words, group.spec.name))
+    return render.reply(say.welcome(ctx.words, group.spec.name, await _reading_now(ctx)))
 
 
 async def leave(ctx: CommandContext) -> Message:
     group = ctx.need_group()
     if not await ctx.services.storage.leave(group.id, ctx.member.id):
-        return render.reply(f"You are not a member of {group.spec.name}.")
-    return render.reply(
-        f"You have left {group.spec.name}. Your responses are kept as yours; `forget-me` erases everything."
-    )
+        return render.reply(say.not_member(ctx.words, group.spec.name))
+    return render.reply(say.left(ctx.words, group.spec.name))
 
 
 async def _reading_now(ctx: CommandContext) -> str:
@@ -88,19 +85,18 @@ async def schedule(ctx: CommandContext) -> Message:
     storage = ctx.services.storage
     state = await storage.group_state(group.id)
     zone = _zone(ctx)
+    w = ctx.words
     lines = [f"**{group.spec.name}** — *{group.course.title}*"]
     dates: list[str] = []
     current = await storage.open_session(group.id)
     if current is not None:
-        lines.append(
-            f"Session {current.number} is open until {render.local_time(current.closes_at, zone)}."
-        )
+        when = render.local_time(current.closes_at, zone, w)
+        lines.append(say.open_until(w, current.number, when))
     steps = await coming_steps(storage, group, 3)
     if not steps:
-        what = "course" if len(group.course.readings) > 1 else "reading"
-        lines.append(f"The {what} is finished; no more sessions are planned.")
+        lines.append(say.finished(w, course=len(group.course.readings) > 1))
     elif state.paused:
-        lines.append("Sessions are paused for now.")
+        lines.append(say.paused(w))
     else:
         first = await plan_group(storage, group, ctx.services.clock.now())
         several = len(group.course.readings) > 1
@@ -108,12 +104,12 @@ async def schedule(ctx: CommandContext) -> Message:
         for slot, step in zip(upcoming(group, first, len(shown)), shown, strict=False):
             titles = " · ".join(s.title for s in step.sections)
             source = f" (*{step.reading.title}*)" if several else ""
-            dates.append(f"{render.local_time(slot, zone)}: {titles}{source}")
+            dates.append(say.slot_line(w, render.local_time(slot, zone, w), titles + source))
         if first is None:
-            lines.append("No session date is left in the schedule.")
+            lines.append(say.no_date_left(w))
     note = None
     if not ctx.member.timezone:
-        note = "_Times are in the group's zone; set yours with `timezone Europe/Berlin`._"
+        note = say.zone_hint(w)
     return render.reply(blocks(*lines, bullets(dates), note))
 
 
@@ -122,24 +118,24 @@ async def now(ctx: CommandContext) -> Message:
     storage = ctx.services.storage
     session = await storage.open_session(group.id)
     if session is None:
-        return render.reply(
-            "No session is open right now. `schedule` shows when the next one starts."
-        )
+        return render.reply(say.nothing_open(ctx.words))
     # what this session posted, by the ids it recorded: a changed config never swaps its text;
     # in the member's language where the reading has it
-    code = ctx.words.code
+    w = ctx.words
+    code = w.code
     sections = session_step_in(ctx.services, group, session, code).sections
     limit = max(200, ctx.services.platform(group.platform).limits.max_body_chars - 600)
     text = "\n\n".join(f"## {s.title}\n\n{s.body}" for s in sections)
     if len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0] + " …\n\n_(the full text is in the session's thread)_"
+        text = text[:limit].rsplit(" ", 1)[0] + " …\n\n" + say.full_text_in_thread(w)
     prompts = await session_prompts(ctx.services, group, session, code)
+    when = render.local_time(session.closes_at, _zone(ctx), w)
     return render.reply(
         blocks(
-            f"**Session {session.number}**, open until {render.local_time(session.closes_at, _zone(ctx))}",
+            say.session_open_until(w, session.number, when),
             text,
             "\n".join(f"{p.number}. {p.text}" for p in prompts),  # a numbered list
-            "_Respond with `respond NUMBER your answer`, or reply to a prompt in the thread._",
+            say.how_to_respond(w),
         )
     )
 
@@ -148,15 +144,12 @@ async def respond(ctx: CommandContext) -> Message:
     group = ctx.need_group()
     session, late = await target_session(ctx.services, group)
     if session is None:
-        return render.reply("No session is open right now, so there is nothing to respond to yet.")
+        return render.reply(say.nothing_to_respond_to(ctx.words))
     private: bool | None = None
     public: bool | None = None
     if ctx.command.flag("public"):
         if ctx.command.flag("private"):
-            return render.reply(
-                "A response cannot be private and public at once; nothing was saved. "
-                "Choose --private or --public."
-            )
+            return render.reply(say.private_and_public(ctx.words))
         private, public = False, True
     elif ctx.command.flag("private"):
         private, public = True, False
@@ -173,6 +166,7 @@ async def respond(ctx: CommandContext) -> Message:
         private=private,
         public=public,
         message_id=None,
+        words=ctx.words,
     )
 
 
@@ -190,18 +184,19 @@ async def _own(ctx: CommandContext) -> Session | None:
 
 async def mine(ctx: CommandContext) -> Message:
     session = await _own(ctx)
+    w = ctx.words
     if session is None:
-        return render.reply("There is no session yet.")
+        return render.reply(say.no_session_yet(w))
     rows = await ctx.services.storage.responses_of(
         session.id, await author_keys(ctx.services, ctx.member, session.id)
     )
     notes = await passages.mine_lines(ctx, session)
     if not rows and not notes:
-        return render.reply(f"You have not responded in session {session.number} yet.")
-    lines = [f"**Your responses in session {session.number}**"] if rows else []
+        return render.reply(say.not_responded(w, session.number))
+    lines = [say.your_responses(w, session.number)] if rows else []
     for r in rows:
-        tag = " (private)" if r.private else ""
-        tag += " (late)" if r.late else ""
+        tag = f" {say.private_tag(w)}" if r.private else ""
+        tag += f" {say.late_tag(w)}" if r.late else ""
         lines.append(f"**{r.prompt}.**{tag}\n{r.text}")
     lines += notes
     return render.reply("\n\n".join(lines), member_text=True)
@@ -211,55 +206,35 @@ async def delete(ctx: CommandContext) -> Message:
     session = await _own(ctx)
     prompt = ctx.command.number("prompt")
     if session is None:
-        return render.reply(f"You have no response to prompt {prompt}: there is no session yet.")
+        return render.reply(say.no_response_yet(ctx.words, prompt))
     if not await ctx.services.storage.delete_response(
         session.id, await author_keys(ctx.services, ctx.member, session.id), prompt
     ):
-        return render.reply(f"You have no response to prompt {prompt} in session {session.number}.")
-    return render.reply(f"Deleted your response to prompt {prompt} in session {session.number}.")
+        return render.reply(say.no_response(ctx.words, prompt, session.number))
+    return render.reply(say.deleted(ctx.words, prompt, session.number))
 
 
 async def responses(ctx: CommandContext) -> Message:
     session = await _current(ctx)
+    w = ctx.words
     if session is None:
-        return render.reply("There is no session yet.")
+        return render.reply(say.no_session_yet(w))
     storage = ctx.services.storage
     keys = await author_keys(ctx.services, ctx.member, session.id)
     if not await storage.responses_of(session.id, keys):
-        return render.reply(
-            "Respond to at least one prompt first; then you can read what the others shared."
-        )
+        return render.reply(say.respond_first(w))
     rows = [
         (r, m)
         for r, m in await storage.session_responses(session.id)
         if not r.private and r.author_key not in keys
     ]
     if not rows:
-        return render.reply("Nobody else has shared a response yet.")
-    lines = [f"**Shared responses in session {session.number}**"]
+        return render.reply(say.nobody_shared(w))
+    lines = [say.shared_title(w, session.number)]
     for r, m in rows:
-        author = clean_name(m.display_name) if m is not None else "anonymous"
+        author = clean_name(m.display_name) if m is not None else say.anonymous(w)
         lines.append(f"**{r.prompt}.** {author}:\n{r.text}")
     return render.reply("\n\n".join(lines), member_text=True)
-
-
-async def progress(ctx: CommandContext) -> Message:
-    group = ctx.need_group()
-    history = await ctx.services.storage.attendance(group.id, ctx.member.id)
-    attended = sum(1 for _, responded in history if responded)
-    streak = 0
-    for session, responded in reversed(history):
-        if responded:
-            streak += 1
-        elif session.is_open:
-            continue  # an open session you have not answered yet does not break a streak
-        else:
-            break
-    total = len(history)
-    return render.reply(
-        f"You took part in {attended} of {total} session{'s' if total != 1 else ''} of {group.spec.name}. "
-        f"Current streak: {streak}."
-    )
 
 
 async def timezone(ctx: CommandContext) -> Message:
@@ -267,9 +242,7 @@ async def timezone(ctx: CommandContext) -> Message:
     assert zone is not None
     await ctx.services.storage.set_timezone(ctx.member.id, zone)
     local = ctx.services.clock.now().astimezone(ZoneInfo(zone))
-    return render.reply(
-        f"Your time zone is now {zone} (it is {local:%H:%M} there). Times are shown in it."
-    )
+    return render.reply(say.zone_set(ctx.words, zone, f"{local:%H:%M}"))
 
 
 async def reminders(ctx: CommandContext) -> Message:
@@ -279,8 +252,8 @@ async def reminders(ctx: CommandContext) -> Message:
     await storage.join(group.id, ctx.member.id, ctx.services.clock.now())
     await storage.set_reminders(group.id, ctx.member.id, on)
     if on:
-        return render.reply("You will get a direct message before each session.")
-    return render.reply("No more reminders by direct message.")
+        return render.reply(say.reminders_on(ctx.words))
+    return render.reply(say.reminders_off(ctx.words))
 
 
 async def export_mine(ctx: CommandContext) -> Message:

@@ -10,29 +10,34 @@ __all__ = ["COMMANDS", "CommandSpec", "ParamKind", "ParamSpec", "as_quoted"]
 
 
 MAX_SNOOZE_DAYS = 365
-_PROMPT = ParamSpec(name="prompt", kind=ParamKind.INT, description="The prompt's number")
+_PROMPT = ParamSpec(name="prompt", kind=ParamKind.INT, description=N_("The prompt's number"))
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         name="help",
-        summary="List the commands, or explain one",
+        summary=N_("List the commands, or explain one"),
         group_scoped=False,
         params=(
             ParamSpec(
-                name="command", kind=ParamKind.WORD, description="A command name", required=False
+                name="command",
+                kind=ParamKind.WORD,
+                description=N_("A command name"),
+                required=False,
             ),
         ),
     ),
-    CommandSpec(name="join", summary="Join this group's reading sessions"),
+    CommandSpec(name="join", summary=N_("Join this group's reading sessions")),
     CommandSpec(
         name="leave",
-        summary="Leave this group (your responses stay yours; use `forget-me` to erase them)",
+        summary=N_("Leave this group (your responses stay yours; use `forget-me` to erase them)"),
     ),
-    CommandSpec(name="schedule", summary="The next sessions, in your own time zone if you set one"),
-    CommandSpec(name="now", summary="The current section and its prompts"),
+    CommandSpec(
+        name="schedule", summary=N_("The next sessions, in your own time zone if you set one")
+    ),
+    CommandSpec(name="now", summary=N_("The current section and its prompts")),
     CommandSpec(
         name="respond",
-        summary=(
+        summary=N_(
             "Answer a prompt (again to replace your answer); --private keeps it from the group, "
             "--public offers it beyond"
         ),
@@ -41,13 +46,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
             ParamSpec(
                 name="private",
                 kind=ParamKind.FLAG,
-                description="Only you and the admins' counts see it",
+                description=N_("Only you and the admins' counts see it"),
                 required=False,
             ),
             ParamSpec(
                 name="shared",
                 kind=ParamKind.FLAG,
-                description="Share with the group",
+                description=N_("Share with the group"),
                 required=False,
             ),
             ParamSpec(
@@ -56,67 +61,70 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 description=N_("Share beyond the group too: it may go into the course's next pack"),
                 required=False,
             ),
-            ParamSpec(name="text", kind=ParamKind.TEXT, description="Your response"),
+            ParamSpec(name="text", kind=ParamKind.TEXT, description=N_("Your response")),
         ),
     ),
     CommandSpec(
-        name="mine", summary="Your responses in the open session (or the latest, once it closed)"
+        name="mine",
+        summary=N_("Your responses in the open session (or the latest, once it closed)"),
     ),
     CommandSpec(
         name="delete",
-        summary="Delete your response to a prompt (in the open session, or the latest)",
+        summary=N_("Delete your response to a prompt (in the open session, or the latest)"),
         params=(_PROMPT,),
     ),
     CommandSpec(
-        name="responses", summary="The others' shared responses (after you have responded)"
+        name="responses", summary=N_("The others' shared responses (after you have responded)")
     ),
     CommandSpec(
         name="quote",
-        summary='Discuss a sentence of the section: quote "a few words" and say what you think',
+        summary=N_('Discuss a sentence of the section: quote "a few words" and say what you think'),
         params=(
             ParamSpec(
                 name="passage",
                 kind=ParamKind.QUOTE,
-                description="A few words of the sentence, in quotes (or pick it from the list)",
+                description=N_("A few words of the sentence, in quotes (or pick it from the list)"),
             ),
             ParamSpec(
                 name="private",
                 kind=ParamKind.FLAG,
-                description="Keep the note to yourself",
+                description=N_("Keep the note to yourself"),
                 required=False,
             ),
             ParamSpec(
                 name="shared",
                 kind=ParamKind.FLAG,
-                description="Share it in the thread",
+                description=N_("Share it in the thread"),
                 required=False,
             ),
-            ParamSpec(name="text", kind=ParamKind.TEXT, description="What you think about it"),
+            ParamSpec(name="text", kind=ParamKind.TEXT, description=N_("What you think about it")),
         ),
     ),
     CommandSpec(
-        name="passages", summary="The most-discussed sentences of this session, with counts"
+        name="passages", summary=N_("The most-discussed sentences of this session, with counts")
     ),
     CommandSpec(
         name="quote-edit",
-        summary="Change what you said in one of your notes on a passage",
+        summary=N_("Change what you said in one of your notes on a passage"),
         params=(
-            ParamSpec(name="note", kind=ParamKind.INT, description="The note's number"),
-            ParamSpec(name="text", kind=ParamKind.TEXT, description="The new words"),
+            ParamSpec(name="note", kind=ParamKind.INT, description=N_("The note's number")),
+            ParamSpec(name="text", kind=ParamKind.TEXT, description=N_("The new words")),
         ),
     ),
     CommandSpec(
         name="quote-delete",
-        summary="Delete one of your notes on a passage, with its replies",
-        params=(ParamSpec(name="note", kind=ParamKind.INT, description="The note's number"),),
+        summary=N_("Delete one of your notes on a passage, with its replies"),
+        params=(ParamSpec(name="note", kind=ParamKind.INT, description=N_("The note's number")),),
     ),
-    CommandSpec(name="progress", summary="Sessions you took part in, and your streak"),
+    CommandSpec(name="progress", summary=N_("Sessions you took part in, and your streak")),
     CommandSpec(
         name="timezone",
-        summary="Set your time zone, e.g. Europe/Berlin",
+        summary=N_("Set your time zone, e.g. Europe/Berlin"),
         group_scoped=False,
         params=(
-            ParamSpec(name="zone", kind=ParamKind.TIMEZONE, description="An IANA time zone name"),
+            ParamSpec(
+                name="zone", kind=ParamKind.TIMEZONE, description=N_("An IANA time zone name")
+            ),
         ),
     ),
     CommandSpec(
@@ -134,31 +142,31 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         name="reminders",
-        summary="Get reminders by direct message, or stop them",
+        summary=N_("Get reminders by direct message, or stop them"),
         params=(
             ParamSpec(
                 name="setting",
                 kind=ParamKind.CHOICE,
-                description="on or off",
+                description=N_("on or off"),
                 choices=("on", "off"),
             ),
         ),
     ),
     CommandSpec(
         name="export-mine",
-        summary="Everything the bot holds about you, as JSON",
+        summary=N_("Everything the bot holds about you, as JSON"),
         slow=True,
         group_scoped=False,
     ),
     CommandSpec(
         name="forget-me",
-        summary="Delete all your data in every group (asks for confirmation)",
+        summary=N_("Delete all your data in every group (asks for confirmation)"),
         group_scoped=False,
         params=(
             ParamSpec(
                 name="confirm",
                 kind=ParamKind.CHOICE,
-                description="confirm the deletion",
+                description=N_("confirm the deletion"),
                 required=False,
                 choices=("confirm",),
             ),
@@ -166,12 +174,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         name="snooze",
-        summary="Rest for a few days: no pairing, reminders or nudges, and your streak is kept",
+        summary=N_("Rest for a few days: no pairing, reminders or nudges, and your streak is kept"),
         params=(
             ParamSpec(
                 name="days",
                 kind=ParamKind.INT,
-                description="How many days (0 ends it)",
+                description=N_("How many days (0 ends it)"),
                 minimum=0,
                 maximum=MAX_SNOOZE_DAYS,
             ),
@@ -179,19 +187,19 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         name="rsvp",
-        summary="Say whether you will join the live discussion (or see who is coming)",
+        summary=N_("Say whether you will join the live discussion (or see who is coming)"),
         params=(
             ParamSpec(
                 name="answer",
                 kind=ParamKind.CHOICE,
-                description="yes or no",
+                description=N_("yes or no"),
                 required=False,
                 choices=("yes", "no"),
             ),
         ),
     ),
     CommandSpec(
-        name="status", summary="The group's state, members and pending actions", admin=True
+        name="status", summary=N_("The group's state, members and pending actions"), admin=True
     ),
     CommandSpec(
         name="members",
@@ -202,18 +210,18 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         name="reload",
-        summary="Re-read the config; on errors the running schedule stays",
+        summary=N_("Re-read the config; on errors the running schedule stays"),
         admin=True,
         slow=True,
     ),
     CommandSpec(
         name="post-now",
-        summary="Open the next session right away (closing an open one asks for confirmation)",
+        summary=N_("Open the next session right away (closing an open one asks for confirmation)"),
         params=(
             ParamSpec(
                 name="confirm",
                 kind=ParamKind.CHOICE,
-                description="close the open session early",
+                description=N_("close the open session early"),
                 required=False,
                 choices=("confirm",),
             ),
@@ -222,20 +230,20 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         name="skip",
-        summary="Skip the next scheduled date (the section moves to the date after)",
+        summary=N_("Skip the next scheduled date (the section moves to the date after)"),
         admin=True,
     ),
-    CommandSpec(name="pause", summary="Pause sessions and reminders", admin=True),
-    CommandSpec(name="resume", summary="Resume after a pause", admin=True),
-    CommandSpec(name="remind", summary="Nudge members who have not responded yet", admin=True),
+    CommandSpec(name="pause", summary=N_("Pause sessions and reminders"), admin=True),
+    CommandSpec(name="resume", summary=N_("Resume after a pause"), admin=True),
+    CommandSpec(name="remind", summary=N_("Nudge members who have not responded yet"), admin=True),
     CommandSpec(
         name="export",
-        summary="The group's responses as a file",
+        summary=N_("The group's responses as a file"),
         params=(
             ParamSpec(
                 name="format",
                 kind=ParamKind.CHOICE,
-                description="File format",
+                description=N_("File format"),
                 required=False,
                 choices=("csv", "json", "md"),
             ),
@@ -245,18 +253,20 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         name="drifting",
-        summary="Members who have been silent for a while, and who got a 'we miss you'",
+        summary=N_("Members who have been silent for a while, and who got a 'we miss you'"),
         admin=True,
     ),
-    CommandSpec(name="pair-history", summary="The teams of the latest sessions", admin=True),
+    CommandSpec(name="pair-history", summary=N_("The teams of the latest sessions"), admin=True),
     CommandSpec(
         name="restart-reading",
-        summary="Read a reading again from its first section (the one in progress, or the one named)",
+        summary=N_(
+            "Read a reading again from its first section (the one in progress, or the one named)"
+        ),
         params=(
             ParamSpec(
                 name="reading",
                 kind=ParamKind.WORD,
-                description="The reading's id (default: the latest session's)",
+                description=N_("The reading's id (default: the latest session's)"),
                 required=False,
             ),
         ),

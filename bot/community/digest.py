@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.community import facilitator
 from bot.config.model import Group
 from bot.core.events import MemberRef
-from bot.core.i18n import resolve
+from bot.core.i18n import Words, resolve
 from bot.core.markdown import blocks, quotation
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
@@ -46,12 +46,13 @@ async def digest_body(
 ) -> str:
     """The digest's Markdown. The room's copy leaves out who is drifting: that is for admins."""
     storage = services.storage
+    w = language.for_room(group)
     history = await storage.participation(group.id)
     members = await storage.memberships(group.id)
     words = resolve(group.spec.language)
     lines = [f"**{group.spec.name}** — *{group.course.title}*"]
     for session in sessions:
-        who = next((w for s, w in history if s.id == session.id), frozenset())
+        who = next((took for s, took in history if s.id == session.id), frozenset())
         counts = await storage.response_counts(session.id)
         # the prompts in the group's language, where the reading has it
         prompts = await session_prompts(services, group, session, language.for_room(group).code)
@@ -70,12 +71,18 @@ async def digest_body(
         if group.spec.rsvp:
             going = [r for r in await storage.rsvps(session.id) if r.going]
             came = sum(1 for r in going if r.attended)
-            lines.append(f"Live discussion: {len(going)} said yes; {came} of them took part.")
+            lines.append(
+                w.ngettext(
+                    "Live discussion: {n} said yes; {came} of them took part.",
+                    "Live discussion: {n} said yes; {came} of them took part.",
+                    len(going),
+                    came=w.number(came),
+                )
+            )
         unanswered = [p for p in prompts if not counts.get(p.number)]
         if unanswered:
-            lines.append(
-                "Nobody answered: " + "; ".join(f"{p.number}. {p.text}" for p in unanswered)
-            )
+            listed = "; ".join(f"{p.number}. {p.text}" for p in unanswered)
+            lines.append(w.gettext("Nobody answered: {prompts}", prompts=listed))
             lines.append("")
         shared = [r for r in await storage.shared_responses(session.id) if r.author is not None]
         if group.spec.minimal:
@@ -87,44 +94,47 @@ async def digest_body(
                 continue
             lines += ["", f"*{prompt.number}. {prompt.text}*", ""]
             for r in answers:
-                late = " (late)" if r.late else ""
+                late = " " + w.gettext("(late)") if r.late else ""
                 author = clean_name(r.author or "") + late
                 lines += [quotation(quote(r.text, 600), author), ""]
-        lines += await _passage_lines(services, session)
-    lines += await _expired_lines(services, group, sessions)
-    recent = trend([(s, w) for s, w in history if s.closed_at is not None])
+        lines += await _passage_lines(services, session, w)
+    lines += await _expired_lines(services, group, sessions, w)
+    recent = trend([(s, took) for s, took in history if s.closed_at is not None])
     if len(recent) > 1:
-        lines += [
-            "",
-            "**Trend** (members responding): " + " → ".join(f"#{n}: {c}" for n, c in recent),
-        ]
+        shown = " → ".join(f"#{n}: {c}" for n, c in recent)
+        lines += ["", w.gettext("**Trend** (members responding): {trend}", trend=shown)]
     if not for_room and (notes := await facilitator.next_notes(services, group)):
-        lines += ["", "**Facilitator notes for next time**", "", notes]
+        lines += ["", w.gettext("**Facilitator notes for next time**"), "", notes]
     if not for_room:
         drifters = drifting(
             members, history, await storage.snoozes(group.id), group.spec.drift_after
         )
         if drifters:
-            shown = await names_shown(services, group, [m.member for m, _ in drifters])
-            names = ", ".join(f"{shown[m.member.id]} ({n})" for m, n in drifters)
-            lines += ["", f"**Drifting** (silent sessions in a row): {names}"]
+            as_shown = await names_shown(services, group, [m.member for m, _ in drifters])
+            names = ", ".join(f"{as_shown[m.member.id]} ({n})" for m, n in drifters)
+            lines += [
+                "",
+                w.gettext("**Drifting** (silent sessions in a row): {names}", names=names),
+            ]
     # every block apart (blank lines are where one ends), each line of a block kept
     return blocks(*"\n".join(lines).split("\n\n"))
 
 
-async def _passage_lines(services: Services, session: Session) -> list[str]:
+async def _passage_lines(services: Services, session: Session, w: Words) -> list[str]:
     """The session's most-discussed passages (shared notes only), with their counts."""
     ranked = await most_discussed(services, session, limit=DIGEST_PASSAGES)
     if not ranked:
         return []
-    lines = ["", passage_words.digest_title(), ""]
+    lines = ["", passage_words.digest_title(w), ""]
     for place in ranked:
-        counts = passage_words.count_line(len(place.notes), place.replies)
+        counts = passage_words.count_line(w, len(place.notes), place.replies)
         lines += [quotation(quote(place.text, 300), counts), ""]  # each quote a block apart
     return lines
 
 
-async def _expired_lines(services: Services, group: Group, sessions: list[Session]) -> list[str]:
+async def _expired_lines(
+    services: Services, group: Group, sessions: list[Session], w: Words
+) -> list[str]:
     """What `expire_after` removed from the platform since the session before these closed."""
     storage = services.storage
     every = await storage.sessions(group.id)
@@ -134,7 +144,7 @@ async def _expired_lines(services: Services, group: Group, sessions: list[Sessio
     out: list[str] = []
     for number, _ in await storage.expired_between(group.id, since, services.clock.now()):
         session = next(s for s in every if s.number == number)
-        out.append(digest_line(number, dict(await storage.removal_counts(session.id))))
+        out.append(digest_line(w, number, dict(await storage.removal_counts(session.id))))
     return ["", *out] if out else []
 
 
@@ -158,10 +168,13 @@ async def send_digest(services: Services, group: Group, action: Action, *, weekl
         return
     platform = services.platform(group.platform)
     limit = platform.limits.max_body_chars
+    w = language.for_room(group)
     title = (
-        f"Digest: session {sessions[0].number}"
+        w.gettext("Digest: session {number}", number=sessions[0].number)
         if len(sessions) == 1
-        else f"Digest: sessions {sessions[0].number}–{sessions[-1].number}"
+        else w.gettext(
+            "Digest: sessions {first}–{last}", first=sessions[0].number, last=sessions[-1].number
+        )
     )
     pieces = split_text(await digest_body(services, group, sessions), limit)
     delivered = 0

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 
+from bot.community import community_words as say
 from bot.config.model import Group
 from bot.core.events import MemberRef
+from bot.core.i18n import ENGLISH, Words
 from bot.core.markdown import blocks, bullets, quotation
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
@@ -21,11 +23,8 @@ from bot.storage import Action
 
 log = logging.getLogger(__name__)
 
-TITLE = "Facilitator notes: {name}, next session"
-NO_NOTES = "The pack has no notes for these sections; trust the room."
 
-
-def notes_text(pack: Pack, step: Step) -> str | None:
+def notes_text(pack: Pack, step: Step, w: Words = ENGLISH) -> str | None:
     """The notes (and earlier groups' lessons) for what `step` reads, as Markdown; None when
     the pack says nothing about any of its sections."""
     parts: list[str] = []
@@ -42,9 +41,7 @@ def notes_text(pack: Pack, step: Step) -> str | None:
             parts.append(quotation(lesson.text, lesson.credit or None))
     if not said:
         return None
-    head = f"From the pack *{pack.title}* ({pack.ref})."
-    if pack.session_length:
-        head += f" Suggested length: {pack.session_length}."
+    head = say.notes_head(w, pack.title, pack.ref, pack.session_length)
     return blocks(head, *parts)
 
 
@@ -61,12 +58,13 @@ async def send_notes(services: Services, group: Group, action: Action) -> None:
     else:
         step = await coming_step(services.storage, group)
     # the section titles as the group's room reads them
-    text = notes_text(pack, step.in_language(for_room(group).code)) if step is not None else None
+    w = for_room(group)
+    text = notes_text(pack, step.in_language(w.code), w) if step is not None else None
     if text is None:
         return
     platform = services.platform(group.platform)
     pieces = split_text(text, platform.limits.max_body_chars)
-    title = TITLE.format(name=group.spec.name)
+    title = say.notes_title(w, group.spec.name)
     for admin in group.spec.admins:
         who = MemberRef(platform=group.platform, user_id=str(admin), display_name=str(admin))
         try:
@@ -89,4 +87,5 @@ async def next_notes(services: Services, group: Group) -> str | None:
     step = await coming_step(services.storage, group)
     if step is None:
         return None
-    return notes_text(group.pack, step.in_language(for_room(group).code))
+    w = for_room(group)
+    return notes_text(group.pack, step.in_language(w.code), w)

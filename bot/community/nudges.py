@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.community import community_words as say
 from bot.community.roll import roll
 from bot.config.model import Group
 from bot.core.messages import Message, MessageKind
@@ -12,7 +13,7 @@ from bot.core.text import clean_name
 from bot.readings.course import session_step
 from bot.services import Services
 from bot.sessions import outbox, render, rsvp
-from bot.sessions.language import member_language
+from bot.sessions.language import for_member, for_room, member_language
 from bot.sessions.own_answers import participation, responders
 from bot.sessions.participation import drifting
 from bot.storage import Member, Session
@@ -33,19 +34,16 @@ async def nudge(services: Services, group: Group, session: Session) -> None:
     waiting = [m for m in wanted if m.member.id not in answered]
     platform = services.platform(group.platform)
     base = f"{group.id}:s{session.number}:{NUDGE}"
-    when = render.local_time(session.closes_at, group.zone)
     read = session_step(services.config.readings_for(group), session).reading
     closed: list[Member] = []
     for m in waiting:
+        w = for_member(m.member, None, group)
+        when = render.local_time(session.closes_at, group.zone, w)
         reading = read.title_in(member_language(m.member, None, group))
         message = Message(
             kind=MessageKind.NUDGE,
-            title=f"{group.spec.name}: session {session.number} closes soon",
-            body=(
-                f"Session {session.number} of *{reading}* is open until {when}. "
-                "If you have a thought, short ones are welcome; if not, no worries. "
-                "(`reminders off` stops these; `snooze DAYS` pauses everything.)"
-            ),
+            title=say.nudge_title(w, group.spec.name, session.number),
+            body=say.nudge_body(w, session.number, reading, when),
         )
         key = f"{base}:{m.member.id}"
         try:
@@ -54,9 +52,11 @@ async def nudge(services: Services, group: Group, session: Session) -> None:
             closed.append(m.member)
     if closed:
         names = ", ".join(clean_name(m.display_name) for m in closed)
+        room = for_room(group)
+        when = render.local_time(session.closes_at, group.zone, room)
         notice = Message(
             kind=MessageKind.NUDGE,
-            body=f"{names}: session {session.number} is open until {when}; your thoughts are welcome.",
+            body=say.nudge_in_thread(room, names, session.number, when),
             member_text=True,
             mentions=tuple(m.ref for m in closed),
         )
@@ -76,15 +76,11 @@ async def miss_you(services: Services, group: Group) -> None:
     for m, silent in drifting(people.members, history, await storage.snoozes(group.id), after):
         if m.member.id in people.left_alone or m.member.id in people.snoozed:
             continue
+        w = for_member(m.member, None, group)
         message = Message(
             kind=MessageKind.NOTICE,
-            title=f"We miss you in {group.spec.name}",
-            body=(
-                f"We haven't heard from you in {group.spec.name} for a while, and that's all right. "
-                "Whenever you want to come back, the current session is there with `now`; "
-                "`snooze DAYS` takes a break and `leave` leaves the group. "
-                "This is the only message like this you will get."
-            ),
+            title=say.miss_you_title(w, group.spec.name),
+            body=say.miss_you_body(w, group.spec.name),
         )
         key = f"{group.id}:miss-you:{m.member.id}:{len(history)}"
         try:
@@ -105,10 +101,10 @@ async def remind_rsvps(services: Services, group: Group, session: Session) -> No
         r.member for r in await storage.rsvps(session.id) if r.going and r.member.id not in snoozed
     ]
     platform = services.platform(group.platform)
-    message = rsvp.reminder(group, session, render.local_time(live, group.zone))
     base = f"{group.id}:s{session.number}:{RSVP_REMIND}"
     for member in going:
         key = f"{base}:{member.id}"
+        message = rsvp.reminder(group, session, live, for_member(member, None, group))
         try:
             await outbox.send_direct_once(services, platform, member.ref, message, key)
         except DirectMessagesClosed:

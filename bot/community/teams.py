@@ -5,16 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from bot.community import community_words as say
 from bot.community.pairing import PairHistory, make_teams
 from bot.community.roll import roll
 from bot.config.model import Group
+from bot.core.i18n import ENGLISH, Words
 from bot.core.markdown import blocks, bullets
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
 from bot.core.text import clean_name
 from bot.services import Services
 from bot.sessions import outbox
-from bot.sessions.language import for_room, member_language
+from bot.sessions.language import for_member, for_room, member_language
 from bot.sessions.naming import names_shown
 from bot.sessions.shown import session_prompts
 from bot.storage import Member, Session
@@ -65,7 +67,8 @@ async def announce_teams(services: Services, group: Group, session: Session) -> 
             for member in team:
                 question = (await questions(member_language(member, None, group)))[i]
                 others = [m for m in team if m.id != member.id]
-                message = team_dm(group, session, others, question, names)
+                w = for_member(member, None, group)
+                message = team_dm(group, session, others, question, w, names)
                 key = f"{base}:team:{member.id}"
                 try:
                     await outbox.send_direct_once(services, platform, member.ref, message, key)
@@ -77,7 +80,7 @@ async def announce_teams(services: Services, group: Group, session: Session) -> 
         await outbox.post(
             services,
             group,
-            teams_post(session, in_thread, names),
+            teams_post(session, in_thread, for_room(group), names),
             f"{base}:teams",
             thread=session.thread,
         )
@@ -85,20 +88,24 @@ async def announce_teams(services: Services, group: Group, session: Session) -> 
 
 
 def _name(member: Member, names: Mapping[int, str] | None) -> str:
+    """The member as `names` (from `names_shown`) shows them, else their stored name."""
     return names[member.id] if names and member.id in names else clean_name(member.display_name)
 
 
 def teams_post(
-    session: Session, teams: list[tuple[list[Member], str]], names: Mapping[int, str] | None = None
+    session: Session,
+    teams: list[tuple[list[Member], str]],
+    w: Words = ENGLISH,
+    names: Mapping[int, str] | None = None,
 ) -> Message:
-    head = f"**Teams for session {session.number}**: say hello to your partner in this thread."
+    head = say.teams_head(w, session.number)
     items = []
     for team, question in teams:
         together = " & ".join(_name(m, names) for m in team)
-        items.append(together + (f" — to start: _{question}_" if question else ""))
+        items.append(say.team_line(w, together, question))
     return Message(
         kind=MessageKind.NOTICE,
-        title="Teams of two",
+        title=say.teams_title(w),
         body=blocks(head, bullets(items)),
         member_text=True,
         mentions=tuple(m.ref for team, _ in teams for m in team),
@@ -110,13 +117,9 @@ def team_dm(
     session: Session,
     others: list[Member],
     question: str,
+    w: Words = ENGLISH,
     names: Mapping[int, str] | None = None,
 ) -> Message:
-    partners = " and ".join(_name(m, names) for m in others)
-    body = f"For session {session.number} of {group.spec.name} you are teamed with {partners}."
-    if question:
-        body += f" A question to start with: _{question}_"
-    body += " Say hello in the session's thread or by message; no pressure, a few lines are plenty."
-    return Message(
-        kind=MessageKind.NOTICE, title="Your partner this session", body=body, member_text=True
-    )
+    partners = say.names_and(w, [_name(m, names) for m in others])
+    body = say.team_dm(w, session.number, group.spec.name, partners, question)
+    return Message(kind=MessageKind.NOTICE, title=say.partner_title(w), body=body, member_text=True)

@@ -60,6 +60,7 @@ _ENGLISH_PATTERNS = {
     "day": "EEEE d MMMM y",
     "short_day": "d MMM",
     "date": "d MMM y",
+    "long_date": "d MMMM y",
     "weekday_time": "EEE HH:mm",
 }
 
@@ -128,6 +129,12 @@ class Words:
         day = _local_date(when, zone)
         pattern = self._pattern("date")
         return format_date(day, pattern or "medium", locale=self.locale)
+
+    def long_date(self, when: datetime | date, zone: ZoneInfo | None = None) -> str:
+        """A whole date without its weekday: "8 December 2026", "8 de diciembre de 2026"."""
+        day = _local_date(when, zone)
+        pattern = self._pattern("long_date")
+        return format_date(day, pattern or "long", locale=self.locale)
 
     def short_day(self, when: datetime | date, zone: ZoneInfo | None = None) -> str:
         """Day and month only: "8 Dec", "8 dic"."""
@@ -256,8 +263,9 @@ _ACCENTED = str.maketrans(
     "AaCcDdEeGgHhIiJjKkLlNnOoRrSsTtUuWwYyZz",
     "ÅåÇçĐđÉéĜĝĤĥÎîĴĵĶķĻļÑñÖöŔŕŠšŢţÛûŴŵÝýŽž",
 )
-# kept as they are: placeholders, `code` (command names a reader types) and Markdown links' targets
-_KEPT = re.compile(r"(\{[^{}]*\}|`[^`]*`|\]\([^)]*\)|https?://\S+)")
+# kept as they are: placeholders, `code` (command names a reader types), Markdown links' targets
+# and HTML tags (the archive's sentences carry <cite> and links)
+_KEPT = re.compile(r"(\{[^{}]*\}|`[^`]*`|\]\([^)]*\)|https?://\S+|<[^<>]*>)")
 
 
 def pseudo(text: str) -> str:
@@ -291,7 +299,8 @@ def folded(word: str) -> str:
 def weekday_names(code: str) -> dict[str, int]:
     """Every way `code`'s language writes a weekday (wide, abbreviated, without accents or a
     trailing dot; "terça" for "terça-feira"), folded, to its number (0 is Monday)."""
-    locale = Locale.parse(normalize(code) or DEFAULT)
+    chosen = normalize(code) or DEFAULT
+    locale = Locale.parse(DEFAULT if chosen == PSEUDO else chosen)  # the pseudo-locale is English
     names: dict[str, int] = {}
     for context in ("format", "stand-alone"):
         for width in ("wide", "abbreviated"):

@@ -52,6 +52,8 @@ class PlatformContext:
     admins: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # room -> admin ids/roles
     # room -> the IANA zone of the group meeting there, for the times an adapter shows itself
     zones: Mapping[str, str] = field(default_factory=dict)
+    # room -> the language code of the group meeting there, for the words an adapter says itself
+    languages: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -92,6 +92,7 @@ def build_platforms(
             rooms=tuple(g.room for g in groups),
             admins={g.room: tuple(str(a) for a in g.spec.admins) for g in groups},
             zones={g.room: g.spec.timezone for g in reversed(groups)},  # the first group's wins
+            languages={g.room: g.spec.language for g in reversed(groups)},
         )
         cls = platform_class(name)
         out[name] = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.commands.dispatch import dispatch
+from bot.commands.dispatch import dispatch, first_words, room_group
 from bot.core.events import (
     CommandReceived,
     InboundEvent,
@@ -20,6 +20,7 @@ from bot.runtime.ratelimit import RateLimiter
 from bot.services import Services
 from bot.sessions import passages, render
 from bot.sessions.expiry import note_member_message
+from bot.sessions.language import for_room
 from bot.sessions.responses import on_delete, on_edit, on_reply
 from bot.sessions.thread_answers import acknowledge, on_thread_message
 
@@ -125,21 +126,21 @@ class Inbox:
         log.info(
             "a member on %s is sending commands too fast; slowing them down", event.member.platform
         )
-        await self.services.platform(event.origin.platform).reply(
-            event.origin,
-            render.reply(
-                "You are sending commands faster than I can take them; I'll ignore them for a minute."
-            ),
+        words = await first_words(self.services, event)
+        slow = words.gettext(
+            "You are sending commands faster than I can take them; I'll ignore them for a minute."
         )
+        await self.services.platform(event.origin.platform).reply(event.origin, render.reply(slow))
 
     async def _apologise(self, event: InboundEvent) -> None:
         try:
             platform = self.services.platform(event.origin.platform)
-            await platform.reply(
-                event.origin,
-                render.reply(
-                    "Sorry, something went wrong on my side; nothing was changed. Please try again in a moment."
-                ),
+            # the room's words: the storage may be what went wrong, so no member is looked up
+            words = for_room(room_group(self.services, event.origin))
+            sorry = words.gettext(
+                "Sorry, something went wrong on my side; nothing was changed. Please try again in "
+                "a moment."
             )
+            await platform.reply(event.origin, render.reply(sorry))
         except Exception:
             log.exception("could not tell the member about the failure")

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from bot.config.load import ConfigError
 from bot.config.model import Group
 from bot.core.events import MemberRef
-from bot.core.i18n import ENGLISH
 from bot.core.markdown import bullets
 from bot.core.messages import Message, MessageKind
 from bot.sessions.course_notices import plan_change_line
+from bot.sessions.language import for_room
 
 if TYPE_CHECKING:
     from bot.runtime.circle import StudyCircle
@@ -84,10 +84,13 @@ class ConfigWatcher:
             len(reloaded.archived),
         )
         for change in reloaded.changes:
+            w = for_room(change.group)
             message = Message(
                 kind=MessageKind.NOTICE,
-                title="The config edit changed the plan",
-                body=f"The edited config was applied. {plan_change_line(change)}.",
+                title=w.gettext("The config edit changed the plan"),
+                body=w.gettext(
+                    "The edited config was applied. {change}.", change=plan_change_line(change, w)
+                ),
             )
             await self._direct_to_admins(
                 change.group, message, f"plan-change:{current[:16]}:{change.group.id}"
@@ -96,17 +99,18 @@ class ConfigWatcher:
 
     async def _tell_admins(self, exc: ConfigError, fingerprint: str) -> None:
         listed = bullets(p.render() for p in exc.problems[:20])
-        message = Message(
-            kind=MessageKind.NOTICE,
-            title="The config edit was not applied",
-            body=ENGLISH.ngettext(
+        for group in self._circle.config.groups:
+            w = for_room(group)
+            problems = w.ngettext(
                 "The config file has {n} problem; the bot keeps the schedule it had.",
                 "The config file has {n} problems; the bot keeps the schedule it had.",
                 len(exc.problems),
             )
-            + f"\n\n{listed}",
-        )
-        for group in self._circle.config.groups:
+            message = Message(
+                kind=MessageKind.NOTICE,
+                title=w.gettext("The config edit was not applied"),
+                body=f"{problems}\n\n{listed}",
+            )
             await self._direct_to_admins(
                 group, message, f"config-error:{fingerprint[:16]}:{group.platform}"
             )

@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config.model import Config, Group
-from bot.core.i18n import Words, resolve
+from bot.core.i18n import ENGLISH, Words, resolve
 from bot.readings.course import steps_ahead
 from bot.schedule.cadence import cadence_moments
 from bot.schedule.ics import WEB_ADDRESS, CalendarEvent, calendar_ics, with_sequences
@@ -79,7 +79,7 @@ def preview_rows(
                 yield PreviewBreak(start=slot)
             continue
         if slot > now:
-            step = steps[index]
+            step = steps[index].in_language(group.spec.language)  # as the room will read it
             yield PreviewEvent(
                 number=number,
                 start=slot,
@@ -194,7 +194,10 @@ def write_ics(
     )
 
 
-def describe_start(moment: datetime, zone: ZoneInfo) -> str:
-    """A moment in a zone as admins read it: 'Tue 1 Dec 2026, 19:00 (America/La_Paz)'."""
-    local = moment.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({zone.key})"
+def describe_start(moment: datetime, zone: ZoneInfo, words: Words = ENGLISH) -> str:
+    """A moment in a zone as admins read it: 'Tue 1 Dec 2026, 19:00 (America/La_Paz)'; in
+    another language, Babel's: 'martes, 1 de diciembre de 2026, 19:00 (America/La_Paz)'."""
+    if words.locale.language == "en":
+        local = moment.astimezone(zone)
+        return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({zone.key})"
+    return words.moment(moment, zone)

@@ -22,7 +22,8 @@ from bot.core.platform import (
 from bot.core.records import Action, Response, Session, SharedResponse
 from bot.services import ActionKind, ActionKinds, Services, SessionHooks
 from bot.sessions import outbox
-from bot.sessions.expiry_words import REASON, opening_notice, refused_notice
+from bot.sessions.expiry_words import opening_notice, reason, refused_notice
+from bot.sessions.language import for_room
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -151,7 +152,7 @@ async def expire_session(services: Services, group: Group, session: Session) -> 
                     message.message_id,
                     thread=message.thread,
                     own=message.own,
-                    reason=REASON,
+                    reason=reason(for_room(group)),
                     key=key,
                 )
             except RemovalRefused as exc:

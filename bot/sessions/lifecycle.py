@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from bot.config.model import Group
+from bot.core.i18n import resolve
 from bot.core.messages import Message, Posted
 from bot.readings.course import Step, session_step
 from bot.schedule.course_plan import coming_step
@@ -32,7 +33,9 @@ async def remind(services: Services, group: Group, action: Action) -> None:
 
     def reminder(code: str) -> Message:
         shown = step.in_language(code)
-        return render.reminder(group, action.slot, shown.reading, list(shown.sections), lead)
+        return render.reminder(
+            group, action.slot, shown.reading, list(shown.sections), lead, resolve(code)
+        )
 
     await post(services, group, reminder(for_room(group).code), f"{action.key}:room")
     await direct_to_members(
@@ -81,6 +84,7 @@ async def open_session(services: Services, group: Group, key: str) -> Session | 
     room = for_room(group).code
     shown = read.in_language(room)
     platform = services.platform(group.platform)
+    words = for_room(group)
     messages = render.section_messages(
         group, session, shown.reading, list(shown.sections), platform.limits.max_body_chars
     )
@@ -94,7 +98,7 @@ async def open_session(services: Services, group: Group, key: str) -> Session | 
     assert root is not None
     thread = session.thread
     if thread is None:
-        title = f"Session {session.number}: {shown.sections[0].title}"[:90]
+        title = render.session_title(words, session.number, shown.sections[0].title)[:90]
         thread_key = f"{base}:thread"
         prior = await storage.sent(thread_key)
         if prior is not None:
@@ -106,7 +110,9 @@ async def open_session(services: Services, group: Group, key: str) -> Session | 
             )
         await storage.set_session_thread(session.id, root.message_id, thread)
     for prompt in prompts_in(read, await storage.prompts(session.id), room):
-        message = render.prompt_message(prompt.number, prompt.text, group.spec.private_by_default)
+        message = render.prompt_message(
+            prompt.number, prompt.text, group.spec.private_by_default, words
+        )
         posted = await post(
             services, group, message, f"{base}:prompt:{prompt.number}", thread=thread
         )
@@ -166,7 +172,9 @@ async def _after_the_latest(services: Services, group: Group, session: Session) 
     if done and step.reading.id != read.reading.id:
         pending = await storage.pending_actions(group.id)
         slot = next((a.slot for a in pending if a.kind == "open"), None)
-        message = course_notices.next_reading(group, read.reading, step.in_language(room), slot)
+        message = course_notices.next_reading(
+            group, read.reading, step.in_language(room), slot, for_room(group)
+        )
         await post(services, group, message, f"{base}:next-reading")
 
 

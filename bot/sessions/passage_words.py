@@ -1,110 +1,196 @@
-"""Everything the bot says about passages, in one place (so it can be translated in one place)."""
+"""Everything the bot says about passages, in one place, in the reader's words (`Words`)."""
 
 from __future__ import annotations
 
+from bot.core.i18n import Words
 from bot.core.markdown import blocks, bullets
 from bot.core.text import quote
 
-NO_SESSION = "No session is open right now, so there is no passage to quote yet."
-NO_SESSION_YET = "There is no session yet."
-CLOSED = "That session is closed, and this group does not take late words; nothing was saved."
-EXPIRED = "That session's discussion has expired and was removed; nothing was saved."
-EMPTY_COMMENT = "Say something about the passage after the quoted words; nothing was saved."
-NO_WORDS = (
-    'Put a few words of the passage in quotes, then your comment: `quote "the words" what you '
-    "think`."
-)
-ARCHIVE_TEXT_TITLE = "The text, with the group's notes"
-ORPHANED_TITLE = "Notes on words an edit of the reading took away"
-REPLY_HINT = "Reply to this message to discuss the passage."
-ANONYMOUS_AUTHOR = "Someone"
-ANONYMOUS_NOTE = (
-    " Your command message itself still shows your name on the platform; you may delete it. "
-    "In a direct message to the bot, `quote` keeps you unseen."
-)
-PASSAGES_NONE = (
-    'Nobody has quoted a passage in session {number} yet. Try `quote "a few words" your thoughts`.'
-)
-PASSAGES_HIDDEN = (
-    "_Respond to a prompt or quote a passage yourself; then you can read what the others said._"
-)
+
+def no_session(w: Words) -> str:
+    return w.gettext("No session is open right now, so there is no passage to quote yet.")
 
 
-def too_long(length: int, limit: int) -> str:
-    return (
-        f"Your comment is {length:,} characters; the limit is {limit:,}. Nothing was saved: "
-        "please shorten it."
+def expired(w: Words) -> str:
+    return w.gettext("That session's discussion has expired and was removed; nothing was saved.")
+
+
+def no_words(w: Words) -> str:
+    return w.gettext(
+        'Put a few words of the passage in quotes, then your comment: `quote "the words" what '
+        "you think`."
     )
 
 
-def no_match(words: str) -> str:
-    shown = quote(words, 80)
-    return (
-        f"No sentence of this session's text has the words “{shown}”. Check the spelling, or "
-        "use fewer words (on Discord, pick the sentence from the list)."
+def archive_text_title(w: Words) -> str:
+    return w.gettext("The text, with the group's notes")
+
+
+def orphaned_title(w: Words) -> str:
+    return w.gettext("Notes on words an edit of the reading took away")
+
+
+def no_session_yet(w: Words) -> str:
+    return w.gettext("There is no session yet.")
+
+
+def closed(w: Words) -> str:
+    return w.gettext(
+        "That session is closed, and this group does not take late words; nothing was saved."
     )
 
 
-def several(numbers_and_texts: list[tuple[int, str]]) -> str:
+def empty_comment(w: Words) -> str:
+    return w.gettext("Say something about the passage after the quoted words; nothing was saved.")
+
+
+def anonymous_author(w: Words) -> str:
+    return w.gettext("Someone")
+
+
+def anonymous_note(w: Words) -> str:
+    return w.gettext(
+        "Your command message itself still shows your name on the platform; you may delete it. "
+        "In a direct message to the bot, `quote` keeps you unseen."
+    )
+
+
+def passages_none(w: Words, number: int) -> str:
+    return w.gettext(
+        'Nobody has quoted a passage in session {number} yet. Try `quote "a few words" your '
+        "thoughts`.",
+        number=number,
+    )
+
+
+def passages_hidden(w: Words) -> str:
+    return w.gettext(
+        "_Respond to a prompt or quote a passage yourself; then you can read what the others said._"
+    )
+
+
+def too_long(w: Words, length: int, limit: int) -> str:
+    return w.gettext(
+        "Your comment is {length} characters; the limit is {limit}. Nothing was saved: please "
+        "shorten it.",
+        length=w.number(length),
+        limit=w.number(limit),
+    )
+
+
+def no_match(w: Words, words: str) -> str:
+    return w.gettext(
+        "No sentence of this session's text has the words “{shown}”. Check the spelling, or use "
+        "fewer words (on Discord, pick the sentence from the list).",
+        shown=quote(words, 80),
+    )
+
+
+def several(w: Words, numbers_and_texts: list[tuple[int, str]]) -> str:
     return blocks(
-        "Those words are in several sentences. Which one did you mean?",
+        w.gettext("Those words are in several sentences. Which one did you mean?"),
         bullets(f"`#{n}` {quote(text, 140)}" for n, text in numbers_and_texts),
-        "Say it again with the number: `quote #N your comment`.",
+        w.gettext("Say it again with the number: `quote #N your comment`."),
     )
 
 
-def saved(number: int, private: bool, anonymous: bool, late: bool, joined: str | None) -> str:
-    where = (
-        "private: only you can see it"
-        if private
-        else "shared: it is posted in the session's thread, where others can reply"
-    )
-    parts = [f"Saved your note {number} on that passage ({where})."]
+def saved(
+    w: Words, number: int, private: bool, anonymous: bool, late: bool, joined: str | None
+) -> str:
+    if private:
+        parts = [
+            w.gettext(
+                "Saved your note {number} on that passage (private: only you can see it).",
+                number=number,
+            )
+        ]
+    else:
+        parts = [
+            w.gettext(
+                "Saved your note {number} on that passage (shared: it is posted in the "
+                "session's thread, where others can reply).",
+                number=number,
+            )
+        ]
     if anonymous:
-        parts.append("It is stored without your name.")
+        parts.append(w.gettext("It is stored without your name."))
     if late:
-        parts.append("The session had closed, so it is marked late.")
+        parts.append(w.gettext("The session had closed, so it is marked late."))
     if joined:
-        parts.append(f"You are now a member of {joined}.")
-    parts.append(f"`quote-edit {number} new words` changes it; `quote-delete {number}` removes it.")
+        parts.append(w.gettext("You are now a member of {group}.", group=joined))
+    parts.append(
+        w.gettext(
+            "`quote-edit {number} new words` changes it; `quote-delete {number}` removes it.",
+            number=number,
+        )
+    )
     return " ".join(parts)
 
 
-def quotation(passage: str, author: str, comment: str) -> str:
+def quotation_title(w: Words, number: int) -> str:
+    return w.gettext("A passage of session {number}", number=number)
+
+
+def quotation(w: Words, passage: str, author: str, comment: str) -> str:
     quoted = "\n".join(f"> {line}" for line in quote(passage, 1000).splitlines() or [""])
-    return f"{quoted}\n\n**{author}** on this passage: {quote(comment, 1500)}\n\n_{REPLY_HINT}_"
+    said = w.gettext(
+        "**{author}** on this passage: {comment}", author=author, comment=quote(comment, 1500)
+    )
+    hint = w.gettext("_Reply to this message to discuss the passage._")
+    return f"{quoted}\n\n{said}\n\n{hint}"
 
 
-def reply_saved() -> str:
-    return "Added your reply to the discussion of that passage."
+def reply_saved(w: Words) -> str:
+    return w.gettext("Added your reply to the discussion of that passage.")
 
 
-def not_yours(number: int) -> str:
-    return f"You have no note {number}. `mine` lists your notes in this session."
+def not_yours(w: Words, number: int) -> str:
+    return w.gettext(
+        "You have no note {number}. `mine` lists your notes in this session.", number=number
+    )
 
 
-def edited(number: int) -> str:
-    return f"Changed your note {number}."
+def edited(w: Words, number: int) -> str:
+    return w.gettext("Changed your note {number}.", number=number)
 
 
-def deleted(number: int) -> str:
-    return f"Deleted your note {number} and its replies."
+def deleted(w: Words, number: int) -> str:
+    return w.gettext("Deleted your note {number} and its replies.", number=number)
 
 
-def passages_title(number: int) -> str:
-    return f"**Most-discussed passages in session {number}**"
+def passages_title(w: Words, number: int) -> str:
+    return w.gettext("**Most-discussed passages in session {number}**", number=number)
 
 
-def count_line(notes: int, replies: int) -> str:
-    words = [f"{notes} note{'s' if notes != 1 else ''}"]
+def count_line(w: Words, notes: int, replies: int) -> str:
+    counts = [w.ngettext("{n} note", "{n} notes", notes)]
     if replies:
-        words.append(f"{replies} repl{'ies' if replies != 1 else 'y'}")
-    return ", ".join(words)
+        counts.append(w.ngettext("{n} reply", "{n} replies", replies))
+    return ", ".join(counts)
 
 
-def digest_title() -> str:
-    return "Most-discussed passages:"
+def digest_title(w: Words) -> str:
+    return w.gettext("Most-discussed passages:")
 
 
-def mine_title(number: int) -> str:
-    return f"**Your notes on passages in session {number}**"
+def mine_title(w: Words, number: int) -> str:
+    return w.gettext("**Your notes on passages in session {number}**", number=number)
+
+
+def note_line(w: Words, number: int, tags: str, exact: str, text: str) -> str:
+    head = w.gettext(
+        "**Note {number}**{tags} on “{exact}”", number=number, tags=tags, exact=quote(exact, 120)
+    )
+    return f"{head}\n{text}"
+
+
+def private_tag(w: Words) -> str:
+    return w.gettext("(private)")
+
+
+def orphaned_tag(w: Words) -> str:
+    return w.gettext("(its words left the reading)")
+
+
+def anonymous(w: Words) -> str:
+    return w.gettext("anonymous")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from bot.config.model import Group
 from bot.core import faults
 from bot.core.events import MessageDeleted, MessageEdited, ReplyReceived
+from bot.core.i18n import Words
 from bot.core.messages import Message, MessageKind
 from bot.core.text import clean_name
 from bot.readings.anchoring import Anchor, anchor_sentence, reanchor
@@ -18,10 +19,10 @@ from bot.readings.model import Reading
 from bot.readings.passage_search import Passage, PassageIndex, passage_index, quoted_words
 from bot.readings.sentences import body_hash, split_sentences
 from bot.services import Services
-from bot.sessions import passage_words as words
+from bot.sessions import passage_words as say
 from bot.sessions import render
 from bot.sessions.anonymity import annotation_key, member_key
-from bot.sessions.language import for_room
+from bot.sessions.language import for_member, for_room
 from bot.sessions.outbox import post
 from bot.storage import Member, Session, Storage
 from bot.storage.annotations import Annotation, NewAnnotation
@@ -78,26 +79,35 @@ class Quote:
 
 
 async def record_quote(
-    services: Services, group: Group, member: Member, *, session: Session, late: bool, quote: Quote
+    services: Services,
+    group: Group,
+    member: Member,
+    *,
+    session: Session,
+    late: bool,
+    quote: Quote,
+    words: Words | None = None,
 ) -> Message:
     """Find the passage, save the note (committed before it is acknowledged), and post it as a
-    quotation in the session's thread when it is shared."""
+    quotation in the session's thread when it is shared. The reply is in `words`, else the
+    member's language."""
+    w = words or for_member(member, None, group)
     comment = quote.comment.strip()
     limit = services.config.spec.max_response_chars
     if session.expired_at is not None:
-        return render.reply(words.EXPIRED)
+        return render.reply(say.expired(w))
     if not comment:
-        return render.reply(words.EMPTY_COMMENT)
+        return render.reply(say.empty_comment(w))
     if len(comment) > limit:
-        return render.reply(words.too_long(len(comment), limit))
+        return render.reply(say.too_long(w, len(comment), limit))
     index = session_passages(services, session)
     found = index.find(quote.words)
     if found.passage is None:
         if found.candidates:
             return render.reply(
-                words.several([(p.number, p.text) for p in found.candidates]), member_text=True
+                say.several(w, [(p.number, p.text) for p in found.candidates]), member_text=True
             )
-        return render.reply(words.no_match(quote.words), member_text=True)
+        return render.reply(say.no_match(w, quote.words), member_text=True)
     passage = found.passage
     anchor = _anchor_of(services, session, passage)
     anonymous = anonymous_in(group)
@@ -132,9 +142,9 @@ async def record_quote(
     log.info("group %s: note %d saved in session %d", group.id, note.id, session.number)
     if not private:
         await _post_quotation(services, group, session, note, member)
-    body = words.saved(note.id, private, anonymous, late, None if is_member else group.spec.name)
+    body = say.saved(w, note.id, private, anonymous, late, None if is_member else group.spec.name)
     if anonymous and quote.source_message_id is not None:
-        body += words.ANONYMOUS_NOTE
+        body += " " + say.anonymous_note(w)
     return render.reply(body)
 
 
@@ -148,11 +158,12 @@ def _anchor_of(services: Services, session: Session, passage: Passage) -> Anchor
 async def _post_quotation(
     services: Services, group: Group, session: Session, note: Annotation, member: Member
 ) -> None:
-    author = words.ANONYMOUS_AUTHOR if note.member_id is None else clean_name(member.display_name)
+    w = for_room(group)
+    author = say.anonymous_author(w) if note.member_id is None else clean_name(member.display_name)
     message = Message(
         kind=MessageKind.NOTICE,
-        title=f"A passage of session {session.number}",
-        body=words.quotation(note.exact, author, note.text),
+        title=say.quotation_title(w, session.number),
+        body=say.quotation(w, note.exact, author, note.text),
         member_text=True,
     )
     posted = await post(
@@ -185,7 +196,9 @@ async def on_reply(services: Services, event: ReplyReceived) -> bool:
         return False
     platform = services.platform(group.platform)
     if not session.is_open and not group.spec.accept_late:
-        await platform.reply(event.origin, render.reply(words.CLOSED))
+        known = await storage.find_member(event.member.platform, event.member.user_id)
+        closed = say.closed(for_member(known, event.origin, group))
+        await platform.reply(event.origin, render.reply(closed))
         return True
     member = await storage.member(event.member, services.clock.now())
     said, comment = taken
@@ -198,6 +211,7 @@ async def on_reply(services: Services, event: ReplyReceived) -> bool:
         quote=Quote(
             words=said, comment=comment, private=None, source_message_id=event.origin.message_id
         ),
+        words=for_member(member, event.origin, group),
     )
     await platform.reply(event.origin, message)
     return True
@@ -217,7 +231,9 @@ async def _reply_to_note(services: Services, event: ReplyReceived, note: Annotat
     if not text:
         return True
     if len(text) > limit:
-        await platform.reply(event.origin, render.reply(words.too_long(len(text), limit)))
+        known = await storage.find_member(event.member.platform, event.member.user_id)
+        too_long = say.too_long(for_member(known, event.origin, group), len(text), limit)
+        await platform.reply(event.origin, render.reply(too_long))
         return True
     member = await storage.member(event.member, services.clock.now())
     anonymous = anonymous_in(group)
@@ -230,7 +246,8 @@ async def _reply_to_note(services: Services, event: ReplyReceived, note: Annotat
         now=services.clock.now(),
     )
     log.info("group %s: a reply to note %d", group.id, note.id)
-    await platform.reply(event.origin, render.reply(words.reply_saved()))
+    reply = say.reply_saved(for_member(member, event.origin, group))
+    await platform.reply(event.origin, render.reply(reply))
     return True
 
 

@@ -7,10 +7,12 @@ import logging
 from bot.config.model import Group
 from bot.core import faults
 from bot.core.events import MessageDeleted, MessageEdited, ReplyReceived
+from bot.core.i18n import Words
 from bot.core.messages import Message
 from bot.services import Services
 from bot.sessions import render
 from bot.sessions.anonymity import anonymous_key, member_key
+from bot.sessions.language import for_member
 from bot.storage import Member, Session
 
 log = logging.getLogger(__name__)
@@ -59,26 +61,38 @@ async def record_response(
     private: bool | None,
     message_id: str | None,
     public: bool | None = None,
+    words: Words | None = None,
 ) -> Message:
-    """Validate and save one response; the reply is built only after the commit. `public`
-    True offers it beyond the group (for a harvested pack); None keeps the earlier choice."""
+    """Validate and save one response; the reply is built only after the commit (in `words`,
+    else the member's language). `public` True offers it beyond the group (for a harvested
+    pack); None keeps the earlier choice."""
+    w = words or for_member(member, None, group)
     storage = services.storage
     limit = services.config.spec.max_response_chars
     text = text.strip()
     if not text:
-        return render.reply("Your response is empty; nothing was saved.")
+        return render.reply(w.gettext("Your response is empty; nothing was saved."))
     if len(text) > limit:
         return render.reply(
-            f"Your response is {len(text):,} characters; the limit is {limit:,}. Nothing was saved: "
-            "please shorten it, or split it across prompts."
+            w.gettext(
+                "Your response is {length} characters; the limit is {limit}. Nothing was saved: "
+                "please shorten it, or split it across prompts.",
+                length=w.number(len(text)),
+                limit=w.number(limit),
+            )
         )
     prompts = await storage.prompts(session.id)
     chosen = next((p for p in prompts if p.number == prompt), None)
     if chosen is None:
         return render.reply(
-            f"Session {session.number} has prompts 1–{len(prompts)}; there is no prompt {prompt}."
+            w.gettext(
+                "Session {number} has prompts 1–{last}; there is no prompt {prompt}.",
+                number=session.number,
+                last=len(prompts),
+                prompt=prompt,
+            )
             if prompts
-            else f"Session {session.number} has no prompts."
+            else w.gettext("Session {number} has no prompts.", number=session.number)
         )
     if chosen.anonymous:
         key = anonymous_key(services.anonymity_key, member.ref, session.id, prompt)
@@ -109,23 +123,36 @@ async def record_response(
         session.number,
         prompt,
     )
-    verb = "Saved" if saved.created else "Replaced"
     if saved.private:
-        visibility = "private: only you can see it"
+        visibility = w.gettext("private: only you can see it")
     elif saved.public:
-        visibility = (
-            "shared with the group, and beyond it: it may go into the course's next pack "
-            "if an admin approves"
+        visibility = w.gettext(
+            "shared with the group, and beyond it: it may go into the course's next pack if an "
+            "admin approves"
         )
     else:
-        visibility = "shared with the group"
+        visibility = w.gettext("shared with the group")
     if chosen.anonymous:
-        visibility += "; anonymous: stored without your name"
-    lines = [f"{verb} your response to prompt {prompt} ({visibility})."]
+        visibility = w.gettext(
+            "{visibility}; anonymous: stored without your name", visibility=visibility
+        )
+    if saved.created:
+        said = w.gettext(
+            "Saved your response to prompt {prompt} ({visibility}).",
+            prompt=prompt,
+            visibility=visibility,
+        )
+    else:
+        said = w.gettext(
+            "Replaced your response to prompt {prompt} ({visibility}).",
+            prompt=prompt,
+            visibility=visibility,
+        )
+    lines = [said]
     if late:
-        lines.append("The session had closed, so it is marked late; it still counts.")
+        lines.append(w.gettext("The session had closed, so it is marked late; it still counts."))
     if saved.joined:
-        lines.append(f"You are now a member of {group.spec.name}.")
+        lines.append(w.gettext("You are now a member of {group}.", group=group.spec.name))
     return render.reply(" ".join(lines))
 
 
@@ -145,11 +172,13 @@ async def on_reply(services: Services, event: ReplyReceived) -> bool:
         return True  # a reply counts only in the session's own room or thread, never from a DM
     platform = services.platform(group.platform)
     if not session.is_open and not group.spec.accept_late:
-        await platform.reply(
-            event.origin, render.reply("That session is closed; responses are no longer accepted.")
-        )
+        known = await services.storage.find_member(event.member.platform, event.member.user_id)
+        w = for_member(known, event.origin, group)
+        closed = w.gettext("That session is closed; responses are no longer accepted.")
+        await platform.reply(event.origin, render.reply(closed))
         return True
     member = await services.storage.member(event.member, services.clock.now())
+    w = for_member(member, event.origin, group)
     message = await record_response(
         services,
         group,
@@ -160,12 +189,16 @@ async def on_reply(services: Services, event: ReplyReceived) -> bool:
         text=event.text,
         private=None,
         message_id=event.origin.message_id,
+        words=w,
     )
     if prompt.anonymous:
         message = render.reply(
             message.body
-            + " Your reply message itself still shows your name in the thread; you may "
-            "delete it. For anonymous prompts, `respond` in a direct message keeps you unseen."
+            + " "
+            + w.gettext(
+                "Your reply message itself still shows your name in the thread; you may delete "
+                "it. For anonymous prompts, `respond` in a direct message keeps you unseen."
+            )
         )
     await platform.reply(event.origin, message)
     return True
@@ -180,12 +213,13 @@ async def on_edit(services: Services, event: MessageEdited) -> bool:
     limit = services.config.spec.max_response_chars
     platform = services.platform(event.origin.platform)
     if not text or len(text) > limit:
-        await platform.reply(
-            event.origin,
-            render.reply(
-                f"That edit was not saved: a response must have 1 to {limit:,} characters. Your earlier text is kept."
-            ),
+        w = for_member(member, event.origin)
+        refused = w.gettext(
+            "That edit was not saved: a response must have 1 to {limit} characters. Your "
+            "earlier text is kept.",
+            limit=w.number(limit),
         )
+        await platform.reply(event.origin, render.reply(refused))
         return False
     if await services.storage.edit_response_by_message(
         event.message_id, member.id, text, services.clock.now()

@@ -6,7 +6,9 @@ import dataclasses
 from datetime import datetime, timedelta
 
 from bot.config.model import Group
+from bot.core.i18n import Words
 from bot.core.messages import Button, Message, MessageKind
+from bot.sessions.language import for_room
 from bot.storage import Session
 
 # The reminder to those who said yes goes this long before the live discussion.
@@ -23,14 +25,16 @@ def reminder_due(group: Group, session: Session) -> datetime:
 
 
 def buttons(group: Group, when: datetime) -> tuple[Button, ...]:
-    local = when.astimezone(group.zone)
+    w = for_room(group)
     return (
         Button(
-            label=f"I'll join the live talk ({local:%a %H:%M})",
+            label=w.gettext(
+                "I'll join the live talk ({when})", when=w.weekday_time(when, group.zone)
+            ),
             action="rsvp:yes",
             fallback="rsvp yes",
         ),
-        Button(label="Can't make it", action="rsvp:no", fallback="rsvp no"),
+        Button(label=w.gettext("Can't make it"), action="rsvp:no", fallback="rsvp no"),
     )
 
 
@@ -41,12 +45,14 @@ def with_buttons(group: Group, message: Message, when: datetime) -> Message:
     return dataclasses.replace(message, buttons=(*message.buttons, *buttons(group, when)))
 
 
-def reminder(group: Group, session: Session, when: str) -> Message:
+def reminder(group: Group, session: Session, when: datetime, w: Words) -> Message:
     return Message(
         kind=MessageKind.REMINDER,
-        title=f"{group.spec.name}: live discussion soon",
-        body=(
-            f"You said you would join the live discussion of session {session.number}: {when}. "
-            "See you there! (Changed your mind? `rsvp no` is fine.)"
+        title=w.gettext("{group}: live discussion soon", group=group.spec.name),
+        body=w.gettext(
+            "You said you would join the live discussion of session {number}: {when}. See you "
+            "there! (Changed your mind? `rsvp no` is fine.)",
+            number=session.number,
+            when=w.moment(when, group.zone),
         ),
     )

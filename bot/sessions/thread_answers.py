@@ -9,10 +9,12 @@ import dataclasses
 import logging
 
 from bot.core.events import Origin, ReplyReceived
+from bot.core.i18n import ENGLISH, Words
 from bot.core.messages import Message, Posted
 from bot.core.platform import Acknowledging, Change
 from bot.services import Services
 from bot.sessions import outbox, render
+from bot.sessions.language import for_member
 from bot.sessions.responses import on_reply
 
 log = logging.getLogger(__name__)
@@ -49,19 +51,25 @@ async def on_thread_message(services: Services, event: ReplyReceived) -> bool:
     key = f"{group.id}:session:{session.number}:how-to-answer:{member.id}"
 
     async def tell() -> Posted:
-        await platform.reply(origin, how_to_answer(len(prompts)))
+        await platform.reply(origin, how_to_answer(len(prompts), for_member(member, origin, group)))
         return Posted(message_id=origin.message_id or key, room=origin.room, thread=origin.thread)
 
     await outbox.send_once(services, key, tell)
     return True
 
 
-def how_to_answer(prompts: int) -> Message:
+def how_to_answer(prompts: int, w: Words = ENGLISH) -> Message:
     """What a member is told (once a session) about a line typed in the thread."""
     return render.reply(
-        f"This session has {prompts} prompts, so I cannot tell which one that message answers; "
-        "it was not saved as a response. To answer, reply to the prompt's message, or use "
-        "`respond NUMBER your answer`."
+        w.ngettext(
+            "This session has {n} prompt, so I cannot tell which one that message answers; it "
+            "was not saved as a response. To answer, reply to the prompt's message, or use "
+            "`respond NUMBER your answer`.",
+            "This session has {n} prompts, so I cannot tell which one that message answers; it "
+            "was not saved as a response. To answer, reply to the prompt's message, or use "
+            "`respond NUMBER your answer`.",
+            prompts,
+        )
     )
 
 

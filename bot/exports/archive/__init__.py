@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config.model import Group
+from bot.core.i18n import Words
 from bot.core.records import PromptRow, Session
 from bot.exports.archive.margins import AnnotatedText, MarginNote, MarginReply, annotate
 from bot.exports.archive.outline import link_target, outline
@@ -29,6 +30,7 @@ from bot.readings.course import session_step
 from bot.readings.model import Reading, Section
 from bot.readings.sentences import body_hash
 from bot.sessions.expiry import outlives_expiry
+from bot.sessions.language import for_room
 from bot.sessions.passages import note_anchor
 from bot.sessions.shown import prompts_in
 from bot.storage import Storage
@@ -37,13 +39,12 @@ from bot.storage.annotations import Annotation
 log = logging.getLogger(__name__)
 
 
-def _day(moment: datetime, zone: ZoneInfo) -> str:
-    local = moment.astimezone(zone)
-    return f"{local:%A} {local.day} {local:%B %Y}"
-
-
 async def _closing(
-    storage: Storage, session: Session, zone: ZoneInfo, prompts: Sequence[PromptRow]
+    storage: Storage,
+    session: Session,
+    zone: ZoneInfo,
+    prompts: Sequence[PromptRow],
+    words: Words,
 ) -> ArchivedClosing | None:
     """The closing summary as the room got it: who took part and the responses per prompt at
     the close. Names stay out (the room's summary named them; an archive travels further), and
@@ -58,7 +59,7 @@ async def _closing(
     for r in on_time:
         counts[r.prompt] = counts.get(r.prompt, 0) + 1
     return ArchivedClosing(
-        date=_day(session.closed_at, zone),
+        date=words.long_day(session.closed_at, zone),
         took_part=len(people),
         anonymous=sum(1 for r in on_time if r.member_id is None),
         per_prompt=tuple((p.number, p.text, counts.get(p.number, 0)) for p in prompts),
@@ -144,6 +145,7 @@ async def collect(
     `readings` (the whole readings folder) names what sessions read outside today's course."""
     known = {**(readings or {}), **{r.id: r for r in group.course.readings}}
     language = group.spec.language  # the archive reads as the room does
+    words = for_room(group)
     history = {s.id: who for s, who in await storage.participation(group.id)}
     recorded = await storage.sessions(group.id)
     sessions: list[ArchivedSession] = []
@@ -170,12 +172,11 @@ async def collect(
                 )
             )
         step = step.in_language(language)
-        local = session.opened_at.astimezone(group.zone)
         sessions.append(
             ArchivedSession(
                 number=session.number,
-                date=_day(session.opened_at, group.zone),
-                short_date=f"{local.day} {local:%b}",
+                date=words.long_day(session.opened_at, group.zone),
+                short_date=words.short_day(session.opened_at, group.zone),
                 reading=step.reading.title,
                 source=link_target(step.reading.source),
                 sections=_sections(
@@ -184,16 +185,16 @@ async def collect(
                 prompts=tuple(prompts),
                 # members named on a response; anonymous answers count in the totals only
                 responders=len(history.get(session.id, frozenset())),
-                closing=await _closing(storage, session, group.zone, asked),
+                closing=await _closing(storage, session, group.zone, asked, words),
             )
         )
-    generated = now.astimezone(group.zone)
     return ArchivedGroup(
         name=group.spec.name,
         course=outline(group.course, recorded, known, language),
-        generated=f"{generated.day} {generated:%B %Y}",
+        generated=words.long_date(now, group.zone),
         members=len(await storage.memberships(group.id)),
         sessions=tuple(sessions),
+        words=words,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 WIDTH = 480  # also the largest it is drawn, so text never grows past its size
@@ -12,11 +12,14 @@ BOTTOM = 36
 LEFT = 36
 
 
-def bar_chart(title: str, bars: Sequence[tuple[str, int]], *, unit: str) -> str:
-    """A vertical bar chart of `bars` (label, value) as an SVG element that scales to its column."""
+def bar_chart(
+    title: str, bars: Sequence[tuple[str, int]], *, amount: Callable[[int], str], empty: str
+) -> str:
+    """A vertical bar chart of `bars` (label, value) as an SVG element that scales to its column.
+    `amount` writes a value in words ("3 members"); `empty` is said when there are no bars."""
     label = escape(title)
     if not bars:
-        return f'<p class="empty">{label}: nothing to show yet.</p>'
+        return f'<p class="empty">{escape(empty)}</p>'
     peak = max(max(v for _, v in bars), 1)
     height = TOP + BAR_AREA + BOTTOM
     step = (WIDTH - LEFT - 8) / len(bars)
@@ -37,7 +40,7 @@ def bar_chart(title: str, bars: Sequence[tuple[str, int]], *, unit: str) -> str:
         x = LEFT + step * i + (step - width) / 2
         h = BAR_AREA * value / peak
         y = TOP + BAR_AREA - h
-        tip = escape(f"{name}: {value} {unit}")
+        tip = escape(f"{name}: {amount(value)}")
         parts.append(
             f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{h:.1f}" rx="3">'
             f"<title>{tip}</title></rect>"

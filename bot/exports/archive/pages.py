@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from bot.core.i18n import ENGLISH, N_, Words
 from bot.exports.archive.charts import bar_chart
 from bot.exports.archive.margins import MARGIN_STYLE, AnnotatedText, annotated_html
 from bot.exports.archive.outline import OutlineReading
-from bot.sessions import passage_words as words
+from bot.sessions import passage_words
 
 STYLE = """
 :root { color-scheme: light dark; --ink: #1f2328; --muted: #5d6670; --line: #d9dde2;
@@ -143,32 +144,48 @@ class ArchivedGroup:
     generated: str
     members: int
     sessions: tuple[ArchivedSession, ...]
+    words: Words = ENGLISH  # the group's language: every page's words and its `lang`
 
 
 def layout(group: ArchivedGroup, title: str, body: str) -> str:
+    w = group.words
+    name = escape(group.name)
+    footer = w.gettext(
+        "Archive of {name}, made by Study Circle on {date}. Only responses members chose to "
+        "share are here; private ones are counted, never shown, and anonymous ones carry no name.",
+        name=name,
+        date=escape(group.generated),
+    )
+    participation = _tag("a", w.gettext("Participation"), href="participation.html")
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{escape(w.html_lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)} · {escape(group.name)}</title>
+<title>{escape(title)} · {name}</title>
 <style>{STYLE}{MARGIN_STYLE}</style>
 </head>
 <body>
-<header class="site"><nav><a href="index.html">{escape(group.name)}</a><a href="participation.html">Participation</a></nav></header>
+<header class="site"><nav><a href="index.html">{name}</a>{participation}</nav></header>
 <main>
 {body}
 </main>
-<footer>Archive of {escape(group.name)}, made by Study Circle on {escape(group.generated)}.
-Only responses members chose to share are here; private ones are counted, never shown, and
-anonymous ones carry no name.</footer>
+<footer>{footer}</footer>
 </body>
 </html>
 """
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
+def _t(text: str) -> str:
+    """A sentence from the catalog, as element content (its values were plain text too)."""
+    return escape(text, quote=False)
+
+
+def _tag(name: str, text: str, *, cls: str | None = None, href: str | None = None) -> str:
+    """`text` from the catalog in one element: `<h2>Course</h2>`, `<span class="tag">late</span>`."""
+    attributes = f' class="{cls}"' if cls else ""
+    attributes += f' href="{escape(href)}"' if href else ""
+    return f"<{name}{attributes}>{_t(text)}</{name}>"
 
 
 def _source_link(url: str, label: str) -> str:
@@ -176,65 +193,81 @@ def _source_link(url: str, label: str) -> str:
     return f'<a href="{escape(url)}" rel="noopener noreferrer">{escape(label)}</a>'
 
 
+def _session_link(w: Words, n: int) -> str:
+    return _tag("a", w.gettext("session {number}", number=n), href=f"session-{n}.html")
+
+
 def _course_outline(group: ArchivedGroup) -> list[str]:
     """The course as readings and sections, each section with the sessions that read it."""
-    lines = ["<h2>Course</h2>"]
+    w = group.words
+    lines = [_tag("h2", w.gettext("Course"))]
     for reading in group.course:
         lines.append('<section class="reading">')
         lines.append(f"<h3><cite>{escape(reading.title)}</cite></h3>")
-        about = [f"by {escape(reading.author)}"] if reading.author else []
+        about = [_t(w.gettext("by {author}", author=reading.author))] if reading.author else []
         if reading.source:
-            about.append(_source_link(reading.source, "the original"))
+            about.append(_source_link(reading.source, w.gettext("the original")))
         if not reading.in_course:
-            about.append("no longer in the group's readings")
+            about.append(_t(w.gettext("no longer in the group's readings")))
         if about:
             lines.append(f'<p class="meta">{" · ".join(about)}</p>')
         lines.append('<ol class="outline">')
         for section in reading.sections:
             if section.sessions:
-                read = ", ".join(
-                    f'<a href="session-{n}.html">session {n}</a>' for n in section.sessions
-                )
+                read = ", ".join(_session_link(w, n) for n in section.sessions)
             else:
-                read = '<span class="empty">not read yet</span>'
+                read = _tag("span", w.gettext("not read yet"), cls="empty")
             lines.append(f'<li><span class="section">{escape(section.title)}</span> · {read}</li>')
         lines.append("</ol></section>")
     return lines
 
 
 def index_page(group: ArchivedGroup) -> str:
+    w = group.words
     listed = [r for r in group.course if r.in_course]
     earlier = [r for r in group.course if not r.in_course]
     first = listed[0] if len(listed) == 1 else None
     lines = [f"<h1>{escape(group.name)}</h1>"]
     if first is not None:
-        by = f" by {escape(first.author)}" if first.author else ""
-        lines.append(f'<p class="meta">Reading <cite>{escape(first.title)}</cite>{by}.</p>')
+        title = f"<cite>{escape(first.title)}</cite>"
+        if first.author:
+            reading = w.gettext(
+                "Reading {title} by {author}.", title=title, author=escape(first.author)
+            )
+        else:
+            reading = w.gettext("Reading {title}.", title=title)
+        lines.append(f'<p class="meta">{reading}</p>')
     elif listed:
-        lines.append(f'<p class="meta">A course of {_plural(len(listed), "reading")}.</p>')
+        course = w.ngettext("A course of {n} reading.", "A course of {n} readings.", len(listed))
+        lines.append(f'<p class="meta">{_t(course)}</p>')
     if earlier:
         named = ", ".join(f"<cite>{escape(r.title)}</cite>" for r in earlier)
-        lines.append(f'<p class="meta">Read before the course changed: {named}.</p>')
+        before = w.gettext("Read before the course changed: {named}.", named=named)
+        lines.append(f'<p class="meta">{before}</p>')
     lines += _course_outline(group)
-    lines.append("<h2>Sessions</h2>")
+    lines.append(_tag("h2", w.gettext("Sessions")))
     several = len(group.course) > 1
     if not group.sessions:
-        lines.append('<p class="empty">No session has been held yet.</p>')
+        lines.append(_tag("p", w.gettext("No session has been held yet."), cls="empty"))
     else:
         lines.append('<ol class="sessions">')
         for s in group.sessions:
-            shared = _plural(s.shared, "shared response")
+            shared = w.ngettext("{n} shared response", "{n} shared responses", s.shared)
+            taking_part = w.ngettext("{n} taking part", "{n} taking part", s.responders)
             reading = f" · <cite>{escape(s.reading)}</cite>" if several else ""
+            link = w.gettext("Session {number}: {titles}", number=s.number, titles=s.titles)
             lines.append(
-                f'<li><a href="{s.filename}">Session {s.number}: {escape(s.titles)}</a>'
-                f'<p class="meta">{escape(s.date)}{reading} · {s.responders} taking part · {shared}</p></li>'
+                f'<li><a href="{s.filename}">{_t(link)}</a>'
+                f'<p class="meta">{escape(s.date)}{reading} · {_t(taking_part)} · '
+                f"{_t(shared)}</p></li>"
             )
         lines.append("</ol>")
-    lines.append('<p><a href="participation.html">Participation over time →</a></p>')
+    over_time = _t(w.gettext("Participation over time →"))
+    lines.append(f'<p><a href="participation.html">{over_time}</a></p>')
     return layout(group, first.title if first is not None else group.name, "\n".join(lines))
 
 
-def _what_was_read(s: ArchivedSession) -> list[str]:
+def _what_was_read(s: ArchivedSession, w: Words) -> list[str]:
     """The sections the session read: each one's summary or first paragraph, and the source."""
     lines = ['<section class="reading-part">']
     for section in s.sections:
@@ -243,44 +276,63 @@ def _what_was_read(s: ArchivedSession) -> list[str]:
             lines.append(f'<p class="opening">{escape(section.opening)}</p>')
         if section.annotated is not None:
             lines += annotated_html(
-                section.annotated, words.ARCHIVE_TEXT_TITLE, words.ORPHANED_TITLE
+                section.annotated,
+                passage_words.archive_text_title(w),
+                passage_words.orphaned_title(w),
             )
     if s.source:
-        lines.append(f'<p class="meta">Read the whole text: {_source_link(s.source, s.source)}</p>')
+        whole = w.gettext("Read the whole text: {link}", link=_source_link(s.source, s.source))
+        lines.append(f'<p class="meta">{whole}</p>')
     lines.append("</section>")
     return lines
 
 
-def _closing_summary(s: ArchivedSession) -> list[str]:
-    lines = ['<section class="closing">', "<h2>Closing summary</h2>"]
+def _closing_summary(s: ArchivedSession, w: Words) -> list[str]:
+    lines = ['<section class="closing">', _tag("h2", w.gettext("Closing summary"))]
     closing = s.closing
     if closing is None:
-        lines.append('<p class="empty">The session was still open when this archive was made.</p>')
+        still = _t(w.gettext("The session was still open when this archive was made."))
+        lines.append(f'<p class="empty">{still}</p>')
         lines.append("</section>")
         return lines
-    who = f"{_plural(closing.took_part, 'member')} took part"
     if closing.anonymous:
-        who += f", with {_plural(closing.anonymous, 'anonymous response')}"
-    lines.append(f"<p>Closed {escape(closing.date)}: {who}.</p>")
+        who = w.ngettext(
+            "{n} member took part, with {anonymous}",
+            "{n} members took part, with {anonymous}",
+            closing.took_part,
+            anonymous=w.ngettext(
+                "{n} anonymous response", "{n} anonymous responses", closing.anonymous
+            ),
+        )
+    else:
+        who = w.ngettext("{n} member took part", "{n} members took part", closing.took_part)
+    closed = w.gettext("Closed {date}: {who}.", date=closing.date, who=who)
+    lines.append(f"<p>{_t(closed)}</p>")
     lines.append("<ul>")
     for number, text, count in closing.per_prompt:
-        lines.append(f"<li>{number}. {escape(text)} — {_plural(count, 'response')}</li>")
+        responses = w.ngettext("{n} response", "{n} responses", count)
+        lines.append(f"<li>{number}. {escape(text)} — {_t(responses)}</li>")
     lines.append("</ul>")
     if closing.late:
-        lines.append(
-            f'<p class="meta">{_plural(closing.late, "response")} came after the close.</p>'
+        late = w.ngettext(
+            "{n} response came after the close.",
+            "{n} responses came after the close.",
+            closing.late,
         )
+        lines.append(f'<p class="meta">{_t(late)}</p>')
     lines.append("</section>")
     return lines
 
 
 def session_page(group: ArchivedGroup, index: int) -> str:
+    w = group.words
     s = group.sessions[index]
+    title = w.gettext("Session {number}", number=s.number)
     lines = [
-        f"<h1>Session {s.number}</h1>",
+        f"<h1>{escape(title)}</h1>",
         f'<p class="meta">{escape(s.date)} · <cite>{escape(s.reading)}</cite> · {escape(s.titles)}</p>',
-        *_what_was_read(s),
-        "<h2>Prompts</h2>",
+        *_what_was_read(s, w),
+        _tag("h2", w.gettext("Prompts")),
     ]
     for prompt in s.prompts:
         lines.append('<section class="prompt">')
@@ -288,58 +340,77 @@ def session_page(group: ArchivedGroup, index: int) -> str:
             f'<h3><span class="prompt-number">{prompt.number}.</span>{escape(prompt.text)}</h3>'
         )
         if not prompt.responses:
-            lines.append('<p class="empty">No shared responses.</p>')
+            lines.append(_tag("p", w.gettext("No shared responses."), cls="empty"))
         for r in prompt.responses:
             paragraphs = "".join(
                 f"<p>{'<br>'.join(escape(line) for line in para.splitlines())}</p>"
                 for para in r.text.split("\n\n")
                 if para.strip()
             )
-            who = escape(r.author) if r.author is not None else "Anonymous"
-            late = '<span class="tag">late</span>' if r.late else ""
+            who = escape(r.author) if r.author is not None else _t(w.gettext("Anonymous"))
+            late = _tag("span", w.gettext("late"), cls="tag") if r.late else ""
             lines.append(f'<blockquote>{paragraphs}<p class="by">— {who}{late}</p></blockquote>')
         if prompt.private_count:
-            n = prompt.private_count
-            lines.append(
-                f'<p class="meta">{n} private response{"s" if n != 1 else ""}, not shown.</p>'
+            hidden = w.ngettext(
+                "{n} private response, not shown.",
+                "{n} private responses, not shown.",
+                prompt.private_count,
             )
+            lines.append(f'<p class="meta">{_t(hidden)}</p>')
         lines.append("</section>")
-    lines += _closing_summary(s)
-    prev = (
-        f'<a href="{group.sessions[index - 1].filename}">← Session {group.sessions[index - 1].number}</a>'
-        if index > 0
-        else "<span></span>"
-    )
-    nxt = (
-        f'<a href="{group.sessions[index + 1].filename}">Session {group.sessions[index + 1].number} →</a>'
-        if index + 1 < len(group.sessions)
-        else '<a href="index.html">All sessions</a>'
-    )
+    lines += _closing_summary(s, w)
+    if index > 0:
+        before = group.sessions[index - 1]
+        back = w.gettext("← Session {number}", number=before.number)
+        prev = f'<a href="{before.filename}">{_t(back)}</a>'
+    else:
+        prev = "<span></span>"
+    if index + 1 < len(group.sessions):
+        after = group.sessions[index + 1]
+        on = w.gettext("Session {number} →", number=after.number)
+        nxt = f'<a href="{after.filename}">{_t(on)}</a>'
+    else:
+        nxt = _tag("a", w.gettext("All sessions"), href="index.html")
     lines.append(f'<nav class="pager">{prev}{nxt}</nav>')
-    return layout(group, f"Session {s.number}", "\n".join(lines))
+    return layout(group, title, "\n".join(lines))
 
 
 def participation_page(group: ArchivedGroup) -> str:
+    w = group.words
     sessions: Sequence[ArchivedSession] = group.sessions
+    taking_part = w.gettext("Members taking part, per session")
+    responses = w.gettext("Responses per session")
+    today = w.ngettext(
+        "{n} member today. Counts only: nobody is ranked.",
+        "{n} members today. Counts only: nobody is ranked.",
+        group.members,
+    )
     lines = [
-        "<h1>Participation</h1>",
-        f'<p class="meta">{group.members} member{"s" if group.members != 1 else ""} today. '
-        "Counts only: nobody is ranked.</p>",
-        "<h2>Members taking part, per session</h2>",
+        _tag("h1", w.gettext("Participation")),
+        f'<p class="meta">{_t(today)}</p>',
+        f"<h2>{_t(taking_part)}</h2>",
         bar_chart(
-            "Members taking part, per session",
+            taking_part,
             [(f"#{s.number}", s.responders) for s in sessions],
-            unit="members",
+            amount=lambda n: w.ngettext("{n} member", "{n} members", n),
+            empty=w.gettext("{chart}: nothing to show yet.", chart=taking_part),
         ),
-        "<h2>Responses, per session</h2>",
+        _tag("h2", w.gettext("Responses, per session")),
         bar_chart(
-            "Responses per session", [(f"#{s.number}", s.total) for s in sessions], unit="responses"
+            responses,
+            [(f"#{s.number}", s.total) for s in sessions],
+            amount=lambda n: w.ngettext("{n} response", "{n} responses", n),
+            empty=w.gettext("{chart}: nothing to show yet.", chart=responses),
         ),
     ]
     if sessions:
+        heads = [
+            _t(w.gettext(label))
+            for label in (N_("Session"), N_("Members"), N_("Answers"), N_("Shared"))
+        ]
         lines.append(
-            '<div class="scroll"><table><thead><tr><th>Session</th>'
-            "<th class=num>Members</th><th class=num>Answers</th><th class=num>Shared</th>"
+            f'<div class="scroll"><table><thead><tr><th>{heads[0]}</th>'
+            f"<th class=num>{heads[1]}</th><th class=num>{heads[2]}</th><th class=num>{heads[3]}</th>"
             "</tr></thead><tbody>"
         )
         for s in sessions:
@@ -349,4 +420,4 @@ def participation_page(group: ArchivedGroup) -> str:
                 f"<td class=num>{s.shared}</td></tr>"
             )
         lines.append("</tbody></table></div>")
-    return layout(group, "Participation", "\n".join(lines))
+    return layout(group, w.gettext("Participation"), "\n".join(lines))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from bot.core.i18n import ENGLISH, Words
 from bot.readings.importer.atomic import write_atomically
 from bot.readings.importer.model import ArticleImportError, ImportResult, SplitMode
 from bot.readings.importer.output import dropped_lines, reading_yaml, sections_table
@@ -28,16 +29,25 @@ class ImportRequest:
     dry_run: bool = False
 
 
-def run_import(request: ImportRequest, *, out: Console, err: Console) -> int:
+def run_import(
+    request: ImportRequest, *, out: Console, err: Console, words: Words = ENGLISH
+) -> int:
     """Import, print the table and the dropped text, and write the reading whole (or nothing)."""
     from bot.readings.importer import import_article
 
+    w = words
     target = request.target
     if target is None and not request.dry_run:
-        err.print("Give --out readings/NAME.yaml, or --dry-run to only see the sections.")
+        err.print(
+            w.gettext("Give --out readings/NAME.yaml, or --dry-run to only see the sections."),
+            markup=False,
+        )
         return 1
     if target is not None and target.exists() and not request.force and not request.dry_run:
-        err.print(f"{target} exists; pass --force to overwrite it.", markup=False)
+        err.print(
+            w.gettext("{target} exists; pass --force to overwrite it.", target=target),
+            markup=False,
+        )
         return 1
     try:
         result = import_article(
@@ -50,37 +60,54 @@ def run_import(request: ImportRequest, *, out: Console, err: Console) -> int:
         )
         text = reading_yaml(result)
     except ArticleImportError as exc:
-        err.print(f"Cannot import {request.source}: {exc}", markup=False, soft_wrap=True)
+        cannot = w.gettext("Cannot import {source}: {problem}", source=request.source, problem=exc)
+        err.print(cannot, markup=False, soft_wrap=True)
         return 1
-    out.print(sections_table(result))
-    _print_dropped(result, out, keep_tail=request.keep_tail)
+    out.print(sections_table(result, w))
+    _print_dropped(result, out, w, keep_tail=request.keep_tail)
     meta = result.metadata
-    found = [f"{k}: {v}" for k, v in (("author", meta.author), ("source", meta.url)) if v]
+    found = []
+    if meta.author:
+        found.append(w.gettext("author: {author}", author=meta.author))
+    if meta.url:
+        found.append(w.gettext("source: {url}", url=meta.url))
     if found:
-        out.print("Found " + "; ".join(found) + ".", markup=False, soft_wrap=True)
+        said = w.gettext("Found {what}.", what="; ".join(found))
+        out.print(said, markup=False, soft_wrap=True)
+    count = len(result.sections)
     if request.dry_run or target is None:
-        out.print(f"Dry run: nothing written ({len(result.sections)} section(s)).")
+        dry = w.ngettext(
+            "Dry run: nothing written ({n} section).",
+            "Dry run: nothing written ({n} sections).",
+            count,
+        )
+        out.print(dry, markup=False)
         return 0
     try:
         write_atomically(target, text)
     except OSError as exc:
-        err.print(f"Cannot write {target}: {exc.strerror}", markup=False)
+        cannot = w.gettext("Cannot write {target}: {problem}", target=target, problem=exc.strerror)
+        err.print(cannot, markup=False)
         return 1
-    out.print(
-        f"Wrote {target}: {len(result.sections)} section(s). Add discussion prompts to each "
-        "section.",
-        markup=False,
+    wrote = w.ngettext(
+        "Wrote {target}: {n} section. Add discussion prompts to each section.",
+        "Wrote {target}: {n} sections. Add discussion prompts to each section.",
+        count,
+        target=target,
     )
+    out.print(wrote, markup=False)
     return 0
 
 
-def _print_dropped(result: ImportResult, out: Console, *, keep_tail: bool) -> None:
+def _print_dropped(result: ImportResult, out: Console, w: Words, *, keep_tail: bool) -> None:
     lines = dropped_lines(result)
     if not lines:
-        out.print("Nothing was dropped.")
+        out.print(w.gettext("Nothing was dropped."), markup=False)
         return
-    out.print("Left out of the reading:")
+    out.print(w.gettext("Left out of the reading:"), markup=False)
     for line in lines:
         out.print(f"  - {line}", markup=False, highlight=False, soft_wrap=True)
     if not keep_tail and any(d.where == "after the article's end" for d in result.dropped):
-        out.print("Pass --keep-tail to keep what follows the article's end.")
+        out.print(
+            w.gettext("Pass --keep-tail to keep what follows the article's end."), markup=False
+        )

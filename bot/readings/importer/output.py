@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from rich.table import Table
 from rich.text import Text
 
+from bot.core.i18n import ENGLISH, Words
 from bot.documents.yamlsource import MAX_YAML_BYTES
 from bot.readings.importer.lines import normalize
 from bot.readings.importer.model import ArticleImportError, ImportedSection, ImportResult, Metadata
@@ -101,13 +102,13 @@ def _metadata_lines(meta: Metadata) -> list[str]:
     ]
 
 
-def sections_table(result: ImportResult) -> Table:
+def sections_table(result: ImportResult, w: Words = ENGLISH) -> Table:
     """A table of the sections found: number, title, word count and minutes to read."""
     table = Table(title=Text(result.title))
     table.add_column("#", justify="right")
-    table.add_column("Title")
-    table.add_column("Words", justify="right")
-    table.add_column("Minutes", justify="right")
+    table.add_column(w.gettext("Title"))
+    table.add_column(w.gettext("Words"), justify="right")
+    table.add_column(w.gettext("Minutes"), justify="right")
     for n, section in enumerate(result.sections, start=1):
         table.add_row(str(n), Text(section.title), str(section.words), str(section.minutes))
     return table
