@@ -144,8 +144,9 @@ async def run_demo(
         assert isinstance(console, Terminal)
         chunks: list[list[str]] = []
         if console.interactive:
-            note = "" if (logging_to and logging_to.file) else " until the demo ends"
-            beside_terminal(console, config.data_dir, logging_to or LogChoice(), note=note)
+            beside_terminal(
+                console, config.data_dir, logging_to or LogChoice(), words=words, for_the_demo=True
+            )
         else:
             # bytes that are not UTF-8 cost a character, not the demo
             chunks = _chunks(sys.stdin.buffer.read().decode("utf-8", errors="replace"))
