@@ -106,3 +106,18 @@ async def test_a_minimal_group_shows_members_by_a_mention_that_pings_nobody(
         assert {m.display_name for m, _ in members} == {str(fake.ana.id), str(fake.ben.id)}
     finally:
         await circle.app.stop()
+
+
+async def test_the_drifting_list_of_a_minimal_group_shows_mentions(
+    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(TOKEN_ENV, "test-token")
+    group = "privacy: minimal\nanonymous: false\ndrift_after: 1"
+    circle = await start_app(tmp_path, fake, TOKEN_ENV, group=group)
+    try:
+        await circle.say(fake.ben, "join")
+        await circle.advance(FIRST_SESSION + timedelta(days=6, minutes=1) - circle.clock.now())
+        listed = await circle.say(fake.mod, "drifting")
+        assert f"<@{fake.ben.id}>" in listed and "ben" not in listed, listed
+    finally:
+        await circle.app.stop()
