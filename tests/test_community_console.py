@@ -20,6 +20,7 @@ def test_snooze_rsvp_and_admin_views_on_the_console(
     script = (
         "/study join\n/study rsvp yes\n/study post-now\n/study rsvp yes\n/study snooze 2\n"
         "/study snooze 0\n/study progress\n/study pair-history\n/study drifting\n"
+        "/study members\n/study status\n"
     )
     log = tmp_path / "bot.log"
     result = studybot(
@@ -34,3 +35,7 @@ def test_snooze_rsvp_and_admin_views_on_the_console(
     assert "Current streak: 0" in out
     assert "No teams yet" in out  # one member alone is not paired with anyone
     assert "Nobody in Readers has been silent" in out
+    # an admin's views: who is in the group, and what is coming in words (issue 12, item 20)
+    assert "Readers: 1 member" in out and "joined " in out  # the real clock: any date
+    assert "no named response yet" in out and "0 reminders sent" in out
+    assert "Coming up (Europe/Berlin time):" in out and "the session closes" in out

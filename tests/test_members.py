@@ -37,9 +37,9 @@ async def test_members_lists_joined_last_response_reminders_and_snooze(harness: 
     text = await harness.command("members", member=ANA)
     lines = text.splitlines()
     assert lines[0] == "**Readers**: 3 members"
-    bea = next(line for line in lines if line.startswith("• Bea"))
-    cal = next(line for line in lines if line.startswith("• Cal"))
-    ana = next(line for line in lines if line.startswith("• Ana"))
+    bea = next(line for line in lines if line.startswith("- Bea"))
+    cal = next(line for line in lines if line.startswith("- Cal"))
+    ana = next(line for line in lines if line.startswith("- Ana"))
     assert "joined 30 Nov 2026" in bea and "last response 1 Dec 2026" in bea
     assert "2 reminders sent" in bea and "snoozed" not in bea
     # Cal was snoozing, so no reminder reached her
@@ -63,7 +63,7 @@ async def test_members_never_ties_an_anonymous_answer_to_its_author(
         await h.advance_to(OPENS + timedelta(minutes=1))
         assert "anonymous" in await h.command("respond 1 my own view", member=BEA)
         text = await h.command("members", member=ANA)
-        bea = next(line for line in text.splitlines() if line.startswith("• Bea"))
+        bea = next(line for line in text.splitlines() if line.startswith("- Bea"))
         assert "no named response yet" in bea and "1 Dec" not in bea
         assert "my own view" not in text
     finally:
@@ -82,9 +82,9 @@ async def test_members_of_an_empty_group(write_config: Callable[[str], Path]) ->
 async def test_status_says_what_is_coming_in_words(harness: Harness) -> None:
     text = await harness.command("status", member=ANA)
     assert "Coming up (Europe/Berlin time):" in text
-    assert "• reminder Mon 30 Nov, 19:00" in text
-    assert "• reminder Tue 1 Dec, 18:00" in text
-    assert "• the next session opens Tue 1 Dec, 19:00" in text
+    assert "- reminder Mon 30 Nov, 19:00" in text
+    assert "- reminder Tue 1 Dec, 18:00" in text
+    assert "- the next session opens Tue 1 Dec, 19:00" in text
     for internal in ("remind —", "open —", "rsvp-remind", "nudge —"):
         assert internal not in text
 

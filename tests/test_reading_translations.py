@@ -200,10 +200,9 @@ async def test_a_spanish_group_with_a_member_who_reads_english(spanish_group: Ha
     assert "Volver a encontrarnos" in room
     assert not any(text in room for text in ENGLISH)
     prompts = h.platform.posts(MessageKind.PROMPT)
-    assert [p.message.body.split("\n")[0] for p in prompts] == [
-        "**1.** ¿Qué te hace volver?",
-        "**2.** ¿Qué cambiarías?",
-    ]
+    assert [p.message.prompt_number for p in prompts] == [1, 2]
+    assert "¿Qué te hace volver?" in prompts[0].message.body
+    assert "¿Qué cambiarías?" in prompts[1].message.body
 
     now = await h.command("now", member=ANA)
     assert all(text in now for text in ENGLISH) and "¿Qué" not in now
@@ -236,8 +235,8 @@ async def test_a_reading_edited_after_the_session_opened_keeps_the_stored_prompt
         now = await h.command("now", member=member("Cy"))
         # prompt 2 of the session is no longer prompt 2 of the reading: its stored words stay
         # rather than the translation of another question; prompt 1 is still translated
-        assert "**1.** ¿Qué te hace volver?" in now
-        assert "**2.** What would you change?" in now
+        assert "1. ¿Qué te hace volver?" in now
+        assert "2. What would you change?" in now
     finally:
         await h.close()
 
@@ -276,7 +275,7 @@ async def test_anonymous_prompts_by_direct_message_in_the_members_language(
         await h.command("join", member=ANA)
         await _open_first_session(h)
         now = await h.command("now", member=BEA, direct=True)
-        assert "**1.** ¿Qué te hace volver?" in now and "What keeps" not in now
+        assert "1. ¿Qué te hace volver?" in now and "What keeps" not in now
         saved = await h.command("respond 1 Que nadie me juzga.", member=BEA, direct=True)
         assert "anonymous" in saved or "anónim" in saved
         await h.command("respond 1 The quiet.", member=ANA)
@@ -317,3 +316,44 @@ async def test_a_spanish_room_quotes_the_spanish_it_read(bilingual: Callable[...
         assert "Eso me sirve" in mine and "left the reading" not in mine
     finally:
         await h.close()
+
+
+def test_the_calendar_of_a_spanish_group_names_the_spanish_sections(
+    bilingual: Callable[..., Path],
+) -> None:
+    from bot.schedule.previewing import group_calendar_events
+
+    config = load_config(bilingual(language="es"))
+    [group] = config.groups
+    events = group_calendar_events(group, START, START + timedelta(days=10))
+    assert [e.summary for e in events] == [
+        "Readers: La hora fija",
+        "Readers: Lo corto también sirve",
+    ]
+
+
+async def test_an_admins_nudge_names_the_reading_in_each_members_language(
+    english_group: Harness,
+) -> None:
+    h = english_group
+    await h.command("language es", member=BEA)
+    await h.command("join", member=BEA)
+    await h.command("join", member=member("Cy"))
+    await _open_first_session(h)
+    await h.command("remind", member=ANA)
+    # Bea chose Spanish: the whole nudge is in Spanish, the reading's title too
+    [to_bea] = [s.message.body for s in h.platform.dms("bea") if "amable" in s.message.body]
+    [to_cy] = [s.message.body for s in h.platform.dms("cy") if "gentle nudge" in s.message.body]
+    assert "*Volver a encontrarnos*" in to_bea and "*Meeting Again*" in to_cy
+
+
+async def test_status_names_the_sections_in_the_asking_admins_language(
+    spanish_group: Harness,
+) -> None:
+    h = spanish_group
+    await _open_first_session(h)
+    assert "La hora fija" in await h.command("status", member=ANA)  # the group's language
+    await h.command("language en", member=ANA)
+    status = await h.command("status", member=ANA)
+    assert "The Fixed Hour" in status and "Short Is Fine" in status
+    assert "La hora fija" not in status

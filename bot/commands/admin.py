@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from bot.commands import admin_words as say
 from bot.commands.context import CommandContext
 from bot.config.load import ConfigError
-from bot.core.i18n import Words
+from bot.core.i18n import Words, resolve
 from bot.core.markdown import blocks, bullets
 from bot.core.messages import Attachment, Message, MessageKind
 from bot.core.records import to_db
@@ -17,7 +18,7 @@ from bot.readings.course import session_step
 from bot.schedule.course_plan import PlanChange, coming_step, plan_changes, plans, progress
 from bot.schedule.planner import plan_group, slot_key
 from bot.sessions import calendar_events, course_notices, outbox, render
-from bot.sessions.language import for_room
+from bot.sessions.language import for_room, member_language
 from bot.sessions.own_answers import responders
 
 log = logging.getLogger(__name__)
@@ -223,21 +224,30 @@ async def remind(ctx: CommandContext) -> Message:
     waiting = {m.id for m in members if m.id not in answered}
     if not waiting:
         return render.reply(say.all_responded(ctx.words))
-    room = for_room(group)
-    reading = session_step(services.config.readings_for(group), session).reading.title
-    closes = render.local_time(session.closes_at, group.zone, room)
-    message = Message(
-        kind=MessageKind.NUDGE,
-        title=say.nudge_title(room, group.spec.name, session.number),
-        body=say.nudge_body(room, session.number, reading, closes),
-    )
+    reading = session_step(services.config.readings_for(group), session).reading
+
+    def nudge(code: str) -> Message:
+        """The nudge in the language of `code`, the reading's title too."""
+        w = resolve(code)
+        closes = render.local_time(session.closes_at, group.zone, w)
+        return Message(
+            kind=MessageKind.NUDGE,
+            title=say.nudge_title(w, group.spec.name, session.number),
+            body=say.nudge_body(w, session.number, reading.title_in(code), closes),
+        )
+
     stamp = to_db(services.clock.now())
     sent, closed = await outbox.direct_to_members(
-        services, group, message, f"{group.id}:s{session.number}:nudge:{stamp}", only=waiting
+        services,
+        group,
+        lambda member: nudge(member_language(member, None, group)),
+        f"{group.id}:s{session.number}:nudge:{stamp}",
+        only=waiting,
     )
     if closed:
         names = ", ".join(closed)
-        notice = Message(kind=MessageKind.NUDGE, body=f"{names}: {message.body}", member_text=True)
+        room = nudge(for_room(group).code)
+        notice = Message(kind=MessageKind.NUDGE, body=f"{names}: {room.body}", member_text=True)
         await outbox.post(
             services,
             group,
@@ -270,11 +280,14 @@ async def _course_lines(ctx: CommandContext) -> list[str]:
     """`status` on the course: sections posted, where the group is, what comes next."""
     group = ctx.need_group()
     services = ctx.services
-    return course_notices.status_lines(
-        group,
-        await progress(services.storage, group, services.config.readings_for(group)),
-        ctx.words,
+    found = await progress(services.storage, group, services.config.readings_for(group))
+    code = ctx.words.code  # the titles as the asking admin reads them
+    shown = dataclasses.replace(
+        found,
+        latest_step=found.latest_step.in_language(code) if found.latest_step else None,
+        next=found.next.in_language(code) if found.next else None,
     )
+    return course_notices.status_lines(group, shown, ctx.words)
 
 
 def _plan_changes_note(w: Words, changes: tuple[PlanChange, ...]) -> str:

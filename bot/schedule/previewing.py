@@ -79,7 +79,7 @@ def preview_rows(
                 yield PreviewBreak(start=slot)
             continue
         if slot > now:
-            step = steps[index]
+            step = steps[index].in_language(group.spec.language)  # as the room will read it
             yield PreviewEvent(
                 number=number,
                 start=slot,

@@ -93,7 +93,8 @@ async def sync_events(services: Services, group: Group) -> None:
 async def _planned_event(services: Services, group: Group, slot: datetime) -> PlannedEvent:
     sessions = await services.storage.sessions(group.id)
     step = await coming_step(services.storage, group)
-    sections = " · ".join(s.title for s in step.sections) if step is not None else ""
+    shown = step.in_language(group.spec.language) if step is not None else None
+    sections = " · ".join(s.title for s in shown.sections) if shown is not None else ""
     number = len(sessions) + 1
     return PlannedEvent(
         title=event_title(group, number),

@@ -58,7 +58,8 @@ async def test_on_matrix_a_spanish_reader_in_an_english_group(circle: Circle) ->
     await circle.ask(carl, "!study respond 1 The date.", "Saved")
     await circle.study.advance(timedelta(days=6, hours=1))
     summary = await bea.wait_for(circle.said("summary", room=room))
-    assert "What keeps you coming back?** — 2 responses" in body_of(summary)
+    [line] = [x for x in body_of(summary).splitlines() if "What keeps you coming back?" in x]
+    assert "2 responses" in line  # one prompt, two languages, one pool
 
 
 async def test_on_matrix_an_english_reader_in_a_spanish_group(circle: Circle) -> None:
