@@ -146,11 +146,6 @@ def test_the_sentence_finder_knows_english_from_spanish_and_portuguese() -> None
     assert not english_sentences("Digite /study help para ver os comandos do Study Circle.")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the bot's own sentences (session posts, replies, the console's frame) are English "
-    "until the strings sweep (branch strings) moves them into the catalogs; remove this mark then",
-)
 def test_the_demo_shows_no_english_sentence_but_command_names(demo: tuple[str, str]) -> None:
     code, text = demo
     assert english_sentences(text) == [], code

@@ -144,8 +144,14 @@ async def run_demo(
         assert isinstance(console, Terminal)
         chunks: list[list[str]] = []
         if console.interactive:
-            note = "" if (logging_to and logging_to.file) else " until the demo ends"
-            beside_terminal(console, config.data_dir, logging_to or LogChoice(), note=note)
+            until_end = not (logging_to and logging_to.file)
+            beside_terminal(
+                console,
+                config.data_dir,
+                logging_to or LogChoice(),
+                until_demo_ends=until_end,
+                words=words,
+            )
         else:
             # bytes that are not UTF-8 cost a character, not the demo
             chunks = _chunks(sys.stdin.buffer.read().decode("utf-8", errors="replace"))

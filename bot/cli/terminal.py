@@ -13,6 +13,7 @@ from typing import Any
 from rich.markup import escape
 
 from bot.cli.cli_words import cli_words
+from bot.core.i18n import Words
 from bot.core.platform import Terminal
 from bot.runtime.logs import CONSOLE_LOG, log_beside_terminal
 
@@ -46,14 +47,23 @@ async def first_of(*waits: Coroutine[Any, Any, Any]) -> None:
 
 
 def beside_terminal(
-    terminal: Terminal, data_dir: Path, choice: LogChoice, *, note: str = ""
+    terminal: Terminal,
+    data_dir: Path,
+    choice: LogChoice,
+    *,
+    until_demo_ends: bool = False,
+    words: Words | None = None,
 ) -> Path:
     """Send the log to `--log-file`, or to DATA_DIR/logs/studybot.log, and say where; log
     lines printed into the conversation overwrote the prompt."""
     path = Path(choice.file) if choice.file else data_dir / CONSOLE_LOG
     log_beside_terminal(choice.level, path, terminal.warn, rotate=choice.file is None)
-    where = cli_words().gettext(
-        "Logs go to {path}{note}; warnings show here.", path=str(path.resolve()), note=note
-    )
+    w = words or cli_words()
+    if until_demo_ends:
+        where = w.gettext(
+            "Logs go to {path} until the demo ends; warnings show here.", path=str(path.resolve())
+        )
+    else:
+        where = w.gettext("Logs go to {path}; warnings show here.", path=str(path.resolve()))
     terminal.say(f"[dim]{escape(where)}[/dim]")
     return path
