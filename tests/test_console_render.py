@@ -158,3 +158,58 @@ def test_at_an_80_column_terminal_a_list_shows_one_item_a_row_and_hints_as_typed
         assert session.wait_exit() == 0
     finally:
         session.close()
+
+
+def test_a_readings_source_wrapping_is_not_kept_but_its_blocks_are() -> None:
+    from bot.core.markdown import prose
+
+    wrapped = (
+        "A paragraph wrapped\nat the file's width\ngoes on.\n\n"
+        "- a list item\n- another\n\n> a quote\n\n"
+        "Two spaces end this line  \nso it breaks.\n\n```\ncode\nstays\n```"
+    )
+    assert prose(wrapped) == (
+        "A paragraph wrapped at the file's width goes on.\n\n"
+        "- a list item\n- another\n\n> a quote\n\n"
+        "Two spaces end this line  \nso it breaks.\n\n```\ncode\nstays\n```"
+    )
+
+
+def _first_section_posted(language: str, folder: Path) -> tuple[Message, int]:
+    """The first-steps reading's first section as the bot posts it in `language`, and how
+    many paragraphs it has."""
+    from datetime import UTC, datetime
+
+    from bot.config.load import load_config
+    from bot.core.records import Session
+    from bot.readings.model import load_reading
+    from bot.sessions.render import section_messages
+
+    root = Path(__file__).resolve().parent.parent
+    (folder / "readings").mkdir()
+    shipped = root / "readings" / "first-steps.yaml"
+    (folder / "readings" / "first-steps.yaml").write_bytes(shipped.read_bytes())
+    reading = load_reading(shipped, root / "readings").in_language(language)
+    config = folder / "config.yaml"
+    config.write_text(BASE_CONFIG.replace("reading: three-parts", "reading: first-steps"))
+    group = load_config(config).groups[0]
+    moment = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
+    session = Session(
+        id=1, group_id=group.id, number=1, first_section=0, section_count=1,
+        opened_at=moment, closes_at=moment, closed_at=None, thread=None, root_message=None,
+    )  # fmt: skip
+    [message] = section_messages(group, session, reading, [reading.sections[0]], 6000)
+    return message, reading.sections[0].body.count("\n\n") + 1
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_shipped_sections_paragraphs_flow_at_the_consoles_width(
+    language: str, tmp_path: Path
+) -> None:
+    """first-steps.yaml wraps its paragraphs at about 90 columns: printed at 80 they must flow,
+    not come out as a long line and a stub, line after line."""
+    message, paragraphs = _first_section_posted(language, tmp_path)
+    lines = [line for line in await printed(message, tmp_path) if line.strip()]
+    body = lines[3:-1]  # the frame, the intro and the heading aside
+    stubs = [line for line in body if len(line) < 40]
+    assert len(stubs) <= paragraphs, "\n".join(body)

@@ -323,3 +323,18 @@ async def test_privacy_minimal_deletes_the_notes_with_the_discussion(start_with:
     await h.advance_to(CLOSES + timedelta(days=14, minutes=1))
     assert await h.storage.count("annotations") == 0
     assert await h.storage.count("annotation_replies") == 0
+
+
+async def test_notes_of_an_expired_session_stay_out_of_the_annotation_export(
+    start_with: Starter,
+) -> None:
+    from bot.exports.web_annotation import annotation_collections
+
+    h = await start_with()
+    await first_session_with_replies(h)
+    await quoted_and_replied(h)
+    group = h.config.groups[0]
+    [collection] = await annotation_collections(h.storage, group)
+    assert collection["total"] == 2
+    await h.advance_to(CLOSES + timedelta(days=14, minutes=1))
+    assert await annotation_collections(h.storage, group) == []

@@ -112,6 +112,24 @@ def test_a_pack_page_has_sessions_notes_lessons_lineage_and_downloads(
                "--packs", str(tmp_path / "b")) == 0  # fmt: skip
 
 
+def test_a_pack_page_names_its_languages_and_shows_the_notes_in_each(site: Path) -> None:
+    bolivia = page(site, "pack-coup-in-bolivia-1.0.0.html")
+    assert "in English, español, português (Brasil)" in bolivia
+    # every session's notes in each language the pack has, each marked with its language
+    assert bolivia.count('<div class="note-language" lang="en">') == 8
+    assert bolivia.count('<div class="note-language" lang="es">') == 8
+    assert bolivia.count('<div class="note-language" lang="pt-BR">') == 8
+    first = bolivia.index('<div class="note-language" lang="es">')
+    spanish = bolivia[first : bolivia.index("</div>", first)]
+    assert "<h5>español</h5>" in spanish
+    assert "<dt>Cómo abrir</dt><dd>Hagan una ronda: cada quien dice su nombre" in spanish
+    assert "<dt>Una pregunta para cerrar</dt>" in spanish and "How to open" not in spanish
+    first_steps = page(site, "pack-first-steps-1.0.0.html")
+    assert "<dt>Como abrir</dt><dd>Façam uma rodada" in first_steps
+    index = page(site, "index.html")
+    assert "in English, español, português (Brasil)" in index
+
+
 def test_the_search_page_lists_everything_without_javascript(site: Path) -> None:
     search = page(site, "search.html")
     assert '<ol id="results" class="results" hidden></ol>' in search

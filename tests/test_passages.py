@@ -212,3 +212,48 @@ def test_suggestions_find_word_starts_in_order_first_then_in_any_order() -> None
     assert [v for v, _ in index.suggest("ime")] == []  # the start of a word, not its middle
     assert index.suggest("zebra") == []
     assert [v for v, _ in index.suggest("", limit=2)] == ["#1", "#2"]
+
+
+async def test_an_edit_of_the_reading_moves_a_note_with_its_words_or_keeps_it_orphaned(
+    write_config: Callable[[str], Path],
+) -> None:
+    from tests.test_courses import reloading
+
+    path = write_config(BASE_CONFIG)
+    h = await make_harness(path, start=START)
+    try:
+        await opened(h)
+        await h.command('quote "fixed time" It follows its words', member=BEA)
+        await h.command('quote "second paragraph" Its words go', member=BEA)
+        reading = path.parent / "readings" / "three-parts.yaml"
+        text = reading.read_text(encoding="utf-8")
+        edited = text.replace(
+            "      The first part says", "      A sentence comes first now. The first part says"
+        ).replace("It has a second paragraph too.", "The second paragraph was rewritten.")
+        assert edited != text
+        reading.write_text(edited, encoding="utf-8")
+        await reloading(h, path)
+        await h.circle.reload()
+        [moved] = [n for n, _, _ in await h.storage.session_annotations(1) if not n.orphaned]
+        body = h.circle.config.readings["three-parts"].sections[0].body
+        assert body[moved.start : moved.end] == moved.exact and moved.sentence == 1
+        assert moved.text == "It follows its words"
+        listed = await h.command("passages", member=BEA)
+        assert "fixed time" in listed and "second paragraph too" not in listed
+        mine = await h.command("mine", member=BEA)
+        assert "Its words go" in mine and "(its words left the reading)" in mine
+        assert await h.storage.count("annotations") == 2  # nothing silently dropped
+    finally:
+        await h.close()
+
+
+async def test_bidi_controls_mentions_and_markup_in_quotes_stay_text(harness: Harness) -> None:
+    await opened(harness)
+    hostile = "\u202egnp.exe\u202c @everyone <script>x</script> **bold** \u2066isolated\u2069"
+    said = await harness.command(f'quote "fixed\u202e time" {hostile}', member=BEA)
+    assert "Saved your note 1" in said
+    [post] = [s for s in harness.platform.posts() if "on this passage" in s.message.body]
+    assert post.message.member_text  # adapters escape it and disable mentions
+    assert "@everyone" in post.message.body and "<script>x</script>" in post.message.body
+    mine = await harness.command("mine", member=BEA)
+    assert "gnp.exe" in mine and "isolated" in mine

@@ -341,10 +341,12 @@ async def test_an_admins_nudge_names_the_reading_in_each_members_language(
     await h.command("join", member=member("Cy"))
     await _open_first_session(h)
     await h.command("remind", member=ANA)
-    # Bea chose Spanish: the whole nudge is in Spanish, the reading's title too
-    [to_bea] = [s.message.body for s in h.platform.dms("bea") if "amable" in s.message.body]
-    [to_cy] = [s.message.body for s in h.platform.dms("cy") if "gentle nudge" in s.message.body]
+    [to_bea] = [
+        s.message.body for s in h.platform.dms("bea") if s.message.kind is MessageKind.NUDGE
+    ]
+    [to_cy] = [s.message.body for s in h.platform.dms("cy") if s.message.kind is MessageKind.NUDGE]
     assert "*Volver a encontrarnos*" in to_bea and "*Meeting Again*" in to_cy
+    assert "gentle nudge" in to_cy and "gentle nudge" not in to_bea  # all of it in her language
 
 
 async def test_status_names_the_sections_in_the_asking_admins_language(

@@ -10,7 +10,7 @@ from types import ModuleType
 import pytest
 
 from bot.packs.manifest import verify_manifest
-from bot.packs.model import load_pack, publish_problems
+from bot.packs.model import load_pack, publish_problems, untranslated_notes
 from bot.readings.model import load_reading
 from tests.packs_helpers import run
 
@@ -57,3 +57,18 @@ def test_a_shipped_packs_reading_is_the_one_in_readings(pack_id: str) -> None:
 def test_the_shipped_packs_go_into_the_sdist() -> None:
     text = (ROOT / "MANIFEST.in").read_text(encoding="utf-8")
     assert "graft packs" in text and "graft readings" in text
+
+
+@pytest.mark.parametrize("pack_id", SHIPPED)
+def test_every_shipped_note_speaks_each_language_the_pack_lists(pack_id: str) -> None:
+    pack = load_pack(PACKS / pack_id)
+    assert untranslated_notes(pack) == []
+    for code in (c for c in pack.languages if c != "en"):
+        for note in pack.notes:
+            key = note.language_for(code)
+            assert key is not None, f"{note.reading}/{note.section} has no {code} note"
+            text = dict(note.translations)[key]
+            # every part written in the language, none left to fall back on the English
+            for part in ("opening", "watch_for", "closing_question"):
+                said = getattr(text, part)
+                assert said and said != getattr(note, part), (note.section, code, part)

@@ -144,13 +144,8 @@ async def run_demo(
         assert isinstance(console, Terminal)
         chunks: list[list[str]] = []
         if console.interactive:
-            until_end = not (logging_to and logging_to.file)
             beside_terminal(
-                console,
-                config.data_dir,
-                logging_to or LogChoice(),
-                until_demo_ends=until_end,
-                words=words,
+                console, config.data_dir, logging_to or LogChoice(), words=words, for_the_demo=True
             )
         else:
             # bytes that are not UTF-8 cost a character, not the demo

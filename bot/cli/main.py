@@ -131,7 +131,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("config")
     export.add_argument("--group", required=True)
-    export.add_argument("--format", choices=("csv", "json", "md"), default="csv")
+    export.add_argument(
+        "--format",
+        choices=("csv", "json", "md", "annotations"),
+        default="csv",
+        help="annotations: the notes on passages as W3C Web Annotation JSON-LD",
+    )
     export.add_argument("--out", help="file to write (default: standard output)")
     export.add_argument("--force", action="store_true", help="replace --out if it exists")
     export.set_defaults(func=_export)
@@ -150,6 +155,16 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="replace an earlier archive in that folder"
     )
     archive.set_defaults(func=_archive)
+
+    notes = sub.add_parser(
+        "import-annotations",
+        parents=[common],
+        help="W3C Web Annotation JSON-LD (as `export --format annotations` writes) into a group",
+    )
+    notes.add_argument("config")
+    notes.add_argument("--group", required=True)
+    notes.add_argument("file", help="the JSON-LD file to read")
+    notes.set_defaults(func=_import_annotations)
 
     imp = sub.add_parser(
         "import",
@@ -322,6 +337,51 @@ def _export(args: argparse.Namespace) -> int:
             )
             return 1
     err.print(say.exported(say.cli_words(), count), markup=False)
+    return 0
+
+
+def _import_annotations(args: argparse.Namespace) -> int:
+    import json
+
+    from bot.exports.annotation_import import check_file
+    from bot.storage import open_storage
+
+    found = config_and_group(args)
+    if found is None:
+        return 1
+    config, group = found
+    try:
+        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        err.print(f"Could not read {args.file}: {exc}; nothing was imported.", markup=False,
+                  soft_wrap=True)  # fmt: skip
+        return 1
+
+    async def go() -> tuple[list[str], tuple[int, int]]:
+        storage = await open_storage(config.storage)
+        try:
+            checked = check_file(
+                data,
+                group,
+                await storage.sessions(group.id),
+                config.readings_for(group),
+                limit=config.spec.max_response_chars,
+            )
+            if checked.problems:
+                return checked.problems, (0, 0)
+            rows = [(n.note, n.replies) for n in checked.notes]
+            return [], await storage.import_annotations(rows, datetime.now(UTC))
+        finally:
+            await storage.close()
+
+    problems, (saved, replies) = asyncio.run(go())
+    if problems:
+        for problem in problems:
+            err.print(f"{args.file}: {problem}", markup=False, soft_wrap=True)
+        err.print(f"{len(problems)} problem(s); nothing was imported.", markup=False)
+        return 1
+    out.print(f"Imported {saved} notes and {replies} replies into {group.spec.name}.",
+              markup=False, soft_wrap=True)  # fmt: skip
     return 0
 
 

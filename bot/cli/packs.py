@@ -18,7 +18,14 @@ from bot.packs.diff import pack_diff
 from bot.packs.files import Refused
 from bot.packs.harvest import PROPOSAL, approve, is_proposal
 from bot.packs.manifest import write_manifest
-from bot.packs.model import Pack, PackError, load_pack, looks_like_ref, publish_problems
+from bot.packs.model import (
+    Pack,
+    PackError,
+    load_pack,
+    looks_like_ref,
+    publish_problems,
+    untranslated_notes,
+)
 from bot.packs.scaffold import new_pack
 from bot.packs.signing import sign_manifest
 from bot.packs.store import PackStore, fork
@@ -173,6 +180,11 @@ def _check(args: argparse.Namespace) -> int:
     )
     for problem in publish_problems(pack):
         out.print("Before you build it: " + problem.message + ".", markup=False, soft_wrap=True)
+    for code, missing in untranslated_notes(pack):
+        _say(
+            f"{len(missing)} facilitator note(s) have no {code} text yet ({', '.join(missing)}); "
+            f"admins reading {code} get those in English."
+        )
     if is_proposal(pack.path):
         _say(
             f"It is a harvest waiting for approval: read {PROPOSAL}, then "

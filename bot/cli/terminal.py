@@ -51,17 +51,19 @@ def beside_terminal(
     data_dir: Path,
     choice: LogChoice,
     *,
-    until_demo_ends: bool = False,
     words: Words | None = None,
+    for_the_demo: bool = False,
 ) -> Path:
-    """Send the log to `--log-file`, or to DATA_DIR/logs/studybot.log, and say where; log
-    lines printed into the conversation overwrote the prompt."""
+    """Send the log to `--log-file`, or to DATA_DIR/logs/studybot.log, and say where (in
+    `words`, else the environment's language); log lines printed into the conversation
+    overwrote the prompt. The demo's own log folder goes with the demo."""
     path = Path(choice.file) if choice.file else data_dir / CONSOLE_LOG
     log_beside_terminal(choice.level, path, terminal.warn, rotate=choice.file is None)
     w = words or cli_words()
-    if until_demo_ends:
+    if for_the_demo and not choice.file:
         where = w.gettext(
-            "Logs go to {path} until the demo ends; warnings show here.", path=str(path.resolve())
+            "Logs go to {path} until the demo ends; warnings show here.",
+            path=str(path.resolve()),
         )
     else:
         where = w.gettext("Logs go to {path}; warnings show here.", path=str(path.resolve()))

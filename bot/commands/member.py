@@ -10,7 +10,7 @@ from bot.commands import member_words as say
 from bot.commands import passages
 from bot.commands.context import CommandContext
 from bot.commands.spec import BY_NAME, COMMANDS, CommandSpec
-from bot.core.markdown import blocks, bullets
+from bot.core.markdown import blocks, bullets, prose
 from bot.core.messages import Attachment, Message, MessageKind
 from bot.core.text import clean_name
 from bot.exports.exporting import own_export_name, times_to_the_second
@@ -125,7 +125,7 @@ async def now(ctx: CommandContext) -> Message:
     code = w.code
     sections = session_step_in(ctx.services, group, session, code).sections
     limit = max(200, ctx.services.platform(group.platform).limits.max_body_chars - 600)
-    text = "\n\n".join(f"## {s.title}\n\n{s.body}" for s in sections)
+    text = "\n\n".join(f"## {s.title}\n\n{prose(s.body)}" for s in sections)
     if len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0] + " …\n\n" + say.full_text_in_thread(w)
     prompts = await session_prompts(ctx.services, group, session, code)

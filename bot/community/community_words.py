@@ -91,6 +91,11 @@ def notes_title(w: Words, group: str) -> str:
     return w.gettext("Facilitator notes: {name}, next session", name=group)
 
 
+def note_part(w: Words, label: str, text: str) -> str:
+    """One labelled part of a facilitator note ("How to open: ..."), the label translated."""
+    return w.gettext("{label}: {text}", label=label, text=text)
+
+
 def notes_head(w: Words, title: str, ref: str, length: str | None) -> str:
     if length:
         return w.gettext(

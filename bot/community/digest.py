@@ -41,9 +41,15 @@ def next_weekly(now: datetime, zone: ZoneInfo) -> datetime:
 
 
 async def digest_body(
-    services: Services, group: Group, sessions: list[Session], *, for_room: bool = False
+    services: Services,
+    group: Group,
+    sessions: list[Session],
+    *,
+    for_room: bool = False,
+    notes_in: Words | None = None,
 ) -> str:
-    """The digest's Markdown. The room's copy leaves out who is drifting: that is for admins."""
+    """The digest's Markdown. The room's copy leaves out who is drifting: that is for admins.
+    The facilitator notes come in `notes_in`'s language (the admin's), else the group's."""
     storage = services.storage
     w = language.for_room(group)
     history = await storage.participation(group.id)
@@ -102,8 +108,9 @@ async def digest_body(
     if len(recent) > 1:
         shown = " → ".join(f"#{n}: {c}" for n, c in recent)
         lines += ["", w.gettext("**Trend** (members responding): {trend}", trend=shown)]
-    if not for_room and (notes := await facilitator.next_notes(services, group)):
-        lines += ["", w.gettext("**Facilitator notes for next time**"), "", notes]
+    if not for_room and (notes := await facilitator.next_notes(services, group, notes_in)):
+        heading = (notes_in or w).gettext("**Facilitator notes for next time**")
+        lines += ["", heading, "", notes]
     if not for_room:
         drifters = drifting(
             members, history, await storage.snoozes(group.id), group.spec.drift_after
@@ -174,10 +181,15 @@ async def send_digest(services: Services, group: Group, action: Action, *, weekl
             "Digest: sessions {first}–{last}", first=sessions[0].number, last=sessions[-1].number
         )
     )
-    pieces = split_text(await digest_body(services, group, sessions), limit)
+    by_language: dict[str, list[str]] = {}  # one body per language the admins read
     delivered = 0
     for admin in group.spec.admins:
         who = MemberRef(platform=group.platform, user_id=str(admin), display_name=str(admin))
+        words = await facilitator.admin_words(services, group, str(admin))
+        if words.code not in by_language:
+            body = await digest_body(services, group, sessions, notes_in=words)
+            by_language[words.code] = split_text(body, limit)
+        pieces = by_language[words.code]
         try:
             for i, piece in enumerate(pieces, start=1):
                 message = _message(title, piece, i, len(pieces))

@@ -43,3 +43,38 @@ def quotation(text: str, author: str | None = None) -> str:
     if author:
         lines.append(f"> — {author}")
     return "\n".join(lines)
+
+
+# a line that starts a block or a list item of its own, so the line break before it stays
+_OWN_LINE = re.compile(r"^\s*(?:[-+*>#|]|\d{1,9}[.)](?:\s|$)|```|~~~)")
+
+
+def prose(text: str) -> str:
+    """A reading's Markdown with the line breaks its source file wrapped paragraphs at taken
+    out (a YAML body is often wrapped at 80 or 100 columns, and every platform here shows a
+    single line break as one). Paragraph breaks, list items, quotes, headings, tables, fenced
+    and indented code, and Markdown's own hard breaks (two spaces or a backslash at a line's
+    end) stay as written."""
+    out: list[str] = []
+    fenced = False
+    for line in text.split("\n"):
+        opens_fence = line.lstrip().startswith(("```", "~~~"))
+        previous = out[-1] if out else ""
+        joinable = (
+            not fenced
+            and not opens_fence
+            and out
+            and previous.strip()
+            and line.strip()
+            and not _OWN_LINE.match(line)
+            and not line.startswith(("    ", "\t"))
+            and not previous.endswith(("  ", "\\"))
+            and not previous.lstrip().startswith(("#", "|", "```", "~~~", "    "))
+        )
+        if joinable:
+            out[-1] = previous.rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+        if opens_fence:
+            fenced = not fenced
+    return "\n".join(out)

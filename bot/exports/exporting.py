@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import re
 from collections.abc import AsyncGenerator, Mapping
 from datetime import datetime
@@ -16,12 +17,14 @@ from typing import Any, TextIO
 from bot.config.model import Group
 from bot.core.text import clean_name
 from bot.exports.formats import CsvWriter, ExportRow, JsonWriter, MarkdownWriter
+from bot.exports.web_annotation import annotation_collections
 from bot.readings.course import session_step
 from bot.readings.model import Reading
 from bot.sessions.expiry import outlives_expiry
 from bot.storage import Member, Storage
 
 FORMATS = ("csv", "json", "md")
+ANNOTATIONS = "annotations"  # the notes on passages as W3C Web Annotation JSON-LD (CLI only)
 MIME = {"csv": "text/csv", "json": "application/json", "md": "text/markdown"}
 PAGE_ROWS = 500
 
@@ -123,7 +126,13 @@ async def write_export(
     out: TextIO,
     readings: Mapping[str, Reading] | None = None,
 ) -> int:
-    """Write the export in `fmt` to `out`, a page at a time; returns the responses written."""
+    """Write the export in `fmt` to `out`, a page at a time; returns the responses written
+    (for `annotations`, W3C Web Annotation JSON-LD: the annotations written)."""
+    if fmt == ANNOTATIONS:
+        collections = await annotation_collections(storage, group)
+        json.dump(collections, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return sum(int(c["total"]) for c in collections)
     writer: CsvWriter | JsonWriter | MarkdownWriter
     if fmt == "csv":
         writer = CsvWriter(out)

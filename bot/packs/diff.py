@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.packs.model import FacilitatorNote, Pack
+from bot.packs.model import FacilitatorNote, NoteText, Pack
 from bot.readings.model import Reading, Section
 
 
@@ -80,14 +80,31 @@ def _notes_diff(old: Pack, new: Pack) -> list[str]:
         was = before.get(key)
         if was is None:
             lines.append(f"+ facilitator note for {_place(*key)}")
-        elif was != note:
-            changed = ", ".join(_changed_parts(was, note))
-            lines.append(f"~ facilitator note for {_place(*key)}: {changed}")
+            continue
+        if changed := _changed_parts(was, note):
+            lines.append(f"~ facilitator note for {_place(*key)}: {', '.join(changed)}")
+        lines += _translations_diff(_place(*key), was, note)
     lines += [f"- facilitator note for {_place(*key)}" for key in before if key not in after]
     return lines
 
 
-def _changed_parts(old: FacilitatorNote, new: FacilitatorNote) -> list[str]:
+def _translations_diff(place: str, old: FacilitatorNote, new: FacilitatorNote) -> list[str]:
+    """The note's translations added, removed or changed, one line per language."""
+    lines: list[str] = []
+    before, after = dict(old.translations), dict(new.translations)
+    for code, text in after.items():
+        was = before.get(code)
+        if was is None:
+            lines.append(f"+ facilitator note for {place} in {code}")
+        elif was != text:
+            lines.append(
+                f"~ facilitator note for {place} in {code}: {', '.join(_changed_parts(was, text))}"
+            )
+    lines += [f"- facilitator note for {place} in {code}" for code in before if code not in after]
+    return lines
+
+
+def _changed_parts(old: FacilitatorNote | NoteText, new: FacilitatorNote | NoteText) -> list[str]:
     names = (
         ("opening", "how to open"),
         ("watch_for", "what to watch for"),

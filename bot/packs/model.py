@@ -21,10 +21,19 @@ from pydantic import (
     field_validator,
 )
 
+from bot.core.i18n import N_
 from bot.documents.problems import Problem, problems_from_validation
 from bot.documents.yamlsource import YamlDocument, YamlError, load_yaml_file
 from bot.packs.version import Version, is_version, parse_version
-from bot.readings.model import ID_PATTERN, Reading, ReadingError, load_reading
+from bot.readings.model import (
+    ID_PATTERN,
+    Reading,
+    ReadingError,
+    language_key,
+    load_reading,
+    pick_language,
+    unknown_language,
+)
 
 PACK_FILE = "pack.yaml"
 # an SPDX licence id or expression: `CC-BY-SA-4.0`, `MIT OR Apache-2.0`, `LicenseRef-our-terms`
@@ -46,6 +55,23 @@ class Lineage:
         return f"{self.id}@{self.version}"
 
 
+# the labels of a note's parts, in English; translated where they are shown
+NOTE_LABELS = (
+    ("opening", N_("How to open")),
+    ("watch_for", N_("What to watch for")),
+    ("closing_question", N_("A closing question")),
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoteText:
+    """A facilitator note's words in one more language; a part it leaves out stays English."""
+
+    opening: str = ""
+    watch_for: str = ""
+    closing_question: str = ""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FacilitatorNote:
     """What the person running one session should know: for the admins' eyes only."""
@@ -55,16 +81,38 @@ class FacilitatorNote:
     opening: str = ""  # how to open the session
     watch_for: str = ""  # what to watch for while it runs
     closing_question: str = ""  # a question to close on
+    # the same note in other languages, keyed as readings key them ("es", "pt_BR")
+    translations: tuple[tuple[str, NoteText], ...] = ()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(code for code, _ in self.translations)
 
     @property
     def parts(self) -> tuple[tuple[str, str], ...]:
-        """The note's filled-in parts, labelled, in the order a facilitator uses them."""
-        named = (
-            ("How to open", self.opening),
-            ("What to watch for", self.watch_for),
-            ("A closing question", self.closing_question),
-        )
+        """The note's filled-in parts, labelled (English labels, for the catalog), in the
+        order a facilitator uses them."""
+        named = ((label, getattr(self, field)) for field, label in NOTE_LABELS)
         return tuple((label, text) for label, text in named if text.strip())
+
+    def language_for(self, code: str | None) -> str | None:
+        """The translation key that serves a reader of `code`, or None for the original."""
+        return pick_language(self.languages, code)
+
+    def in_language(self, code: str | None) -> FacilitatorNote:
+        """The note as an admin reading `code` sees it: translated where it is, else as is."""
+        chosen = self.language_for(code)
+        if chosen is None:
+            return self
+        text = dict(self.translations)[chosen]
+        return FacilitatorNote(
+            reading=self.reading,
+            section=self.section,
+            opening=text.opening or self.opening,
+            watch_for=text.watch_for or self.watch_for,
+            closing_question=text.closing_question or self.closing_question,
+            translations=self.translations,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,10 +149,20 @@ class Pack:
     def ref(self) -> str:
         return f"{self.id}@{self.version}"
 
-    def note_for(self, reading_id: str, section_id: str) -> FacilitatorNote | None:
-        return next(
+    def note_for(
+        self, reading_id: str, section_id: str, language: str | None = None
+    ) -> FacilitatorNote | None:
+        """The note for one section, in `language` where the pack has it translated."""
+        note = next(
             (n for n in self.notes if n.reading == reading_id and n.section == section_id), None
         )
+        return note.in_language(language) if note is not None else None
+
+    @property
+    def note_languages(self) -> tuple[str, ...]:
+        """English, then every language some facilitator note is translated into."""
+        found = {code for n in self.notes for code in n.languages}
+        return ("en", *sorted(found - {"en"}))
 
     def lessons_for(self, reading_id: str, section_id: str) -> tuple[Lesson, ...]:
         return tuple(
@@ -154,12 +212,16 @@ class _SuggestedSpec(_Strict):
     session_length: str | None = Field(default=None, min_length=1, max_length=100)
 
 
-class _NoteSpec(_Strict):
-    reading: str = Field(pattern=ID_PATTERN)
-    section: str = Field(pattern=ID_PATTERN)
+class _NoteTextSpec(_Strict):
     opening: str = Field(default="", max_length=4000)
     watch_for: str = Field(default="", max_length=4000)
     closing_question: str = Field(default="", max_length=2000)
+
+
+class _NoteSpec(_NoteTextSpec):
+    reading: str = Field(pattern=ID_PATTERN)
+    section: str = Field(pattern=ID_PATTERN)
+    translations: dict[str, _NoteTextSpec] = Field(default_factory=dict, max_length=50)
 
 
 class _LessonSpec(_Strict):
@@ -255,6 +317,19 @@ def load_pack(folder: Path) -> Pack:
     )
 
 
+def untranslated_notes(pack: Pack) -> list[tuple[str, list[str]]]:
+    """For each language the pack lists beyond English, the notes (`reading/section`) that
+    have no text in it; languages every note has are left out."""
+    out: list[tuple[str, list[str]]] = []
+    for code in pack.languages:
+        if code == "en":
+            continue
+        missing = [f"{n.reading}/{n.section}" for n in pack.notes if n.language_for(code) is None]
+        if missing:
+            out.append((code, missing))
+    return out
+
+
 def publish_problems(pack: Pack) -> list[Problem]:
     """What keeps a pack that loads from being passed on: for now, a missing licence."""
     if pack.license:
@@ -340,9 +415,52 @@ def _notes(
                 opening=note.opening.strip(),
                 watch_for=note.watch_for.strip(),
                 closing_question=note.closing_question.strip(),
+                translations=_note_translations(spec, doc, i, note, problems),
             )
         )
     return tuple(notes)
+
+
+def _note_translations(
+    spec: _PackSpec, doc: YamlDocument, index: int, note: _NoteSpec, problems: list[Problem]
+) -> tuple[tuple[str, NoteText], ...]:
+    """A note's `translations:`, each in a language the bot knows and the pack lists, and
+    each saying something; a problem, located, for every one that does not."""
+    listed = {language_key(code) for code in spec.languages}
+    place = f"the facilitator note for {note.reading}/{note.section}"
+    out: list[tuple[str, NoteText]] = []
+    for code, text in note.translations.items():
+        line, column = _located(doc, "notes", index, "translations", code)
+
+        def problem(message: str, line: int | None = line, column: int | None = column) -> None:
+            problems.append(Problem(doc.file, line, column, message))
+
+        if (unknown := unknown_language(code, f"{place} has a translation")) is not None:
+            problem(unknown)
+            continue
+        key = language_key(code)
+        if key not in listed:
+            problem(
+                f"{place} has a translation in {code!r}, which the pack's `languages:` does "
+                f"not list ({', '.join(spec.languages)}); add it there or remove the translation"
+            )
+            continue
+        if any(key == k for k, _ in out):
+            problem(f"{place} is translated into {code!r} twice; keep one")
+            continue
+        parts = NoteText(
+            opening=text.opening.strip(),
+            watch_for=text.watch_for.strip(),
+            closing_question=text.closing_question.strip(),
+        )
+        if not (parts.opening or parts.watch_for or parts.closing_question):
+            problem(
+                f"{place} has an empty translation in {code!r}; give it an opening, "
+                "what to watch for or a closing question, or remove it"
+            )
+            continue
+        out.append((key, parts))
+    return tuple(out)
 
 
 def _lessons(

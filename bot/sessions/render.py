@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config.model import Group
 from bot.core.i18n import ENGLISH, Words
-from bot.core.markdown import blocks, quotation
+from bot.core.markdown import blocks, prose, quotation
 from bot.core.messages import Button, Message, MessageKind
 from bot.core.text import clean_name, quote, split_text
 from bot.readings.model import Reading, Section
@@ -68,7 +68,7 @@ def section_messages(
     else:
         intro = w.gettext("*{title}*, {where}.", title=reading.title, where=where)
     body = f"{intro}\n\n"
-    body += "\n\n".join(f"## {s.title}\n\n{s.body}" for s in sections)
+    body += "\n\n".join(f"## {s.title}\n\n{prose(s.body)}" for s in sections)
     pieces = split_text(body, limit)
     title = session_title(w, session.number, " · ".join(s.title for s in sections))
     return [

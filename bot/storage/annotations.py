@@ -185,6 +185,26 @@ class AnnotationStore(StoreBase):
                 await db.execute(_INSERT, _insert_params(new, stamp))
         return len(rows)
 
+    async def import_annotations(
+        self, notes: list[tuple[NewAnnotation, tuple[str, ...]]], now: datetime
+    ) -> tuple[int, int]:
+        """Save imported notes and their replies in one transaction (all of them or none);
+        returns (notes, replies)."""
+        stamp = to_db(now)
+        replies = 0
+        async with self.transaction() as db:
+            for new, answers in notes:
+                row = await db.one(_INSERT, _insert_params(new, stamp))
+                assert row is not None
+                for text in answers:
+                    await db.execute(
+                        "INSERT INTO annotation_replies (annotation_id, member_id, author_key, "
+                        "text, message_id, created_at, updated_at) VALUES (?, NULL, ?, ?, NULL, ?, ?)",
+                        (row["id"], new.author_key, text, stamp, stamp),
+                    )
+                    replies += 1
+        return len(notes), replies
+
     async def set_annotation_message(self, annotation_id: int, message_id: str) -> None:
         async with self.transaction() as db:
             await db.execute(

@@ -91,7 +91,7 @@ def test_help_lists_each_command_on_its_own_line_as_typed_on_matrix(
     assert "• !study join — Join this group's reading sessions" in lines
     assert "(your responses stay yours; use !study forget-me to erase them)" in content["body"]
     assert (
-        "<li><code>!study respond PROMPT [--private] [--shared] TEXT</code>"
+        "<li><code>!study respond PROMPT [--private] [--shared] [--public] TEXT</code>"
         in (content["formatted_body"])
     )
 

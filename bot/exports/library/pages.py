@@ -8,8 +8,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from bot.core.i18n import language_name, resolve
 from bot.exports.archive.pages import STYLE
-from bot.packs.model import Lesson, Pack
+from bot.packs.model import FacilitatorNote, Lesson, Pack
+from bot.readings.model import language_key
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,6 +43,7 @@ form.search button { font: inherit; padding: 0.35rem 0.8rem; border-radius: 6px;
 code.sha { font-size: 0.8rem; overflow-wrap: anywhere; }
 dl.note dt { font-weight: 600; margin-top: 0.5rem; }
 dl.note dd { margin: 0 0 0 1rem; }
+div.note-language h5 { margin: 0.75rem 0 0; font-size: 0.85rem; color: var(--muted); }
 section.note { background: var(--card); border: 1px solid var(--line); border-radius: 6px;
   padding: 0.25rem 1rem 0.75rem; margin: 0.75rem 0; }
 ul.tree, ul.tree ul { list-style: none; margin: 0; padding-left: 1.25rem; }
@@ -146,8 +149,14 @@ def _link(item: Shelved, label: str | None = None) -> str:
     return f'<a href="{escape(item.page)}">{escape(text)}</a>'
 
 
+def _language(code: str) -> str:
+    """A language as its own speakers name it: "español", "português (Brasil)"."""
+    return language_name(language_key(code))
+
+
 def _about(pack: Pack) -> str:
-    bits = [f"version {pack.version}", ", ".join(pack.languages), pack.license or ""]
+    languages = ", ".join(_language(c) for c in pack.languages)
+    bits = [f"version {pack.version}", f"in {languages}", pack.license or ""]
     if pack.topics:
         bits.append("topics: " + ", ".join(pack.topics))
     return " · ".join(escape(b) for b in bits if b)
@@ -243,6 +252,25 @@ def _lesson(lesson: Lesson) -> str:
     )
 
 
+def _note(note: FacilitatorNote) -> str:
+    """A session's facilitator notes: the English, then each translation the pack has, each
+    marked with its language (and its labels in it) so a reader and a screen reader know."""
+    blocks: list[str] = []
+    for code in ("en", *note.languages):
+        shown = note.in_language(code) if code != "en" else note
+        words = resolve(code)
+        parts = "".join(
+            f"<dt>{escape(words.gettext(label))}</dt><dd>{escape(text)}</dd>"
+            for label, text in shown.parts
+        )
+        blocks.append(
+            f'<div class="note-language" lang="{escape(code.replace("_", "-"))}">'
+            f"<h5>{escape(_language(code))}</h5>"
+            f'<dl class="note">{parts}</dl></div>'
+        )
+    return f'<section class="note"><h4>Facilitator notes</h4>{"".join(blocks)}</section>'
+
+
 def pack_page(item: Shelved, shelf: Sequence[Shelved]) -> str:
     pack = item.pack
     lines = [
@@ -288,12 +316,7 @@ def pack_page(item: Shelved, shelf: Sequence[Shelved]) -> str:
                 )
             note = pack.note_for(reading.id, section.id)
             if note is not None and note.parts:
-                parts = "".join(
-                    f"<dt>{escape(label)}</dt><dd>{escape(text)}</dd>" for label, text in note.parts
-                )
-                lines.append(
-                    f'<section class="note"><h4>Facilitator notes</h4><dl class="note">{parts}</dl></section>'
-                )
+                lines.append(_note(note))
             for lesson in (
                 x for x in pack.lessons if (x.reading, x.section) == (reading.id, section.id)
             ):
