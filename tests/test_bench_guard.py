@@ -1,7 +1,7 @@
 """A guard against gross performance regressions: the core of `python -m bench --quick`.
 
-It fails only when a ratio is more than 3x worse than its target in three runs in a row (never on absolute times,
-which depend on the machine). Rows that miss their target today are listed in KNOWN with
+It fails only when a ratio is more than 3x worse than its target in three runs in a row
+(never on absolute times, which depend on the machine). Rows that miss their target today are listed in KNOWN with
 today's figure; for them the guard allows 3x worse than today, so it still catches a
 collapse while the gap is being closed.
 """
