@@ -1,7 +1,7 @@
 """A guard against gross performance regressions: the core of `python -m bench --quick`.
 
-It fails only when a ratio is more than 3x worse than its target (never on absolute times,
-which depend on the machine). Rows that miss their target today are listed in KNOWN with
+It fails only when a ratio is more than 3x worse than its target in three runs in a row
+(never on absolute times, which depend on the machine). Rows that miss their target today are listed in KNOWN with
 today's figure; for them the guard allows 3x worse than today, so it still catches a
 collapse while the gap is being closed.
 """
@@ -47,15 +47,29 @@ def _badness(row: Row) -> float:
     return row.badness()
 
 
+TRIES = 3  # a collapse shows in every run; a moment of load (the suite runs on every core) in one
+
+
+def _measure(name: str) -> Report:
+    if name == "recording":
+        return asyncio.run(recording.run(quick=True))
+    if name == "commands_load":
+        return asyncio.run(commands_load.run(quick=True))
+    if name == "scale":
+        return scale.run(quick=True)
+    return fanout.run(quick=True, sizes=(100,))
+
+
 @pytest.mark.parametrize("name", ["recording", "commands_load", "scale", "fanout"])
 def test_no_gross_regression(name: str) -> None:
-    if name == "recording":
-        report = asyncio.run(recording.run(quick=True))
-    elif name == "commands_load":
-        report = asyncio.run(commands_load.run(quick=True))
-    elif name == "scale":
-        report = scale.run(quick=True)
-    else:
-        report = fanout.run(quick=True, sizes=(100,))
-    assert report.rows, f"{name} measured nothing"
-    assert not gross(report), "\n".join(gross(report))
+    """Gross in each of TRIES runs fails; the other tests share the machine's cores, so one
+    run's tail latency may be another process's doing."""
+    seen: list[str] = []
+    for _ in range(TRIES):
+        report = _measure(name)
+        assert report.rows, f"{name} measured nothing"
+        found = gross(report)
+        if not found:
+            return
+        seen += found
+    raise AssertionError("\n".join(seen))

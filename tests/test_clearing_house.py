@@ -195,3 +195,21 @@ def test_a_network_shares_packs_through_a_git_repository(
     assert run("pack", "install", str(theirs / "first-steps"), "--packs", str(tmp_path / "store-c")) == 1  # fmt: skip
     assert "nothing installed" in capsys.readouterr().err
     assert not (tmp_path / "store-c" / "first-steps").exists()
+
+
+def test_a_minimal_group_harvest_credits_nobody(tmp_path: Path) -> None:
+    """`privacy: minimal` stores the platform id for a name: a lesson harvested from it carries
+    no credit, even from a member who answered with her name in a group that is not anonymous."""
+    source = make_pack(tmp_path / "p-src", title="Pack P")
+    assert run("pack", "build", str(source), "--out", str(tmp_path / "p-1.0.0.tar.gz")) == 0
+    config = console_config(tmp_path / "a", "Circle A", "pack-p@1.0.0")
+    text = config.read_text(encoding="utf-8") + "    privacy: minimal\n    anonymous: false\n"
+    config.write_text(text, encoding="utf-8")
+    assert run("pack", "install", str(tmp_path / "p-1.0.0.tar.gz"), "--config", str(config)) == 0
+    script = "/study post-now\n/as bea\n/study join\n/study respond 1 --public Bring tea.\n"
+    ran = studybot("run", "--config", str(config), stdin=script, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    proposal = tmp_path / "p-1.1.0"
+    assert run("pack", "harvest", "--config", str(config), "--group", "circle", "--out", str(proposal)) == 0  # fmt: skip
+    [lesson] = load_pack(proposal).lessons
+    assert lesson.text == "Bring tea." and lesson.credit is None

@@ -155,6 +155,17 @@ def test_impossible_dates_and_numbers_are_located_problems(
     assert f"config.yaml{where}" in problem and says in problem, problem
 
 
+def test_discord_events_on_a_group_elsewhere_is_one_located_sentence(
+    write_config: Callable[[str], Path],
+) -> None:
+    from tests.conftest import BASE_CONFIG
+
+    text = BASE_CONFIG.replace("respond_for: 6d", "respond_for: 6d\n    discord_events: true")
+    [problem] = problems(write_config, text)
+    assert "config.yaml:14:5:" in problem, problem
+    assert "Discord server's Events tab" in problem and "meets on console" in problem
+
+
 def test_every_impossible_value_is_reported_together(write_config: Callable[[str], Path]) -> None:
     from tests.conftest import BASE_CONFIG
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
 import threading
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +31,7 @@ from bot.storage import base as storage_base
 from bot.storage.migrations import MIGRATIONS, Migrations
 from bot.testing import Harness, make_harness, member
 from tests.conftest import BASE_CONFIG, START
+from tests.scaled_clock import StepClock
 from tests.test_cli import ROOT, ahead, studybot
 
 ANA, BEA, CAL = member("Ana"), member("Bea"), member("Cal")
@@ -488,18 +491,30 @@ async def test_a_database_from_before_courses_keeps_its_place(
 
 
 def test_a_whole_course_on_the_console(write_config: Callable[[str], Path], tmp_path: Path) -> None:
-    """`studybot run` on a fast clock (tests/scaled_clock.py), typed into like a terminal:
-    five weeks of a two-reading course, the next reading announced, the end said."""
+    """`studybot run` typed into like a terminal, on a clock the test moves
+    (tests/scaled_clock.py `StepClock`): five weeks of a two-reading course, the next reading
+    announced, the end said. Each step waits for what the bot says at it, so a busy machine
+    only makes the run slower, never posts a session at another moment."""
     text = COURSE.replace("admins: [ana]", "admins: [you]\n    grace_period: 30d")
     path = course_config(write_config, text)
-    since = time.time() + 1.0
+    moment = tmp_path / "clock"  # where the test writes the bot's present
+    bot_log = tmp_path / "bot.log"
+    clock = StepClock(moment)
+    clock.set(START)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "120"}
-    clock = f"{START.isoformat()},300000,{since}"  # five weeks in about ten seconds
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.scaled_clock", clock, "run", "--config", str(path)],
+        [
+            sys.executable,
+            "-m",
+            "tests.scaled_clock",
+            f"file:{moment}",
+            "run",
+            "--config",
+            str(path),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=bot_log.open("w", encoding="utf-8"),  # the bot's log, told when a step fails
         text=True,
         env=env,
         cwd=ROOT,
@@ -509,19 +524,51 @@ def test_a_whole_course_on_the_console(write_config: Callable[[str], Path], tmp_
     reading = threading.Thread(target=lambda: lines.extend(proc.stdout or ()), daemon=True)
     reading.start()
 
-    def seen(needle: str, within: float = 60) -> None:
+    def seen(needle: str, within: float = 120) -> None:
         deadline = time.monotonic() + within
-        while not any(needle in line for line in list(lines)):
+        while needle not in " ".join("".join(list(lines)).replace("│", " ").split()):
             assert proc.poll() is None, "".join(lines)[-3000:]
             assert time.monotonic() < deadline, f"no {needle!r} in:\n" + "".join(lines)[-3000:]
-            time.sleep(0.05)
+            time.sleep(0.05)  # polling the pipe's output, not waiting for time to pass
 
+    def settled(now: datetime, within: float = 120) -> None:
+        """Wait until the bot has done all it had due by `now`. What it says comes before it
+        plans what follows (the next session is planned from its clock's present), so a step
+        taken on the first sign alone would leave its planning to a later moment."""
+        deadline = time.monotonic() + within
+        with closing(sqlite3.connect(path.parent / "data" / "test.db", timeout=30)) as db:
+            while db.execute(
+                "SELECT COUNT(*) FROM actions WHERE state = 'pending' AND due_at <= ?",
+                (to_db(now),),
+            ).fetchone() != (0,):
+                assert proc.poll() is None, "".join(lines)[-3000:]
+                assert time.monotonic() < deadline, (
+                    f"the bot never finished what was due by {now}; its log ends:\n"
+                    + bot_log.read_text(encoding="utf-8")[-3000:]
+                )
+                time.sleep(0.05)  # polling the database, not waiting for time to pass
+
+    minute = timedelta(minutes=1)
     try:
         proc.stdin.write("/study join\n")
         proc.stdin.flush()
         seen("Welcome to Readers! We are reading Three Parts.")
-        seen("Reading finished")
+        steps = [  # the moment to move to, and what the bot says by then
+            (TUESDAY[0] + minute, "Session 1: Part One"),
+            (TUESDAY[1] + minute, "Session 2: Part Two"),
+            (TUESDAY[2] + minute, "Session 3: Part Three"),
+            (TUESDAY[3] - timedelta(hours=1), "That was the last section of Three Parts."),
+            (TUESDAY[3] + minute, "Session 4: Reading Together"),
+            (TUESDAY[4] + minute, "Session 5: Keeping On"),
+            (TUESDAY[4] + timedelta(days=7), "Reading finished"),
+        ]
+        for then, said in steps:
+            clock.set(then)
+            seen(said)
+            settled(then)
         proc.stdin.write("/study status\n")
+        proc.stdin.flush()
+        seen("Next: nothing; every section of the course has been posted")
         proc.stdin.close()
         assert proc.wait(timeout=60) == 0
     finally:

@@ -238,12 +238,28 @@ async def test_a_slow_action_renews_its_claim_and_is_not_taken_over(
     first = await make_harness(config, start=START, storage_path=url, platform=slow)
     first.circle.clock = first.clock = QuickClock(OPENS)
     other = await make_harness(config, start=OPENS, storage_path=url)
+    renewed: list[datetime] = []  # the leases the first process's renewals asked for
+    renewal = asyncio.Condition()
+    renew = first.storage.renew_claim
+
+    async def renew_and_tell(action_id: int, owner: str, lease_until: datetime) -> bool:
+        kept = await renew(action_id, owner, lease_until)
+        async with renewal:
+            renewed.append(lease_until)
+            renewal.notify_all()
+        return kept
+
+    first.storage.renew_claim = renew_and_tell  # type: ignore[method-assign]
+    lease = first.circle.services.config.spec.claim_lease
     running = asyncio.create_task(first.circle.run_due())
     await asyncio.wait_for(slow.stuck.wait(), 10)
     # the send hangs for twice the lease; the renewals keep the claim with the first process
     for _ in range(10):
-        first.clock.advance(timedelta(minutes=1))
-        await asyncio.sleep(0.08)
+        now = first.clock.advance(timedelta(minutes=1))
+        async with renewal:  # a renewal made at the new time, before the other one looks
+            await asyncio.wait_for(
+                renewal.wait_for(lambda now=now: any(u >= now + lease for u in renewed)), 60
+            )
         other.clock.set(first.clock.now())
         await other.circle.run_due()
     assert other.platform.posts() == []

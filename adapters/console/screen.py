@@ -37,6 +37,9 @@ class Screen:
             finally:
                 if waiting is not None:
                     self._draw(waiting)
+                # piped output is block-buffered: without this, a reader at the other end of
+                # the pipe (a log, a test) sees a message only once kilobytes more follow it
+                self.console.file.flush()
 
     def show(self, *objects: RenderableType) -> None:
         """Print above the prompt."""

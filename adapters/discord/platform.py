@@ -271,6 +271,11 @@ class DiscordPlatform:
     def command_prefix(self, spec: CommandSpec) -> str:
         return slash_prefix(spec)
 
+    async def shown_name(self, room: str, user_id: str) -> str:
+        # A mention shows each reader the member's name; every send parses no mentions
+        # (NO_MENTIONS), so nobody is pinged by it.
+        return f"<@{user_id}>" if user_id.isdigit() else user_id
+
     @property
     def shard_ids(self) -> tuple[int, ...] | None:
         return self._shards.shard_ids

@@ -244,6 +244,21 @@ class MatrixPlatform:
     def command_prefix(self, spec: CommandSpec) -> str:
         return PREFIX
 
+    async def shown_name(self, room: str, user_id: str) -> str:
+        """The member's display name in the room, from the member state sync holds, else
+        asked of the server now; their id when they set none. Kept nowhere."""
+        room_id = self._room_id(room)
+        client = self._need_client()
+        known = client.rooms.get(room_id)
+        if known is not None and user_id in known.users:
+            return known.users[user_id].display_name or user_id
+        answer = await client.room_get_state_event(room_id, "m.room.member", user_id)
+        if isinstance(answer, nio.RoomGetStateEventResponse):
+            name = answer.content.get("displayname")
+            if isinstance(name, str) and name:
+                return name
+        return user_id
+
     async def is_admin(self, member: MemberRef, room: str) -> bool:
         if self._sync is None:
             return False

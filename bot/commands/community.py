@@ -10,9 +10,9 @@ from bot.commands.context import CommandContext
 from bot.community.roll import roll
 from bot.core.markdown import blocks, bullets
 from bot.core.messages import Message
-from bot.core.text import clean_name
 from bot.sessions import render
 from bot.sessions import rsvp as live
+from bot.sessions.naming import names_shown
 from bot.sessions.own_answers import anonymous_responders
 from bot.sessions.participation import drifting as find_drifting
 from bot.sessions.participation import standing
@@ -115,10 +115,11 @@ async def drifting(ctx: CommandContext) -> Message:
     if not found:
         return render.reply(say.nobody_silent(w, group.spec.name, group.spec.drift_after))
     head = say.silent_title(w, group.spec.drift_after)
+    shown = await names_shown(ctx.services, group, [m.member for m, _ in found])
     items = []
     for m, silent in found:
         note = f" — {say.left_alone(w)}" if m.member.id in people.left_alone else ""
-        items.append(f"{clean_name(m.member.display_name)}: {w.number(silent)}{note}")
+        items.append(f"{shown[m.member.id]}: {w.number(silent)}{note}")
     return render.reply(blocks(head, bullets(items), say.personal_word(w)), member_text=True)
 
 
@@ -129,9 +130,13 @@ async def pair_history(ctx: CommandContext) -> Message:
     history = await ctx.services.storage.pairings(group.id)
     if not history:
         return render.reply(note or say.no_teams(w))
+    recent = list(reversed(history[-8:]))
+    names = await names_shown(
+        ctx.services, group, {m.id: m for _, teams in recent for t in teams for m in t}.values()
+    )
     items = []
-    for session, teams in reversed(history[-8:]):
-        shown = "; ".join(" & ".join(clean_name(m.display_name) for m in team) for team in teams)
+    for session, teams in recent:
+        shown = "; ".join(" & ".join(names[m.id] for m in team) for team in teams)
         items.append(say.teams_line(w, session.number, shown))
     head = say.teams_title(w, group.spec.name)
     return render.reply(

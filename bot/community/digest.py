@@ -19,6 +19,7 @@ from bot.core.text import clean_name, quote, split_text
 from bot.services import Services
 from bot.sessions import language, outbox, passage_words
 from bot.sessions.expiry_words import digest_line
+from bot.sessions.naming import names_shown
 from bot.sessions.participation import drifting, trend
 from bot.sessions.passages import most_discussed
 from bot.sessions.shown import session_prompts
@@ -116,7 +117,8 @@ async def digest_body(
             members, history, await storage.snoozes(group.id), group.spec.drift_after
         )
         if drifters:
-            names = ", ".join(f"{clean_name(m.member.display_name)} ({n})" for m, n in drifters)
+            as_shown = await names_shown(services, group, [m.member for m, _ in drifters])
+            names = ", ".join(f"{as_shown[m.member.id]} ({n})" for m, n in drifters)
             lines += [
                 "",
                 w.gettext("**Drifting** (silent sessions in a row): {names}", names=names),

@@ -9,11 +9,11 @@ from bot.community.roll import roll
 from bot.config.model import Group
 from bot.core.messages import Message, MessageKind
 from bot.core.platform import DirectMessagesClosed
-from bot.core.text import clean_name
 from bot.readings.course import session_step
 from bot.services import Services
 from bot.sessions import outbox, render, rsvp
 from bot.sessions.language import for_member, for_room, member_language
+from bot.sessions.naming import names_shown
 from bot.sessions.own_answers import participation, responders
 from bot.sessions.participation import drifting
 from bot.storage import Member, Session
@@ -51,7 +51,8 @@ async def nudge(services: Services, group: Group, session: Session) -> None:
         except DirectMessagesClosed:
             closed.append(m.member)
     if closed:
-        names = ", ".join(clean_name(m.display_name) for m in closed)
+        shown = await names_shown(services, group, closed)
+        names = ", ".join(shown[m.id] for m in closed)
         room = for_room(group)
         when = render.local_time(session.closes_at, group.zone, room)
         notice = Message(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from bot.community import community_words as say
 from bot.community.pairing import PairHistory, make_teams
@@ -16,6 +17,7 @@ from bot.core.text import clean_name
 from bot.services import Services
 from bot.sessions import outbox
 from bot.sessions.language import for_member, for_room, member_language
+from bot.sessions.naming import names_shown
 from bot.sessions.shown import session_prompts
 from bot.storage import Member, Session
 
@@ -55,6 +57,7 @@ async def announce_teams(services: Services, group: Group, session: Session) -> 
         prompts = [p.text for p in await session_prompts(services, group, session, code)]
         return [prompts[(i + session.number) % count] if count else "" for i in range(len(teams))]
 
+    names = await names_shown(services, group, [m for team in teams for m in team])
     base = f"{group.id}:s{session.number}"
     in_thread = list(zip(teams, await questions(for_room(group).code), strict=True))
     if group.spec.pairing.announce == "dm":
@@ -64,7 +67,8 @@ async def announce_teams(services: Services, group: Group, session: Session) -> 
             for member in team:
                 question = (await questions(member_language(member, None, group)))[i]
                 others = [m for m in team if m.id != member.id]
-                message = team_dm(group, session, others, question, for_member(member, None, group))
+                w = for_member(member, None, group)
+                message = team_dm(group, session, others, question, w, names)
                 key = f"{base}:team:{member.id}"
                 try:
                     await outbox.send_direct_once(services, platform, member.ref, message, key)
@@ -76,21 +80,29 @@ async def announce_teams(services: Services, group: Group, session: Session) -> 
         await outbox.post(
             services,
             group,
-            teams_post(session, in_thread, for_room(group)),
+            teams_post(session, in_thread, for_room(group), names),
             f"{base}:teams",
             thread=session.thread,
         )
     log.info("group %s: %d teams announced for session %d", group.id, len(teams), session.number)
 
 
+def _name(member: Member, names: Mapping[int, str] | None) -> str:
+    """The member as `names` (from `names_shown`) shows them, else their stored name."""
+    return names[member.id] if names and member.id in names else clean_name(member.display_name)
+
+
 def teams_post(
-    session: Session, teams: list[tuple[list[Member], str]], w: Words = ENGLISH
+    session: Session,
+    teams: list[tuple[list[Member], str]],
+    w: Words = ENGLISH,
+    names: Mapping[int, str] | None = None,
 ) -> Message:
     head = say.teams_head(w, session.number)
     items = []
     for team, question in teams:
-        names = " & ".join(clean_name(m.display_name) for m in team)
-        items.append(say.team_line(w, names, question))
+        together = " & ".join(_name(m, names) for m in team)
+        items.append(say.team_line(w, together, question))
     return Message(
         kind=MessageKind.NOTICE,
         title=say.teams_title(w),
@@ -101,8 +113,13 @@ def teams_post(
 
 
 def team_dm(
-    group: Group, session: Session, others: list[Member], question: str, w: Words = ENGLISH
+    group: Group,
+    session: Session,
+    others: list[Member],
+    question: str,
+    w: Words = ENGLISH,
+    names: Mapping[int, str] | None = None,
 ) -> Message:
-    names = say.names_and(w, [clean_name(m.display_name) for m in others])
-    body = say.team_dm(w, session.number, group.spec.name, names, question)
+    partners = say.names_and(w, [_name(m, names) for m in others])
+    body = say.team_dm(w, session.number, group.spec.name, partners, question)
     return Message(kind=MessageKind.NOTICE, title=say.partner_title(w), body=body, member_text=True)

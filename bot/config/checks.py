@@ -55,6 +55,13 @@ def resolve_groups(
         wrong = config_problem(group.platform, spec.platforms, server=g.guild)
         if wrong is not None:
             problem(wrong)
+        if g.discord_events and group.platform != "discord":
+            at = doc.locate(("groups", i, "discord_events")) or (line, col)
+            problem(
+                f"discord_events: true shows sessions in a Discord server's Events tab, but group "
+                f"{g.id!r} meets on {group.platform}: remove the key or set it to false",
+                *at,
+            )
         groups.append(group)
     problems.extend(sections_without_prompts(groups))
     return groups

@@ -213,6 +213,17 @@ class ScheduledEvents(Protocol):
         ...
 
 
+@runtime_checkable
+class MemberNames(Protocol):
+    """A platform that can show a member by its own means where the core keeps no name
+    (`privacy: minimal`): Discord's mention (shown as the name, pinging nobody), Matrix's
+    display name read from the room at send time. Without it the core shows the platform id."""
+
+    async def shown_name(self, room: str, user_id: str) -> str:
+        """How `user_id` appears in a message to `room`, looked up now and kept nowhere."""
+        ...
+
+
 DEFAULT_PREFIX = "/study"
 
 

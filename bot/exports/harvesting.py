@@ -80,7 +80,10 @@ async def harvest(
                 section=section.id if section is not None else None,
                 prompt=prompts.get(response.prompt),
                 text=_excerpt(response.text),
-                credit=clean_name(author.display_name) if author is not None else None,
+                # a minimal group stores no names: its platform ids never leave it in a pack
+                credit=clean_name(author.display_name)
+                if author is not None and not group.spec.minimal
+                else None,
             )
         )
         words.append(

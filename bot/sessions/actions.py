@@ -29,7 +29,10 @@ async def _retention(services: Services, group: Group, action: Action) -> None:
     if not days:
         return
     before = services.clock.now() - timedelta(days=days)
-    removed = await services.storage.purge_responses(group.id, before)
+    # a minimal group keeps what members shared beyond it, as its expiry does
+    removed = await services.storage.purge_responses(
+        group.id, before, keep_public=group.spec.minimal
+    )
     removed += await services.storage.purge_annotations(group.id, before)
     log.info(
         "group %s: retention removed %d responses and notes older than %d days",

@@ -16,6 +16,7 @@ from bot.schedule.planner import slot_key
 from bot.services import Services
 from bot.sessions import course_notices, render
 from bot.sessions.language import for_room, member_language
+from bot.sessions.naming import names_shown
 from bot.sessions.outbox import direct_to_members, post
 from bot.sessions.rsvp import live_time, with_buttons
 from bot.sessions.shown import prompts_in, session_prompts
@@ -134,11 +135,12 @@ async def close_session(services: Services, group: Group, session: Session) -> N
     await storage.close_session(session.id, services.clock.now())
     prompts = await session_prompts(services, group, session, for_room(group).code)
     rows = await storage.session_responses(session.id)
+    names = await names_shown(services, group, {m.id: m for _, m in rows if m}.values())
     base = f"{group.id}:s{session.number}"
     await post(
         services,
         group,
-        render.summary(group, session, prompts, rows),
+        render.summary(group, session, prompts, rows, names),
         f"{base}:summary",
         thread=None,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -138,15 +139,19 @@ def summary(
     session: Session,
     prompts: list[PromptRow],
     rows: list[tuple[Response, Member | None]],
+    names: Mapping[int, str] | None = None,
 ) -> Message:
-    """Who took part, responses per prompt, and one shared quote per prompt.
+    """Who took part, responses per prompt, and one shared quote per prompt; `names` (member
+    id to name as shown) where the stored display name is not what to show.
 
     Anonymous responses are counted, and may be quoted, but never named.
     """
+
+    def name(m: Member) -> str:
+        return names[m.id] if names and m.id in names else clean_name(m.display_name)
+
     w = for_room(group)
-    people = sorted(
-        {clean_name(m.display_name) for _, m in rows if m is not None}, key=str.casefold
-    )
+    people = sorted({name(m) for _, m in rows if m is not None}, key=str.casefold)
     lines = [
         w.gettext(
             "Session {number} of *{group}* is closed. Thank you!",
@@ -176,7 +181,7 @@ def summary(
         lines.append(f"**{prompt.number}. {prompt.text}** — {count}")
         if shared:
             r, m = shared[0]
-            author = clean_name(m.display_name) if m is not None else w.gettext("anonymous")
+            author = name(m) if m is not None else w.gettext("anonymous")
             lines.append(quotation(quote(r.text), author))
     return Message(
         kind=MessageKind.SUMMARY,

@@ -172,12 +172,16 @@ class ResponseStore(StoreBase):
             )
             yield session, response_row(row), author
 
-    async def purge_responses(self, group_id: str, before: datetime) -> int:
-        """Delete a group's responses last written before `before` (retention)."""
+    async def purge_responses(
+        self, group_id: str, before: datetime, *, keep_public: bool = False
+    ) -> int:
+        """Delete a group's responses last written before `before` (retention); with
+        `keep_public`, those members shared beyond the group (`--public`) stay."""
+        spare = " AND NOT (public = 1 AND private = 0)" if keep_public else ""
         async with self.transaction() as db:
             cursor = await db.execute(
                 "DELETE FROM responses WHERE updated_at < ? AND session_id IN "
-                "(SELECT id FROM sessions WHERE group_id = ?)",
+                f"(SELECT id FROM sessions WHERE group_id = ?){spare}",
                 (to_db(before), group_id),
             )
             return cursor.rowcount

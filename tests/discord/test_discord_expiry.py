@@ -118,3 +118,41 @@ async def test_a_delete_refused_for_want_of_manage_messages_is_told_once(
     second = (await storage.sessions("readers"))[1]
     assert second.expired_at is not None
     assert len(told()) == len(notices) == 2
+
+
+async def test_a_forum_session_expires_starter_first_then_its_post(
+    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forum group: the session's post goes once its discussion expired, its starter message
+    (the section) and every reply in it deleted first, each once, then the post itself."""
+    monkeypatch.setenv(TOKEN_ENV, "test-token")
+    forum = await start_app(tmp_path, fake, TOKEN_ENV, group="expire_after: 14d",
+                            channel=fake.forum_id)  # fmt: skip
+    try:
+        await forum.say(fake.ben, "join")
+        await forum.advance(FIRST_SESSION - START + timedelta(minutes=1))
+        [post] = [p for p in fake.forum_posts() if p["name"].startswith("Session 1")]
+        pid = int(post["id"])
+        prompt = next(m for m in fake.bot_messages(pid) if "Prompt 1" in text_of(m))
+        answer = await fake.member_says(fake.ben, "In the post.", channel_id=pid,
+                                        reply_to=int(prompt["id"]))  # fmt: skip
+        await fake.until(lambda: any("Saved" in text_of(m) for m in fake.bot_messages(pid)))
+        chat = await fake.member_says(fake.ana, "A word here too.", channel_id=pid)
+        await forum.advance(CLOSES + timedelta(minutes=1) - forum.clock.now())
+        inside = {int(m["id"]) for m in fake.channel_messages(pid)}
+        assert pid in inside and {int(answer["id"]), int(chat["id"])} <= inside
+        assert fake.removed == []
+        await forum.advance(EXPIRES + timedelta(minutes=1) - forum.clock.now())
+
+        counts = Counter(fake.removed)
+        assert inside <= set(counts), inside - set(counts)
+        assert all(n == 1 for n in counts.values()), counts
+        assert fake.removed_threads == [pid]  # the post, after its messages
+        starter = fake.sent("DELETE", rf"/channels/{pid}/messages/{pid}")
+        post_gone = fake.sent("DELETE", rf"/channels/{pid}")
+        assert starter and post_gone
+        assert fake.requests.index(starter[-1]) < fake.requests.index(post_gone[-1])
+        assert not [p for p in fake.forum_posts() if p["name"].startswith("Session 1")]
+        assert fake.unhandled == []
+    finally:
+        await forum.app.stop()

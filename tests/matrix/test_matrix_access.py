@@ -5,7 +5,9 @@ power level 100, and that must count for nothing. Rights come from the group's o
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -65,6 +67,26 @@ async def dm_they_opened(circle: Circle, member: Member) -> str:
     )
     await member.wait_for(membership(room, circle.bot.user_id, "join"))
     return room
+
+
+async def direct_rooms_once(
+    bot: BotFactory, test: Callable[[dict[str, Any]], bool], within: float = 60.0
+) -> dict[str, Any]:
+    """The bot's `m.direct` account data, once it passes `test`. The bot writes it after it
+    has joined, so a read straight after the join may come too early; poll until it is there."""
+    path = f"/_matrix/client/v3/user/{quote(bot.user_id)}/account_data/m.direct"
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            direct = bot.server.request("GET", path, token=bot.account.access_token)
+        except RuntimeError as exc:  # a 404 until the bot first writes it
+            if ": 404 " not in str(exc):
+                raise
+            direct = {}
+        if test(direct):
+            return dict(direct)
+        assert time.monotonic() < deadline, f"m.direct never passed the test: {direct}"
+        await asyncio.sleep(0.1)
 
 
 def power_of(member: Member, room: str, user_id: str) -> int:
@@ -167,11 +189,8 @@ async def test_a_direct_chat_from_a_group_room_member_is_accepted_and_recorded(
 ) -> None:
     room = await dm_they_opened(circle, circle.bea)
     bot = circle.bot
-    direct = bot.server.request(
-        "GET",
-        f"/_matrix/client/v3/user/{quote(bot.user_id)}/account_data/m.direct",
-        token=bot.account.access_token,
-    )
+    # the bot records the room in m.direct just after it joins: wait for that write to land
+    direct = await direct_rooms_once(bot, lambda rooms: circle.bea.user_id in rooms)
     assert direct.get(circle.bea.user_id) == [room]
     # someone who shares no group room with the bot is declined
     stranger = await members("stranger")

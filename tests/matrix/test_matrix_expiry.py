@@ -5,6 +5,7 @@ redaction refused for want of power level told once, and the room's `m.room.rete
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -78,7 +79,8 @@ async def known_to_core(x: Expiring, event_id: str) -> None:
     """Wait until the core has recorded a member's thread message (it says nothing back)."""
     assert x.study.app is not None
     storage = x.study.app.circle.storage
-    for _ in range(300):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
         session = await storage.latest_session("readers")
         if session is not None:
             ids = {m.message_id for m in await storage.session_messages(session.id)}
@@ -188,3 +190,111 @@ async def test_a_redaction_refused_for_want_of_power_is_told_once(powerless: Exp
         and "could not remove" in str(e.get("content", {}).get("body", ""))
     ]
     assert len(told) == 1
+
+
+async def start_minimal(bot: BotFactory, members: Any, tmp_path: Path, extra: str = "") -> Expiring:
+    """A `privacy: minimal` group, nothing else said: the preset brings `expire_after: 14d`."""
+    ana: Member = await members("ana")
+    bea: Member = await members("bea")
+    room = ana.create_room(
+        invite=(bot.user_id, bea.user_id),
+        power_level_content_override={"users": {bot.user_id: 50}},
+    )
+    bea.join(room)
+    path = write_config(
+        tmp_path, homeserver=bot.server.url, user_id=bot.user_id, token_env=bot.env, room=room
+    )
+    keys = "    admins: []\n    privacy: minimal\n" + extra
+    path.write_text(path.read_text().replace("    admins: []\n", keys))
+    study = StudyOnMatrix(path, FakeClock(START))
+    await study.start()
+    await ana.wait_for(membership(room, bot.user_id, "join"))
+    return Expiring(study, bot, room, ana, bea)
+
+
+@pytest.fixture
+async def minimal(bot: BotFactory, members: Any, tmp_path: Path) -> AsyncIterator[Expiring]:
+    made = await start_minimal(bot, members, tmp_path)
+    yield made
+    await made.study.stop()
+
+
+async def test_a_minimal_group_leaves_nothing_but_what_was_shared_beyond_it(
+    minimal: Expiring,
+) -> None:
+    """The done-when: a whole course (three sessions), and after the last expiry the room holds
+    none of its discussion and the database none of its responses but the `--public` ones,
+    which stay without a name."""
+    x = minimal
+    sessions = 3
+    theirs: list[str] = []
+    for number in range(1, sessions + 1):
+        opened = x.bea.mark()
+        await x.study.advance(SESSION + timedelta(days=7 * (number - 1)) - x.study.clock.now())
+        words = ("fixed time", "second part", "third part")[number - 1]
+        section = await x.bea.wait_for(bot_said(x.bot.user_id, x.room, words), after=opened)
+        prompt = await x.bea.wait_for(bot_said(x.bot.user_id, x.room, "Prompt 1"), after=opened)
+        mark = x.bea.mark()
+        theirs.append(await x.bea.say(x.room, f"Bea's thought on part {number}.",
+                                      thread=section.event_id, reply_to=prompt.event_id))  # fmt: skip
+        await x.bea.wait_for(bot_said(x.bot.user_id, x.room, "Saved"), after=mark)
+        mark = x.ana.mark()
+        theirs.append(await x.ana.say(x.room, f"!study respond 1 --public Ana's shared idea {number}.",
+                                      thread=section.event_id))  # fmt: skip
+        await x.ana.wait_for(bot_said(x.bot.user_id, x.room, "beyond"), after=mark)
+        await known_to_core(x, theirs[-1])
+    last_expires = SESSION + timedelta(days=7 * (sessions - 1) + 6 + 14, minutes=1)
+    await x.study.advance(last_expires - x.study.clock.now())
+
+    assert x.study.app is not None
+    storage = x.study.app.circle.storage
+    done = await storage.sessions("readers")
+    assert len(done) == sessions and all(s.expired_at for s in done)
+    events = room_events(x.ana, x.room)
+    counts = redactions(x.ana, x.room)
+    assert all(n == 1 for n in counts.values()), counts
+    left = [
+        e["content"].get("body", "")[:60]
+        for e in events
+        if e["type"] == "m.room.message" and not redacted(e)
+    ]
+    assert not any("Part" in b or "Prompt" in b or "thought" in b or "idea" in b for b in left), (
+        left
+    )
+    by_id = {e["event_id"]: e for e in events}
+    assert all(redacted(by_id[i]) for i in theirs)
+    public = await storage.public_responses("readers")
+    assert sorted(r.text for _, r, _ in public) == [
+        f"Ana's shared idea {n}." for n in range(1, sessions + 1)
+    ]
+    assert all(author is None for _, _, author in public)  # anonymous: no name with them
+    assert await storage.count("responses") == sessions  # Bea's went with the discussion
+
+
+async def test_a_minimal_group_shows_the_room_display_name_it_never_stored(
+    bot: BotFactory, members: Any, tmp_path: Path
+) -> None:
+    """Names fetched when shown: the summary reads Bea's display name from the room at send
+    time; the database holds her Matrix id only, and nobody is pinged."""
+    x = await start_minimal(bot, members, tmp_path, "    anonymous: false\n")
+    try:
+        x.bea.server.request(
+            "PUT",
+            f"/_matrix/client/v3/rooms/{quote(x.room)}/state/m.room.member/{quote(x.bea.user_id)}",
+            {"membership": "join", "displayname": "Bea Reader"},
+            token=x.bea.account.access_token,
+        )
+        await x.study.advance(SESSION - x.study.clock.now())
+        await x.bea.wait_for(bot_said(x.bot.user_id, x.room, "Prompt 1"))
+        mark = x.bea.mark()
+        await x.bea.say(x.room, "!study respond 1 My answer.")
+        await x.bea.wait_for(bot_said(x.bot.user_id, x.room, "Saved"), after=mark)
+        await x.study.advance(CLOSES + timedelta(minutes=1) - x.study.clock.now())
+        summary = await x.bea.wait_for(bot_said(x.bot.user_id, x.room, "is closed", "Bea Reader"))
+        assert x.bea.user_id not in summary.body
+        assert summary.source["content"]["m.mentions"] == {}
+        assert x.study.app is not None
+        member = await x.study.app.circle.storage.find_member("matrix", x.bea.user_id)
+        assert member is not None and member.display_name == x.bea.user_id
+    finally:
+        await x.study.stop()

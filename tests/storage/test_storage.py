@@ -256,6 +256,19 @@ async def test_member_data_forget_and_purge(storage: Storage) -> None:
     assert await storage.count("memberships") == 0
 
 
+async def test_retention_can_spare_what_was_shared_beyond_the_group(storage: Storage) -> None:
+    await a_group(storage)
+    sid = await a_session(storage)
+    for prompt, public in ((1, True), (2, False)):
+        await storage.save_response(session_id=sid, member_id=None, author_key=f"anon-{prompt}",
+                                    prompt=prompt, text=f"text {prompt}", private=False,
+                                    public=public, late=False, message_id=None, now=NOW)  # fmt: skip
+    later = NOW + timedelta(seconds=1)
+    assert await storage.purge_responses("readers", later, keep_public=True) == 1
+    assert [r.text for _, r, _ in await storage.public_responses("readers")] == ["text 1"]
+    assert await storage.purge_responses("readers", later) == 1
+
+
 async def test_actions_plan_run_fail_cancel(storage: Storage) -> None:
     await a_group(storage)
     rows = [
