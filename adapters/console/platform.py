@@ -68,6 +68,7 @@ class ConsolePlatform:
         self._stamp_note = stamp_note
         self._reader: asyncio.Task[None] | None = None
         self._lines: LineReader | None = None
+        self._in_hand: asyncio.Future[None] | None = None  # the line being handled
         self.input_finished = asyncio.Event()
         self.feed: asyncio.Queue[str | None] | None = None
         # what it showed this run, by message id: expiry forgets lines (a terminal cannot
@@ -96,6 +97,10 @@ class ConsolePlatform:
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await reader
+        in_hand, self._in_hand = self._in_hand, None
+        if in_hand is not None:  # the line being handled when the reader stopped: finish it
+            with contextlib.suppress(Exception):
+                await in_hand
         self.screen.close()
 
     # -- outbound -----------------------------------------------------------------
@@ -197,9 +202,21 @@ class ConsolePlatform:
                 self.screen.answered()
                 if line is None:
                     break
-                await self.handle_line(line)
+                await self._handle_shielded(line)
         finally:
             self.input_finished.set()
+
+    async def _handle_shielded(self, line: str) -> None:
+        """Handle one line so that stopping the reader never cuts it short: an answer saved
+        is an answer acknowledged (Ctrl-C amid pasted lines cancelled the reader between the
+        two)."""
+        task = asyncio.ensure_future(self.handle_line(line))
+        self._in_hand = task
+        try:
+            await asyncio.shield(task)
+        finally:
+            if task.done():
+                self._in_hand = None
 
     async def _read_feed(self) -> None:
         assert self.feed is not None
@@ -208,7 +225,7 @@ class ConsolePlatform:
                 line = await self.feed.get()
                 if line is None:
                     break
-                await self.handle_line(line)
+                await self._handle_shielded(line)
         finally:
             self.input_finished.set()
 
