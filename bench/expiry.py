@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import tempfile
 import time
 import urllib.request
@@ -25,16 +24,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.fanout import StandIn
-from bench.fixtures import FIRST_SESSION, START, write_config
+from bench.fanout import StandIn, discord_on_standin
+from bench.fixtures import FIRST_SESSION, START
 from bench.report import Report, Row
 from bot.config.load import load_config
 from bot.core.clock import FakeClock
-from bot.core.platform import PlatformContext
 from bot.runtime.circle import StudyCircle
 from bot.storage import open_storage
 
-TOKEN_ENV = "STUDYBOT_BENCH_DISCORD_TOKEN"
 EXPIRE_AFTER = timedelta(hours=1)  # the shortest allowed; the wait itself is on the fake clock
 CLOSES = FIRST_SESSION + timedelta(days=6)
 
@@ -53,38 +50,12 @@ def seed(server: StandIn, per_thread: int) -> int:
 async def expire_all(
     folder: Path, groups: int, per_group: int, rate: float, burst: int, window: float
 ) -> dict[str, Any]:
-    from adapters.discord import DiscordPlatform
-    from adapters.discord.pacing import GlobalPacer
-    from bot.config.platform_settings import DiscordSettings
-
     server = StandIn("bench.discord_limits", "--channels", str(groups), "--rate", str(rate),
                      "--burst", str(burst), "--window", str(window))  # fmt: skip
     try:
-        os.environ[TOKEN_ENV] = "bench.discord.token"
-        info = server.info
-        path = write_config(
-            folder,
-            groups,
-            platform="discord",
-            platforms_yaml=(
-                f"platforms:\n  discord: {{token_env: {TOKEN_ENV}, "
-                f"guilds: [{info['guild_id']}], api_base: '{info['api_base']}', "
-                f"gateway_url: '{info['gateway_url']}'}}\n"
-            ),
-        )
+        path, platform = discord_on_standin(folder, groups, rate, server.info, "d")
         path.write_text(path.read_text().replace("admins: [admin]}", "admins: [admin], "
                                                  "expire_after: 1h, digest: 'off'}"))  # fmt: skip
-        settings = DiscordSettings(
-            token_env=TOKEN_ENV,
-            guilds=[info["guild_id"]],
-            api_base=info["api_base"],
-            gateway_url=info["gateway_url"],
-            guild_ready_timeout=0.05,
-            connect_timeout=120,
-        )
-        rooms = tuple(str(100_000_000_000_000_000 + i) for i in range(groups))
-        platform = DiscordPlatform(settings, PlatformContext(data_dir=folder / "d", rooms=rooms))
-        platform.pacer = GlobalPacer(per_second=rate)
         config = load_config(path)
         storage = await open_storage(config.storage)
         clock = FakeClock(START)

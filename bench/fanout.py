@@ -150,40 +150,47 @@ async def matrix_case(folder: Path, groups: int, rate: float, burst: int) -> dic
 DISCORD_TOKEN_ENV = "STUDYBOT_BENCH_DISCORD_TOKEN"
 
 
-async def discord_case(
-    folder: Path, groups: int, rate: float, burst: int, window: float
-) -> dict[str, Any]:
+def discord_on_standin(
+    folder: Path, groups: int, rate: float, info: dict[str, Any], data_dir: str
+) -> tuple[Path, Any]:
+    """A config of `groups` Discord groups on the stand-in described by `info`, and the real
+    Discord adapter pointed at it, paced at `rate` requests per second."""
     from adapters.discord import DiscordPlatform
     from adapters.discord.pacing import GlobalPacer
     from bot.config.platform_settings import DiscordSettings
 
+    os.environ[DISCORD_TOKEN_ENV] = "bench.discord.token"
+    config_path = write_config(
+        folder,
+        groups,
+        platform="discord",
+        platforms_yaml=(
+            f"platforms:\n  discord: {{token_env: {DISCORD_TOKEN_ENV}, "
+            f"guilds: [{info['guild_id']}], api_base: '{info['api_base']}', "
+            f"gateway_url: '{info['gateway_url']}'}}\n"
+        ),
+    )
+    settings = DiscordSettings(
+        token_env=DISCORD_TOKEN_ENV,
+        guilds=[info["guild_id"]],
+        api_base=info["api_base"],
+        gateway_url=info["gateway_url"],
+        guild_ready_timeout=0.05,
+        connect_timeout=120,
+    )
+    rooms = tuple(str(100_000_000_000_000_000 + i) for i in range(groups))
+    platform = DiscordPlatform(settings, PlatformContext(data_dir=folder / data_dir, rooms=rooms))
+    platform.pacer = GlobalPacer(per_second=rate)
+    return config_path, platform
+
+
+async def discord_case(
+    folder: Path, groups: int, rate: float, burst: int, window: float
+) -> dict[str, Any]:
     server = StandIn("bench.discord_limits", "--channels", str(groups), "--rate", str(rate),
                      "--burst", str(burst), "--window", str(window))  # fmt: skip
     try:
-        os.environ[DISCORD_TOKEN_ENV] = "bench.discord.token"
-        info = server.info
-        config_path = write_config(
-            folder,
-            groups,
-            platform="discord",
-            platforms_yaml=(
-                f"platforms:\n  discord: {{token_env: {DISCORD_TOKEN_ENV}, "
-                f"guilds: [{info['guild_id']}], api_base: '{info['api_base']}', "
-                f"gateway_url: '{info['gateway_url']}'}}\n"
-            ),
-        )
-        settings = DiscordSettings(
-            token_env=DISCORD_TOKEN_ENV,
-            guilds=[info["guild_id"]],
-            api_base=info["api_base"],
-            gateway_url=info["gateway_url"],
-            guild_ready_timeout=0.05,
-            connect_timeout=120,
-        )
-        rooms = tuple(str(100_000_000_000_000_000 + i) for i in range(groups))
-        context = PlatformContext(data_dir=folder / "discord", rooms=rooms)
-        platform = DiscordPlatform(settings, context)
-        platform.pacer = GlobalPacer(per_second=rate)
+        config_path, platform = discord_on_standin(folder, groups, rate, server.info, "discord")
         bot = await open_all(folder, config_path, platform, server)
         stats = server.stats()
     finally:
