@@ -12,10 +12,9 @@ from typing import Any
 
 from bot.config.model import Group
 from bot.exports.web_annotation import CONTEXT, parse_collection, parse_source
-from bot.readings.anchoring import CONTEXT_CHARS
+from bot.readings.anchoring import anchor_span
 from bot.readings.course import session_step
 from bot.readings.model import Reading
-from bot.readings.sentences import body_hash, split_sentences
 from bot.storage import Session
 from bot.storage.annotations import NewAnnotation
 
@@ -108,20 +107,20 @@ def check_file(
             anchor = _anchor(item.get("target"), at, reading_id, sections, problems)
             if anchor is None or text is None:
                 continue
-            start, end, exact, section_id, body = anchor
-            sentence = next((s.index for s in split_sentences(body) if s.start <= start < s.end), 0)
+            start, end, _, section_id, body = anchor
+            span = anchor_span(section_id, body, start, end)
             notes[str(item.get("id", f"#{c}.{i}"))] = (
                 NewAnnotation(
                     session_id=session.id,
                     reading_id=reading_id,
-                    section_id=section_id,
-                    sentence=sentence,
-                    start=start,
-                    end=end,
-                    exact=exact,
-                    prefix=body[max(0, start - CONTEXT_CHARS) : start],
-                    suffix=body[end : end + CONTEXT_CHARS],
-                    body_hash=body_hash(body),
+                    section_id=span.section_id,
+                    sentence=span.sentence,
+                    start=span.start,
+                    end=span.end,
+                    exact=span.exact,
+                    prefix=span.prefix,
+                    suffix=span.suffix,
+                    body_hash=span.body,
                     member_id=None,
                     author_key=IMPORTED_KEY,
                     text=text,

@@ -28,10 +28,11 @@ class Anchor:
 
 def anchor_sentence(section_id: str, body: str, sentence: Sentence) -> Anchor:
     """The anchor of a whole sentence of `body`."""
-    return _anchor(section_id, body, sentence.start, sentence.end)
+    return anchor_span(section_id, body, sentence.start, sentence.end)
 
 
-def _anchor(section_id: str, body: str, start: int, end: int) -> Anchor:
+def anchor_span(section_id: str, body: str, start: int, end: int) -> Anchor:
+    """The anchor of `body[start:end]`: its sentence, its words and their context."""
     sentences = split_sentences(body)
     index = next((s.index for s in sentences if s.start <= start < s.end), 0)
     return Anchor(
@@ -70,7 +71,7 @@ def reanchor(anchor: Anchor, body: str) -> Anchor | None:
     if not places:
         return None
     best = max(places, key=lambda p: (_context_score(anchor, body, p), -abs(p - anchor.start)))
-    return _anchor(anchor.section_id, body, best, best + len(anchor.exact))
+    return anchor_span(anchor.section_id, body, best, best + len(anchor.exact))
 
 
 def _context_score(anchor: Anchor, body: str, start: int) -> int:
