@@ -139,3 +139,42 @@ async def test_a_write_unit_inside_a_transaction_joins_it(
     async with db.transaction() as conn:
         await db.write([("INSERT INTO t (x) VALUES (3)", ())])
     assert committed(path) == [3]
+
+
+async def test_a_write_cancelled_at_any_point_leaves_no_unretrieved_error(
+    table: tuple[SqliteDatabase, Path],
+) -> None:
+    """A stop cancels writers wherever they are, the COMMIT included; no future they leave
+    behind may hold an error nobody reads (asyncio logs those as "never retrieved")."""
+    import gc
+
+    db, _ = table
+    loop = asyncio.get_running_loop()
+    reported: list[str] = []
+    loop.set_exception_handler(lambda _loop, context: reported.append(context["message"]))
+
+    async def block(x: int) -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO t (x) VALUES (?)", (x,))
+
+    async def unit(x: int) -> None:
+        await db.write([("INSERT INTO t (x) VALUES (?)", (x,))])
+
+    try:
+        x = 0
+        for delay in range(12):
+            for make in (block, unit):
+                tasks = [asyncio.create_task(make(x + i)) for i in range(4)]
+                x += 4
+                for _ in range(delay):
+                    await asyncio.sleep(0)
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+        # whatever was left running finishes, then every dropped future is collected
+        await block(10_000)
+        gc.collect()
+        await asyncio.sleep(0)
+    finally:
+        loop.set_exception_handler(None)
+    assert reported == []

@@ -697,3 +697,41 @@ async def test_the_migration_cancels_doubles_planned_before_the_unique_key(
     assert [a.key for a in await storage.pending_actions("other")] == ["other:s1:nudge"]
     with pytest.raises(Exception, match=UNIQUE):
         await storage.add_actions([follow_up("nudge", 3)])
+
+
+async def test_writes_cancelled_at_any_point_leave_the_store_working(storage: Storage) -> None:
+    """A stop cancels writers wherever they are (a COMMIT included): the next write still
+    works, and no abandoned future holds an error nobody reads."""
+    import gc
+
+    await a_group(storage)
+    loop = asyncio.get_running_loop()
+    reported: list[str] = []
+    loop.set_exception_handler(
+        lambda _loop, context: reported.append(
+            f"{context['message']}: {context.get('exception')!r} {context.get('future')!r}"
+        )
+    )
+    try:
+        n = 0
+        for delay in range(16):
+            tasks = []
+            for _ in range(4):
+                n += 1
+                tasks.append(
+                    asyncio.create_task(
+                        storage.add_actions([("readers", "open", NOW, NOW, f"k{n}")])
+                    )
+                )
+            for _ in range(delay):
+                await asyncio.sleep(0)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        await a_group(storage, "after")
+        assert (await storage.group_state("after")).room == "!after:example.org"
+        gc.collect()
+        await asyncio.sleep(0)
+    finally:
+        loop.set_exception_handler(None)
+    assert reported == []

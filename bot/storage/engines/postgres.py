@@ -6,6 +6,7 @@ types become PostgreSQL's, and claims lock rows with `FOR UPDATE SKIP LOCKED`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
@@ -17,6 +18,7 @@ import asyncpg
 
 from bot.storage.engines.database import Connection, Params, Result, Row, Statement
 from bot.storage.engines.pg_listen import PostgresListener
+from bot.storage.engines.uninterrupted import to_the_end
 
 # pg_advisory_lock key held while migrating: any fixed 64-bit number, the same in every process
 MIGRATION_LOCK = 0x5354_5544_5942_4F54  # "STUDYBOT"
@@ -51,22 +53,46 @@ def _rowcount(status: str) -> int:
 
 
 class _PostgresConnection:
+    """One pooled connection. Every statement runs to its end (see `to_the_end`): asyncpg
+    answers a cancelled query with a cancel request on a second connection, and a cancelled
+    connection attempt leaves an error nobody reads (MagicStack/asyncpg#1211, #1312)."""
+
     def __init__(self, conn: Any) -> None:
         self.conn = conn
 
     async def execute(self, sql: str, params: Params = ()) -> Result:
-        status = await self.conn.execute(translate(sql), *params)
+        status = await to_the_end(self.conn.execute(translate(sql), *params))
         return Result(_rowcount(str(status)))
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        await self.conn.executemany(translate(sql), [tuple(r) for r in rows])
+        await to_the_end(self.conn.executemany(translate(sql), [tuple(r) for r in rows]))
 
     async def one(self, sql: str, params: Params = ()) -> Row | None:
-        row: Row | None = await self.conn.fetchrow(translate(sql), *params)
+        row: Row | None = await to_the_end(self.conn.fetchrow(translate(sql), *params))
         return row
 
     async def all(self, sql: str, params: Params = ()) -> list[Row]:
-        return list(await self.conn.fetch(translate(sql), *params))
+        return list(await to_the_end(self.conn.fetch(translate(sql), *params)))
+
+    async def control(self, sql: str) -> None:
+        """BEGIN, COMMIT, ROLLBACK and the like, run to their end."""
+        await to_the_end(self.conn.execute(sql))
+
+    @asynccontextmanager
+    async def in_transaction(self, begin: str = "BEGIN") -> AsyncIterator[None]:
+        """A transaction on this connection, committed when the block ends, rolled back if it
+        raises. Written out rather than asyncpg's `transaction()`, whose COMMIT a cancellation
+        could interrupt."""
+        await self.control(begin)
+        try:
+            yield
+        except BaseException:
+            if not self.conn.is_closed():
+                # a broken connection has nothing to roll back; the block's error is the news
+                with contextlib.suppress(Exception):
+                    await self.control("ROLLBACK")
+            raise
+        await self.control("COMMIT")
 
 
 async def _keep_session(conn: Any) -> None:
@@ -123,15 +149,19 @@ class PostgresDatabase:
         if current is not None:
             yield current
             return
-        async with self.pool.acquire() as conn:
+        pool = self.pool
+        conn = await to_the_end(pool.acquire())
+        try:
             yield _PostgresConnection(conn)
+        finally:
+            await to_the_end(pool.release(conn))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
         async with self._connection() as conn:
             token = self._current.set(conn)
             try:
-                async with conn.conn.transaction():
+                async with conn.in_transaction():
                     yield conn
             finally:
                 self._current.reset(token)
@@ -139,10 +169,9 @@ class PostgresDatabase:
     async def read(self, statements: Sequence[Statement]) -> list[list[Row]]:
         if self._current.get() is not None:
             return [await self.all(sql, params) for sql, params in statements]
-        async with self.pool.acquire() as raw:
-            conn = _PostgresConnection(raw)
-            async with raw.transaction(isolation="repeatable_read", readonly=True):
-                return [await conn.all(sql, params) for sql, params in statements]
+        snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        async with self._connection() as conn, conn.in_transaction(snapshot):
+            return [await conn.all(sql, params) for sql, params in statements]
 
     def in_transaction(self) -> bool:
         return self._current.get() is not None
@@ -155,15 +184,14 @@ class PostgresDatabase:
 
     @asynccontextmanager
     async def migrating(self) -> AsyncIterator[None]:
-        async with self.pool.acquire() as raw:
-            conn = _PostgresConnection(raw)
-            await raw.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+        async with self._connection() as conn:
+            await conn.one("SELECT pg_advisory_lock(?)", (MIGRATION_LOCK,))
             token = self._current.set(conn)
             try:
                 yield
             finally:
                 self._current.reset(token)
-                await raw.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+                await conn.one("SELECT pg_advisory_unlock(?)", (MIGRATION_LOCK,))
 
     async def one(self, sql: str, params: Params = ()) -> Row | None:
         async with self._connection() as conn:

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from bot.storage.engines.database import Connection, Params, Result, Row, Statement
+from bot.storage.engines.uninterrupted import to_the_end
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -129,8 +130,12 @@ class _SqliteConnection:
         return list(await self._db.execute_fetchall(sql, tuple(params)))
 
     async def control(self, sql: str) -> None:
-        """BEGIN, COMMIT, SAVEPOINT and the like: one trip, no cursor to close after."""
-        await self._db.execute_fetchall(sql)
+        """BEGIN, COMMIT, SAVEPOINT and the like: one trip, no cursor to close after.
+
+        It runs to its end even when the task is cancelled meanwhile (see `to_the_end`), so
+        the transaction's state is always the one its code believes.
+        """
+        await to_the_end(self._db.execute_fetchall(sql))
 
 
 async def _pragma(db: aiosqlite.Connection, pragma: str) -> None:
@@ -250,7 +255,14 @@ class SqliteDatabase:
             try:
                 if self._batch is not None:
                     if self._waiting == 0 or len(self._batch) >= GROUP_LIMIT:
-                        await self._commit()
+                        try:
+                            await self._commit()
+                        except BaseException:
+                            # raised here instead: its own future's copy is read, not left
+                            own = committed
+                            if own is not None and own.done() and not own.cancelled():
+                                own.exception()
+                            raise
                     elif self._committer is None:
                         # Commit after the queued blocks even if they give up waiting.
                         self._committer = asyncio.create_task(self._commit_later())
@@ -328,8 +340,11 @@ class SqliteDatabase:
                                 future.set_exception(error)
                         continue
                     try:
-                        outcomes = await _on_thread(
-                            self._db, partial(_run_units, units=[unit for unit, _, _ in taken])
+                        outcomes = await to_the_end(
+                            _on_thread(
+                                self._db,
+                                partial(_run_units, units=[unit for unit, _, _ in taken]),
+                            )
                         )
                     except BaseException as exc:
                         self.generation += 1

@@ -1,0 +1,39 @@
+"""Database work that runs to its end: a cancellation waits for it, then takes effect.
+
+Both engines send statements somewhere that carries on regardless of the awaiting task:
+aiosqlite's thread, or the PostgreSQL server. Abandoning one at a cancellation (a stop
+cancels every task wherever it is) leaves the state unknown: a transaction open with the
+writer's lock released, a COMMIT done yet reported as failed, and on asyncpg a connection
+attempt whose error nobody reads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+async def to_the_end(work: Awaitable[T]) -> T:
+    """`work`'s own outcome, even if the awaiting task is cancelled meanwhile.
+
+    The work is awaited to its end, and a cancellation that arrived meanwhile is asked for
+    again: the task gets it at its next await that is not itself run to its end (or ends
+    cancelled). A write block whose every await goes through here therefore finishes, and
+    its caller is cancelled just after.
+    """
+    inner = asyncio.ensure_future(work)
+    cancelled = False
+    while not inner.done():
+        try:
+            await asyncio.wait((inner,))
+        except asyncio.CancelledError:
+            cancelled = True
+    if cancelled:
+        task = asyncio.current_task()
+        assert task is not None
+        task.uncancel()  # asked again below: counted once, as it was
+        task.cancel()
+    return inner.result()
