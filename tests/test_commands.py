@@ -174,6 +174,22 @@ async def test_after_a_session_closes_without_late_answers_your_own_stay_yours(
         await h.close()
 
 
+async def test_after_a_session_closes_without_late_answers_the_shared_ones_can_still_be_read(
+    write_config: Callable[[str], Path],
+) -> None:
+    config = BASE_CONFIG.replace("respond_for: 6d", "respond_for: 6d\n    accept_late: false")
+    h = await make_harness(write_config(config), start=START)
+    try:
+        await open_first_session(h)
+        await h.command("respond 1 Bea's reading of it", member=BEA)
+        await h.command("respond 1 Cal's reading of it", member=CAL)
+        await h.advance(timedelta(days=6, hours=1))  # closed; session 2 is a day away
+        shared = await h.command("responses", member=BEA)
+        assert "session 1" in shared and "Cal's reading of it" in shared
+    finally:
+        await h.close()
+
+
 async def test_reminders_opt_in_by_dm(harness: Harness) -> None:
     await harness.command("reminders on", member=BEA)
     await harness.command("join", member=CAL)

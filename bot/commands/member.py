@@ -170,11 +170,6 @@ async def respond(ctx: CommandContext) -> Message:
     )
 
 
-async def _current(ctx: CommandContext) -> Session | None:
-    session, _ = await target_session(ctx.services, ctx.need_group())
-    return session
-
-
 async def _own(ctx: CommandContext) -> Session | None:
     """The session whose words a member sees and deletes: the open one, else the latest, even
     when it takes no late answers (a member can always reach their own words)."""
@@ -215,7 +210,8 @@ async def delete(ctx: CommandContext) -> Message:
 
 
 async def responses(ctx: CommandContext) -> Message:
-    session = await _current(ctx)
+    # after a session closes its shared answers stay readable, like the member's own
+    session = await _own(ctx)
     w = ctx.words
     if session is None:
         return render.reply(say.no_session_yet(w))
