@@ -108,8 +108,9 @@ def test_an_exported_file_imports_back_whole(
     exported(path, file)
     before = notes_in(path)
     assert main(["import-annotations", str(path), "--group", "readers", str(file)]) == 0
-    assert "Imported 2 notes and 1 replies into Readers." in capsys.readouterr().out
+    assert "Imported 2 notes and 1 reply into Readers." in capsys.readouterr().out
     assert notes_in(path) == before + 2
+
     again = exported(path, tmp_path / "again.jsonld")
     jsonschema.Draft202012Validator(SCHEMA).validate(again)
     assert sum(c["total"] for c in again) == 6  # each note and reply twice; imported: no creator
@@ -143,7 +144,11 @@ def test_a_bad_file_is_refused_whole_with_a_sentence_per_problem(
     assert "annotation 4: its quoted words are not in the section's text." in said
     assert "annotation 5: its text is 10,000 characters" in said
     assert "collection 3: readers has no session 99." in said
-    assert "5 problem(s); nothing was imported." in said
+    assert "5 problems; nothing was imported." in said
+    assert (
+        main(["import-annotations", str(path), "--group", "readers", str(bad), "--lang", "es"]) == 1
+    )
+    assert "5 problemas; no se importó nada." in capsys.readouterr().err
     assert notes_in(path) == before  # not even the good one
     not_json = tmp_path / "broken.jsonld"
     not_json.write_text("{", encoding="utf-8")

@@ -97,6 +97,27 @@ def exported(w: Words, count: int) -> str:
     return w.ngettext("{n} shared response exported.", "{n} shared responses exported.", count)
 
 
+def annotations_unreadable(w: Words, path: str, problem: str) -> str:
+    return w.gettext(
+        "Could not read {path}: {problem}; nothing was imported.", path=path, problem=problem
+    )
+
+
+def annotation_problems(w: Words, count: int) -> str:
+    return w.ngettext(
+        "{n} problem; nothing was imported.", "{n} problems; nothing was imported.", count
+    )
+
+
+def annotations_imported(w: Words, notes: int, replies: int, group: str) -> str:
+    return w.gettext(
+        "Imported {notes} and {replies} into {group}.",
+        notes=w.ngettext("{n} note", "{n} notes", notes),
+        replies=w.ngettext("{n} reply", "{n} replies", replies),
+        group=group,
+    )
+
+
 def archive_not_written(w: Words, folder: str, problem: str) -> str:
     return w.gettext(
         "Could not write the archive into {folder}: {problem}.", folder=folder, problem=problem

@@ -164,6 +164,7 @@ def _parser() -> argparse.ArgumentParser:
     notes.add_argument("config")
     notes.add_argument("--group", required=True)
     notes.add_argument("file", help="the JSON-LD file to read")
+    _lang_option(notes)
     notes.set_defaults(func=_import_annotations)
 
     imp = sub.add_parser(
@@ -346,6 +347,7 @@ def _import_annotations(args: argparse.Namespace) -> int:
     from bot.exports.annotation_import import check_file
     from bot.storage import open_storage
 
+    w = say.cli_words(args.lang)
     found = config_and_group(args)
     if found is None:
         return 1
@@ -353,7 +355,7 @@ def _import_annotations(args: argparse.Namespace) -> int:
     try:
         data = json.loads(Path(args.file).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        err.print(f"Could not read {args.file}: {exc}; nothing was imported.", markup=False,
+        err.print(say.annotations_unreadable(w, args.file, str(exc)), markup=False,
                   soft_wrap=True)  # fmt: skip
         return 1
 
@@ -378,9 +380,9 @@ def _import_annotations(args: argparse.Namespace) -> int:
     if problems:
         for problem in problems:
             err.print(f"{args.file}: {problem}", markup=False, soft_wrap=True)
-        err.print(f"{len(problems)} problem(s); nothing was imported.", markup=False)
+        err.print(say.annotation_problems(w, len(problems)), markup=False)
         return 1
-    out.print(f"Imported {saved} notes and {replies} replies into {group.spec.name}.",
+    out.print(say.annotations_imported(w, saved, replies, group.spec.name),
               markup=False, soft_wrap=True)  # fmt: skip
     return 0
 
