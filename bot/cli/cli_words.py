@@ -118,6 +118,14 @@ def annotations_imported(w: Words, notes: int, replies: int, group: str) -> str:
     )
 
 
+def annotations_already_there(w: Words, count: int) -> str:
+    return w.ngettext(
+        "{n} note or reply was there already and is left as it was.",
+        "{n} notes and replies were there already and are left as they were.",
+        count,
+    )
+
+
 def archive_not_written(w: Words, folder: str, problem: str) -> str:
     return w.gettext(
         "Could not write the archive into {folder}: {problem}.", folder=folder, problem=problem

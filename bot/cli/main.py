@@ -359,7 +359,7 @@ def _import_annotations(args: argparse.Namespace) -> int:
                   soft_wrap=True)  # fmt: skip
         return 1
 
-    async def go() -> tuple[list[str], tuple[int, int]]:
+    async def go() -> tuple[list[str], tuple[int, int, int]]:
         storage = await open_storage(config.storage)
         try:
             checked = check_file(
@@ -370,13 +370,13 @@ def _import_annotations(args: argparse.Namespace) -> int:
                 limit=config.spec.max_response_chars,
             )
             if checked.problems:
-                return checked.problems, (0, 0)
+                return checked.problems, (0, 0, 0)
             rows = [(n.note, n.replies) for n in checked.notes]
             return [], await storage.import_annotations(rows, datetime.now(UTC))
         finally:
             await storage.close()
 
-    problems, (saved, replies) = asyncio.run(go())
+    problems, (saved, replies, already) = asyncio.run(go())
     if problems:
         for problem in problems:
             err.print(f"{args.file}: {problem}", markup=False, soft_wrap=True)
@@ -384,6 +384,8 @@ def _import_annotations(args: argparse.Namespace) -> int:
         return 1
     out.print(say.annotations_imported(w, saved, replies, group.spec.name),
               markup=False, soft_wrap=True)  # fmt: skip
+    if already:
+        out.print(say.annotations_already_there(w, already), markup=False, soft_wrap=True)
     return 0
 
 

@@ -187,23 +187,40 @@ class AnnotationStore(StoreBase):
 
     async def import_annotations(
         self, notes: list[tuple[NewAnnotation, tuple[str, ...]]], now: datetime
-    ) -> tuple[int, int]:
+    ) -> tuple[int, int, int]:
         """Save imported notes and their replies in one transaction (all of them or none);
-        returns (notes, replies)."""
+        returns (notes, replies, already there). A note with the same words on the same
+        passage of the session, or a reply with the same words under it, is there already and
+        is left as it is: importing a file twice adds nothing the second time."""
         stamp = to_db(now)
-        replies = 0
+        added = replies = already = 0
         async with self.transaction() as db:
             for new, answers in notes:
-                row = await db.one(_INSERT, _insert_params(new, stamp))
+                row = await db.one(
+                    "SELECT id FROM annotations WHERE session_id = ? AND section_id = ? "
+                    "AND pos_start = ? AND pos_end = ? AND text = ? ORDER BY id LIMIT 1",
+                    (new.session_id, new.section_id, new.start, new.end, new.text),
+                )
+                if row is None:
+                    row = await db.one(_INSERT, _insert_params(new, stamp))
+                    added += 1
+                else:
+                    already += 1
                 assert row is not None
                 for text in answers:
+                    if await db.one(
+                        "SELECT 1 FROM annotation_replies WHERE annotation_id = ? AND text = ?",
+                        (row["id"], text),
+                    ):
+                        already += 1
+                        continue
                     await db.execute(
                         "INSERT INTO annotation_replies (annotation_id, member_id, author_key, "
                         "text, message_id, created_at, updated_at) VALUES (?, NULL, ?, ?, NULL, ?, ?)",
                         (row["id"], new.author_key, text, stamp, stamp),
                     )
                     replies += 1
-        return len(notes), replies
+        return added, replies, already
 
     async def set_annotation_message(self, annotation_id: int, message_id: str) -> None:
         async with self.transaction() as db:
