@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -151,43 +151,45 @@ async def test_late_responses_are_marked(harness: Harness) -> None:
     assert "marked late" in await harness.command("respond 1 sorry I'm late", member=BEA)
 
 
-async def test_after_a_session_closes_without_late_answers_your_own_stay_yours(
-    write_config: Callable[[str], Path],
-) -> None:
+@pytest.fixture
+async def no_late(write_config: Callable[[str], Path]) -> AsyncIterator[Harness]:
+    """A group that takes no late answers, its first session open."""
     config = BASE_CONFIG.replace("respond_for: 6d", "respond_for: 6d\n    accept_late: false")
     h = await make_harness(write_config(config), start=START)
     try:
         await open_first_session(h)
-        await h.command("respond 1 Mine to keep", member=BEA)
-        await h.command("respond 2 Mine to take back", member=BEA)
-        await h.advance(timedelta(days=6, hours=1))  # closed; session 2 is a day away
-        assert await h.storage.open_session("readers") is None
-        assert "nothing to respond to" in await h.command("respond 1 too late", member=BEA)
-        mine = await h.command("mine", member=BEA)
-        assert "session 1" in mine and "Mine to keep" in mine and "Mine to take back" in mine
-        assert "Deleted your response to prompt 2" in await h.command("delete 2", member=BEA)
-        mine = await h.command("mine", member=BEA)
-        assert "Mine to keep" in mine and "Mine to take back" not in mine
-        assert "not responded in session 1" in await h.command("mine", member=CAL)
-        assert await h.storage.count("responses") == 1
+        yield h
     finally:
         await h.close()
+
+
+async def test_after_a_session_closes_without_late_answers_your_own_stay_yours(
+    no_late: Harness,
+) -> None:
+    h = no_late
+    await h.command("respond 1 Mine to keep", member=BEA)
+    await h.command("respond 2 Mine to take back", member=BEA)
+    await h.advance(timedelta(days=6, hours=1))  # closed; session 2 is a day away
+    assert await h.storage.open_session("readers") is None
+    assert "nothing to respond to" in await h.command("respond 1 too late", member=BEA)
+    mine = await h.command("mine", member=BEA)
+    assert "session 1" in mine and "Mine to keep" in mine and "Mine to take back" in mine
+    assert "Deleted your response to prompt 2" in await h.command("delete 2", member=BEA)
+    mine = await h.command("mine", member=BEA)
+    assert "Mine to keep" in mine and "Mine to take back" not in mine
+    assert "not responded in session 1" in await h.command("mine", member=CAL)
+    assert await h.storage.count("responses") == 1
 
 
 async def test_after_a_session_closes_without_late_answers_the_shared_ones_can_still_be_read(
-    write_config: Callable[[str], Path],
+    no_late: Harness,
 ) -> None:
-    config = BASE_CONFIG.replace("respond_for: 6d", "respond_for: 6d\n    accept_late: false")
-    h = await make_harness(write_config(config), start=START)
-    try:
-        await open_first_session(h)
-        await h.command("respond 1 Bea's reading of it", member=BEA)
-        await h.command("respond 1 Cal's reading of it", member=CAL)
-        await h.advance(timedelta(days=6, hours=1))  # closed; session 2 is a day away
-        shared = await h.command("responses", member=BEA)
-        assert "session 1" in shared and "Cal's reading of it" in shared
-    finally:
-        await h.close()
+    h = no_late
+    await h.command("respond 1 Bea's reading of it", member=BEA)
+    await h.command("respond 1 Cal's reading of it", member=CAL)
+    await h.advance(timedelta(days=6, hours=1))  # closed; session 2 is a day away
+    shared = await h.command("responses", member=BEA)
+    assert "session 1" in shared and "Cal's reading of it" in shared
 
 
 async def test_reminders_opt_in_by_dm(harness: Harness) -> None:
