@@ -142,7 +142,7 @@ def test_at_a_terminal_the_log_goes_to_a_file_and_warnings_show_above_the_prompt
         # (and below the admin's direct message about it that follows).
         mark = session.mark()
         config.write_text(BASE_CONFIG.replace("reminders:", "remindrs:"), encoding="utf-8")
-        session.expect("warning: the edited config has 1 problem(s)", after=mark)
+        session.expect("warning: the edited config has 1 problem;", after=mark)
         session.expect("The config edit was not applied", after=mark)
         session.expect("─╯\nyou> ", after=mark)
         screen = [row for row in session.lines() if row]

@@ -132,7 +132,7 @@ async def reload(ctx: CommandContext) -> Message:
             "The config has {n} problems; the running schedule is unchanged.",
             len(exc.problems),
         )
-        shown = bullets(p.render() for p in exc.problems[:20])
+        shown = bullets(p.render(w) for p in exc.problems[:20])
         extra = len(exc.problems) - 20
         more = say.more_problems(ctx.words, extra) if extra > 0 else None
         return render.reply(blocks(said, shown, more))

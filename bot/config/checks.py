@@ -9,6 +9,8 @@ from bot.config.courses import PackShelf, resolve_course, resolve_pack, sections
 from bot.config.model import Group
 from bot.config.platform_settings import config_problem
 from bot.config.schema import ConfigSpec
+from bot.core.i18n import N_
+from bot.core.said import Said, said
 from bot.documents.problems import Problem
 from bot.documents.yamlsource import YamlDocument
 from bot.readings.model import Reading
@@ -30,11 +32,11 @@ def resolve_groups(
     for i, g in enumerate(spec.groups):
         line, col = doc.locate(("groups", i)) or (None, None)
 
-        def problem(message: str, line: int | None = line, col: int | None = col) -> None:
+        def problem(message: Said, line: int | None = line, col: int | None = col) -> None:
             problems.append(Problem(str(path), line, col, message))
 
         if g.id in seen:
-            problem(f"group id {g.id!r} is used twice")
+            problem(said(N_("group id {group} is used twice"), group=repr(g.id)))
         seen.add(g.id)
         pack = None
         if g.curriculum is not None:
@@ -50,7 +52,13 @@ def resolve_groups(
         group = Group(spec=g, course=course, zone=ZoneInfo(g.timezone), pack=pack)
         where = (group.platform, group.room)
         if where in rooms and group.platform != "console":
-            problem(f"another group already uses {group.platform} room {group.room}")
+            problem(
+                said(
+                    N_("another group already uses {platform} room {room}"),
+                    platform=group.platform,
+                    room=group.room,
+                )
+            )
         rooms.add(where)
         wrong = config_problem(group.platform, spec.platforms, server=g.guild)
         if wrong is not None:
@@ -58,8 +66,14 @@ def resolve_groups(
         if g.discord_events and group.platform != "discord":
             at = doc.locate(("groups", i, "discord_events")) or (line, col)
             problem(
-                f"discord_events: true shows sessions in a Discord server's Events tab, but group "
-                f"{g.id!r} meets on {group.platform}: remove the key or set it to false",
+                said(
+                    N_(
+                        "discord_events: true shows sessions in a Discord server's Events tab, "
+                        "but group {group} meets on {platform}: remove the key or set it to false"
+                    ),
+                    group=repr(g.id),
+                    platform=group.platform,
+                ),
                 *at,
             )
         groups.append(group)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from bot.config.model import Group
 from bot.config.schema import GroupSpec
+from bot.core.i18n import N_
+from bot.core.said import Said, said, verbatim
 from bot.documents.problems import Problem
 from bot.documents.yamlsource import YamlDocument
 from bot.packs.files import Refused
@@ -22,18 +24,20 @@ class PackShelf:
 
     def __init__(self, store: PackStore) -> None:
         self.store = store
-        self._loaded: dict[str, Pack | str] = {}
+        self._loaded: dict[str, Pack | Said] = {}
 
-    def get(self, ref: str) -> Pack | str:
+    def get(self, ref: str) -> Pack | Said:
         """The pack, or the sentence saying why it cannot be used."""
         if ref not in self._loaded:
             try:
                 self._loaded[ref] = self.store.load(ref)
             except Refused as exc:
-                self._loaded[ref] = str(exc)
+                self._loaded[ref] = verbatim(str(exc))
             except PackError as exc:
-                self._loaded[ref] = (
-                    f"the installed pack {ref} is broken: {exc.problems[0].render()}"
+                self._loaded[ref] = said(
+                    N_("the installed pack {ref} is broken: {problem}"),
+                    ref=ref,
+                    problem=exc.problems[0].said,
                 )
         return self._loaded[ref]
 
@@ -50,14 +54,19 @@ def resolve_pack(
     added) when that pack and version is not installed."""
     assert spec.curriculum is not None
     found = shelf.get(spec.curriculum)
-    if isinstance(found, str):
+    if isinstance(found, Said):
         line, column = doc.locate(("groups", index, "curriculum")) or (None, None)
         problems.append(
             Problem(
                 str(path),
                 line,
                 column,
-                f"curriculum {spec.curriculum}: {found} (packs are looked for in {shelf.store.root})",
+                said(
+                    N_("curriculum {ref}: {problem} (packs are looked for in {folder})"),
+                    ref=spec.curriculum,
+                    problem=found,
+                    folder=str(shelf.store.root),
+                ),
             )
         )
         return None
@@ -77,15 +86,19 @@ def resolve_course(
     is unknown or the list is empty."""
     key = "readings" if spec.readings is not None else "reading"
 
-    def problem(message: str, *at: str | int) -> None:
+    def problem(message: Said, *at: str | int) -> None:
         line, column = doc.locate(("groups", index, *at)) or (None, None)
         problems.append(Problem(str(path), line, column, message))
 
     ids = spec.reading_ids
     if not ids:
         problem(
-            "`readings` is empty; list the readings in the order the group reads them, "
-            "e.g. readings: [first-steps, coup-in-bolivia]",
+            said(
+                N_(
+                    "`readings` is empty; list the readings in the order the group reads them, "
+                    "e.g. readings: [first-steps, coup-in-bolivia]"
+                )
+            ),
             key,
         )
         return None
@@ -96,16 +109,38 @@ def resolve_course(
         at: tuple[str | int, ...] = (key, position) if key == "readings" else (key,)
         if reading_id in seen:
             problem(
-                f"reading {reading_id!r} is listed twice; a course reads each reading once "
-                "(an admin's `restart-reading` reads one again)",
+                said(
+                    N_(
+                        "reading {id} is listed twice; a course reads each reading once (an "
+                        "admin's `restart-reading` reads one again)"
+                    ),
+                    id=repr(reading_id),
+                ),
                 *at,
             )
             continue
         seen.add(reading_id)
         reading = readings.get(reading_id)
         if reading is None:
-            known = ", ".join(sorted(readings)) or "none found"
-            problem(f"unknown reading {reading_id!r}; readings in {readings_dir}: {known}", *at)
+            if readings:
+                problem(
+                    said(
+                        N_("unknown reading {id}; readings in {folder}: {known}"),
+                        id=repr(reading_id),
+                        folder=str(readings_dir),
+                        known=", ".join(sorted(readings)),
+                    ),
+                    *at,
+                )
+            else:
+                problem(
+                    said(
+                        N_("unknown reading {id}; there are no readings in {folder}"),
+                        id=repr(reading_id),
+                        folder=str(readings_dir),
+                    ),
+                    *at,
+                )
             unknown = True
             continue
         chosen.append(reading)
@@ -133,9 +168,16 @@ def sections_without_prompts(groups: Sequence[Group]) -> list[Problem]:
                         reading.path or reading.id,
                         line,
                         column,
-                        f"section {section.id!r} of reading {reading.id!r} has no prompts, so "
-                        f"its session would have nothing to answer; add some under `prompts:` "
-                        f"(read by group {', '.join(users)})",
+                        said(
+                            N_(
+                                "section {section} of reading {reading} has no prompts, so its "
+                                "session would have nothing to answer; add some under `prompts:` "
+                                "(read by group {groups})"
+                            ),
+                            section=repr(section.id),
+                            reading=repr(reading.id),
+                            groups=", ".join(users),
+                        ),
                     )
                 )
     return problems

@@ -6,6 +6,9 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.core.i18n import N_
+from bot.core.said import Refusal
+
 _CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -34,11 +37,11 @@ def _weekday_names(field: str) -> str:
             if first.isdigit() and last.isdigit():
                 lo, hi = int(first), int(last)
                 if lo > 7 or hi > 7:
-                    raise ValueError(f"weekday {item!r} is out of range 0-7")
+                    raise Refusal(N_("weekday {day} is out of range 0-7"), day=repr(item))
                 base = "*" if lo == 0 and hi >= 6 else f"{_CRON_DAYS[lo]}-{_CRON_DAYS[hi]}"
         elif base.isdigit():
             if int(base) > 7:
-                raise ValueError(f"weekday {base!r} is out of range 0-7")
+                raise Refusal(N_("weekday {day} is out of range 0-7"), day=repr(base))
             base = _CRON_DAYS[int(base)]
         items.append(base + (slash + step if slash else ""))
     return ",".join(items)

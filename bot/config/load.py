@@ -13,6 +13,8 @@ from bot.config.courses import PackShelf
 from bot.config.model import Config
 from bot.config.schema import ConfigSpec
 from bot.core.heap import long_lived_build
+from bot.core.i18n import N_
+from bot.core.said import said
 from bot.documents.problems import Problem, problems_from_validation
 from bot.documents.yamlsource import YamlError, load_yaml_file
 from bot.packs.store import PackStore
@@ -87,8 +89,10 @@ def _load_config(path: Path) -> Config:
                     str(path),
                     None,
                     None,
-                    f"the config could not be read ({type(exc).__name__}: {str(exc)[:200]}); "
-                    "check the values edited last",
+                    said(
+                        N_("the config could not be read ({why}); check the values edited last"),
+                        why=f"{type(exc).__name__}: {str(exc)[:200]}",
+                    ),
                 )
             ]
         ) from None
@@ -99,12 +103,12 @@ def _read_config(path: Path) -> Config:
         doc = load_yaml_file(path)
     except YamlError as exc:
         raise ConfigError(
-            [Problem(e.file, e.line, e.column, e.message) for e in (exc, *exc.others)]
+            [Problem(e.file, e.line, e.column, e.said) for e in (exc, *exc.others)]
         ) from None
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
         raise ConfigError(
-            [Problem(str(path), 1, 1, "the config must be a mapping of keys to values")]
+            [Problem(str(path), 1, 1, said(N_("the config must be a mapping of keys to values")))]
         )
     try:
         spec = ConfigSpec.model_validate(data)
@@ -123,8 +127,13 @@ def _read_config(path: Path) -> Config:
                     str(path),
                     sl,
                     sc,
-                    f"the environment variable {spec.storage_env} (storage_env) is not set; "
-                    "export it with the storage location, e.g. postgresql://USER:PASSWORD@HOST/DB",
+                    said(
+                        N_(
+                            "the environment variable {name} (storage_env) is not set; export "
+                            "it with the storage location, e.g. postgresql://USER:PASSWORD@HOST/DB"
+                        ),
+                        name=spec.storage_env,
+                    ),
                 )
             )
     storage = _located_storage(base, storage)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from bot.core.i18n import N_
+from bot.core.said import Refusal, Said, said
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -75,11 +78,13 @@ class DiscordSettings(_Strict):
     def _shards_fit(self) -> DiscordSettings:
         if self.shard_ids is not None:
             if self.shard_count is None:
-                raise ValueError("shard_ids needs shard_count (the total across every process)")
+                raise Refusal(N_("shard_ids needs shard_count (the total across every process)"))
             wrong = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
             if wrong:
-                raise ValueError(
-                    f"shard_ids {wrong} are outside 0..{self.shard_count - 1} (shard_count)"
+                raise Refusal(
+                    N_("shard_ids {wrong} are outside 0..{last} (shard_count)"),
+                    wrong=str(wrong),
+                    last=self.shard_count - 1,
                 )
         return self
 
@@ -93,12 +98,12 @@ class PlatformsSettings(_Strict):
 # -- what each platform needs of a group ---------------------------------------------------
 
 
-def place_problem(platform: str, *, room: str | None, channel: int | str | None) -> str | None:
+def place_problem(platform: str, *, room: str | None, channel: int | str | None) -> Said | None:
     """What is missing from a group's own keys for its platform to find its room, if anything."""
     if platform == "matrix" and not room:
-        return 'a matrix group needs `room: "!id:server"`'
+        return said(N_('a matrix group needs `room: "!id:server"`'))
     if platform == "discord" and channel is None:
-        return "a discord group needs `channel: <channel id>`"
+        return said(N_("a discord group needs `channel: <channel id>`"))
     return None
 
 
@@ -110,16 +115,24 @@ def room_of(platform: str, *, room: str | None, channel: int | str | None) -> st
     return room or "console"
 
 
-def config_problem(platform: str, settings: PlatformsSettings, *, server: int | None) -> str | None:
+def config_problem(
+    platform: str, settings: PlatformsSettings, *, server: int | None
+) -> Said | None:
     """What the rest of the config lacks for a group on `platform`, if anything."""
     configured = getattr(settings, platform, None)
     if platform != "console" and configured is None:
-        return f"group uses platform {platform!r} but platforms.{platform} is not set"
+        return said(
+            N_("group uses platform {platform} but platforms.{key} is not set"),
+            platform=repr(platform),
+            key=platform,
+        )
     discord = settings.discord
     sharded = discord is not None and discord.shard_count is not None
     if platform == "discord" and sharded and server is None:
-        return (
-            "a discord group needs `guild: <server id>` when platforms.discord.shard_count "
-            "is set: the server decides which shard (and process) serves the group"
+        return said(
+            N_(
+                "a discord group needs `guild: <server id>` when platforms.discord.shard_count "
+                "is set: the server decides which shard (and process) serves the group"
+            )
         )
     return None

@@ -23,7 +23,8 @@ from bot.config.cron import cron_trigger
 from bot.config.platform_settings import PlatformsSettings, place_problem
 from bot.config.privacy import apply_privacy_preset
 from bot.core.durations import parse_duration
-from bot.core.i18n import SUPPORTED, english_name, folded, normalize, suggest, weekday_names
+from bot.core.i18n import N_, SUPPORTED, english_name, folded, normalize, suggest, weekday_names
+from bot.core.said import Refusal
 from bot.core.zones import closest_zone
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -34,7 +35,7 @@ def _duration(value: Any) -> timedelta:
     if isinstance(value, timedelta):
         return value
     if not isinstance(value, str):
-        raise ValueError("write a duration like 30m, 24h or 6d")
+        raise Refusal(N_("write a duration like 30m, 24h or 6d"))
     return parse_duration(value)
 
 
@@ -46,8 +47,11 @@ FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9000, 12, 31)
 
 def _in_calendar(value: date) -> date:
     if not FIRST_DAY <= value <= LAST_DAY:
-        raise ValueError(
-            f"{value.isoformat()} is out of range: dates go from {FIRST_DAY} to {LAST_DAY}"
+        raise Refusal(
+            N_("{day} is out of range: dates go from {first} to {last}"),
+            day=value.isoformat(),
+            first=FIRST_DAY.isoformat(),
+            last=LAST_DAY.isoformat(),
         )
     return value
 
@@ -63,7 +67,7 @@ def _clock_time(value: Any) -> time:
         hour, minute = (int(x) for x in value.strip().split(":"))
         if hour < 24 and minute < 60:
             return time(hour, minute)
-    raise ValueError('write a time of day like "19:00"')
+    raise Refusal(N_('write a time of day like "19:00"'))
 
 
 ClockTime = Annotated[time, BeforeValidator(_clock_time)]
@@ -71,6 +75,18 @@ ClockTime = Annotated[time, BeforeValidator(_clock_time)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday_key(text: str) -> str:
+    """ "Tuesday", "tues", "TUE" as "tue"; anything else as written, to be shown refused."""
+    word = text.strip().lower()
+    for key, name in zip(WEEKDAYS, _DAY_NAMES, strict=True):
+        if len(word) >= 3 and name.startswith(word):
+            return key
+    return text.strip()
 
 
 class Cadence(_Strict):
@@ -87,43 +103,49 @@ class Cadence(_Strict):
         if isinstance(value, str):
             value = [value]
         if isinstance(value, list):
-            return [v.strip().lower()[:3] if isinstance(v, str) else v for v in value]
+            return [_weekday_key(v) if isinstance(v, str) else v for v in value]
         return value
 
     @model_validator(mode="after")
     def _one_kind(self) -> Cadence:
         kinds = [k for k in ("weekly", "dates", "cron") if getattr(self, k) is not None]
         if len(kinds) != 1:
-            raise ValueError("cadence needs exactly one of weekly, dates or cron")
+            raise Refusal(N_("cadence needs exactly one of weekly, dates or cron"))
         if self.cron is None and self.at is None:
-            raise ValueError('cadence needs `at: "HH:MM"` with weekly or dates')
+            raise Refusal(N_('cadence needs `at: "HH:MM"` with weekly or dates'))
         if self.cron is not None:
             if self.at is not None:
-                raise ValueError("`at` does not go with cron; put the time in the cron expression")
+                raise Refusal(N_("`at` does not go with cron; put the time in the cron expression"))
             if len(self.cron.split()) != 5:
-                raise ValueError("cron takes five fields: minute hour day month weekday")
+                raise Refusal(N_("cron takes five fields: minute hour day month weekday"))
             try:
                 cron_trigger(self.cron, ZoneInfo("UTC"))
+            except Refusal as exc:
+                raise Refusal(N_("bad cron expression: {why}"), why=exc.said) from None
             except ValueError as exc:
-                raise ValueError(f"bad cron expression: {exc}") from None
+                # APScheduler's own words (English) on what is wrong
+                raise Refusal(N_("bad cron expression: {why}"), why=str(exc)) from None
         if self.weekly == [] or self.dates == []:
-            raise ValueError("the list of days or dates is empty")
+            raise Refusal(N_("the list of days or dates is empty"))
         return self
+
+
+_BREAK = N_('write a break as "2026-12-22..2027-01-05" or a single date')
 
 
 def _break(value: Any) -> tuple[date, date]:
     if isinstance(value, date):
         return (value, value)
     if not isinstance(value, str):
-        raise ValueError('write a break as "2026-12-22..2027-01-05" or a single date')
+        raise Refusal(_BREAK)
     first, sep, last = value.partition("..")
     try:
         start = date.fromisoformat(first.strip())
         end = date.fromisoformat(last.strip()) if sep else start
     except ValueError:
-        raise ValueError('write a break as "2026-12-22..2027-01-05" or a single date') from None
+        raise Refusal(_BREAK) from None
     if end < start:
-        raise ValueError("a break cannot end before it starts")
+        raise Refusal(N_("a break cannot end before it starts"))
     return (_in_calendar(start), _in_calendar(end))
 
 
@@ -152,8 +174,18 @@ def _language(value: Any) -> Any:
         return code
     hint = suggest(value)
     choices = ", ".join(f"{c} ({english_name(c)})" for c in SUPPORTED)
-    did_you_mean = f"did you mean {hint}? " if hint else ""
-    raise ValueError(f"unknown language {value[:40]!r}; {did_you_mean}the bot speaks {choices}")
+    if hint:
+        raise Refusal(
+            N_("unknown language {code}; did you mean {hint}? the bot speaks {choices}"),
+            code=repr(value[:40]),
+            hint=hint,
+            choices=choices,
+        )
+    raise Refusal(
+        N_("unknown language {code}; the bot speaks {choices}"),
+        code=repr(value[:40]),
+        choices=choices,
+    )
 
 
 def _weekdays_in(language: str, days: list[Any]) -> list[Any]:
@@ -259,7 +291,7 @@ class GroupSpec(_Strict):
     @classmethod
     def _expiry_positive(cls, value: timedelta | None) -> timedelta | None:
         if value is not None and value < timedelta(hours=1):
-            raise ValueError("expire_after must be at least 1h (or off)")
+            raise Refusal(N_("expire_after must be at least 1h (or off)"))
         return value
 
     @field_validator("timezone")
@@ -270,9 +302,14 @@ class GroupSpec(_Strict):
         except (ZoneInfoNotFoundError, ValueError):
             hint = closest_zone(value)
             if hint is not None:
-                raise ValueError(f"unknown time zone {value!r}; did you mean {hint}?") from None
-            raise ValueError(
-                f"unknown time zone {value!r}; use an IANA name like Europe/Berlin"
+                raise Refusal(
+                    N_("unknown time zone {zone}; did you mean {hint}?"),
+                    zone=repr(value),
+                    hint=hint,
+                ) from None
+            raise Refusal(
+                N_("unknown time zone {zone}; use an IANA name like Europe/Berlin"),
+                zone=repr(value),
             ) from None
         return value
 
@@ -280,7 +317,7 @@ class GroupSpec(_Strict):
     @classmethod
     def _positive(cls, value: timedelta) -> timedelta:
         if value <= timedelta(0):
-            raise ValueError("respond_for must be longer than zero")
+            raise Refusal(N_("respond_for must be longer than zero"))
         return value
 
     @property
@@ -295,20 +332,28 @@ class GroupSpec(_Strict):
         if self.curriculum is not None:
             if self.reading is not None or self.readings is not None:
                 key = "readings" if self.readings is not None else "reading"
-                raise ValueError(
-                    f"a group reads either a pack (`curriculum:`) or `{key}:`, not both; "
-                    f"the pack's readings are its course"
+                raise Refusal(
+                    N_(
+                        "a group reads either a pack (`curriculum:`) or `{key}:`, not both; "
+                        "the pack's readings are its course"
+                    ),
+                    key=key,
                 )
             if not re.match(r"^[a-z0-9][a-z0-9_-]{0,63}@\d+\.\d+\.\d+$", self.curriculum):
-                raise ValueError(
-                    f"curriculum {self.curriculum!r} should name a pack and its version, "
-                    "like first-steps@1.0.0"
+                raise Refusal(
+                    N_(
+                        "curriculum {curriculum} should name a pack and its version, "
+                        "like first-steps@1.0.0"
+                    ),
+                    curriculum=repr(self.curriculum),
                 )
             return self
         if (self.reading is None) == (self.readings is None):
-            raise ValueError(
-                "name what the group reads with `reading: ID`, or `readings: [ID, ...]` for a "
-                "course of several (one of the two, not both)"
+            raise Refusal(
+                N_(
+                    "name what the group reads with `reading: ID`, or `readings: [ID, ...]` for "
+                    "a course of several (one of the two, not both)"
+                )
             )
         return self
 
@@ -316,7 +361,7 @@ class GroupSpec(_Strict):
     def _where(self) -> GroupSpec:
         problem = place_problem(self.platform, room=self.room, channel=self.channel)
         if problem is not None:
-            raise ValueError(problem)
+            raise Refusal(problem.message, **dict(problem.values))
         return self
 
 
@@ -346,7 +391,10 @@ class ConfigSpec(_Strict):
     @model_validator(mode="after")
     def _one_storage_source(self) -> ConfigSpec:
         if self.storage_env is not None and "storage" in self.model_fields_set:
-            raise ValueError(
-                "set either `storage` or `storage_env` (an environment variable holding it), not both"
+            raise Refusal(
+                N_(
+                    "set either `storage` or `storage_env` (an environment variable holding "
+                    "it), not both"
+                )
             )
         return self

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from bot.core.i18n import N_
+from bot.core.said import Refusal
+
 _PART = re.compile(r"(\d+)\s*([wdhms])")
 _WHOLE = re.compile(r"^\s*(?:\d+\s*[wdhms]\s*)+$")
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
@@ -13,14 +16,17 @@ _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds
 def parse_duration(text: str) -> timedelta:
     """Parse `1d12h`-style text; raise ValueError with the allowed form otherwise."""
     if not _WHOLE.match(text):
-        raise ValueError(f"{text!r} is not a duration; write e.g. 30m, 24h, 6d or 1d12h")
+        raise Refusal(
+            N_("{text} is not a duration; write e.g. 30m, 24h, 6d or 1d12h"), text=repr(text)
+        )
     total = timedelta()
     try:
         for amount, unit in _PART.findall(text):
             total += timedelta(**{_UNITS[unit]: int(amount)})
     except (OverflowError, ValueError):
-        raise ValueError(
-            f"{text[:40]!r} is too long a duration; durations are at most 999999999 days"
+        raise Refusal(
+            N_("{text} is too long a duration; durations are at most 999999999 days"),
+            text=repr(text[:40]),
         ) from None
     return total
 

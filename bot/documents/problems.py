@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from bot.core.i18n import ENGLISH, N_, Words
+from bot.core.said import Refusal, Said, said, verbatim
+
 if TYPE_CHECKING:
     from bot.documents.yamlsource import YamlDocument
 
@@ -19,15 +22,25 @@ class Problem:
     file: str
     line: int | None
     column: int | None
-    message: str
+    said: Said
 
-    def render(self) -> str:
+    @property
+    def message(self) -> str:
+        """The sentence in English (for logs and for callers that pass it on as text)."""
+        return self.said.say(ENGLISH)
+
+    def text(self, words: Words = ENGLISH) -> str:
+        """The sentence in `words`, without its place."""
+        return self.said.say(words)
+
+    def render(self, words: Words = ENGLISH) -> str:
+        """ "file:line:column: the sentence", the sentence in `words`."""
         where = self.file
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.message}"
+        return f"{where}: {self.said.say(words)}"
 
 
 def problems_from_validation(
@@ -42,25 +55,41 @@ def problems_from_validation(
             p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
         )
         where = doc.locate(loc) or (None, None)
-        dotted = ".".join(str(p) for p in loc) or "(top level)"
+        dotted = ".".join(str(p) for p in loc)
         kind = err["type"]
         if kind == "extra_forbidden":
             key = str(loc[-1]) if loc else "?"
             allowed = allowed_keys(model, loc[:-1]) if model else []
-            hint = ""
-            if allowed:
-                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = (
-                    f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6) if allowed else []
+            if close:
+                message = said(
+                    N_("unknown key {key}; did you mean {close}?"),
+                    key=repr(dotted),
+                    close=repr(close[0]),
                 )
-            message = f"unknown key {dotted!r}{hint}"
+            elif allowed:
+                message = said(
+                    N_("unknown key {key}; allowed: {allowed}"),
+                    key=repr(dotted),
+                    allowed=", ".join(allowed),
+                )
+            else:
+                message = said(N_("unknown key {key}"), key=repr(dotted))
         elif kind == "missing":
-            message = f"{dotted}: required key is missing"
+            message = said(N_("{key}: required key is missing"), key=dotted or "?")
         else:
             shown = repr(err.get("input"))
             if len(shown) > 60:
                 shown = shown[:57] + "..."
-            message = f"{dotted}: {_said(err)} (got {shown})"
+            if dotted:
+                message = said(
+                    N_("{key}: {problem} (got {value})"),
+                    key=dotted,
+                    problem=_said(err),
+                    value=shown,
+                )
+            else:
+                message = said(N_("{problem} (got {value})"), problem=_said(err), value=shown)
         problems.append(Problem(doc.file, where[0], where[1], message))
     return problems
 
@@ -68,13 +97,70 @@ def problems_from_validation(
 # pydantic's wording for an error a validator raised; the sentence after it is ours
 _PYDANTIC_PREFIX = re.compile(r"^(Value error|Assertion failed), ")
 
+# pydantic's own errors, in our words: its error type, and the sentence with the values its
+# context gives (`ge`, `max_length`, ...). A type not listed keeps pydantic's English words.
+_OURS: dict[str, str] = {
+    "string_type": N_("write text here"),
+    "int_type": N_("write a whole number here"),
+    "int_parsing": N_("write a whole number here"),
+    "int_from_float": N_("write a whole number here"),
+    "float_type": N_("write a number here"),
+    "float_parsing": N_("write a number here"),
+    "bool_type": N_("write true or false here"),
+    "bool_parsing": N_("write true or false here"),
+    "list_type": N_("write a list here"),
+    "tuple_type": N_("write a list here"),
+    "dict_type": N_("write keys and values here"),
+    "model_type": N_("write keys and values here"),
+    "model_attributes_type": N_("write keys and values here"),
+    "date_type": N_("write a date like 2026-12-08"),
+    "date_parsing": N_("write a date like 2026-12-08"),
+    "date_from_datetime_parsing": N_("write a date like 2026-12-08"),
+    "date_from_datetime_inexact": N_("write a date like 2026-12-08, without a time"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "greater_than": N_("must be more than {gt}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "less_than": N_("must be less than {lt}"),
+    "string_too_short": N_("must not be empty"),
+    "string_too_long": N_("is too long: at most {max_length} characters"),
+    "too_short": N_("needs at least one entry"),
+    "too_long": N_("has too many entries: at most {max_length}"),
+    "string_pattern_mismatch": N_("has characters that are not allowed here"),
+    "literal_error": N_("write one of {expected}"),
+}
 
-def _said(err: Any) -> str:
-    """What a validator said, without pydantic's "Value error, " in front of it."""
-    raised = (err.get("ctx") or {}).get("error")
-    if err["type"] in {"value_error", "assertion_error"} and raised is not None and str(raised):
-        return str(raised)
-    return _PYDANTIC_PREFIX.sub("", str(err["msg"]))
+
+def _said(err: Any) -> Said:
+    """What a validator said (the `Said` of a `Refusal`), or pydantic's error in our words."""
+    ctx = err.get("ctx") or {}
+    raised = ctx.get("error")
+    if isinstance(raised, Refusal):
+        return raised.said
+    kind = err["type"]
+    if kind in {"value_error", "assertion_error"} and raised is not None and str(raised):
+        return verbatim(str(raised))
+    ours = _OURS.get(kind)
+    if ours is not None:
+        values: dict[str, object] = {
+            k: v for k, v in ctx.items() if k in {"ge", "gt", "le", "lt", "max_length"}
+        }
+        if kind == "literal_error":
+            values["expected"] = _one_of(str(ctx.get("expected", "")))
+        try:
+            ours.format(**values)
+        except (KeyError, IndexError):
+            pass
+        else:
+            return said(ours, **values)
+    return verbatim(_PYDANTIC_PREFIX.sub("", str(err["msg"])))
+
+
+def _one_of(expected: str) -> Said | str:
+    """pydantic's "'thread' or 'dm'" as the choices joined in the reader's words."""
+    choices = [f"'{c}'" for c in re.findall(r"'([^']*)'", expected)]
+    if len(choices) < 2:
+        return expected
+    return said(N_("{some} or {last}"), some=", ".join(choices[:-1]), last=choices[-1])
 
 
 def allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:

@@ -10,6 +10,9 @@ from typing import Any
 
 import yaml
 
+from bot.core.i18n import ENGLISH, N_
+from bot.core.said import Said, said
+
 MAX_YAML_BYTES = 1_000_000
 MAX_DEPTH = 40
 MAX_NODES = 200_000
@@ -33,20 +36,24 @@ class YamlError(Exception):
     def __init__(
         self,
         file: str,
-        message: str,
+        message: Said,
         line: int | None = None,
         column: int | None = None,
         others: tuple[YamlError, ...] = (),
     ):
         self.file = file
-        self.message = message
+        self.said = message
         self.line = line
         self.column = column
         self.others = others
         where = (
             file if line is None else f"{file}:{line}" + ("" if column is None else f":{column}")
         )
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{where}: {message.say(ENGLISH)}")
+
+    @property
+    def message(self) -> str:
+        return self.said.say(ENGLISH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,20 +77,20 @@ class YamlDocument:
 def load_yaml_text(text: str, file: str) -> YamlDocument:
     """Parse `text` with the safe loader, refusing huge, deep or alias-bombed documents."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
-        raise YamlError(file, f"file is larger than {MAX_YAML_BYTES // 1000} kB")
+        raise YamlError(file, _too_large())
     builder = _Builder(file, yaml.parse(text, Loader=_COMPOSER))
     try:
         data = builder.document()
         if builder.bad_values:
             first, *rest = builder.bad_values
-            raise YamlError(file, first.message, first.line, first.column, tuple(rest))
+            raise YamlError(file, first.said, first.line, first.column, tuple(rest))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
-        raise YamlError(file, f"not valid YAML: {exc.problem or exc}", line, col) from None
+        raise YamlError(file, _not_yaml(exc.problem or exc), line, col) from None
     except yaml.YAMLError as exc:
-        raise YamlError(file, f"not valid YAML: {exc}") from None
+        raise YamlError(file, _not_yaml(exc)) from None
     return YamlDocument(file, data, builder.locations)
 
 
@@ -92,15 +99,15 @@ def load_yaml_file(path: Path) -> YamlDocument:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise YamlError(str(path), f"cannot read: {exc.strerror}") from None
+        raise YamlError(str(path), said(N_("cannot read: {why}"), why=exc.strerror)) from None
     if size > MAX_YAML_BYTES:
-        raise YamlError(str(path), f"file is larger than {MAX_YAML_BYTES // 1000} kB")
+        raise YamlError(str(path), _too_large())
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise YamlError(str(path), "file is not UTF-8 text") from None
+        raise YamlError(str(path), said(N_("file is not UTF-8 text"))) from None
     except OSError as exc:
-        raise YamlError(str(path), f"cannot read: {exc.strerror}") from None
+        raise YamlError(str(path), said(N_("cannot read: {why}"), why=exc.strerror)) from None
     return load_yaml_text(text, str(path))
 
 
@@ -162,9 +169,13 @@ class _Builder:
             return self._alias(event, path, locations, depth, at)
         self.count += 1
         if self.count > MAX_NODES:
-            raise YamlError(self.file, "document expands to too many values (aliases?)", at[0])
+            raise YamlError(
+                self.file, said(N_("document expands to too many values (aliases?)")), at[0]
+            )
         if depth > MAX_DEPTH:
-            raise YamlError(self.file, f"nesting deeper than {MAX_DEPTH} levels", at[0])
+            raise YamlError(
+                self.file, said(N_("nesting deeper than {depth} levels"), depth=MAX_DEPTH), at[0]
+            )
         self._note(locations, path, at)
         anchor = getattr(event, "anchor", None)
         if anchor is None:
@@ -204,15 +215,17 @@ class _Builder:
             key_at = _where(event)
             key = self.value(event, path, {}, depth + 1)
             if isinstance(key, list | dict):
-                raise YamlError(self.file, "a key must be a plain value", key_at[0])
+                raise YamlError(self.file, said(N_("a key must be a plain value")), key_at[0])
             if key == "<<":
-                raise YamlError(self.file, "merge keys (<<) are not supported", key_at[0])
+                raise YamlError(self.file, said(N_("merge keys (<<) are not supported")), key_at[0])
             child: PathKey = (*path, str(key))
             if locations is self.locations and self.journal is not None:
                 self.journal.append((child, key_at))
             locations[child] = key_at
             if key in result:
-                raise YamlError(self.file, f"key {key!r} appears twice", *key_at)
+                raise YamlError(
+                    self.file, said(N_("key {key} appears twice"), key=repr(key)), *key_at
+                )
             result[key] = self.value(next(self.events), child, locations, depth + 1)
         return result
 
@@ -227,7 +240,7 @@ class _Builder:
         try:
             return self.scalars.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
-            raise YamlError(self.file, f"bad value: {exc}", *at) from None
+            raise YamlError(self.file, said(N_("bad value: {why}"), why=str(exc)), *at) from None
         except Exception as exc:  # whatever the value, a located problem
             # what the loader read (an impossible date, a number too long for Python) is
             # noted where it stands; the rest of the file is still read for more problems
@@ -246,7 +259,7 @@ class _Builder:
     ) -> Any:
         name = event.anchor
         if name in self.open:
-            raise YamlError(self.file, "recursive alias", *at)
+            raise YamlError(self.file, said(N_("recursive alias")), *at)
         target = self.anchors.get(name) if name is not None else None
         if target is None:
             raise yaml.composer.ComposerError(
@@ -254,9 +267,13 @@ class _Builder:
             )
         self.count += target.nodes
         if self.count > MAX_NODES:
-            raise YamlError(self.file, "document expands to too many values (aliases?)", at[0])
+            raise YamlError(
+                self.file, said(N_("document expands to too many values (aliases?)")), at[0]
+            )
         if depth > MAX_DEPTH:
-            raise YamlError(self.file, f"nesting deeper than {MAX_DEPTH} levels", at[0])
+            raise YamlError(
+                self.file, said(N_("nesting deeper than {depth} levels"), depth=MAX_DEPTH), at[0]
+            )
         self._note(locations, path, target.mark)
         if locations is self.locations:
             for where, mark in target.located:
@@ -264,21 +281,35 @@ class _Builder:
         return copy.deepcopy(target.value)
 
 
-def _unreadable(tag: str, text: str, exc: Exception) -> str:
+def _too_large() -> Said:
+    return said(N_("file is larger than {size} kB"), size=MAX_YAML_BYTES // 1000)
+
+
+def _not_yaml(problem: object) -> Said:
+    # the parser's own words (libyaml's, in English) after ours
+    return said(N_("not valid YAML: {problem}"), problem=str(problem))
+
+
+def _unreadable(tag: str, text: str, exc: Exception) -> Said:
     """Why a value YAML recognised cannot be held, and what is allowed instead."""
     shown = text if len(text) <= 40 else text[:37] + "..."
     if tag == _TIMESTAMP:
-        return (
-            f"{shown} is not a date: {exc}; write a date that exists, as YYYY-MM-DD "
-            "(e.g. 2026-11-30)"
+        return said(
+            N_("{value} is not a date; write a date that exists, as YYYY-MM-DD (e.g. 2026-11-30)"),
+            value=shown,
         )
     if tag == _INT:
         digits = sum(c.isdigit() for c in text)
-        return (
-            f"a number of {digits:,} digits is too long: whole numbers have at most "
-            f"{MAX_DIGITS:,} digits"
+        return said(
+            N_("a number of {digits} digits is too long: whole numbers have at most {most} digits"),
+            digits=f"{digits:,}",
+            most=f"{MAX_DIGITS:,}",
         )
-    return f"{shown} cannot be read as a value ({type(exc).__name__}: {exc})"
+    return said(
+        N_("{value} cannot be read as a value ({why})"),
+        value=shown,
+        why=f"{type(exc).__name__}: {exc}",
+    )
 
 
 def _where(event: Any) -> Location:

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from bot.core.i18n import N_
+from bot.core.said import Refusal, Said, said
 from bot.documents.problems import Problem, problems_from_validation
 from bot.documents.yamlsource import YamlDocument, YamlError, load_yaml_file
 from bot.packs.version import Version, is_version, parse_version
@@ -188,7 +189,9 @@ def _version_text(value: object) -> object:
     # YAML reads an unquoted 1.0 as a number; say what a version looks like rather than
     # that a string was expected
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a version like 1.0.0 (MAJOR.MINOR.PATCH)")
+        raise Refusal(
+            N_("{value} is not a version like 1.0.0 (MAJOR.MINOR.PATCH)"), value=repr(value)
+        )
     return value
 
 
@@ -259,7 +262,9 @@ class _PackSpec(_Strict):
     def _languages(cls, value: list[str]) -> list[str]:
         for code in value:
             if not isinstance(code, str) or not re.match(_LANGUAGE, code):
-                raise ValueError(f"{code!r} is not a language code like en, es or pt-BR")
+                raise Refusal(
+                    N_("{code} is not a language code like en, es or pt-BR"), code=repr(code)
+                )
         return value
 
 
@@ -268,17 +273,27 @@ def load_pack(folder: Path) -> Pack:
     path = folder / PACK_FILE
     if not path.is_file():
         raise PackError(
-            [Problem(str(folder), None, None, f"there is no {PACK_FILE} in this folder")]
+            [
+                Problem(
+                    str(folder),
+                    None,
+                    None,
+                    said(N_("there is no {file} in this folder"), file=PACK_FILE),
+                )
+            ]
         )
     try:
         doc = load_yaml_file(path)
     except YamlError as exc:
-        raise PackError([Problem(exc.file, exc.line, exc.column, exc.message)]) from None
+        raise PackError([Problem(exc.file, exc.line, exc.column, exc.said)]) from None
     if not isinstance(doc.data, dict):
         raise PackError(
             [
                 Problem(
-                    str(path), 1, 1, "pack.yaml must be a mapping with id, title, version, readings"
+                    str(path),
+                    1,
+                    1,
+                    said(N_("pack.yaml must be a mapping with id, title, version, readings")),
                 )
             ]
         )
@@ -339,8 +354,12 @@ def publish_problems(pack: Pack) -> list[Problem]:
             str(pack.path / PACK_FILE),
             None,
             None,
-            "the pack has no `license:`; say under which terms others may use it, as an SPDX "
-            "id such as CC-BY-SA-4.0, before building or publishing it",
+            said(
+                N_(
+                    "the pack has no `license:`; say under which terms others may use it, as an "
+                    "SPDX id such as CC-BY-SA-4.0, before building or publishing it"
+                )
+            ),
         )
     ]
 
@@ -358,19 +377,31 @@ def _readings(
     for i, name in enumerate(spec.readings):
         line, column = _located(doc, "readings", i)
 
-        def problem(message: str, line: int | None = line, column: int | None = column) -> None:
+        def problem(message: Said, line: int | None = line, column: int | None = column) -> None:
             problems.append(Problem(doc.file, line, column, message))
 
         relative = Path(name)
         if relative.is_absolute() or ".." in relative.parts:
-            problem(f"reading {name!r} is outside the pack; list files inside its folder")
+            problem(
+                said(
+                    N_("reading {name} is outside the pack; list files inside its folder"),
+                    name=repr(name),
+                )
+            )
             continue
         target = folder / relative
         if target.is_symlink() or not target.resolve().is_relative_to(root):
-            problem(f"reading {name!r} is a link or leads outside the pack; packs hold plain files")
+            problem(
+                said(
+                    N_(
+                        "reading {name} is a link or leads outside the pack; packs hold plain files"
+                    ),
+                    name=repr(name),
+                )
+            )
             continue
         if not target.is_file():
-            problem(f"reading {name!r} is missing from the pack")
+            problem(said(N_("reading {name} is missing from the pack"), name=repr(name)))
             continue
         try:
             reading = load_reading(target, folder)
@@ -378,7 +409,7 @@ def _readings(
             problems.extend(exc.problems)
             continue
         if reading.id in seen:
-            problem(f"reading id {reading.id!r} comes twice in the pack")
+            problem(said(N_("reading id {id} comes twice in the pack"), id=repr(reading.id)))
             continue
         seen.add(reading.id)
         readings.append(reading)
@@ -394,7 +425,9 @@ def _notes(
         line, column = _located(doc, "notes", i)
         where = _unknown_place(note.reading, note.section, by_id)
         if where is not None:
-            problems.append(Problem(doc.file, line, column, f"facilitator note: {where}"))
+            problems.append(
+                Problem(doc.file, line, column, said(N_("facilitator note: {where}"), where=where))
+            )
             continue
         if (note.reading, note.section) in seen:
             problems.append(
@@ -402,8 +435,11 @@ def _notes(
                     doc.file,
                     line,
                     column,
-                    f"section {note.section!r} of {note.reading!r} has two facilitator notes; "
-                    "keep one",
+                    said(
+                        N_("section {section} of {reading} has two facilitator notes; keep one"),
+                        section=repr(note.section),
+                        reading=repr(note.reading),
+                    ),
                 )
             )
             continue
@@ -427,26 +463,45 @@ def _note_translations(
     """A note's `translations:`, each in a language the bot knows and the pack lists, and
     each saying something; a problem, located, for every one that does not."""
     listed = {language_key(code) for code in spec.languages}
-    place = f"the facilitator note for {note.reading}/{note.section}"
+    place = said(
+        N_("the facilitator note for {reading}/{section}"),
+        reading=note.reading,
+        section=note.section,
+    )
     out: list[tuple[str, NoteText]] = []
     for code, text in note.translations.items():
         line, column = _located(doc, "notes", index, "translations", code)
 
-        def problem(message: str, line: int | None = line, column: int | None = column) -> None:
+        def problem(message: Said, line: int | None = line, column: int | None = column) -> None:
             problems.append(Problem(doc.file, line, column, message))
 
-        if (unknown := unknown_language(code, f"{place} has a translation")) is not None:
+        if (
+            unknown := unknown_language(code, said(N_("{place} has a translation"), place=place))
+        ) is not None:
             problem(unknown)
             continue
         key = language_key(code)
         if key not in listed:
             problem(
-                f"{place} has a translation in {code!r}, which the pack's `languages:` does "
-                f"not list ({', '.join(spec.languages)}); add it there or remove the translation"
+                said(
+                    N_(
+                        "{place} has a translation in {code}, which the pack's `languages:` does "
+                        "not list ({listed}); add it there or remove the translation"
+                    ),
+                    place=place,
+                    code=repr(code),
+                    listed=", ".join(spec.languages),
+                )
             )
             continue
         if any(key == k for k, _ in out):
-            problem(f"{place} is translated into {code!r} twice; keep one")
+            problem(
+                said(
+                    N_("{place} is translated into {code} twice; keep one"),
+                    place=place,
+                    code=repr(code),
+                )
+            )
             continue
         parts = NoteText(
             opening=text.opening.strip(),
@@ -455,8 +510,14 @@ def _note_translations(
         )
         if not (parts.opening or parts.watch_for or parts.closing_question):
             problem(
-                f"{place} has an empty translation in {code!r}; give it an opening, "
-                "what to watch for or a closing question, or remove it"
+                said(
+                    N_(
+                        "{place} has an empty translation in {code}; give it an opening, "
+                        "what to watch for or a closing question, or remove it"
+                    ),
+                    place=place,
+                    code=repr(code),
+                )
             )
             continue
         out.append((key, parts))
@@ -471,7 +532,9 @@ def _lessons(
         where = _unknown_place(lesson.reading, lesson.section, by_id)
         if where is not None:
             line, column = _located(doc, "lessons", i)
-            problems.append(Problem(doc.file, line, column, f"lesson: {where}"))
+            problems.append(
+                Problem(doc.file, line, column, said(N_("lesson: {where}"), where=where))
+            )
             continue
         lessons.append(
             Lesson(
@@ -488,14 +551,23 @@ def _lessons(
 
 def _unknown_place(
     reading_id: str, section_id: str | None, by_id: dict[str, Reading]
-) -> str | None:
+) -> Said | None:
     reading = by_id.get(reading_id)
     if reading is None:
-        known = ", ".join(sorted(by_id)) or "none"
-        return f"the pack has no reading {reading_id!r} (its readings: {known})"
+        if not by_id:
+            return said(N_("the pack has no reading {id} (it has none)"), id=repr(reading_id))
+        return said(
+            N_("the pack has no reading {id} (its readings: {known})"),
+            id=repr(reading_id),
+            known=", ".join(sorted(by_id)),
+        )
     if section_id is not None and reading.section_by_id(section_id) is None:
-        known = ", ".join(s.id for s in reading.sections)
-        return f"reading {reading_id!r} has no section {section_id!r} (its sections: {known})"
+        return said(
+            N_("reading {id} has no section {section} (its sections: {known})"),
+            id=repr(reading_id),
+            section=repr(section_id),
+            known=", ".join(s.id for s in reading.sections),
+        )
     return None
 
 

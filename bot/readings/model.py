@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.core.i18n import SUPPORTED, normalize, suggest
+from bot.core.i18n import N_, SUPPORTED, normalize, suggest
+from bot.core.said import Refusal, Said, said
 from bot.documents.problems import Problem, problems_from_validation
 from bot.documents.yamlsource import YamlError, load_yaml_file
 
@@ -166,7 +167,7 @@ class _SectionSpec(BaseModel):
     @classmethod
     def _prompts_not_blank(cls, value: list[str | _PromptSpec]) -> list[str | _PromptSpec]:
         if any(not (p if isinstance(p, str) else p.text).strip() for p in value):
-            raise ValueError("a prompt cannot be empty")
+            raise Refusal(N_("a prompt cannot be empty"))
         return value
 
 
@@ -194,11 +195,18 @@ def load_reading(path: Path, readings_dir: Path) -> Reading:
         doc = load_yaml_file(path)
     except YamlError as exc:
         raise ReadingError(
-            [Problem(e.file, e.line, e.column, e.message) for e in (exc, *exc.others)]
+            [Problem(e.file, e.line, e.column, e.said) for e in (exc, *exc.others)]
         ) from None
     if not isinstance(doc.data, dict):
         raise ReadingError(
-            [Problem(str(path), 1, 1, "a reading must be a mapping with id, title, sections")]
+            [
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    said(N_("a reading must be a mapping with id, title, sections")),
+                )
+            ]
         )
     try:
         spec = _ReadingSpec.model_validate(doc.data)
@@ -213,7 +221,12 @@ def load_reading(path: Path, readings_dir: Path) -> Reading:
         where = line or (None, None)
         if sec.id in seen:
             problems.append(
-                Problem(str(path), where[0], where[1], f"section id {sec.id!r} is used twice")
+                Problem(
+                    str(path),
+                    where[0],
+                    where[1],
+                    said(N_("section id {id} is used twice"), id=repr(sec.id)),
+                )
             )
         seen.add(sec.id)
         body = _section_body(sec, root, path, where, problems)
@@ -237,7 +250,7 @@ def load_reading(path: Path, readings_dir: Path) -> Reading:
             )
         )
     for code in spec.titles:
-        if (problem := unknown_language(code, "the reading has a title")) is not None:
+        if (problem := unknown_language(code, said(N_("the reading has a title")))) is not None:
             where = doc.locate(("titles", code)) or (None, None)
             problems.append(Problem(str(path), where[0], where[1], problem))
     if problems:
@@ -266,7 +279,11 @@ def _translations(
     found: list[tuple[str, SectionText]] = []
     for code, spec in sec.translations.items():
         where = locate(("sections", index, "translations", code)) or (None, None)
-        if (problem := unknown_language(code, f"section {sec.id!r} has a translation")) is not None:
+        if (
+            problem := unknown_language(
+                code, said(N_("section {id} has a translation"), id=repr(sec.id))
+            )
+        ) is not None:
             problems.append(Problem(str(path), where[0], where[1], problem))
             continue
         if len(spec.prompts) != len(prompts):
@@ -276,9 +293,17 @@ def _translations(
                     str(path),
                     at[0],
                     at[1],
-                    f"the {code!r} translation of section {sec.id!r} has {len(spec.prompts)} "
-                    f"prompts and the section {len(prompts)}; give one for each, in the same "
-                    "order (prompt N of a translation is prompt N of the section)",
+                    said(
+                        N_(
+                            "the {code} translation of section {id} has {theirs} prompts and the "
+                            "section {ours}; give one for each, in the same order (prompt N of a "
+                            "translation is prompt N of the section)"
+                        ),
+                        code=repr(code),
+                        id=repr(sec.id),
+                        theirs=len(spec.prompts),
+                        ours=len(prompts),
+                    ),
                 )
             )
             continue
@@ -299,15 +324,30 @@ def _translations(
     return tuple(found)
 
 
-def unknown_language(code: str, where: str) -> str | None:
+def unknown_language(code: str, where: Said) -> Said | None:
     """The problem with a translation keyed `code` ("{where} in 'xx'"), when it is no
     language a reader can choose (nobody would ever see it)."""
     if normalize(code) is not None:
         return None
     hint = suggest(code)
-    meant = f" (did you mean {hint!r}?)" if hint else ""
     known = ", ".join(SUPPORTED)
-    return f"{where} in {code!r}, which is not a language the bot knows{meant}; use one of {known}"
+    if hint:
+        return said(
+            N_(
+                "{where} in {code}, which is not a language the bot knows (did you mean "
+                "{hint}?); use one of {known}"
+            ),
+            where=where,
+            code=repr(code),
+            hint=repr(hint),
+            known=known,
+        )
+    return said(
+        N_("{where} in {code}, which is not a language the bot knows; use one of {known}"),
+        where=where,
+        code=repr(code),
+        known=known,
+    )
 
 
 def _section_body(
@@ -325,7 +365,7 @@ def _section_body(
                 str(path),
                 where[0],
                 where[1],
-                f"section {named} needs exactly one of body or file",
+                said(N_("section {name} needs exactly one of body or file"), name=named),
             )
         )
         return None
@@ -339,20 +379,34 @@ def _section_body(
                 str(path),
                 where[0],
                 where[1],
-                f"file {sec.file!r} is outside the readings folder {root}",
+                said(
+                    N_("file {file} is outside the readings folder {folder}"),
+                    file=repr(sec.file),
+                    folder=str(root),
+                ),
             )
         )
         return None
     try:
         if target.stat().st_size > MAX_SECTION_CHARS * 4:
             problems.append(
-                Problem(str(path), where[0], where[1], f"file {sec.file!r} is too large")
+                Problem(
+                    str(path),
+                    where[0],
+                    where[1],
+                    said(N_("file {file} is too large"), file=repr(sec.file)),
+                )
             )
             return None
         return target.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(
-            Problem(str(path), where[0], where[1], f"cannot read file {sec.file!r}: {exc}")
+            Problem(
+                str(path),
+                where[0],
+                where[1],
+                said(N_("cannot read file {file}: {why}"), file=repr(sec.file), why=str(exc)),
+            )
         )
         return None
 
@@ -362,7 +416,8 @@ def load_readings(readings_dir: Path) -> tuple[dict[str, Reading], list[Problem]
     readings: dict[str, Reading] = {}
     problems: list[Problem] = []
     if not readings_dir.is_dir():
-        return readings, [Problem(str(readings_dir), None, None, "readings folder does not exist")]
+        missing = said(N_("readings folder does not exist"))
+        return readings, [Problem(str(readings_dir), None, None, missing)]
     for path in sorted([*readings_dir.glob("*.yaml"), *readings_dir.glob("*.yml")]):
         try:
             reading = load_reading(path, readings_dir)
@@ -372,7 +427,12 @@ def load_readings(readings_dir: Path) -> tuple[dict[str, Reading], list[Problem]
         if reading.id in readings:
             problems.append(
                 Problem(
-                    str(path), 1, 1, f"reading id {reading.id!r} is already used by another file"
+                    str(path),
+                    1,
+                    1,
+                    said(
+                        N_("reading id {id} is already used by another file"), id=repr(reading.id)
+                    ),
                 )
             )
             continue

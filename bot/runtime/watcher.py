@@ -70,9 +70,11 @@ class ConfigWatcher:
         try:
             reloaded = await self._circle.reload()
         except ConfigError as exc:
+            count = len(exc.problems)
             log.warning(
-                "the edited config has %d problem(s); the running schedule is kept",
-                len(exc.problems),
+                "the edited config has %d %s; the running schedule is kept",
+                count,
+                "problem" if count == 1 else "problems",
             )
             await self._tell_admins(exc, current)
             return False
@@ -98,9 +100,9 @@ class ConfigWatcher:
         return True
 
     async def _tell_admins(self, exc: ConfigError, fingerprint: str) -> None:
-        listed = bullets(p.render() for p in exc.problems[:20])
         for group in self._circle.config.groups:
             w = for_room(group)
+            listed = bullets(p.render(w) for p in exc.problems[:20])
             problems = w.ngettext(
                 "The config file has {n} problem; the bot keeps the schedule it had.",
                 "The config file has {n} problems; the bot keeps the schedule it had.",

@@ -1,0 +1,182 @@
+"""What is wrong with a config, said in the reader's language: `check --lang`, `run`'s refusal
+(LANG), the `reload` reply (the admin's language) and the watcher's message (the group's)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.config.load import ConfigError, load_config
+from bot.core.i18n import PSEUDO_CLOSE, PSEUDO_OPEN
+from bot.core.said import Said
+from bot.runtime.watcher import ConfigWatcher
+from bot.testing import make_harness, member
+from tests.conftest import BASE_CONFIG, START
+from tests.test_cli import studybot
+
+ANA = member("Ana")  # the group's admin
+
+# One config with a mistake of each common kind an admin makes, each on its own line.
+MISTAKES = (
+    BASE_CONFIG.replace("timezone: Europe/Berlin", "timezone: Europe/Berlln")
+    .replace("reminders: [24h, 1h]", "remindrs: [24h, 1h]")
+    .replace('cadence: {weekly: [tue], at: "19:00"}', 'cadence: {weekly: [someday], at: "7pm"}')
+    .replace(
+        "respond_for: 6d", "respond_for: soon\n    sections_per_session: many\n    digest: daily"
+    )
+    + "  - id: second\n"
+    "    name: Second\n"
+    "    platform: telegram\n"
+    "    reading: three-parts\n"
+    "    start: 2026-12-01\n"
+    '    cadence: {weekly: [tue], at: "19:00"}\n'
+)
+# mistakes found after the shape is right (a reading nobody has), and in the YAML itself
+UNKNOWN_READING = BASE_CONFIG.replace("reading: three-parts", "reading: nowhere")
+IMPOSSIBLE_DATE = BASE_CONFIG.replace("start: 2026-12-01", "start: 2026-11-31")
+
+# what a Spanish and a Portuguese reader are told of each (a piece of each sentence)
+SAID = {
+    "es": [
+        "zona horaria desconocida 'Europe/Berlln'; ¿quisiste decir Europe/Berlin?",
+        "clave desconocida 'groups.0.remindrs'; ¿quisiste decir 'reminders'?",
+        "escribe uno de estos: 'mon', 'tue'",
+        "escribe una hora del día como",
+        "'soon' no es una duración",
+        "aquí va un número entero (valor: 'many')",
+        "'session', 'weekly' o 'off'",
+        "'console', 'matrix' o 'discord'",
+    ],
+    "pt_BR": [
+        "fuso horário desconhecido 'Europe/Berlln'; você quis dizer Europe/Berlin?",
+        "chave desconhecida 'groups.0.remindrs'; você quis dizer 'reminders'?",
+        "escreva um destes: 'mon', 'tue'",
+        "escreva um horário como",
+        "'soon' não é uma duração",
+        "aqui vai um número inteiro (valor: 'many')",
+        "'session', 'weekly' ou 'off'",
+        "'console', 'matrix' ou 'discord'",
+    ],
+}
+
+_LOCATED = re.compile(r"^\s*\S+\.yaml(?::\d+)?(?::\d+)?: (.*)$")
+
+
+def _problem_lines(stderr: str) -> list[str]:
+    """What each problem says, its `file:line:column:` taken off."""
+    return [m.group(1) for line in stderr.splitlines() if (m := _LOCATED.match(line))]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("lang", ["es", "pt_BR"])
+def test_check_says_every_problem_in_the_language_asked_for(
+    write_config: Callable[[str], Path], lang: str
+) -> None:
+    result = studybot("check", str(write_config(MISTAKES)), "--lang", lang)
+    assert result.returncode == 1
+    shown = _flat(result.stderr)
+    for piece in SAID[lang]:
+        assert piece in shown, (piece, result.stderr)
+    english = re.findall(r"\b(?:problems?|did you mean|write|unknown|must|here)\b", shown)
+    assert english == [], result.stderr
+    later = _flat(studybot("check", str(write_config(UNKNOWN_READING)), "--lang", lang).stderr)
+    assert {
+        "es": "lectura desconocida 'nowhere'; lecturas en",
+        "pt_BR": "leitura desconhecida 'nowhere'; leituras em",
+    }[lang] in later, later
+    yaml_said = _flat(studybot("check", str(write_config(IMPOSSIBLE_DATE)), "--lang", lang).stderr)
+    assert {
+        "es": "2026-11-31 no es una fecha; escribe una fecha que exista",
+        "pt_BR": "2026-11-31 não é uma data; escreva uma data que exista",
+    }[lang] in yaml_said, yaml_said
+
+
+def test_run_refuses_a_broken_config_in_the_language_of_lang(
+    write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config(BASE_CONFIG.replace("respond_for: 6d", "respond_for: soon"))
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "es_BO.UTF-8")
+    result = studybot("run", "--config", str(config))
+    assert result.returncode == 1
+    shown = _flat(result.stderr)
+    assert "1 problema en la configuración" in shown, result.stderr
+    assert "'soon' no es una duración; escribe por ejemplo 30m, 24h, 6d o 1d12h" in shown
+
+
+def test_every_problem_line_goes_through_the_catalog(
+    write_config: Callable[[str], Path],
+) -> None:
+    """In the pseudo-locale each problem's sentence is wrapped whole: none bypasses the catalog."""
+    result = studybot("check", str(write_config(MISTAKES)), "--lang", "en_XA")
+    lines = _problem_lines(result.stderr)
+    assert len(lines) == 8, result.stderr
+    for line in lines:
+        assert line.startswith(PSEUDO_OPEN) and line.endswith(PSEUDO_CLOSE), line
+
+
+def _verbatim_parts(said: Said) -> list[str]:
+    found = [said.message] if said.verbatim else []
+    for _, value in said.values:
+        if isinstance(value, Said):
+            found += _verbatim_parts(value)
+    return found
+
+
+def test_no_problem_of_a_common_mistake_keeps_a_library_s_english(
+    write_config: Callable[[str], Path],
+) -> None:
+    """A sentence pydantic or PyYAML wrote is shown as it is (there is no catalog for it); none
+    of the common mistakes above comes to that."""
+    with pytest.raises(ConfigError) as raised:
+        load_config(write_config(MISTAKES))
+    left = [part for p in raised.value.problems for part in _verbatim_parts(p.said)]
+    assert left == []
+
+
+async def test_the_reload_reply_lists_the_problems_in_the_admin_s_language(
+    write_config: Callable[[str], Path],
+) -> None:
+    path = write_config(BASE_CONFIG)
+    h = await make_harness(path, start=START)
+
+    async def reloader():  # type: ignore[no-untyped-def]
+        return load_config(path)
+
+    h.circle.reloader = reloader
+    await h.command("language es", member=ANA)
+    path.write_text(BASE_CONFIG.replace("timezone: Europe/Berlin", "timezone: Europe/Berlln"))
+    text = _flat(await h.command("reload", member=ANA))
+    assert "La configuración tiene 1 problema" in text or "1 problema" in text, text
+    assert "zona horaria desconocida 'Europe/Berlln'; ¿quisiste decir Europe/Berlin?" in text
+    await h.close()
+
+
+async def test_the_watcher_tells_a_portuguese_group_s_admins_in_portuguese(
+    write_config: Callable[[str], Path],
+) -> None:
+    brazilian = BASE_CONFIG.replace(
+        "    admins: [ana]\n", "    admins: [ana]\n    language: pt_BR\n"
+    )
+    path = write_config(brazilian)
+    h = await make_harness(path, start=START)
+
+    async def reloader():  # type: ignore[no-untyped-def]
+        return load_config(path)
+
+    h.circle.reloader = reloader
+    watcher = ConfigWatcher(h.circle, path)
+    path.write_text(brazilian.replace("start: 2026-12-01", "start: 2026-11-31"), encoding="utf-8")
+    assert await watcher.check() is False
+    told = h.platform.dms("ana")[-1].message
+    body = _flat(told.body)
+    assert "2026-11-31 não é uma data; escreva uma data que exista" in body, told.body
+    assert "is not a date" not in body
+    await h.close()
