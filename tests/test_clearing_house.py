@@ -91,7 +91,7 @@ def test_a_pack_improved_by_one_group_is_installed_verified_and_run_by_another(
     proposal = tmp_path / "p-1.1.0"
     capsys.readouterr()
     assert run("pack", "harvest", "--config", str(a), "--group", "circle", "--out", str(proposal)) == 0  # fmt: skip
-    assert "2 lesson(s) shared beyond the group" in flat(capsys.readouterr().out)
+    assert "2 lessons shared beyond the group" in flat(capsys.readouterr().out)
     built = tmp_path / "p-1.1.0.tar.gz"
     assert run("pack", "build", str(proposal), "--out", str(built)) == 1 and not built.exists()
     assert run("pack", "approve", str(proposal), "--config", str(a)) == 0

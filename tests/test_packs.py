@@ -321,7 +321,7 @@ def test_a_500_mb_pack_is_refused_without_being_read(
 def test_a_tar_bomb_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bomb = _tar_with(tmp_path, *(_file(f"p/f{i}.txt") for i in range(2_100)))
     said = refused(capsys, "pack", "install", str(bomb), "--packs", str(tmp_path / "s"))
-    assert said == "The pack holds more than 2000 files; nothing installed."
+    assert said == "The pack holds more than 2,000 files; nothing installed."
     assert nothing_installed(tmp_path / "s")
 
 

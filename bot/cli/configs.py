@@ -32,12 +32,13 @@ def load_or_say(path: str, words: Words | None = None) -> Config | None:
 
 def config_and_group(args: argparse.Namespace) -> tuple[Config, Group] | None:
     """The config and the group named by --group, or None after saying what is wrong."""
-    config = load_or_say(args.config)
+    words = say.cli_words(getattr(args, "lang", None))
+    config = load_or_say(args.config, words)
     if config is None:
         return None
     group = config.group(args.group)
     if group is None:
         known = ", ".join(g.id for g in config.groups)
-        err.print(say.no_group(say.cli_words(), repr(args.group), known), markup=False)
+        err.print(say.no_group(words, repr(args.group), known), markup=False)
         return None
     return config, group
