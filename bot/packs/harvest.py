@@ -94,7 +94,7 @@ def propose(
         pack = load_pack(out)
     except PackError as exc:  # the parent loaded, so this is our mistake, said plainly
         raise Refused(
-            N_("the proposed pack does not load: {problem}"), problem=exc.problems[0].render()
+            N_("the proposed pack does not load: {problem}"), problem=exc.problems[0]
         ) from None
     return Proposal(pack=pack, added=len(lessons), unanswered=tuple(unanswered))
 
@@ -152,7 +152,7 @@ def approve(folder: Path) -> tuple[Pack, str]:
         pack = load_pack(folder)
     except PackError as exc:
         raise Refused(
-            N_("the harvest does not check: {problem}"), problem=exc.problems[0].render()
+            N_("the harvest does not check: {problem}"), problem=exc.problems[0]
         ) from None
     blocking = publish_problems(pack)
     if blocking:

@@ -4,8 +4,8 @@ with `said.say(words)`; `str(said)` is the English.
 
 The two constructors are named like the `Words` methods so that `pybabel extract` finds the
 messages (a plural as its pair). A value that is itself `Said` is said in the same words, a
-tuple of them is said as a list ("how to open, closing question"), and a whole number is
-written the language's way.
+tuple of them is said as a list ("how to open, closing question"), a `Problem` is rendered
+with its file and line, and a whole number is written the language's way.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.core.i18n import ENGLISH, Words
+from bot.documents.problems import Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,8 @@ def _shown(value: object, words: Words) -> object:
         return value.say(words)
     if isinstance(value, tuple) and all(isinstance(v, Said) for v in value):
         return ", ".join(v.say(words) for v in value)
+    if isinstance(value, Problem):  # a file-and-line problem, in English until it takes Words
+        return value.render()
     if isinstance(value, int) and not isinstance(value, bool):
         return words.number(value)
     return value

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.core.i18n import N_
@@ -94,9 +94,9 @@ class PackStore:
             try:
                 pack = load_pack(folder)
             except PackError as exc:
-                first = exc.problems[0]
-                where = first.render().replace(str(folder) + "/", "")
-                raise Refused(N_("{problem}; nothing installed"), problem=where) from None
+                first = exc.problems[0]  # named inside the pack, not the staging folder
+                inside = replace(first, file=first.file.replace(str(folder) + "/", ""))
+                raise Refused(N_("{problem}; nothing installed"), problem=inside) from None
             self._check_lineage(pack)
             target = self.folder(pack.id, str(pack.version))
             if target.exists():
