@@ -91,7 +91,7 @@ def test_a_pack_improved_by_one_group_is_installed_verified_and_run_by_another(
     proposal = tmp_path / "p-1.1.0"
     capsys.readouterr()
     assert run("pack", "harvest", "--config", str(a), "--group", "circle", "--out", str(proposal)) == 0  # fmt: skip
-    assert "2 lesson(s) shared beyond the group" in flat(capsys.readouterr().out)
+    assert "2 lessons shared beyond the group" in flat(capsys.readouterr().out)
     built = tmp_path / "p-1.1.0.tar.gz"
     assert run("pack", "build", str(proposal), "--out", str(built)) == 1 and not built.exists()
     assert run("pack", "approve", str(proposal), "--config", str(a)) == 0
@@ -197,7 +197,9 @@ def test_a_network_shares_packs_through_a_git_repository(
     assert not (tmp_path / "store-c" / "first-steps").exists()
 
 
-def test_a_minimal_group_harvest_credits_nobody(tmp_path: Path) -> None:
+def test_a_minimal_group_harvest_credits_nobody(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`privacy: minimal` stores the platform id for a name: a lesson harvested from it carries
     no credit, even from a member who answered with her name in a group that is not anonymous."""
     source = make_pack(tmp_path / "p-src", title="Pack P")
@@ -210,6 +212,31 @@ def test_a_minimal_group_harvest_credits_nobody(tmp_path: Path) -> None:
     ran = studybot("run", "--config", str(config), stdin=script, timeout=120)
     assert ran.returncode == 0, ran.stderr
     proposal = tmp_path / "p-1.1.0"
-    assert run("pack", "harvest", "--config", str(config), "--group", "circle", "--out", str(proposal)) == 0  # fmt: skip
+    capsys.readouterr()
+    assert run("pack", "harvest", "--config", str(config), "--group", "circle", "--out", str(proposal), "--lang", "es") == 0  # fmt: skip
     [lesson] = load_pack(proposal).lessons
     assert lesson.text == "Bring tea." and lesson.credit is None
+    # the admin's commands in Spanish, one lesson said in the singular
+    target = proposal.resolve()
+    said = flat(capsys.readouterr().out)
+    assert said.startswith(
+        f"Se propone pack-p@1.1.0 en {target}: 1 lección compartida fuera del grupo, "
+    )
+    assert said.endswith(f"(mira {target / 'HARVEST.md'}). Edítalo y luego `studybot pack approve {target}`.")  # fmt: skip
+    assert run("pack", "approve", str(proposal), "--config", str(config), "--lang", "es") == 0
+    assert flat(capsys.readouterr().out).startswith(
+        "Aprobaste pack-p@1.1.0 con 1 lección; MANIFEST sha256 "
+    )
+    assert run("pack", "approve", str(proposal), "--config", str(config), "--lang", "es") == 1
+    assert flat(capsys.readouterr().err) == (
+        f"{proposal} no es una cosecha que espere aprobación (no tiene HARVEST.md); haz una con "
+        "`studybot pack harvest`."
+    )
+    # and in the pseudo-locale every sentence is the catalog's
+    argv = ["--config", str(config), "--lang", "en_XA"]
+    assert run("pack", "approve", str(proposal), *argv) == 1
+    assert run("pack", "harvest", "--group", "circle", "--out", str(proposal), *argv) == 1
+    assert run("pack", "harvest", "--group", "nobody", "--out", str(proposal), *argv) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith("⟦") and line.rstrip(".").endswith("⟧") for line in lines), lines

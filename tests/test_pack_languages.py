@@ -112,8 +112,8 @@ def test_check_says_which_notes_lack_a_listed_language(
     assert run("pack", "check", str(folder)) == 0
     said = " ".join(capsys.readouterr().out.split())
     assert (
-        "1 facilitator note(s) have no es text yet (reading-p/opening); admins reading es get "
-        "those in English." in said
+        "1 facilitator note has no es text yet (reading-p/opening); admins reading es get it "
+        "in English." in said
     )
 
 

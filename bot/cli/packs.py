@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 from rich.console import Console
 
+from bot.cli import pack_words as say
+from bot.cli.cli_words import cli_words
 from bot.config.load import data_dir_of, packs_dir
+from bot.core.i18n import Words
 from bot.documents.problems import Problem
 from bot.packs.bundle import build_tarball
 from bot.packs.diff import pack_diff
@@ -46,8 +49,17 @@ def register(
     pack = sub.add_parser(
         "pack", parents=[common], help="curriculum packs: courses to share, install and improve"
     )
+    lang_help = "the language to print in, e.g. es or pt_BR (default: from LANG)"
+    pack.add_argument("--lang", help=lang_help)
+    # every subcommand takes it too (`pack check DIR --lang es`); SUPPRESS keeps a --lang given
+    # before the subcommand from being reset to the subcommand's default
+    lang = argparse.ArgumentParser(add_help=False)
+    lang.add_argument("--lang", default=argparse.SUPPRESS, help=lang_help)
     commands = pack.add_subparsers(dest="pack_command", metavar="COMMAND")
     pack.set_defaults(func=lambda args: _usage(pack))
+
+    def add(name: str, help: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[lang], help=help)
 
     def with_store(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
@@ -55,21 +67,21 @@ def register(
         )
         parser.add_argument("--packs", help="the packs folder itself (default: DATA_DIR/packs)")
 
-    new = commands.add_parser("new", help="start a pack in a new folder")
+    new = add("new", "start a pack in a new folder")
     new.add_argument("folder", metavar="DIR")
     new.set_defaults(func=_new)
 
-    check = commands.add_parser("check", help="say what is wrong with a pack, file and line")
+    check = add("check", "say what is wrong with a pack, file and line")
     check.add_argument("folder", metavar="DIR")
     check.set_defaults(func=_check)
 
-    build = commands.add_parser("build", help="write the MANIFEST and the pack as one .tar.gz")
+    build = add("build", "write the MANIFEST and the pack as one .tar.gz")
     build.add_argument("folder", metavar="DIR")
     build.add_argument("--out", required=True, metavar="FILE", help="the .tar.gz to write")
     build.add_argument("--sign-with", metavar="KEY", help="sign the MANIFEST with this SSH key")
     build.set_defaults(func=_build)
 
-    install = commands.add_parser("install", help="check and install a pack for groups to run")
+    install = add("install", "check and install a pack for groups to run")
     install.add_argument("source", metavar="FILE|DIR", help="a .tar.gz, .zip, folder or git repo")
     install.add_argument(
         "--verify-with",
@@ -79,37 +91,37 @@ def register(
     with_store(install)
     install.set_defaults(func=_install)
 
-    forking = commands.add_parser("fork", help="copy an installed pack to make your own")
+    forking = add("fork", "copy an installed pack to make your own")
     forking.add_argument("ref", metavar="ID[@VERSION]")
     forking.add_argument("--as", dest="new_id", required=True, metavar="NEW_ID")
     forking.add_argument("--out", metavar="DIR", help="where to write it (default: ./NEW_ID)")
     with_store(forking)
     forking.set_defaults(func=_fork)
 
-    listing = commands.add_parser("list", help="the installed packs and their versions")
+    listing = add("list", "the installed packs and their versions")
     with_store(listing)
     listing.set_defaults(func=_list)
 
-    harvesting = commands.add_parser(
-        "harvest", help="propose the next version of a group's pack with what it learned"
-    )
+    harvesting = add("harvest", "propose the next version of a group's pack with what it learned")
     harvesting.add_argument("--group", required=True, metavar="G", help="the group's id")
     harvesting.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder")
     harvesting.add_argument("--config", default="config.yaml", help="the bot's config")
     harvesting.set_defaults(func=_harvest)
 
-    approving = commands.add_parser(
-        "approve", help="the admin's yes to a harvest: check it and write its MANIFEST"
-    )
+    approving = add("approve", "the admin's yes to a harvest: check it and write its MANIFEST")
     approving.add_argument("folder", metavar="DIR")
     approving.add_argument("--config", default="config.yaml", help="the bot's config")
     approving.set_defaults(func=_approve)
 
-    diff = commands.add_parser("diff", help="what changed between two packs or versions")
+    diff = add("diff", "what changed between two packs or versions")
     diff.add_argument("old", metavar="A", help="a pack folder or an installed ID@VERSION")
     diff.add_argument("new", metavar="B")
     with_store(diff)
     diff.set_defaults(func=_diff)
+
+
+def _words(args: argparse.Namespace) -> Words:
+    return cli_words(getattr(args, "lang", None))
 
 
 def _say(text: str) -> None:
@@ -127,22 +139,22 @@ def _store(args: argparse.Namespace) -> PackStore:
     return PackStore(packs_dir(data_dir_of(Path(args.config))))
 
 
-def _say_problems(problems: list[Problem], what: str) -> None:
-    err.print(f"{len(problems)} problem(s) in {what}:", markup=False)
+def _say_problems(w: Words, problems: list[Problem], what: str) -> None:
+    err.print(say.problems_in(w, len(problems), what), markup=False, soft_wrap=True)
     for problem in problems:
-        err.print("  " + problem.render(), markup=False, soft_wrap=True)
+        err.print("  " + problem.render(w), markup=False, soft_wrap=True)
 
 
-def _loaded(folder: Path) -> Pack | None:
+def _loaded(w: Words, folder: Path) -> Pack | None:
     try:
         return load_pack(folder)
     except PackError as exc:
-        _say_problems(list(exc.problems), str(folder))
+        _say_problems(w, list(exc.problems), str(folder))
         return None
 
 
-def _refused(exc: Refused) -> int:
-    message = str(exc)
+def _refused(w: Words, exc: Refused) -> int:
+    message = exc.say(w)
     first = message.split(" ", 1)[0]
     if first.isalpha():  # a word, not a file name or a pack's id, which keep their case
         message = message[0].upper() + message[1:]
@@ -155,150 +167,118 @@ def _refused(exc: Refused) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    w = _words(args)
     try:
         path = new_pack(Path(args.folder))
     except Refused as exc:
-        return _refused(exc)
-    out.print(
-        f"A new pack is in {args.folder}: edit {path} and the reading in it, then "
-        f"`studybot pack check {args.folder}`.",
-        markup=False,
-        soft_wrap=True,
-    )
+        return _refused(w, exc)
+    _say(say.started(w, args.folder, str(path)))
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
-    pack = _loaded(Path(args.folder))
+    w = _words(args)
+    pack = _loaded(w, Path(args.folder))
     if pack is None:
         return 1
     sections = sum(len(r.sections) for r in pack.readings)
-    out.print(
-        f"{pack.ref} is valid: {len(pack.readings)} reading(s), {sections} section(s), "
-        f"{len(pack.notes)} facilitator note(s), {len(pack.lessons)} lesson(s).",
-        markup=False,
-    )
+    _say(say.valid(w, pack.ref, len(pack.readings), sections, len(pack.notes), len(pack.lessons)))
     for problem in publish_problems(pack):
-        out.print("Before you build it: " + problem.message + ".", markup=False, soft_wrap=True)
+        _say(say.before_build(w, problem.text(w)))
     for code, missing in untranslated_notes(pack):
-        _say(
-            f"{len(missing)} facilitator note(s) have no {code} text yet ({', '.join(missing)}); "
-            f"admins reading {code} get those in English."
-        )
+        _say(say.notes_untranslated(w, code, missing))
     if is_proposal(pack.path):
-        _say(
-            f"It is a harvest waiting for approval: read {PROPOSAL}, then "
-            f"`studybot pack approve {args.folder}`."
-        )
+        _say(say.waiting_for_approval(w, PROPOSAL, args.folder))
     return 0
 
 
 def _build(args: argparse.Namespace) -> int:
+    w = _words(args)
     folder = Path(args.folder)
-    pack = _loaded(folder)
+    pack = _loaded(w, folder)
     if pack is None:
         return 1
     blocking = publish_problems(pack)
     if blocking:
-        _say_problems(list(blocking), str(folder))
+        _say_problems(w, list(blocking), str(folder))
         return 1
     if is_proposal(folder):
-        return _refused(
-            Refused(
-                f"{folder} is a harvest not yet approved; nothing was built. Read {PROPOSAL}, "
-                f"then `studybot pack approve {folder}`"
-            )
-        )
+        err.print(say.not_approved_yet(w, str(folder), PROPOSAL), markup=False, soft_wrap=True)
+        return 1
     target = Path(args.out)
     if not target.name.endswith((".tar.gz", ".tgz")):
-        err.print(f"{target} should end in .tar.gz; nothing was built.", markup=False)
+        err.print(say.not_a_tarball(w, str(target)), markup=False, soft_wrap=True)
         return 1
     try:
         sha = write_manifest(folder)
-        signed = ""
         if args.sign_with:
             sign_manifest(folder, Path(args.sign_with))
-            signed = ", signed"
         else:
             (folder / "MANIFEST.sig").unlink(missing_ok=True)
         build_tarball(folder, target, f"{pack.id}-{pack.version}")
     except Refused as exc:
-        return _refused(exc)
+        return _refused(w, exc)
     except OSError as exc:
-        err.print(f"Could not write {target}: {exc.strerror or exc}.", markup=False)
+        err.print(
+            say.not_written(w, str(target), str(exc.strerror or exc)), markup=False, soft_wrap=True
+        )
         return 1
-    out.print(
-        f"Built {pack.ref} into {target}{signed}; MANIFEST sha256 {sha}.",
-        markup=False,
-        soft_wrap=True,
-    )
+    _say(say.built(w, pack.ref, str(target), sha, signed=bool(args.sign_with)))
     return 0
 
 
 def _install(args: argparse.Namespace) -> int:
+    w = _words(args)
     store = _store(args)
     signers = Path(args.verify_with) if args.verify_with else None
     try:
         done = store.install(Path(args.source), allowed_signers=signers)
     except Refused as exc:
-        return _refused(exc)
-    signed = f", signed by {done.signer}" if done.signer else ""
+        return _refused(w, exc)
     if done.already:
-        out.print(
-            f"{done.pack.ref} is already installed, the same to the byte{signed}.", markup=False
-        )
+        _say(say.already_installed(w, done.pack.ref, done.signer))
         return 0
-    out.print(
-        f"Installed {done.pack.ref} ({done.pack.title}){signed}: every file matches its "
-        f"checksum (MANIFEST sha256 {done.sha256}). A group runs it with "
-        f"`curriculum: {done.pack.ref}`.",
-        markup=False,
-        soft_wrap=True,
-    )
+    _say(say.installed(w, done.pack.ref, done.pack.title, done.sha256, done.signer))
     return 0
 
 
 def _fork(args: argparse.Namespace) -> int:
+    w = _words(args)
     store = _store(args)
     target = Path(args.out or args.new_id)
     try:
         path = fork(store, args.ref, args.new_id, target)
     except Refused as exc:
-        return _refused(exc)
+        return _refused(w, exc)
     except PackError as exc:
-        _say_problems(list(exc.problems), args.ref)
+        _say_problems(w, list(exc.problems), args.ref)
         return 1
     pack = load_pack(target)
-    out.print(
-        f"Forked {pack.forked_from.ref if pack.forked_from else args.ref} into {target} as "
-        f"{pack.ref}; edit {path}, then `studybot pack build {target} --out FILE`.",
-        markup=False,
-        soft_wrap=True,
-    )
+    parent = pack.forked_from.ref if pack.forked_from else args.ref
+    _say(say.forked(w, parent, str(target), pack.ref, str(path)))
     return 0
 
 
 def _list(args: argparse.Namespace) -> int:
+    w = _words(args)
     store = _store(args)
     installed = store.all()
     if not installed:
-        out.print(f"No packs are installed in {store.root}.", markup=False)
+        out.print(say.none_installed(w, str(store.root)), markup=False, soft_wrap=True)
         return 0
     for pack_id, version in installed:
         try:
             pack = load_pack(store.folder(pack_id, version))
         except PackError:
-            out.print(f"{pack_id}@{version}  (cannot be read; install it again)", markup=False)
+            out.print(say.unreadable(w, f"{pack_id}@{version}"), markup=False, soft_wrap=True)
             continue
-        lineage = f", forked from {pack.forked_from.ref}" if pack.forked_from else ""
-        out.print(
-            f"{pack.ref}  {pack.title} [{', '.join(pack.languages)}; {pack.license or 'no licence'}{lineage}]",
-            markup=False,
-        )
+        parent = pack.forked_from.ref if pack.forked_from else None
+        _say(say.listed(w, pack.ref, pack.title, list(pack.languages), pack.license, parent))
     return 0
 
 
 def _diff(args: argparse.Namespace) -> int:
+    w = _words(args)
     store = _store(args)
     packs: list[Pack] = []
     for name in (args.old, args.new):
@@ -308,17 +288,17 @@ def _diff(args: argparse.Namespace) -> int:
             )
             packs.append(load_pack(folder))
         except Refused as exc:
-            return _refused(exc)
+            return _refused(w, exc)
         except PackError as exc:
-            _say_problems(list(exc.problems), name)
+            _say_problems(w, list(exc.problems), name)
             return 1
     lines = pack_diff(*packs)
     if not lines:
-        out.print(f"{packs[0].ref} and {packs[1].ref} hold the same course.", markup=False)
+        out.print(say.same_course(w, packs[0].ref, packs[1].ref), markup=False, soft_wrap=True)
         return 0
-    out.print(f"From {packs[0].ref} to {packs[1].ref}:", markup=False)
+    out.print(say.changes_from(w, packs[0].ref, packs[1].ref), markup=False, soft_wrap=True)
     for line in lines:
-        out.print("  " + line, markup=False, soft_wrap=True)
+        out.print("  " + line.say(w), markup=False, soft_wrap=True)
     return 0
 
 
@@ -340,6 +320,7 @@ def _harvest(args: argparse.Namespace) -> int:
     from bot.cli.configs import config_and_group
     from bot.exports.harvesting import harvest
 
+    w = _words(args)
     found = config_and_group(args)
     if found is None:
         return 1
@@ -351,11 +332,16 @@ def _harvest(args: argparse.Namespace) -> int:
             config, lambda storage: harvest(storage, group, target, datetime.now(UTC), readings)
         )
     except Refused as exc:
-        return _refused(exc)
+        return _refused(w, exc)
     _say(
-        f"Proposed {proposal.pack.ref} in {target}: {proposal.added} lesson(s) shared beyond "
-        f"the group, {len(proposal.unanswered)} prompt(s) nobody answered (see "
-        f"{target / PROPOSAL}). Edit it, then `studybot pack approve {target}`."
+        say.proposed(
+            w,
+            proposal.pack.ref,
+            str(target),
+            proposal.added,
+            len(proposal.unanswered),
+            str(target / PROPOSAL),
+        )
     )
     return 0
 
@@ -363,26 +349,22 @@ def _harvest(args: argparse.Namespace) -> int:
 def _approve(args: argparse.Namespace) -> int:
     from bot.cli.configs import load_or_say
 
+    w = _words(args)
     folder = Path(args.folder)
     where = str(folder.resolve())
-    config = load_or_say(args.config)
+    config = load_or_say(args.config, w)
     if config is None:
         return 1
     harvest_id = _on_storage(config, lambda storage: storage.pending_harvest(where))
+    if harvest_id is None and is_proposal(folder):
+        err.print(say.not_proposed_here(w, str(folder)), markup=False, soft_wrap=True)
+        return 1
     try:
-        if harvest_id is None and is_proposal(folder):
-            raise Refused(
-                f"{folder} is not a harvest this bot proposed (or it was approved already); "
-                "nothing was approved"
-            )
         pack, sha = approve(folder)
     except Refused as exc:
-        return _refused(exc)
+        return _refused(w, exc)
     if harvest_id is not None:
         recorded = harvest_id
         _on_storage(config, lambda storage: storage.approve_harvest(recorded, datetime.now(UTC)))
-    _say(
-        f"Approved {pack.ref} with {len(pack.lessons)} lesson(s); MANIFEST sha256 {sha}. "
-        f"Build it with `studybot pack build {folder} --out FILE` (add --sign-with KEY)."
-    )
+    _say(say.approved(w, pack.ref, len(pack.lessons), sha, str(folder)))
     return 0

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.config.model import Group
 from bot.config.schema import GroupSpec
 from bot.core.i18n import N_
-from bot.core.said import Said, said, verbatim
+from bot.core.said import Said, said
 from bot.documents.problems import Problem
 from bot.documents.yamlsource import YamlDocument
 from bot.packs.files import Refused
@@ -32,7 +32,7 @@ class PackShelf:
             try:
                 self._loaded[ref] = self.store.load(ref)
             except Refused as exc:
-                self._loaded[ref] = verbatim(str(exc))
+                self._loaded[ref] = exc.said
             except PackError as exc:
                 self._loaded[ref] = said(
                     N_("the installed pack {ref} is broken: {problem}"),

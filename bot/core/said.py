@@ -3,32 +3,65 @@
 What a check finds in a file (a config, a reading, a pack) is found once and may be shown to
 several people: the admin running `check` in Spanish, the watcher's message to a Portuguese
 admin, the English log. So the checks do not write a sentence; they keep a `Said` (the English
-catalog message marked with `N_`, and the values to fill in), and whoever shows it says it in
-the reader's `Words`. A value may itself be a `Said`, said in the same words.
+catalog message, and the values to fill in), and whoever shows it says it in the reader's
+`Words`.
+
+Made with `said(N_("..."), key=value)`, or `Said.gettext(...)` / `Said.ngettext(...)` (named
+like the `Words` methods, so that `pybabel extract` finds the messages, a plural as its pair).
+A value that can itself be said (a `Said`, a located `Problem`) is said in the same words, a
+tuple of them as a list, and a whole number is written the language's way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from bot.core.i18n import ENGLISH, Words
+
+
+@runtime_checkable
+class Sayable(Protocol):
+    def say(self, words: Words) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Said:
     message: str
     values: tuple[tuple[str, object], ...] = ()
+    plural: str | None = None
+    count: int = 0
     # words from elsewhere (a library's English message) shown as they are, in no catalog
     verbatim: bool = False
+
+    @classmethod
+    def gettext(cls, message: str, /, **values: object) -> Said:
+        return cls(message, tuple(values.items()))
+
+    @classmethod
+    def ngettext(cls, singular: str, plural: str, n: int, /, **values: object) -> Said:
+        return cls(singular, tuple(values.items()), plural, n)
 
     def say(self, words: Words = ENGLISH) -> str:
         if self.verbatim:
             return self.message
-        filled = {k: v.say(words) if isinstance(v, Said) else v for k, v in self.values}
+        filled = {key: _shown(value, words) for key, value in self.values}
+        if self.plural is not None:
+            return words.ngettext(self.message, self.plural, self.count, **filled)
         return words.gettext(self.message, **filled)
 
     def __str__(self) -> str:
         return self.say(ENGLISH)
+
+
+def _shown(value: object, words: Words) -> object:
+    if isinstance(value, Sayable):
+        return value.say(words)
+    if isinstance(value, tuple) and value and all(isinstance(v, Sayable) for v in value):
+        return ", ".join(v.say(words) for v in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return words.number(value)
+    return value
 
 
 def said(message: str, /, **values: object) -> Said:

@@ -33,6 +33,10 @@ class Problem:
         """The sentence in `words`, without its place."""
         return self.said.say(words)
 
+    def say(self, words: Words = ENGLISH) -> str:
+        """The problem with its place, in `words` (a `Said` value shows it so)."""
+        return self.render(words)
+
     def render(self, words: Words = ENGLISH) -> str:
         """ "file:line:column: the sentence", the sentence in `words`."""
         where = self.file

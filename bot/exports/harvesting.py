@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.config.model import Group
+from bot.core.i18n import N_
 from bot.core.records import Session
 from bot.core.text import clean_name
 from bot.packs.files import Refused
@@ -51,8 +52,11 @@ async def harvest(
     pack = group.pack
     if pack is None:
         raise Refused(
-            f"group {group.id} reads no pack (it has no `curriculum:`); a harvest proposes the "
-            "next version of the pack a group runs"
+            N_(
+                "group {group} reads no pack (it has no `curriculum:`); a harvest proposes the "
+                "next version of the pack a group runs"
+            ),
+            group=group.id,
         )
     known = {**(readings or {}), **{r.id: r for r in pack.readings}}
     pack_readings = {r.id for r in pack.readings}

@@ -15,6 +15,7 @@ import zlib
 from pathlib import Path
 from typing import IO
 
+from bot.core.i18n import N_
 from bot.packs.files import (
     MAX_FILES,
     MAX_PACK_BYTES,
@@ -22,7 +23,9 @@ from bot.packs.files import (
     Refused,
     pack_files,
     safe_name,
+    special_file,
     too_large,
+    too_many,
 )
 
 _CHUNK = 1 << 16
@@ -56,7 +59,11 @@ def unpack(archive: Path, into: Path) -> Path:
     try:
         size = archive.stat().st_size
     except OSError as exc:
-        raise Refused(f"cannot read {archive}: {exc.strerror or exc}") from None
+        raise Refused(
+            N_("cannot read {archive}: {problem}"),
+            archive=str(archive),
+            problem=str(exc.strerror or exc),
+        ) from None
     if size > MAX_PACK_BYTES:
         raise Refused(too_large(size))
     name = archive.name.lower()
@@ -65,7 +72,9 @@ def unpack(archive: Path, into: Path) -> Path:
     elif name.endswith((".tar.gz", ".tgz", ".tar")):
         _untar(archive, into)
     else:
-        raise Refused(f"{archive.name} is not a pack file; give a .tar.gz, a .zip or a folder")
+        raise Refused(
+            N_("{name} is not a pack file; give a .tar.gz, a .zip or a folder"), name=archive.name
+        )
     return pack_root(into)
 
 
@@ -76,7 +85,7 @@ def pack_root(folder: Path) -> Path:
     inside = [p for p in folder.iterdir()]
     if len(inside) == 1 and inside[0].is_dir() and (inside[0] / "pack.yaml").is_file():
         return inside[0]
-    raise Refused("the pack has no pack.yaml at its top; nothing installed")
+    raise Refused(N_("the pack has no pack.yaml at its top; nothing installed"))
 
 
 class _Budget:
@@ -87,7 +96,7 @@ class _Budget:
     def declare(self, size: int) -> None:
         self.files += 1
         if self.files > MAX_FILES:
-            raise Refused(f"the pack holds more than {MAX_FILES} files; nothing installed")
+            raise Refused(too_many())
         self.bytes += max(size, 0)
         if self.bytes > MAX_PACK_BYTES:
             raise Refused(too_large(self.bytes))
@@ -101,7 +110,8 @@ def _write(source: IO[bytes], target: Path, declared: int) -> None:
             written += len(block)
             if written > declared:
                 raise Refused(
-                    f"{target.name} holds more than the pack says it does; nothing installed"
+                    N_("{name} holds more than the pack says it does; nothing installed"),
+                    name=target.name,
                 )
             out.write(block)
 
@@ -116,18 +126,19 @@ def _untar(archive: Path, into: Path) -> None:
                     (into / name).mkdir(parents=True, exist_ok=True)
                     continue
                 if not member.isreg():
-                    raise Refused(
-                        f"{name} is a link or a special file; packs hold plain files only, "
-                        "nothing installed"
-                    )
+                    raise Refused(special_file(name))
                 budget.declare(member.size)
                 source = tar.extractfile(member)
                 if source is None:
-                    raise Refused(f"{name} cannot be read from the pack; nothing installed")
+                    raise Refused(
+                        N_("{name} cannot be read from the pack; nothing installed"), name=name
+                    )
                 _write(source, into / name, member.size)
     except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
         raise Refused(
-            f"{archive.name} is not a readable .tar.gz ({exc}); nothing installed"
+            N_("{name} is not a readable .tar.gz ({problem}); nothing installed"),
+            name=archive.name,
+            problem=str(exc),
         ) from None
 
 
@@ -137,15 +148,12 @@ def _unzip(archive: Path, into: Path) -> None:
         with zipfile.ZipFile(archive) as bundle:
             members = bundle.infolist()
             if len(members) > MAX_FILES:
-                raise Refused(f"the pack holds more than {MAX_FILES} files; nothing installed")
+                raise Refused(too_many())
             for info in members:
                 safe_name(info.filename.rstrip("/") or info.filename)
                 kind = stat.S_IFMT(info.external_attr >> 16)
                 if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
-                    raise Refused(
-                        f"{info.filename} is a link or a special file; packs hold plain files "
-                        "only, nothing installed"
-                    )
+                    raise Refused(special_file(info.filename))
                 if not info.is_dir():
                     budget.declare(info.file_size)
             for info in members:
@@ -156,4 +164,8 @@ def _unzip(archive: Path, into: Path) -> None:
                 with bundle.open(info) as source:
                     _write(source, into / name, info.file_size)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-        raise Refused(f"{archive.name} is not a readable .zip ({exc}); nothing installed") from None
+        raise Refused(
+            N_("{name} is not a readable .zip ({problem}); nothing installed"),
+            name=archive.name,
+            problem=str(exc),
+        ) from None

@@ -7,6 +7,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from bot.core.i18n import N_, Words
+from bot.core.said import Said
+
 MANIFEST = "MANIFEST"
 SIGNATURE = "MANIFEST.sig"
 SKIPPED_DIRS = frozenset({".git", "__pycache__"})
@@ -15,7 +18,18 @@ MAX_PACK_BYTES = 64 * 1024 * 1024  # unpacked; a course of readings is a few meg
 
 
 class Refused(Exception):
-    """A pack refused, with the one sentence that says why."""
+    """A pack refused, with the one sentence that says why, in the reader's words.
+
+    `message` is an English catalog message marked with `N_` (or a `Said` already made, for a
+    count), its `{placeholders}` filled from `values` where it is said; `str()` is the English.
+    """
+
+    def __init__(self, message: str | Said, /, **values: object) -> None:
+        self.said = message if isinstance(message, Said) else Said.gettext(message, **values)
+        super().__init__(str(self.said))
+
+    def say(self, words: Words) -> str:
+        return self.said.say(words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +43,14 @@ def safe_name(name: str) -> str:
     """`name` as a relative POSIX path that stays inside the pack, or Refused."""
     pure = PurePosixPath(name.replace("\\", "/"))
     if not name or pure.is_absolute() or name.startswith("/") or ":" in pure.parts[0]:
-        raise Refused(f"the pack names a file by an absolute path ({name!r}); nothing installed")
+        raise Refused(
+            N_("the pack names a file by an absolute path ({name}); nothing installed"),
+            name=repr(name),
+        )
     if ".." in pure.parts:
-        raise Refused(f"the pack names a file outside itself ({name!r}); nothing installed")
+        raise Refused(
+            N_("the pack names a file outside itself ({name}); nothing installed"), name=repr(name)
+        )
     return pure.as_posix()
 
 
@@ -48,8 +67,8 @@ def pack_files(folder: Path, *, include_signature: bool = False) -> list[PackFil
                 dirnames.remove(name)
             elif (here / name).is_symlink():
                 raise Refused(
-                    f"{(here / name).relative_to(root)} is a link; packs hold plain files only, "
-                    "nothing installed"
+                    N_("{name} is a link; packs hold plain files only, nothing installed"),
+                    name=str((here / name).relative_to(root)),
                 )
         for name in filenames:
             path = here / name
@@ -58,21 +77,34 @@ def pack_files(folder: Path, *, include_signature: bool = False) -> list[PackFil
                 continue
             info = path.lstat()
             if not stat.S_ISREG(info.st_mode):
-                raise Refused(
-                    f"{relative} is a link or a special file; packs hold plain files only, "
-                    "nothing installed"
-                )
+                raise Refused(special_file(relative))
             total += info.st_size
             if total > MAX_PACK_BYTES:
                 raise Refused(too_large(total))
             files.append(PackFile(relative, path, info.st_size))
             if len(files) > MAX_FILES:
-                raise Refused(f"the pack holds more than {MAX_FILES} files; nothing installed")
+                raise Refused(too_many())
     return sorted(files, key=lambda f: f.name)
 
 
-def too_large(size: int) -> str:
-    return (
-        f"the pack is {size / 1_048_576:.0f} MB, more than the {MAX_PACK_BYTES // 1_048_576} MB "
-        "a pack may hold; nothing installed"
+def too_large(size: int) -> Said:
+    return Said.gettext(
+        "the pack is {size} MB, more than the {most} MB a pack may hold; nothing installed",
+        size=round(size / 1_048_576),
+        most=MAX_PACK_BYTES // 1_048_576,
+    )
+
+
+def too_many() -> Said:
+    return Said.ngettext(
+        "the pack holds more than {n} file; nothing installed",
+        "the pack holds more than {n} files; nothing installed",
+        MAX_FILES,
+    )
+
+
+def special_file(name: str) -> Said:
+    return Said.gettext(
+        "{name} is a link or a special file; packs hold plain files only, nothing installed",
+        name=name,
     )

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.i18n import N_
 from bot.documents.yamlsource import YamlError, load_yaml_file
 from bot.packs.editing import set_keys
 from bot.packs.files import MANIFEST, SIGNATURE, Refused, pack_files
@@ -69,7 +70,9 @@ def propose(
     """Write into the new or empty folder `out` the pack `parent` one minor version on, with
     `lessons` added after the lessons it had."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise Refused(f"{out} is not an empty folder; harvest into a new folder")
+        raise Refused(
+            N_("{folder} is not an empty folder; harvest into a new folder"), folder=str(out)
+        )
     out.mkdir(parents=True, exist_ok=True)
     for item in pack_files(parent.path):
         target = out / item.name
@@ -90,7 +93,9 @@ def propose(
     try:
         pack = load_pack(out)
     except PackError as exc:  # the parent loaded, so this is our mistake, said plainly
-        raise Refused(f"the proposed pack does not load: {exc.problems[0].render()}") from None
+        raise Refused(
+            N_("the proposed pack does not load: {problem}"), problem=exc.problems[0]
+        ) from None
     return Proposal(pack=pack, added=len(lessons), unanswered=tuple(unanswered))
 
 
@@ -136,16 +141,24 @@ def approve(folder: Path) -> tuple[Pack, str]:
     Returns the pack and the manifest's sha256."""
     if not is_proposal(folder):
         raise Refused(
-            f"{folder} is not a harvest waiting for approval (it has no {PROPOSAL}); "
-            "make one with `studybot pack harvest`"
+            N_(
+                "{folder} is not a harvest waiting for approval (it has no {proposal}); make "
+                "one with `studybot pack harvest`"
+            ),
+            folder=str(folder),
+            proposal=PROPOSAL,
         )
     try:
         pack = load_pack(folder)
     except PackError as exc:
-        raise Refused(f"the harvest does not check: {exc.problems[0].render()}") from None
+        raise Refused(
+            N_("the harvest does not check: {problem}"), problem=exc.problems[0]
+        ) from None
     blocking = publish_problems(pack)
     if blocking:
-        raise Refused(blocking[0].message)
+        raise Refused(
+            N_("the harvest cannot be approved yet: {problem}"), problem=blocking[0].said
+        )
     (folder / PROPOSAL).unlink()
     (folder / MANIFEST).unlink(missing_ok=True)
     return load_pack(folder), write_manifest(folder)

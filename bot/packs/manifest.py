@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from bot.core.i18n import N_
 from bot.packs.files import MANIFEST, PackFile, Refused, pack_files, safe_name
 
 
@@ -41,15 +42,18 @@ def verify_manifest(folder: Path) -> str:
     path = folder / MANIFEST
     if not path.is_file():
         raise Refused(
-            "the pack has no MANIFEST, so its files cannot be checked; build it with "
-            "`studybot pack build` first (nothing installed)"
+            N_(
+                "the pack has no MANIFEST, so its files cannot be checked; build it with "
+                "`studybot pack build` first (nothing installed)"
+            )
         )
     listed: dict[str, str] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         digest, sep, name = line.partition("  ")
         if not sep or len(digest) != 64 or not name:
             raise Refused(
-                f"line {number} of the MANIFEST is not `<sha256>  <file>`; nothing installed"
+                N_("line {number} of the MANIFEST is not `<sha256>  <file>`; nothing installed"),
+                number=number,
             )
         listed[safe_name(name)] = digest
     present = {f.name: f for f in pack_files(folder)}
@@ -57,14 +61,20 @@ def verify_manifest(folder: Path) -> str:
         found = present.get(name)
         if found is None:
             raise Refused(
-                f"{name} is listed in the MANIFEST but missing from the pack; nothing installed"
+                N_("{name} is listed in the MANIFEST but missing from the pack; nothing installed"),
+                name=name,
             )
         if file_sha256(found.path) != digest:
             raise Refused(
-                f"{name} does not match its checksum in the MANIFEST (changed after the pack "
-                "was built?); nothing installed"
+                N_(
+                    "{name} does not match its checksum in the MANIFEST (changed after the pack "
+                    "was built?); nothing installed"
+                ),
+                name=name,
             )
     extra = sorted(set(present) - set(listed))
     if extra:
-        raise Refused(f"{extra[0]} is in the pack but not in its MANIFEST; nothing installed")
+        raise Refused(
+            N_("{name} is in the pack but not in its MANIFEST; nothing installed"), name=extra[0]
+        )
     return manifest_sha256(folder)

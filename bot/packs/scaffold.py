@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.core.i18n import N_
 from bot.packs.files import Refused
 
 _PACK_YAML = """\
@@ -53,7 +54,9 @@ sections:
 def new_pack(folder: Path) -> Path:
     """Write a starting pack into `folder` (new or empty); returns its pack.yaml."""
     if folder.exists() and any(folder.iterdir()):
-        raise Refused(f"{folder} is not empty; give a new folder for the pack")
+        raise Refused(
+            N_("{folder} is not empty; give a new folder for the pack"), folder=str(folder)
+        )
     pack_id = _slug(folder.resolve().name)
     title = pack_id.replace("-", " ").capitalize()
     (folder / "readings").mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from bot.core.i18n import N_
 from bot.packs.files import MANIFEST, SIGNATURE, Refused
 
 NAMESPACE = "studybot-pack"
@@ -19,14 +20,14 @@ _TIMEOUT = 30
 def _ssh_keygen() -> str:
     found = shutil.which("ssh-keygen")
     if found is None:
-        raise Refused("ssh-keygen is not installed, so signatures cannot be made or checked")
+        raise Refused(N_("ssh-keygen is not installed, so signatures cannot be made or checked"))
     return found
 
 
 def sign_manifest(folder: Path, key: Path) -> Path:
     """Write `folder/MANIFEST.sig`, signed with the private key at `key`."""
     if not key.is_file():
-        raise Refused(f"there is no key at {key}")
+        raise Refused(N_("there is no key at {key}"), key=str(key))
     signature = folder / SIGNATURE
     signature.unlink(missing_ok=True)
     done = subprocess.run(
@@ -48,7 +49,11 @@ def sign_manifest(folder: Path, key: Path) -> Path:
         check=False,
     )
     if done.returncode != 0 or not signature.is_file():
-        raise Refused(f"ssh-keygen could not sign the pack with {key}: {_first_line(done.stderr)}")
+        raise Refused(
+            N_("ssh-keygen could not sign the pack with {key}: {problem}"),
+            key=str(key),
+            problem=_first_line(done.stderr),
+        )
     return signature
 
 
@@ -56,9 +61,12 @@ def verify_signature(folder: Path, allowed_signers: Path) -> str:
     """The identity (from `allowed_signers`) whose key signed the pack's MANIFEST, or Refused."""
     signature = folder / SIGNATURE
     if not allowed_signers.is_file():
-        raise Refused(f"there is no allowed signers file at {allowed_signers}; nothing installed")
+        raise Refused(
+            N_("there is no allowed signers file at {path}; nothing installed"),
+            path=str(allowed_signers),
+        )
     if not signature.is_file():
-        raise Refused("the pack is not signed (it has no MANIFEST.sig); nothing installed")
+        raise Refused(N_("the pack is not signed (it has no MANIFEST.sig); nothing installed"))
     keygen = _ssh_keygen()
     found = subprocess.run(
         [keygen, "-Y", "find-principals", "-s", str(signature), "-f", str(allowed_signers)],
@@ -71,7 +79,8 @@ def verify_signature(folder: Path, allowed_signers: Path) -> str:
     principals = found.stdout.split()
     if found.returncode != 0 or not principals:
         raise Refused(
-            f"the pack's signature is not from any key in {allowed_signers}; nothing installed"
+            N_("the pack's signature is not from any key in {path}; nothing installed"),
+            path=str(allowed_signers),
         )
     with (folder / MANIFEST).open("rb") as manifest:
         checked = subprocess.run(
@@ -96,8 +105,11 @@ def verify_signature(folder: Path, allowed_signers: Path) -> str:
         )
     if checked.returncode != 0:
         raise Refused(
-            f"the pack's signature does not match its MANIFEST (signed by {principals[0]}, "
-            "then changed?); nothing installed"
+            N_(
+                "the pack's signature does not match its MANIFEST (signed by {signer}, then "
+                "changed?); nothing installed"
+            ),
+            signer=principals[0],
         )
     return principals[0]
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bot.core.i18n import N_
+from bot.core.said import Said
 from bot.packs.bundle import pack_root, unpack
 from bot.packs.editing import set_keys
 from bot.packs.files import MANIFEST, SIGNATURE, PackFile, Refused, pack_files
@@ -61,13 +63,21 @@ class PackStore:
         versions = self.versions(pack_id)
         if not versions:
             raise Refused(
-                f"no pack {pack_id!r} is installed; install it with `studybot pack install`"
+                N_("no pack {pack} is installed; install it with `studybot pack install`"),
+                pack=repr(pack_id),
             )
         if not version:
             version = versions[-1]
         if version not in versions:
             raise Refused(
-                f"pack {pack_id!r} is installed in version {', '.join(versions)}, not {version}"
+                Said.ngettext(
+                    "pack {pack} is installed in version {versions}, not {version}",
+                    "pack {pack} is installed in versions {versions}, not {version}",
+                    len(versions),
+                    pack=repr(pack_id),
+                    versions=", ".join(versions),
+                    version=version,
+                )
             )
         return self.folder(pack_id, version)
 
@@ -84,9 +94,9 @@ class PackStore:
             try:
                 pack = load_pack(folder)
             except PackError as exc:
-                first = exc.problems[0]
-                where = first.render().replace(str(folder) + "/", "")
-                raise Refused(f"{where}; nothing installed") from None
+                first = exc.problems[0]  # named inside the pack, not the staging folder
+                inside = replace(first, file=first.file.replace(str(folder) + "/", ""))
+                raise Refused(N_("{problem}; nothing installed"), problem=inside) from None
             self._check_lineage(pack)
             target = self.folder(pack.id, str(pack.version))
             if target.exists():
@@ -95,8 +105,11 @@ class PackStore:
                         pack=load_pack(target), sha256=sha, signer=signer, already=True
                     )
                 raise Refused(
-                    f"{pack.ref} is already installed with different contents; a changed pack "
-                    "needs a new version number (nothing installed)"
+                    N_(
+                        "{ref} is already installed with different contents; a changed pack "
+                        "needs a new version number (nothing installed)"
+                    ),
+                    ref=pack.ref,
                 )
             target.parent.mkdir(parents=True, exist_ok=True)
             folder.rename(target)
@@ -114,12 +127,19 @@ class PackStore:
                 assert pack.forked_from is not None
                 if pack.forked_from.ref == pack.ref:
                     raise Refused(
-                        f"{pack.ref} names itself in `forked_from` (a forked_from cycle); "
-                        "nothing installed"
+                        N_(
+                            "{ref} names itself in `forked_from` (a forked_from cycle); "
+                            "nothing installed"
+                        ),
+                        ref=pack.ref,
                     )
                 raise Refused(
-                    f"{pack.ref} is forked from {pack.forked_from.ref}, which leads back to "
-                    f"{pack.ref} (a forked_from cycle); nothing installed"
+                    N_(
+                        "{ref} is forked from {parent}, which leads back to {ref} (a "
+                        "forked_from cycle); nothing installed"
+                    ),
+                    ref=pack.ref,
+                    parent=pack.forked_from.ref,
                 )
             seen.add(key)
             try:
@@ -133,12 +153,12 @@ def _stage(source: Path, staging: Path) -> Path:
     if source.is_file():
         return unpack(source, staging)
     if not source.is_dir():
-        raise Refused(f"there is no pack at {source}")
+        raise Refused(N_("there is no pack at {source}"), source=str(source))
     if not (source / PACK_FILE).is_file() and _is_git(source):
         _clone(source, staging / "pack")
         return pack_root(staging / "pack")
     if not (source / PACK_FILE).is_file():
-        raise Refused(f"{source} has no pack.yaml; nothing installed")
+        raise Refused(N_("{source} has no pack.yaml; nothing installed"), source=str(source))
     copy = staging / "pack"
     copy.mkdir()
     for item in [*pack_files(source, include_signature=True), *_manifest(source)]:
@@ -159,7 +179,7 @@ def _is_git(source: Path) -> bool:
 def _clone(source: Path, into: Path) -> None:
     git = shutil.which("git")
     if git is None:
-        raise Refused("git is not installed, so a pack cannot be installed from a repository")
+        raise Refused(N_("git is not installed, so a pack cannot be installed from a repository"))
     done = subprocess.run(
         [git, "clone", "--quiet", "--depth", "1", source.resolve().as_uri(), str(into)],
         capture_output=True,
@@ -169,7 +189,7 @@ def _clone(source: Path, into: Path) -> None:
         check=False,
     )
     if done.returncode != 0:
-        raise Refused(f"git could not clone {source}; nothing installed")
+        raise Refused(N_("git could not clone {source}; nothing installed"), source=str(source))
     shutil.rmtree(into / ".git", ignore_errors=True)
 
 
@@ -179,7 +199,7 @@ def fork(store: PackStore, ref: str, new_id: str, out: Path) -> Path:
     source = store.find(ref)
     parent = load_pack(source)
     if out.exists() and any(out.iterdir()):
-        raise Refused(f"{out} is not empty; fork into a new folder")
+        raise Refused(N_("{folder} is not empty; fork into a new folder"), folder=str(out))
     out.mkdir(parents=True, exist_ok=True)
     for item in pack_files(source):
         target = out / item.name
