@@ -156,9 +156,7 @@ def approve(folder: Path) -> tuple[Pack, str]:
         ) from None
     blocking = publish_problems(pack)
     if blocking:
-        raise Refused(
-            N_("the harvest cannot be approved yet: {problem}"), problem=blocking[0].said
-        )
+        raise Refused(N_("the harvest cannot be approved yet: {problem}"), problem=blocking[0].said)
     (folder / PROPOSAL).unlink()
     (folder / MANIFEST).unlink(missing_ok=True)
     return load_pack(folder), write_manifest(folder)
