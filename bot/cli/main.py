@@ -24,6 +24,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.durations import format_duration
 from bot.core.i18n import Words
 from bot.core.platform import Terminal
+from bot.core.said import Said
 from bot.runtime.logs import LEVELS, setup_logging
 from bot.schedule.previewing import describe_start
 
@@ -359,7 +360,7 @@ def _import_annotations(args: argparse.Namespace) -> int:
                   soft_wrap=True)  # fmt: skip
         return 1
 
-    async def go() -> tuple[list[str], tuple[int, int, int]]:
+    async def go() -> tuple[list[Said], tuple[int, int, int]]:
         storage = await open_storage(config.storage)
         try:
             checked = check_file(
@@ -379,7 +380,7 @@ def _import_annotations(args: argparse.Namespace) -> int:
     problems, (saved, replies, already) = asyncio.run(go())
     if problems:
         for problem in problems:
-            err.print(f"{args.file}: {problem}", markup=False, soft_wrap=True)
+            err.print(f"{args.file}: {problem.say(w)}", markup=False, soft_wrap=True)
         err.print(say.annotation_problems(w, len(problems)), markup=False)
         return 1
     out.print(say.annotations_imported(w, saved, replies, group.spec.name),

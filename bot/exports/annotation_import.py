@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.config.model import Group
+from bot.core.i18n import N_
+from bot.core.said import Said, said
 from bot.exports.web_annotation import CONTEXT, parse_collection, parse_source
 from bot.readings.anchoring import anchor_span
 from bot.readings.course import session_step
@@ -30,20 +32,29 @@ class ImportedNote:
 @dataclass(slots=True)
 class Checked:
     notes: list[ImportedNote] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Said] = field(default_factory=list)
 
 
-def _text(value: Any, where: str, limit: int, problems: list[str]) -> str | None:
+def _text(value: Any, where: Said, limit: int, problems: list[Said]) -> str | None:
     body = value if isinstance(value, dict) else None
     if body is None or body.get("type") != "TextualBody" or not isinstance(body.get("value"), str):
-        problems.append(f"{where}: its body must be a TextualBody with a text value.")
+        problems.append(
+            said(N_("{where}: its body must be a TextualBody with a text value."), where=where)
+        )
         return None
     text = str(body["value"]).strip()
     if not text:
-        problems.append(f"{where}: its body's text is empty.")
+        problems.append(said(N_("{where}: its body's text is empty."), where=where))
         return None
     if len(text) > limit:
-        problems.append(f"{where}: its text is {len(text):,} characters; the limit is {limit:,}.")
+        problems.append(
+            said(
+                N_("{where}: its text is {length} characters; the limit is {limit}."),
+                where=where,
+                length=len(text),
+                limit=limit,
+            )
+        )
         return None
     return text
 
@@ -62,47 +73,64 @@ def check_file(
     collections = data if isinstance(data, list) else [data]
     by_number = {s.number: s for s in sessions}
     for c, collection in enumerate(collections, start=1):
-        where = f"collection {c}"
+        where = said(N_("collection {n}"), n=c)
         if not isinstance(collection, dict) or collection.get("type") != "AnnotationCollection":
-            problems.append(f"{where}: it is not an AnnotationCollection.")
+            problems.append(said(N_("{where}: it is not an AnnotationCollection."), where=where))
             continue
         if collection.get("@context") != CONTEXT:
-            problems.append(f"{where}: its @context must be {CONTEXT}.")
+            problems.append(
+                said(N_("{where}: its @context must be {context}."), where=where, context=CONTEXT)
+            )
         named = parse_collection(str(collection.get("id", "")))
         if named is None:
-            problems.append(f"{where}: its id does not name a session (…:session:N).")
+            problems.append(
+                said(N_("{where}: its id does not name a session (…:session:N)."), where=where)
+            )
             continue
         session = by_number.get(named[1])
         if session is None:
-            problems.append(f"{where}: {group.id} has no session {named[1]}.")
+            problems.append(
+                said(
+                    N_("{where}: {group} has no session {number}."),
+                    where=where,
+                    group=group.id,
+                    number=named[1],
+                )
+            )
             continue
         page = collection.get("first")
         items = page.get("items") if isinstance(page, dict) else None
         if not isinstance(page, dict) or page.get("type") != "AnnotationPage":
-            problems.append(f"{where}: its first page is not an AnnotationPage.")
+            problems.append(
+                said(N_("{where}: its first page is not an AnnotationPage."), where=where)
+            )
             continue
         if not isinstance(items, list):
-            problems.append(f"{where}: its page has no list of items.")
+            problems.append(said(N_("{where}: its page has no list of items."), where=where))
             continue
         sections = {s.id: s for s in session_step(readings, session).sections}
         reading_id = session_step(readings, session).reading.id
         notes: dict[str, tuple[NewAnnotation, list[str]]] = {}
         for i, item in enumerate(items, start=1):
-            at = f"{where}, annotation {i}"
+            at = said(N_("{where}, annotation {n}"), where=where, n=i)
             if not isinstance(item, dict) or item.get("type") != "Annotation":
-                problems.append(f"{at}: it is not an Annotation.")
+                problems.append(said(N_("{at}: it is not an Annotation."), at=at))
                 continue
             text = _text(item.get("body"), at, limit, problems)
             motivation = item.get("motivation")
             if motivation == "replying":
                 parent = notes.get(str(item.get("target")))
                 if parent is None:
-                    problems.append(f"{at}: it replies to no annotation earlier in its page.")
+                    problems.append(
+                        said(N_("{at}: it replies to no annotation earlier in its page."), at=at)
+                    )
                 elif text is not None:
                     parent[1].append(text)
                 continue
             if motivation != "commenting":
-                problems.append(f"{at}: its motivation must be commenting or replying.")
+                problems.append(
+                    said(N_("{at}: its motivation must be commenting or replying."), at=at)
+                )
                 continue
             anchor = _anchor(item.get("target"), at, reading_id, sections, problems)
             if anchor is None or text is None:
@@ -135,15 +163,17 @@ def check_file(
 
 
 def _anchor(
-    target: Any, at: str, reading_id: str, sections: Mapping[str, Any], problems: list[str]
+    target: Any, at: Said, reading_id: str, sections: Mapping[str, Any], problems: list[Said]
 ) -> tuple[int, int, str, str, str] | None:
     """(start, end, exact, section id, section body) where the target's selectors agree."""
     if not isinstance(target, dict):
-        problems.append(f"{at}: its target must be an object with a source and selectors.")
+        problems.append(
+            said(N_("{at}: its target must be an object with a source and selectors."), at=at)
+        )
         return None
     named = parse_source(str(target.get("source", "")))
     if named is None or named[0] != reading_id or named[1] not in sections:
-        problems.append(f"{at}: its source is not a section this session read.")
+        problems.append(said(N_("{at}: its source is not a section this session read."), at=at))
         return None
     body: str = sections[named[1]].body
     selectors = target.get("selector")
@@ -152,29 +182,48 @@ def _anchor(
     place = next((s for s in selectors if isinstance(s, dict) and s.get("type") == "TextPositionSelector"), None)  # fmt: skip
     known = {"TextQuoteSelector", "TextPositionSelector"}
     if any(not isinstance(s, dict) or s.get("type") not in known for s in selectors):
-        problems.append(f"{at}: only TextQuoteSelector and TextPositionSelector are understood.")
+        problems.append(
+            said(N_("{at}: only TextQuoteSelector and TextPositionSelector are understood."), at=at)
+        )
         return None
     if quote is None or not isinstance(quote.get("exact"), str) or not quote["exact"]:
-        problems.append(f"{at}: it needs a TextQuoteSelector with the exact words.")
+        problems.append(said(N_("{at}: it needs a TextQuoteSelector with the exact words."), at=at))
         return None
     exact: str = quote["exact"]
     if place is not None:
         start, end = place.get("start"), place.get("end")
         if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
-            problems.append(f"{at}: its TextPositionSelector needs whole-number start and end.")
+            problems.append(
+                said(N_("{at}: its TextPositionSelector needs whole-number start and end."), at=at)
+            )
             return None
         if not 0 <= start < end <= len(body):
             problems.append(
-                f"{at}: its TextPositionSelector ({start}-{end}) points outside the section's "
-                f"text ({len(body):,} characters)."
+                said(
+                    N_(
+                        "{at}: its TextPositionSelector ({start}-{end}) points outside the "
+                        "section's text ({length} characters)."
+                    ),
+                    at=at,
+                    start=str(start),
+                    end=str(end),
+                    length=len(body),
+                )
             )
             return None
         if body[start:end] != exact:
-            problems.append(f"{at}: the text at {start}-{end} is not its quoted words.")
+            problems.append(
+                said(
+                    N_("{at}: the text at {start}-{end} is not its quoted words."),
+                    at=at,
+                    start=str(start),
+                    end=str(end),
+                )
+            )
             return None
         return start, end, exact, named[1], body
     found = body.find(exact)
     if found == -1:
-        problems.append(f"{at}: its quoted words are not in the section's text.")
+        problems.append(said(N_("{at}: its quoted words are not in the section's text."), at=at))
         return None
     return found, found + len(exact), exact, named[1], body
