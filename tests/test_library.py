@@ -55,7 +55,7 @@ def shelf(tmp_path: Path) -> Path:
 def site(shelf: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     out = tmp_path / "site"
     assert run("library", "build", str(shelf), "--out", str(out)) == 0
-    assert "Library of 3 pack(s)" in capsys.readouterr().out
+    assert "Library of 3 packs in" in capsys.readouterr().out
     return out
 
 
@@ -74,7 +74,8 @@ class Ids(HTMLParser):
 
 def test_the_index_lists_packs_by_language_topic_and_licence(site: Path) -> None:
     index = page(site, "index.html")
-    assert "3 pack(s)" in index
+    assert "3 packs: courses to run, fork, improve and pass on." in index
+    assert '<html lang="en">' in index
     for title in ("Lessons from the 2019 coup in Bolivia", "First steps: why study together",
                   "First steps in El Alto"):  # fmt: skip
         assert title in index
@@ -114,20 +115,24 @@ def test_a_pack_page_has_sessions_notes_lessons_lineage_and_downloads(
 
 def test_a_pack_page_names_its_languages_and_shows_the_notes_in_each(site: Path) -> None:
     bolivia = page(site, "pack-coup-in-bolivia-1.0.0.html")
-    assert "in English, español, português (Brasil)" in bolivia
+    # named in the site's language (English here), each note block in its own
+    assert "in English, Spanish, Portuguese (Brazil)" in bolivia
     # every session's notes in each language the pack has, each marked with its language
     assert bolivia.count('<div class="note-language" lang="en">') == 8
     assert bolivia.count('<div class="note-language" lang="es">') == 8
     assert bolivia.count('<div class="note-language" lang="pt-BR">') == 8
     first = bolivia.index('<div class="note-language" lang="es">')
     spanish = bolivia[first : bolivia.index("</div>", first)]
-    assert "<h5>español</h5>" in spanish
+    assert '<h5 lang="en">Spanish</h5>' in spanish
     assert "<dt>Cómo abrir</dt><dd>Hagan una ronda: cada quien dice su nombre" in spanish
     assert "<dt>Una pregunta para cerrar</dt>" in spanish and "How to open" not in spanish
     first_steps = page(site, "pack-first-steps-1.0.0.html")
     assert "<dt>Como abrir</dt><dd>Façam uma rodada" in first_steps
     index = page(site, "index.html")
-    assert "in English, español, português (Brasil)" in index
+    assert "in English, Spanish, Portuguese (Brazil)" in index
+    assert re.search(
+        r'<li>Spanish: (<a [^>]+>[^<]+</a>, )*<a href="pack-coup-in-bolivia-1\.0\.0\.html">', index
+    )
 
 
 def test_the_search_page_lists_everything_without_javascript(site: Path) -> None:
@@ -223,7 +228,7 @@ def test_a_pack_without_a_licence_or_with_a_changed_file_is_left_out_in_a_senten
     reading.write_text(reading.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
     assert run("library", "build", str(shelf), "--out", str(tmp_path / "site")) == 0
     said = capsys.readouterr()
-    assert "Library of 1 pack(s)" in said.out
+    assert "Library of 1 pack in" in said.out
     assert "coup-in-bolivia: the pack has no `license:`" in " ".join(said.err.split())
     assert (
         "first-steps: readings/first-steps.yaml does not match its checksum in the MANIFEST "
