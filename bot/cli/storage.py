@@ -92,7 +92,9 @@ def migrate_storage(args: argparse.Namespace) -> int:
                 await target.close()
         finally:
             await source.close()
-        table = Table(title=f"{redact(source_at)} → {redact(target_at)}", title_justify="left")
+        # which store went where, on a line of its own: a table's title wraps a long path
+        out.print(f"{redact(source_at)} → {redact(target_at)}", markup=False, soft_wrap=True)
+        table = Table()
         table.add_column(say.table_column(w))
         table.add_column(say.rows_column(w), justify="right")
         for item in copied:
