@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import re
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -16,6 +20,7 @@ from bot.cli.main import main
 from bot.config.load import ConfigError, load_config
 from bot.config.model import Config
 from bot.core.clock import FakeClock
+from bot.core.i18n import PSEUDO_OPEN
 from bot.core.messages import MessageKind
 from bot.runtime.ownership import deliverable_groups
 from bot.storage import open_storage
@@ -23,6 +28,7 @@ from bot.storage.store import TABLES
 from bot.testing import FakePlatform, Harness, make_harness, member
 from tests.conftest import BASE_CONFIG, START
 from tests.postgres_server import PostgresServer
+from tests.test_pseudo_locale import unwrapped
 
 OPENS = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
 
@@ -331,6 +337,110 @@ def test_migrate_storage_reads_a_url_from_the_environment(
     assert "NOWHERE_URL is not set" in capsys.readouterr().err
     assert main(["migrate-storage", str(tmp_path / "missing.db"), str(tmp_path / "b.db")]) == 1
     assert "No SQLite database" in capsys.readouterr().err
+
+
+def _store_with_members(path: Path, names: tuple[str, ...]) -> str:
+    """An SQLite store holding one row per name (members, nothing else)."""
+
+    async def make() -> None:
+        storage = await open_storage(str(path))
+        try:
+            for name in names:
+                await storage.member(member(name), START)
+        finally:
+            await storage.close()
+
+    asyncio.run(make())
+    return str(path)
+
+
+_LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ ")
+
+
+def test_migrate_storage_speaks_spanish_with_real_plurals(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one = _store_with_members(tmp_path / "one.db", ("Ana",))
+    two = _store_with_members(tmp_path / "two.db", ("Ana", "Bea"))
+    assert main(["migrate-storage", one, str(tmp_path / "a.db"), "--lang", "es"]) == 0
+    said = capsys.readouterr().out
+    assert re.search(r"┃ tabla +┃ filas ┃", said), said
+    assert re.search(r"│ members +│ +1 │", said), said
+    assert "Se copió 1 fila en 19 tablas." in said
+    assert main(["migrate-storage", two, str(tmp_path / "b.db"), "--lang", "es"]) == 0
+    assert "Se copiaron 2 filas en 19 tablas." in capsys.readouterr().out
+    # a target with rows is refused, in Spanish, until --force
+    assert main(["migrate-storage", two, str(tmp_path / "a.db"), "--lang", "es"]) == 1
+    assert (
+        "No se hizo: el destino ya tiene filas en members; agrega --force para reemplazarlas."
+        in " ".join(capsys.readouterr().err.split())
+    )
+    assert main(["migrate-storage", one, one, "--lang", "es"]) == 1
+    assert "FROM y TO son el mismo almacenamiento." in capsys.readouterr().err
+    missing = str(tmp_path / "nada.db")
+    assert main(["migrate-storage", missing, str(tmp_path / "c.db"), "--lang", "es"]) == 1
+    assert f"No hay ninguna base de datos SQLite en {missing}." in capsys.readouterr().err
+    monkeypatch.delenv("NOWHERE_URL", raising=False)
+    # LANG decides when --lang is not given
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "es_BO.UTF-8")
+    assert main(["migrate-storage", one, "env:NOWHERE_URL"]) == 1
+    assert "La variable de entorno NOWHERE_URL no está definida." in capsys.readouterr().err
+    # the exception itself stays English, for logs and tracebacks
+    from bot.core.i18n import resolve
+    from bot.storage.transfer import TargetNotEmpty
+
+    refused = TargetNotEmpty(
+        "the target already has rows in {table}; pass --force to replace them", table="members"
+    )
+    assert str(refused) == "the target already has rows in members; pass --force to replace them"
+    assert refused.say(resolve("pt_BR")).startswith("o destino já tem linhas em members")
+
+
+def _studybot(*argv: str) -> tuple[int, str]:
+    """The real command in its own process, wide so that rich never wraps a line; what it
+    printed, without the log's lines (those are for the operator, in English)."""
+    env = {k: v for k, v in os.environ.items() if k != "NOWHERE_URL_XA"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**env, "COLUMNS": "2000", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    said = [
+        line
+        for line in (done.stdout + done.stderr).splitlines()
+        if line.strip() and not _LOG_LINE.match(line)
+    ]
+    return done.returncode, "\n".join(said)
+
+
+def test_every_line_of_migrate_storage_goes_through_the_catalog(tmp_path: Path) -> None:
+    one = _store_with_members(tmp_path / "one.db", ("Ana",))
+    target = str(tmp_path / "target.db")
+    runs = [
+        (0, (one, target)),
+        (1, (one, target)),  # refused: the target has rows now
+        (1, (one, one)),
+        (1, (str(tmp_path / "no.db"), target)),
+        (1, (one, "env:NOWHERE_URL_XA")),
+    ]
+    lines: list[str] = []
+    for code, (source, to) in runs:
+        returned, said = _studybot("migrate-storage", source, to, "--lang", "en_XA")
+        assert returned == code, said
+        assert said, (source, to)
+        lines += said.splitlines()
+    assert any(PSEUDO_OPEN in line for line in lines), lines
+    # pure data: the table's title (FROM → TO), its borders, and a table name with its count
+    data = re.compile(r"^\s*(\S+ → \S+|[━─┏┓┗┛┡┩└┘┳┻╇┴ ]+|│ [a-z_]+ +│ +\d+ │)\s*$")
+    content = [one, target, str(tmp_path / "no.db"), "NOWHERE_URL_XA", "members", "--force"]
+    shown = [line for line in lines if not data.match(line)]
+    assert unwrapped(shown, content) == [], unwrapped(shown, content)
+    # the table's header is wrapped cell by cell
+    assert any(line.count(PSEUDO_OPEN) == 2 and "┃" in line for line in shown), shown
 
 
 def test_run_refuses_a_platform_no_group_uses(

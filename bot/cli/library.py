@@ -7,6 +7,9 @@ from pathlib import Path
 
 from rich.console import Console
 
+from bot.cli import library_words as say
+from bot.cli.cli_words import cli_words
+
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
@@ -23,6 +26,11 @@ def register(
     build.add_argument("packs", metavar="PACKS_DIR", help="a folder of pack folders (or a store)")
     build.add_argument("--out", required=True, metavar="SITE", help="a new or empty folder")
     build.add_argument("--force", action="store_true", help="replace an earlier library there")
+    build.add_argument(
+        "--lang",
+        help="the language to print in and of the site's own words, e.g. es or pt_BR "
+        "(default: from LANG); the packs stay as their authors wrote them",
+    )
     build.set_defaults(func=_build)
 
 
@@ -35,33 +43,25 @@ def _build(args: argparse.Namespace) -> int:
     from bot.exports.destination import Refused, mark_site, site_folder
     from bot.exports.library import build_library
 
+    w = cli_words(args.lang)
     packs = Path(args.packs)
     if not packs.is_dir():
-        err.print(
-            f"There is no folder {packs}; give the folder that holds the packs.", markup=False
-        )
+        err.print(say.no_folder(w, str(packs)), markup=False, soft_wrap=True)
         return 1
     try:
         folder = site_folder(Path(args.out), force=args.force)
     except Refused as exc:
-        err.print(str(exc), markup=False, soft_wrap=True)
+        err.print(exc.say(w), markup=False, soft_wrap=True)
         return 1
     try:
-        made = build_library(packs, folder.path)
+        made = build_library(packs, folder.path, words=w)
         mark_site(folder, made.written, "library")
     except OSError as exc:
-        err.print(
-            f"Could not write the library into {args.out}: {exc.strerror or exc}.",
-            markup=False,
-            soft_wrap=True,
-        )
+        problem = str(exc.strerror or exc)  # the system's own words
+        err.print(say.not_written(w, args.out, problem), markup=False, soft_wrap=True)
         return 1
     for gone in made.left_out:
-        err.print(f"Left out {gone.folder}: {gone.why}", markup=False, soft_wrap=True)
-    again = "replaced the earlier one; " if folder.earlier else ""
-    out.print(
-        f"Library of {len(made.packs)} pack(s) in {args.out} ({again}open index.html).",
-        markup=False,
-        soft_wrap=True,
-    )
+        err.print(say.left_out(w, str(gone.folder), gone.why), markup=False, soft_wrap=True)
+    shown = say.built(w, len(made.packs), args.out, replaced=bool(folder.earlier))
+    out.print(shown, markup=False, soft_wrap=True)
     return 0

@@ -315,7 +315,7 @@ def _export(args: argparse.Namespace) -> int:
         if target is not None:
             check_file_target(target, force=args.force)
     except Refused as exc:
-        err.print(str(exc), markup=False, soft_wrap=True)
+        err.print(exc.say(say.cli_words(getattr(args, "lang", None))), markup=False, soft_wrap=True)
         return 1
 
     async def go(fh: TextIO) -> int:
@@ -402,7 +402,7 @@ def _archive(args: argparse.Namespace) -> int:
     try:
         folder = site_folder(Path(args.out), force=args.force)
     except Refused as exc:
-        err.print(str(exc), markup=False, soft_wrap=True)
+        err.print(exc.say(say.cli_words(getattr(args, "lang", None))), markup=False, soft_wrap=True)
         return 1
 
     async def go() -> list[Path]:

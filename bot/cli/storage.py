@@ -10,6 +10,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from bot.cli import storage_words as say
+from bot.cli.cli_words import cli_words
 from bot.storage.engines.database import is_postgres, redact
 
 out = Console(highlight=False)
@@ -35,7 +37,18 @@ def register(
     move.add_argument(
         "--force", action="store_true", help="replace whatever the target already holds"
     )
+    move.add_argument(
+        "--lang", help="the language to print in, e.g. es or pt_BR (default: from LANG)"
+    )
     move.set_defaults(func=migrate_storage)
+
+
+class VariableNotSet(ValueError):
+    """An `env:NAME` location whose variable is unset or empty."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"the environment variable {name} is not set")
 
 
 def resolve(location: str) -> str:
@@ -44,7 +57,7 @@ def resolve(location: str) -> str:
         name = location.removeprefix("env:")
         value = os.environ.get(name, "").strip()
         if not value:
-            raise ValueError(f"the environment variable {name} is not set")
+            raise VariableNotSet(name)
         location = value
     if is_postgres(location) or location == ":memory:":
         return location
@@ -53,18 +66,20 @@ def resolve(location: str) -> str:
 
 def migrate_storage(args: argparse.Namespace) -> int:
     from bot.storage import open_storage
-    from bot.storage.transfer import TargetNotEmpty, copy_storage
+    from bot.storage.refusals import StorageRefusal
+    from bot.storage.transfer import CopyRefused, copy_storage
 
+    w = cli_words(args.lang)
     try:
         source_at, target_at = resolve(args.source), resolve(args.target)
-    except ValueError as exc:
-        err.print(str(exc))
+    except VariableNotSet as exc:
+        err.print(say.variable_not_set(w, exc.name), markup=False, soft_wrap=True)
         return 1
     if not is_postgres(source_at) and not Path(source_at).exists():
-        err.print(f"No SQLite database at {source_at}.")
+        err.print(say.no_database(w, source_at), markup=False, soft_wrap=True)
         return 1
     if source_at == target_at:
-        err.print("FROM and TO are the same store.")
+        err.print(say.same_store(w), markup=False, soft_wrap=True)
         return 1
 
     async def go() -> int:
@@ -77,19 +92,28 @@ def migrate_storage(args: argparse.Namespace) -> int:
                 await target.close()
         finally:
             await source.close()
-        table = Table(title=f"{redact(source_at)} → {redact(target_at)}", title_justify="left")
-        table.add_column("table")
-        table.add_column("rows", justify="right")
+        # which store went where, on a line of its own: a table's title wraps a long path
+        out.print(f"{redact(source_at)} → {redact(target_at)}", markup=False, soft_wrap=True)
+        table = Table()
+        table.add_column(say.table_column(w))
+        table.add_column(say.rows_column(w), justify="right")
         for item in copied:
-            table.add_row(item.table, str(item.rows))
+            table.add_row(item.table, w.number(item.rows))
         out.print(table)
+        rows = sum(item.rows for item in copied)
+        out.print(say.copied(w, rows, len(copied)), markup=False, soft_wrap=True)
         return 0
 
     try:
         return asyncio.run(go())
-    except TargetNotEmpty as exc:
-        err.print(f"Refused: {exc}.")
+    except CopyRefused as exc:
+        err.print(say.refused(w, exc.say(w)), markup=False, soft_wrap=True)
+        return 1
+    except StorageRefusal as exc:
+        err.print(say.copy_failed(w, exc.say(w)), markup=False, soft_wrap=True)
         return 1
     except Exception as exc:  # an unreachable server, a wrong password, a missing database
-        err.print(f"The copy failed, and the target is unchanged: {type(exc).__name__}: {exc}")
+        # the driver's own words, as it wrote them
+        problem = f"{type(exc).__name__}: {exc}"
+        err.print(say.copy_failed(w, problem), markup=False, soft_wrap=True)
         return 1

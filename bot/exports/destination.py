@@ -13,23 +13,41 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bot.core.i18n import ENGLISH, N_, Words
+
 MARKER = ".studybot-archive"  # names the files an archive wrote, so it knows its own folder
 
 
 class Refused(Exception):
     """The destination will not be written; the message is one sentence saying why and what
-    to do instead."""
+    to do instead: an English catalog message marked with `N_`, filled from `values`. `say`
+    puts it in the reader's words; `str()` stays English."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        self.message = message
+        self.values = values
+        super().__init__(self.say(ENGLISH))
+
+    def say(self, words: Words) -> str:
+        return words.gettext(self.message, **self.values)
 
 
 def check_file_target(path: Path, *, force: bool) -> None:
     """Refuse a folder, a file in a folder that does not exist, and (without `force`) a file
     that exists."""
     if path.is_dir():
-        raise Refused(f"{path} is a folder; give a file name in it, such as {path / 'export.csv'}.")
+        raise Refused(
+            N_("{path} is a folder; give a file name in it, such as {example}."),
+            path=str(path),
+            example=str(path / "export.csv"),
+        )
     if not path.parent.is_dir():
-        raise Refused(f"The folder {path.parent} does not exist; create it, or choose another.")
+        raise Refused(
+            N_("The folder {folder} does not exist; create it, or choose another."),
+            folder=str(path.parent),
+        )
     if path.exists() and not force:
-        raise Refused(f"{path} already exists; add --force to replace it.")
+        raise Refused(N_("{path} already exists; add --force to replace it."), path=str(path))
 
 
 @contextlib.contextmanager
@@ -73,20 +91,26 @@ def site_folder(path: Path, *, force: bool) -> SiteFolder:
     resolved = path.expanduser().resolve()
     if resolved == Path(resolved.anchor) or resolved in _homes():
         raise Refused(
-            f"{path} is the root or a home folder; choose a folder of its own for the archive."
+            N_("{path} is the root or a home folder; choose a folder of its own for the archive."),
+            path=str(path),
         )
     if resolved.exists() and not resolved.is_dir():
-        raise Refused(f"{path} is a file; choose a folder for the archive.")
+        raise Refused(N_("{path} is a file; choose a folder for the archive."), path=str(path))
     if not resolved.exists() or not any(resolved.iterdir()):
         return SiteFolder(path=resolved, earlier=frozenset())
     earlier = _marked(resolved)
     if earlier is None:
         raise Refused(
-            f"{path} already holds files that are not a Study Circle archive; "
-            "choose an empty or new folder."
+            N_(
+                "{path} already holds files that are not a Study Circle archive; "
+                "choose an empty or new folder."
+            ),
+            path=str(path),
         )
     if not force:
-        raise Refused(f"{path} holds an earlier archive; add --force to replace it.")
+        raise Refused(
+            N_("{path} holds an earlier archive; add --force to replace it."), path=str(path)
+        )
     return SiteFolder(path=resolved, earlier=earlier)
 
 

@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any
 
+from bot.core.i18n import N_
 from bot.storage.engines.database import (
     Connection,
     Database,
@@ -18,6 +19,7 @@ from bot.storage.engines.database import (
 )
 from bot.storage.lookups import Lookups
 from bot.storage.migrations import MIGRATIONS
+from bot.storage.refusals import SchemaTooNew
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +58,13 @@ class StoreBase:
                 )
             current = await self.schema_version()
             if current > len(MIGRATIONS):
-                raise RuntimeError(
-                    f"database schema {current} is newer than this studybot ({len(MIGRATIONS)}); "
-                    "upgrade studybot"
+                raise SchemaTooNew(
+                    N_(
+                        "the database is at schema version {found}, newer than this studybot "
+                        "knows ({known}); upgrade studybot"
+                    ),
+                    found=current,
+                    known=len(MIGRATIONS),
                 )
             for version in range(current + 1, len(MIGRATIONS) + 1):
                 # each migration in its own transaction, re-checked inside it in case

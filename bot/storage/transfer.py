@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.core.i18n import N_
 from bot.storage.engines.database import redact
+from bot.storage.refusals import StorageRefusal
 from bot.storage.store import TABLES, Storage
 
 log = logging.getLogger(__name__)
@@ -13,8 +15,16 @@ log = logging.getLogger(__name__)
 BATCH = 500
 
 
-class TargetNotEmpty(Exception):
+class CopyRefused(StorageRefusal):
+    """A copy that was not started, and why (`say` it in the reader's words)."""
+
+
+class TargetNotEmpty(CopyRefused):
     """The target already holds rows; copying would mix two deployments."""
+
+
+class SchemaMismatch(CopyRefused):
+    """Source and target are at different schema versions (one was not opened by this studybot)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,13 +39,22 @@ async def copy_storage(source: Storage, target: Storage, *, force: bool = False)
     Refuses a target holding any row unless `force`, which empties it first. Stop the bot
     writing to `source` before the copy that counts: rows written during it may be missed.
     """
-    if await source.schema_version() != await target.schema_version():
-        raise RuntimeError("source and target are at different schema versions; open both first")
+    versions = await source.schema_version(), await target.schema_version()
+    if versions[0] != versions[1]:
+        raise SchemaMismatch(
+            N_(
+                "the source is at schema version {source} and the target at {target}; "
+                "open both with this studybot first"
+            ),
+            source=versions[0],
+            target=versions[1],
+        )
     if not force:
         for table in TABLES:
             if await target._one(f"SELECT 1 FROM {table} LIMIT 1") is not None:
                 raise TargetNotEmpty(
-                    f"the target already has rows in {table}; pass --force to replace them"
+                    N_("the target already has rows in {table}; pass --force to replace them"),
+                    table=table,
                 )
     copied: list[Copied] = []
     async with target.transaction() as db:

@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.i18n import ENGLISH, Words
 from bot.exports.library.pages import (
     SCRIPT,
     STYLESHEET,
@@ -71,8 +72,10 @@ def _download(pack: Pack, out: Path) -> Path:
     return out / name
 
 
-def build_library(packs_dir: Path, out: Path) -> Library:
-    """Write the site into the folder `out` (already cleared for it); returns what it wrote."""
+def build_library(packs_dir: Path, out: Path, *, words: Words = ENGLISH) -> Library:
+    """Write the site into the folder `out` (already cleared for it); returns what it wrote.
+    `words` is the site's language: its headings, labels and `<html lang>`, and the reasons a
+    pack was left out; the packs' own text stays as their authors wrote it."""
     out.mkdir(parents=True, exist_ok=True)
     left_out: list[LeftOut] = []
     shelved: list[Shelved] = []
@@ -82,20 +85,22 @@ def build_library(packs_dir: Path, out: Path) -> Library:
         try:
             pack = load_pack(folder)
         except PackError as exc:
-            left_out.append(LeftOut(folder=folder, why=exc.problems[0].render()))
+            left_out.append(LeftOut(folder=folder, why=exc.problems[0].render(words)))
             continue
         blocking = publish_problems(pack)
         if blocking:
-            left_out.append(LeftOut(folder=folder, why=blocking[0].message))
+            left_out.append(LeftOut(folder=folder, why=blocking[0].text(words)))
             continue
         if pack.ref in seen:
-            left_out.append(LeftOut(folder=folder, why=f"{pack.ref} is in the folder twice"))
+            twice = words.gettext("{ref} is in the folder twice", ref=pack.ref)
+            left_out.append(LeftOut(folder=folder, why=twice))
             continue
         try:
             download = _download(pack, out)
         except Refused as exc:
-            why = str(exc).removesuffix("; nothing installed")
-            left_out.append(LeftOut(folder=folder, why=f"{why}; rebuild it with `pack build`"))
+            why = exc.say(words).removesuffix("; nothing installed")
+            rebuild = words.gettext("{problem}; rebuild it with `pack build`", problem=why)
+            left_out.append(LeftOut(folder=folder, why=rebuild))
             continue
         seen.add(pack.ref)
         written.append(download)
@@ -114,14 +119,14 @@ def build_library(packs_dir: Path, out: Path) -> Library:
         )
     shelf = tuple(sorted(shelved, key=lambda s: (s.pack.title.casefold(), s.pack.version)))
     pages = {
-        "index.html": index_page(shelf),
-        "search.html": search_page(shelf),
+        "index.html": index_page(shelf, words),
+        "search.html": search_page(shelf, words),
         "library.css": STYLESHEET,
         "search.js": SCRIPT,
-        "search-index.js": search_index(shelf),
+        "search-index.js": search_index(shelf, words),
     }
     for item in shelf:
-        pages[item.page] = pack_page(item, shelf)
+        pages[item.page] = pack_page(item, shelf, words)
     for name, text in pages.items():
         path = out / name
         path.write_text(text, encoding="utf-8")

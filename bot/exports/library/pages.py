@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from bot.core.i18n import language_name, resolve
+from babel import Locale, UnknownLocaleError
+
+from bot.core.i18n import ENGLISH, N_, Words, pseudo, resolve
 from bot.exports.archive.pages import STYLE
 from bot.packs.model import FacilitatorNote, Lesson, Pack
 from bot.readings.model import language_key
@@ -67,6 +69,18 @@ SCRIPT = """\
   var status = document.getElementById("status");
   var everything = document.getElementById("everything");
   if (!form || !input || !results || !status || !everything) { return; }
+  // the page's language: its sentence for each plural category ("one", "other", ...), with
+  // {n} and {query} in it, and the number written that language's way
+  var lang = document.documentElement.lang || "en";
+  var forms = {};
+  try { forms = JSON.parse(status.getAttribute("data-forms") || "{}"); } catch (e) { forms = {}; }
+  function said(count, query) {
+    var kind = "other";
+    try { kind = new Intl.PluralRules(lang).select(count); } catch (e) { kind = "other"; }
+    var text = forms[kind] || forms.other || "";
+    var number = count.toLocaleString(lang);
+    return text.split("{n}").join(number).split("{query}").join(query);
+  }
   function fold(text) {
     return text.normalize("NFD").replace(/[\\u0300-\\u036f]/g, "").toLowerCase();
   }
@@ -96,8 +110,7 @@ SCRIPT = """\
       item.appendChild(where);
       results.appendChild(item);
     });
-    status.textContent = found.length + (found.length === 1 ? " match" : " matches") +
-      " for \\u201c" + query + "\\u201d.";
+    status.textContent = said(found.length, query);
     results.hidden = false;
     everything.hidden = true;
   }
@@ -113,34 +126,66 @@ SCRIPT = """\
 """
 
 
-def _layout(title: str, body: str, *, scripts: Sequence[str] = ()) -> str:
+def _html(w: Words, message: str, /, **markup: str) -> str:
+    """A sentence from the catalog as HTML: its own words escaped, its values (a link, a
+    `<code>`) already HTML. `message` is marked with `N_` where it is written."""
+    return escape(w.gettext(message), quote=False).format(**markup)
+
+
+def _text(text: str) -> str:
+    """A sentence from the catalog (its values plain text too), as element content."""
+    return escape(text, quote=False)
+
+
+def _tag(name: str, text: str, *, cls: str | None = None, href: str | None = None) -> str:
+    """A sentence from the catalog in one element: `<h2>Download</h2>`."""
+    attributes = f' class="{cls}"' if cls else ""
+    attributes += f' href="{escape(href)}"' if href else ""
+    return f"<{name}{attributes}>{_text(text)}</{name}>"
+
+
+def _layout(w: Words, title: str, body: str, *, scripts: Sequence[str] = ()) -> str:
     tags = "".join(f'<script src="{escape(s)}"></script>\n' for s in scripts)
+    nav = _tag("a", w.gettext("Library"), href="index.html") + _tag(
+        "a", w.gettext("Search"), href="search.html"
+    )
+    page_title = w.gettext("{page} · Study Circle library", page=title)
+    footer = _html(
+        w,
+        N_(
+            "A library of Study Circle curriculum packs: courses groups run in their own chat, "
+            "improve and pass on. Install one with {command}."
+        ),
+        command="<code>studybot pack install FILE</code>",
+    )
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{escape(w.html_lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)} · Study Circle library</title>
+<title>{escape(page_title)}</title>
 <link rel="stylesheet" href="library.css">
 </head>
 <body>
-<header class="site"><nav><a href="index.html">Library</a><a href="search.html">Search</a></nav></header>
+<header class="site"><nav>{nav}</nav></header>
 <main>
 {body}
 </main>
-<footer>A library of Study Circle curriculum packs: courses groups run in their own chat,
-improve and pass on. Install one with <code>studybot pack install FILE</code>.</footer>
+<footer>{footer}</footer>
 {tags}</body>
 </html>
 """
 
 
-def _search_form() -> str:
+def _search_form(w: Words) -> str:
+    search = _text(w.gettext("Search"))
+    # TRANSLATORS: the hint inside the library's empty search box
+    hint = escape(w.gettext("a word from a title or summary"))
     return (
         '<form class="search" id="search" action="search.html" method="get" role="search">'
-        '<label for="q" class="meta">Search</label>'
-        '<input id="q" name="q" type="search" placeholder="a word from a title or summary">'
-        '<button type="submit">Search</button></form>'
+        f'<label for="q" class="meta">{search}</label>'
+        f'<input id="q" name="q" type="search" placeholder="{hint}">'
+        f'<button type="submit">{search}</button></form>'
     )
 
 
@@ -149,61 +194,88 @@ def _link(item: Shelved, label: str | None = None) -> str:
     return f'<a href="{escape(item.page)}">{escape(text)}</a>'
 
 
-def _language(code: str) -> str:
-    """A language as its own speakers name it: "español", "português (Brasil)"."""
-    return language_name(language_key(code))
+def _language(w: Words, code: str) -> str:
+    """A language named in the site's language: "Spanish", "español", "espanhol"."""
+    key = language_key(code)
+    try:
+        name = Locale.parse(key).get_display_name(w.locale) or key
+    except (UnknownLocaleError, ValueError):
+        name = key
+    return pseudo(name) if w.pseudo else name
 
 
-def _about(pack: Pack) -> str:
-    languages = ", ".join(_language(c) for c in pack.languages)
-    bits = [f"version {pack.version}", f"in {languages}", pack.license or ""]
+def _about(w: Words, pack: Pack) -> str:
+    languages = ", ".join(_language(w, c) for c in pack.languages)
+    bits = [
+        w.gettext("version {version}", version=str(pack.version)),
+        # TRANSLATORS: the languages a pack is written in: "in English, Spanish"
+        w.gettext("in {languages}", languages=languages),
+        pack.license or "",
+    ]
     if pack.topics:
-        bits.append("topics: " + ", ".join(pack.topics))
+        bits.append(w.gettext("topics: {topics}", topics=", ".join(pack.topics)))
     return " · ".join(escape(b) for b in bits if b)
 
 
-def _facet(shelf: Sequence[Shelved], title: str, key: Callable[[Pack], Iterable[str]]) -> list[str]:
+def _facet(
+    w: Words,
+    shelf: Sequence[Shelved],
+    title: str,
+    key: Callable[[Pack], Iterable[str]],
+    label: Callable[[str], str] = str,
+) -> list[str]:
     groups: dict[str, list[Shelved]] = {}
     for item in shelf:
         for value in key(item.pack):
-            groups.setdefault(value, []).append(item)
-    lines = [f"<h3>{escape(title)}</h3>", '<ul class="facets">']
+            groups.setdefault(label(value), []).append(item)
+    lines = [f"<h3>{_text(title)}</h3>", '<ul class="facets">']
     for value in sorted(groups, key=str.casefold):
         links = ", ".join(_link(i) for i in groups[value])
         lines.append(f"<li>{escape(value)}: {links}</li>")
     if not groups:
-        lines.append('<li class="empty">none given</li>')
+        lines.append(_tag("li", w.gettext("none given"), cls="empty"))
     lines.append("</ul>")
     return lines
 
 
-def index_page(shelf: Sequence[Shelved]) -> str:
+def index_page(shelf: Sequence[Shelved], w: Words = ENGLISH) -> str:
+    heading = w.gettext("Curriculum packs")
+    count = w.ngettext(
+        "{n} pack: a course to run, fork, improve and pass on.",
+        "{n} packs: courses to run, fork, improve and pass on.",
+        len(shelf),
+    )
     lines = [
-        "<h1>Curriculum packs</h1>",
-        f'<p class="meta">{len(shelf)} pack(s): courses to run, fork, improve and pass on.</p>',
-        _search_form(),
+        f"<h1>{_text(heading)}</h1>",
+        f'<p class="meta">{_text(count)}</p>',
+        _search_form(w),
         '<ul class="packs">',
     ]
     for item in shelf:
         pack = item.pack
         lines.append(
-            f'<li>{_link(item)}<p class="meta">{_about(pack)}</p><p>{escape(pack.summary)}</p></li>'
+            f'<li>{_link(item)}<p class="meta">{_about(w, pack)}</p>'
+            f"<p>{escape(pack.summary)}</p></li>"
         )
     if not shelf:
-        lines.append('<li class="empty">No packs yet.</li>')
+        lines.append(_tag("li", w.gettext("No packs yet."), cls="empty"))
     lines.append("</ul>")
-    lines.append("<h2>Browse</h2>")
-    lines += _facet(shelf, "By language", lambda p: p.languages)
-    lines += _facet(shelf, "By topic", lambda p: p.topics)
-    lines += _facet(shelf, "By licence", lambda p: (p.license or "",) if p.license else ())
-    return _layout("Curriculum packs", "\n".join(lines))
+    lines.append(_tag("h2", w.gettext("Browse")))
+    lines += _facet(
+        w, shelf, w.gettext("By language"), lambda p: p.languages, lambda c: _language(w, c)
+    )
+    lines += _facet(w, shelf, w.gettext("By topic"), lambda p: p.topics)
+    lines += _facet(
+        w, shelf, w.gettext("By licence"), lambda p: (p.license or "",) if p.license else ()
+    )
+    return _layout(w, heading, "\n".join(lines))
 
 
 def section_anchor(reading: str, section: str) -> str:
     return f"s-{reading}-{section}"
 
 
-def _lineage(item: Shelved, shelf: Sequence[Shelved]) -> list[str]:
+def _lineage(w: Words, item: Shelved, shelf: Sequence[Shelved]) -> list[str]:
     """Forked from (up the chain, as far as the library knows it) and forks (down), as a
     tree of nested lists that CSS draws the branches of."""
     by_ref = {s.pack.ref: s for s in shelf}
@@ -233,28 +305,39 @@ def _lineage(item: Shelved, shelf: Sequence[Shelved]) -> list[str]:
         top = parent
     tree = node(top, 0)
     if outside is not None:
-        tree = f'<li>{escape(outside)} <span class="meta">(not in this library)</span><ul>{tree}</ul></li>'
-    lines = ["<h2>Lineage</h2>", f'<ul class="tree">{tree}</ul>']
+        # TRANSLATORS: beside the pack a library pack was forked from, when the library lacks it
+        elsewhere = _text(w.gettext("(not in this library)"))
+        tree = f'<li>{escape(outside)} <span class="meta">{elsewhere}</span><ul>{tree}</ul></li>'
+    # TRANSLATORS: the heading over a pack's family tree: what it was forked from, its forks
+    lines = [_tag("h2", w.gettext("Lineage")), f'<ul class="tree">{tree}</ul>']
     if item.pack.forked_from is None and not children(item.pack.ref):
-        lines.append('<p class="meta">An original pack; nobody has forked it yet.</p>')
+        original = w.gettext("An original pack; nobody has forked it yet.")
+        lines.append(f'<p class="meta">{_text(original)}</p>')
     versions = [s for s in shelf if s.pack.id == item.pack.id and s is not item]
     if versions:
         links = ", ".join(_link(s, str(s.pack.version)) for s in versions)
-        lines.append(f'<p class="meta">Other versions here: {links}</p>')
+        others = _html(w, N_("Other versions here: {links}"), links=links)
+        lines.append(f'<p class="meta">{others}</p>')
     return lines
 
 
-def _lesson(lesson: Lesson) -> str:
-    asked = f'<p class="by">On: {escape(lesson.prompt)}</p>' if lesson.prompt else ""
-    credit = escape(lesson.credit) if lesson.credit else "anonymous"
+def _lesson(w: Words, lesson: Lesson) -> str:
+    asked = ""
+    if lesson.prompt:
+        # TRANSLATORS: a lesson from a group, and the discussion prompt it answers
+        on = w.gettext("On: {prompt}", prompt=lesson.prompt)
+        asked = f'<p class="by">{_text(on)}</p>'
+    # TRANSLATORS: who a lesson is from, when the group gave no name
+    credit = escape(lesson.credit) if lesson.credit else _text(w.gettext("anonymous"))
     return (
         f'<blockquote><p>{escape(lesson.text)}</p>{asked}<p class="by">— {credit}</p></blockquote>'
     )
 
 
-def _note(note: FacilitatorNote) -> str:
+def _note(w: Words, note: FacilitatorNote) -> str:
     """A session's facilitator notes: the English, then each translation the pack has, each
-    marked with its language (and its labels in it) so a reader and a screen reader know."""
+    marked with its language (and its labels in it) so a reader and a screen reader know.
+    The heading naming the language is in the site's language, and marked so."""
     blocks: list[str] = []
     for code in ("en", *note.languages):
         shown = note.in_language(code) if code != "en" else note
@@ -265,42 +348,68 @@ def _note(note: FacilitatorNote) -> str:
         )
         blocks.append(
             f'<div class="note-language" lang="{escape(code.replace("_", "-"))}">'
-            f"<h5>{escape(_language(code))}</h5>"
+            f'<h5 lang="{escape(w.html_lang)}">{escape(_language(w, code))}</h5>'
             f'<dl class="note">{parts}</dl></div>'
         )
-    return f'<section class="note"><h4>Facilitator notes</h4>{"".join(blocks)}</section>'
+    heading = _text(w.gettext("Facilitator notes"))
+    return f'<section class="note"><h4>{heading}</h4>{"".join(blocks)}</section>'
 
 
-def pack_page(item: Shelved, shelf: Sequence[Shelved]) -> str:
+def pack_page(item: Shelved, shelf: Sequence[Shelved], w: Words = ENGLISH) -> str:
     pack = item.pack
     lines = [
         f"<h1>{escape(pack.title)}</h1>",
-        f'<p class="meta">{_about(pack)}</p>',
+        f'<p class="meta">{_about(w, pack)}</p>',
         f"<p>{escape(pack.summary)}</p>",
     ]
     if pack.authors:
-        lines.append(f'<p class="meta">By {escape(", ".join(pack.authors))}</p>')
+        # TRANSLATORS: a pack's authors, under its title
+        by = w.gettext("By {authors}", authors=", ".join(pack.authors))
+        lines.append(f'<p class="meta">{_text(by)}</p>')
     suggested = [x for x in (pack.cadence, pack.session_length) if x]
     if suggested:
-        lines.append(f'<p class="meta">Suggested: {escape(" · ".join(suggested))}</p>')
+        # TRANSLATORS: the pack's suggested rhythm and session length, as its authors wrote them
+        said = w.gettext("Suggested: {what}", what=" · ".join(suggested))
+        lines.append(f'<p class="meta">{_text(said)}</p>')
+    download = escape(item.download)
+    file_sha = _html(
+        w,
+        N_("sha256 of the file: {sha}"),
+        sha=f'<code class="sha">{item.download_sha256}</code>',
+    )
+    manifest_sha = _html(
+        w,
+        N_("sha256 of its MANIFEST (what {forked_from} pins): {sha}"),
+        forked_from="<code>forked_from</code>",
+        sha=f'<code class="sha">{item.manifest_sha256}</code>',
+    )
+    install = _html(
+        w,
+        N_("Install: {command}, then {curriculum} in a group."),
+        command=f"<code>studybot pack install {download}</code>",
+        curriculum=f"<code>curriculum: {escape(pack.ref)}</code>",
+    )
     lines += [
-        "<h2>Download</h2>",
-        f'<p><a href="{escape(item.download)}" download>{escape(item.download)}</a></p>',
-        f'<p class="meta">sha256 of the file: <code class="sha">{item.download_sha256}</code></p>',
-        f'<p class="meta">sha256 of its MANIFEST (what <code>forked_from</code> pins): '
-        f'<code class="sha">{item.manifest_sha256}</code></p>',
-        f'<p class="meta">Install: <code>studybot pack install {escape(item.download)}</code>, '
-        f"then <code>curriculum: {escape(pack.ref)}</code> in a group.</p>",
+        _tag("h2", w.gettext("Download")),
+        f'<p><a href="{download}" download>{download}</a></p>',
+        f'<p class="meta">{file_sha}</p>',
+        f'<p class="meta">{manifest_sha}</p>',
+        f'<p class="meta">{install}</p>',
     ]
-    lines += _lineage(item, shelf)
-    lines.append("<h2>Sessions</h2>")
+    lines += _lineage(w, item, shelf)
+    sessions = _tag("h2", w.gettext("Sessions"))
+    lines.append(sessions)
     number = 0
     for reading in pack.readings:
         lines.append(f"<h3>{escape(reading.title)}</h3>")
         if reading.author:
-            lines.append(f'<p class="meta">by {escape(reading.author)}</p>')
+            # TRANSLATORS: the author of a reading, under its title
+            by = w.gettext("by {author}", author=reading.author)
+            lines.append(f'<p class="meta">{_text(by)}</p>')
         # a lesson about the whole reading, shown once rather than under every section
-        lines += [_lesson(x) for x in pack.lessons if x.reading == reading.id and x.section is None]
+        lines += [
+            _lesson(w, x) for x in pack.lessons if x.reading == reading.id and x.section is None
+        ]
         for section in reading.sections:
             number += 1
             anchor = section_anchor(reading.id, section.id)
@@ -316,21 +425,23 @@ def pack_page(item: Shelved, shelf: Sequence[Shelved]) -> str:
                 )
             note = pack.note_for(reading.id, section.id)
             if note is not None and note.parts:
-                lines.append(_note(note))
+                lines.append(_note(w, note))
             for lesson in (
                 x for x in pack.lessons if (x.reading, x.section) == (reading.id, section.id)
             ):
-                lines.append(_lesson(lesson))
+                lines.append(_lesson(w, lesson))
             lines.append("</section>")
     if pack.lessons:
-        lines.insert(
-            lines.index("<h2>Sessions</h2>") + 1,
-            f'<p class="meta">With {len(pack.lessons)} lesson(s) from groups that ran it.</p>',
+        with_lessons = w.ngettext(
+            "With {n} lesson from groups that ran it.",
+            "With {n} lessons from groups that ran it.",
+            len(pack.lessons),
         )
-    return _layout(f"{pack.title} {pack.version}", "\n".join(lines))
+        lines.insert(lines.index(sessions) + 1, f'<p class="meta">{_text(with_lessons)}</p>')
+    return _layout(w, f"{pack.title} {pack.version}", "\n".join(lines))
 
 
-def _entries(shelf: Sequence[Shelved]) -> list[dict[str, str]]:
+def _entries(shelf: Sequence[Shelved], w: Words) -> list[dict[str, str]]:
     found: list[dict[str, str]] = []
     for item in shelf:
         pack = item.pack
@@ -339,7 +450,8 @@ def _entries(shelf: Sequence[Shelved]) -> list[dict[str, str]]:
                 "k": "pack",
                 "t": pack.title,
                 "s": pack.summary,
-                "p": f"pack {pack.ref}",
+                # TRANSLATORS: where a search result is: a pack, by its id@version
+                "p": w.gettext("pack {ref}", ref=pack.ref),
                 "u": item.page,
             }
         )
@@ -350,35 +462,69 @@ def _entries(shelf: Sequence[Shelved]) -> list[dict[str, str]]:
                         "k": "section",
                         "t": section.title,
                         "s": section.summary or "",
-                        "p": f"{pack.title} {pack.version}, {reading.title}",
+                        # TRANSLATORS: where a search result is: a section of a reading in a pack
+                        "p": w.gettext(
+                            "{pack} {version}, {reading}",
+                            pack=pack.title,
+                            version=str(pack.version),
+                            reading=reading.title,
+                        ),
                         "u": f"{item.page}#{section_anchor(reading.id, section.id)}",
                     }
                 )
     return found
 
 
-def search_index(shelf: Sequence[Shelved]) -> str:
+def search_index(shelf: Sequence[Shelved], w: Words = ENGLISH) -> str:
     """The index as a script that sets a global: a `<script src>` loads from `file://`,
     where fetching a JSON file is refused."""
-    text = json.dumps(_entries(shelf), ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(_entries(shelf, w), ensure_ascii=False, separators=(",", ":"))
     return "window.STUDYBOT_LIBRARY = " + text.replace("</", "<\\/") + ";\n"
 
 
-def search_page(shelf: Sequence[Shelved]) -> str:
+# a number of each plural category CLDR knows (Arabic's zero and two, Polish's few, ...)
+_SAMPLES = (0, 1, 2, 3, 5, 11, 21, 100, 101, 102, 1_000_000)
+
+
+def _match_forms(w: Words) -> dict[str, str]:
+    """The search's status sentence for each plural category of the site's language, with
+    {n} and {query} left for the script to fill (it picks the category with Intl)."""
+    rule = w.locale.plural_form
+    forms: dict[str, str] = {}
+    for sample in _SAMPLES:
+        kind = rule(sample)
+        if kind not in forms:
+            forms[kind] = w.ngettext(
+                "{n} match for “{query}”.",
+                "{n} matches for “{query}”.",
+                sample,
+                n="{n}",
+                query="{query}",
+            )
+    return forms
+
+
+def search_page(shelf: Sequence[Shelved], w: Words = ENGLISH) -> str:
+    forms = escape(json.dumps(_match_forms(w), ensure_ascii=False))
+    heading = w.gettext("Search the library")
+    everything = w.gettext(
+        "Every pack and section; with JavaScript off, use your browser's find in page."
+    )
     lines = [
-        "<h1>Search the library</h1>",
-        _search_form(),
-        '<p id="status" class="meta" role="status"></p>',
+        f"<h1>{_text(heading)}</h1>",
+        _search_form(w),
+        f'<p id="status" class="meta" role="status" data-forms="{forms}"></p>',
         '<ol id="results" class="results" hidden></ol>',
-        '<section id="everything"><h2>Everything in the library</h2>',
-        '<p class="meta">Every pack and section; with JavaScript off, use your browser\'s '
-        "find in page.</p>",
+        '<section id="everything">' + _tag("h2", w.gettext("Everything in the library")),
+        f'<p class="meta">{_text(everything)}</p>',
         '<ul class="everything">',
     ]
-    for entry in _entries(shelf):
+    for entry in _entries(shelf, w):
         lines.append(
             f'<li class="{entry["k"]}"><a href="{escape(entry["u"])}">{escape(entry["t"])}</a>'
             f' <span class="meta">· {escape(entry["p"])}</span></li>'
         )
     lines += ["</ul>", "</section>"]
-    return _layout("Search", "\n".join(lines), scripts=("search-index.js", "search.js"))
+    return _layout(
+        w, w.gettext("Search"), "\n".join(lines), scripts=("search-index.js", "search.js")
+    )
