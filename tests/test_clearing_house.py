@@ -223,6 +223,10 @@ def test_a_minimal_group_harvest_credits_nobody(
         f"Se propone pack-p@1.1.0 en {target}: 1 lección compartida fuera del grupo, "
     )
     assert said.endswith(f"(mira {target / 'HARVEST.md'}). Edítalo y luego `studybot pack approve {target}`.")  # fmt: skip
+    # the report the admin reads before approving is in their language too
+    report = (proposal / "HARVEST.md").read_text(encoding="utf-8")
+    assert report.startswith("# Cosecha: pack-p 1.1.0, propuesta desde Circle A\n"), report
+    assert "Agrega 1 lección:" in flat(report) and "## Preguntas que nadie respondió" in report
     assert run("pack", "approve", str(proposal), "--config", str(config), "--lang", "es") == 0
     assert flat(capsys.readouterr().out).startswith(
         "Aprobaste pack-p@1.1.0 con 1 lección; MANIFEST sha256 "

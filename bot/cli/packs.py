@@ -329,7 +329,10 @@ def _harvest(args: argparse.Namespace) -> int:
     readings = config.readings_for(group)
     try:
         proposal = _on_storage(
-            config, lambda storage: harvest(storage, group, target, datetime.now(UTC), readings)
+            config,
+            lambda storage: harvest(
+                storage, group, target, datetime.now(UTC), readings, language=w
+            ),
         )
     except Refused as exc:
         return _refused(w, exc)

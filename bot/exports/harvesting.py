@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.config.model import Group
-from bot.core.i18n import N_
+from bot.core.i18n import ENGLISH, N_, Words
 from bot.core.records import Session
 from bot.core.text import clean_name
 from bot.packs.files import Refused
@@ -46,6 +46,7 @@ async def harvest(
     out: Path,
     now: datetime,
     readings: Mapping[str, Reading] | None = None,
+    language: Words = ENGLISH,
 ) -> Proposal:
     """Write the proposal into `out` (an absolute path: approve finds it by that) and record
     whose words it holds."""
@@ -113,7 +114,12 @@ async def harvest(
                     )
                 )
     proposal = propose(
-        pack, out, group_name=group.spec.name, lessons=lessons, unanswered=unanswered
+        pack,
+        out,
+        group_name=group.spec.name,
+        lessons=lessons,
+        unanswered=unanswered,
+        words=language,
     )
     await storage.add_harvest(group.id, str(out), words, now)
     return proposal

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.i18n import N_
+from bot.core.i18n import ENGLISH, N_, Words
 from bot.documents.yamlsource import YamlError, load_yaml_file
 from bot.packs.editing import set_keys
 from bot.packs.files import MANIFEST, SIGNATURE, Refused, pack_files
@@ -66,6 +66,7 @@ def propose(
     group_name: str,
     lessons: Sequence[Lesson],
     unanswered: Sequence[Unanswered],
+    words: Words = ENGLISH,
 ) -> Proposal:
     """Write into the new or empty folder `out` the pack `parent` one minor version on, with
     `lessons` added after the lessons it had."""
@@ -87,7 +88,7 @@ def propose(
     )
     path.write_text(text, encoding="utf-8")
     (out / PROPOSAL).write_text(
-        _report(parent, str(version), group_name, len(lessons), unanswered, out),
+        _report(parent, str(version), group_name, len(lessons), unanswered, out, words),
         encoding="utf-8",
     )
     try:
@@ -106,33 +107,67 @@ def _report(
     added: int,
     unanswered: Sequence[Unanswered],
     out: Path,
+    words: Words,
 ) -> str:
+    """`HARVEST.md`, in the language of the admin who asked for it."""
+    w = words
     # no member's words here: forget-me removes lessons from pack.yaml, and this file stays
     lines = [
-        f"# Harvest: {parent.id} {version}, proposed from {group_name}",
+        "# "
+        + w.gettext(
+            "Harvest: {pack} {version}, proposed from {group}",
+            pack=parent.id,
+            version=version,
+            group=group_name,
+        ),
         "",
-        f"This folder proposes {parent.id} {version}, the next version of {parent.ref}. "
-        f"It adds {added} lesson(s): responses members chose to share beyond the group "
-        "(`respond --public`), anonymous ones without a name.",
+        w.ngettext(
+            "This folder proposes {pack} {version}, the next version of {ref}. It adds {n} "
+            "lesson: a response a member chose to share beyond the group (`respond --public`), "
+            "without a name if it was anonymous.",
+            "This folder proposes {pack} {version}, the next version of {ref}. It adds {n} "
+            "lessons: responses members chose to share beyond the group (`respond --public`), "
+            "anonymous ones without a name.",
+            added,
+            pack=parent.id,
+            version=version,
+            ref=parent.ref,
+        ),
         "",
-        "Edit `pack.yaml` as you see fit: shorten, drop or reword lessons, improve the "
-        "facilitator notes. Keep each harvested lesson's `id` until then: if a member asks "
-        "the bot to forget them, that is how their words are found and taken out. Nothing "
-        "leaves until you approve it:",
+        w.gettext(
+            "Edit `pack.yaml` as you see fit: shorten, drop or reword lessons, improve the "
+            "facilitator notes. Keep each harvested lesson's `id` until then: if a member asks "
+            "the bot to forget them, that is how their words are found and taken out. Nothing "
+            "leaves until you approve it:"
+        ),
         "",
         f"    studybot pack approve {out}",
         "",
-        "Approving removes this file and writes the MANIFEST; then `studybot pack build`.",
+        w.gettext(
+            "Approving removes this file and writes the MANIFEST; then `studybot pack build`."
+        ),
         "",
-        "## Prompts nobody answered",
+        "## " + w.gettext("Prompts nobody answered"),
         "",
     ]
     if not unanswered:
-        lines.append("Every prompt the group was asked got at least one response.")
+        lines.append(w.gettext("Every prompt the group was asked got at least one response."))
     for u in unanswered:
         where = f"{u.reading}/{u.section}" if u.section else u.reading
-        lines.append(f"- session {u.session} ({where}): {u.prompt}")
-    lines += ["", "Consider rewording or replacing them in the reading before you approve.", ""]
+        lines.append(
+            "- "
+            + w.gettext(
+                "session {number} ({where}): {prompt}",
+                number=u.session,
+                where=where,
+                prompt=u.prompt,
+            )
+        )
+    lines += [
+        "",
+        w.gettext("Consider rewording or replacing them in the reading before you approve."),
+        "",
+    ]
     return "\n".join(lines)
 
 
