@@ -180,3 +180,32 @@ async def test_the_watcher_tells_a_portuguese_group_s_admins_in_portuguese(
     assert "2026-11-31 não é uma data; escreva uma data que exista" in body, told.body
     assert "is not a date" not in body
     await h.close()
+
+
+def test_a_platform_that_cannot_start_is_said_in_the_language_of_lang(
+    write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The person starting the bot reads why it could not log in in their language."""
+    matrix = BASE_CONFIG.replace("groups:", MATRIX_SETTINGS + "groups:").replace(
+        "platform: console", 'platform: matrix\n    room: "!abc:example.org"'
+    )
+    config = write_config(matrix)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.delenv("STUDYBOT_TEST_NO_TOKEN", raising=False)
+    monkeypatch.setenv("LANG", "pt_BR.UTF-8")
+    result = studybot("run", "--config", str(config), "--log-file", str(config.parent / "bot.log"))
+    assert result.returncode == 1
+    said = _flat(result.stderr)
+    assert said == (
+        "Não foi possível iniciar: a variável de ambiente STUDYBOT_TEST_NO_TOKEN indicada nas "
+        "configurações do Matrix está vazia"
+    ), result.stderr
+
+
+MATRIX_SETTINGS = """platforms:
+  matrix:
+    homeserver: http://127.0.0.1:9
+    user_id: "@bot:example.org"
+    access_token_env: STUDYBOT_TEST_NO_TOKEN
+"""

@@ -11,6 +11,7 @@ import discord
 
 from bot.config.platform_settings import DiscordSettings
 from bot.core.events import MemberRef, Origin
+from bot.core.i18n import N_
 from bot.core.messages import Message, Posted
 from bot.core.platform import (
     AdapterError,
@@ -106,10 +107,12 @@ class DiscordPlatform:
             await client.login(token)  # runs setup_hook: commands are synced per guild here
         except discord.LoginFailure as exc:
             await self.stop()
-            raise AdapterError("Discord refused the bot token") from exc
+            raise AdapterError.saying(N_("Discord refused the bot token")) from exc
         except (discord.HTTPException, OSError) as exc:
             await self.stop()
-            raise AdapterError(f"could not log in to Discord: {exc}") from exc
+            raise AdapterError.saying(
+                N_("could not log in to Discord: {problem}"), problem=str(exc)
+            ) from exc
         if self._settings.sync_global:
             try:
                 await client.sync_everywhere()
@@ -129,11 +132,15 @@ class DiscordPlatform:
                 problem = self._connection.exception()
             await self.stop()
             if isinstance(problem, discord.PrivilegedIntentsRequired):
-                raise AdapterError(
-                    "Discord refused the Message Content intent: turn it on for the bot under "
-                    "Bot → Privileged Gateway Intents in the Developer Portal"
+                raise AdapterError.saying(
+                    N_(
+                        "Discord refused the Message Content intent: turn it on for the bot "
+                        "under Bot → Privileged Gateway Intents in the Developer Portal"
+                    )
                 ) from problem
-            raise AdapterError(f"could not connect to the Discord gateway: {problem!r}")
+            raise AdapterError.saying(
+                N_("could not connect to the Discord gateway: {problem}"), problem=repr(problem)
+            )
 
     async def stop(self) -> None:
         client, self._client = self._client, None

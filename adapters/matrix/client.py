@@ -12,6 +12,7 @@ from nio.crypto import ENCRYPTION_ENABLED
 from adapters.matrix.calls import RequestFailed, Retrier
 from adapters.matrix.state import SessionState
 from bot.config.platform_settings import MatrixSettings
+from bot.core.i18n import N_
 from bot.core.platform import AdapterError
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,9 @@ def _secret(name: str | None) -> str | None:
         return None
     value = os.environ.get(name)
     if not value:
-        raise AdapterError(f"the environment variable {name} named in the Matrix settings is empty")
+        raise AdapterError.saying(
+            N_("the environment variable {name} named in the Matrix settings is empty"), name=name
+        )
     return value
 
 
@@ -70,7 +73,7 @@ async def log_in(
     token = _secret(settings.access_token_env)
     password = None if token else _secret(settings.password_env)
     if token is None and password is None:
-        raise AdapterError("Matrix settings need access_token_env or password_env")
+        raise AdapterError.saying(N_("Matrix settings need access_token_env or password_env"))
     if token is None and state.access_token:
         token = state.access_token  # from an earlier password login on this device
     if token is not None:
@@ -85,7 +88,9 @@ async def log_in(
             state.access_token = ""
         else:
             if who.device_id is None:
-                raise AdapterError("the Matrix access token has no device; create one per bot")
+                raise AdapterError.saying(
+                    N_("the Matrix access token has no device; create one per bot")
+                )
             _check_user(settings, who.user_id)
             client.restore_login(who.user_id, who.device_id, token)
             _remember(state, who.user_id, who.device_id)
@@ -102,8 +107,10 @@ async def log_in(
 
 def _check_user(settings: MatrixSettings, user_id: str) -> None:
     if user_id != settings.user_id:
-        raise AdapterError(
-            f"the Matrix login is {user_id}, but the settings say {settings.user_id}"
+        raise AdapterError.saying(
+            N_("the Matrix login is {login}, but the settings say {user}"),
+            login=user_id,
+            user=settings.user_id,
         )
 
 

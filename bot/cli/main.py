@@ -23,7 +23,7 @@ from bot.config.model import Config, Group
 from bot.core.clock import Clock, SystemClock
 from bot.core.durations import format_duration
 from bot.core.i18n import Words
-from bot.core.platform import Terminal
+from bot.core.platform import AdapterError, Terminal
 from bot.core.said import Said
 from bot.runtime.logs import LEVELS, setup_logging
 from bot.schedule.previewing import describe_start
@@ -507,7 +507,7 @@ async def _serve(
     try:
         platforms = build_platforms(config, names, as_user=as_user, now=clock.now)
     except PlatformUnavailable as exc:
-        err.print(str(exc))
+        err.print(exc.say(say.cli_words()), markup=False)
         return 1
     console = platforms.get("console")
     terminal = console if isinstance(console, Terminal) else None
@@ -536,7 +536,9 @@ async def _serve(
         await app.start()
     except Exception as exc:
         log.exception("start-up failed")
-        err.print(say.cli_words().gettext("Could not start: {problem}", problem=exc), markup=False)
+        w = say.cli_words()
+        problem = exc.say(w) if isinstance(exc, AdapterError) else str(exc)
+        err.print(w.gettext("Could not start: {problem}", problem=problem), markup=False)
         await app.stop()
         return 1
     # Ctrl-D (or the end of piped input) ends the run as Ctrl-C and SIGTERM do

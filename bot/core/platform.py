@@ -8,15 +8,33 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Protocol, Self, runtime_checkable
 
 from bot.core.events import InboundEvent, MemberRef, Origin
+from bot.core.i18n import Words
 from bot.core.messages import Message, Posted
+from bot.core.said import Said
 from bot.core.specs import CommandSpec
 
 
 class AdapterError(Exception):
-    """A platform call failed in a way the adapter could not absorb (the core retries later)."""
+    """A platform call failed in a way the adapter could not absorb (the core retries later).
+
+    One that stops the bot from starting is told to whoever runs it: made with `saying`, it
+    keeps its sentence for their language (`say`); `str()` is the English, for the log."""
+
+    said: Said | None = None
+
+    @classmethod
+    def saying(cls, message: str, /, **values: object) -> Self:
+        """The error with `message` (marked with `N_`) and its values, said where shown."""
+        sentence = Said.gettext(message, **values)
+        error = cls(str(sentence))
+        error.said = sentence
+        return error
+
+    def say(self, words: Words) -> str:
+        return self.said.say(words) if self.said is not None else str(self)
 
 
 class DirectMessagesClosed(AdapterError):
