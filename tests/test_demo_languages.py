@@ -160,3 +160,17 @@ def test_an_unknown_demo_language_is_one_clear_sentence(capsys: pytest.CaptureFi
         "studybot demo: unknown language 'spanish' (did you mean es?); "
         "the demo speaks en, es, pt_BR"
     )
+
+
+def test_an_unknown_demo_language_is_said_in_the_environment_s_language(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.cli.main import main
+
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "es_BO.UTF-8")
+    assert main(["demo", "--lang", "klingon"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "studybot demo: idioma desconocido 'klingon'; la demo habla en, es, pt_BR"
+    )

@@ -171,3 +171,20 @@ def and_list(w: Words, items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return w.gettext("{some} and {last}", some=", ".join(items[:-1]), last=items[-1])
+
+
+def unknown_demo_language(w: Words, code: str, hint: str | None, known: tuple[str, ...]) -> str:
+    """Said in the environment's language: the one asked for is none the bot has."""
+    if hint:
+        return w.gettext(
+            "studybot demo: unknown language {code} (did you mean {hint}?); the demo speaks "
+            "{known}",
+            code=repr(code),
+            hint=hint,
+            known=", ".join(known),
+        )
+    return w.gettext(
+        "studybot demo: unknown language {code}; the demo speaks {known}",
+        code=repr(code),
+        known=", ".join(known),
+    )

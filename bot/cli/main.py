@@ -560,11 +560,8 @@ def _demo(args: argparse.Namespace) -> int:
 
     if normalize(args.lang) is None:
         hint = suggest(args.lang)
-        meant = f" (did you mean {hint}?)" if hint else ""
         print(
-            f"studybot demo: unknown language {args.lang!r}{meant}; "
-            f"the demo speaks {', '.join(SUPPORTED)}",
-            file=sys.stderr,
+            say.unknown_demo_language(say.cli_words(), args.lang, hint, SUPPORTED), file=sys.stderr
         )
         return 2
 
