@@ -125,6 +125,11 @@ def view_for(buttons: tuple[Button, ...], prompt_number: int | None) -> discord.
 
 _MODAL = re.compile(rf"{_PREFIX}:modal:(?P<prompt>[0-9]{{1,6}}):(?P<flags>[a-z+]*)")
 _TEXT_ID = f"{_PREFIX}:response-text"
+_WHO_ID = f"{_PREFIX}:response-who"
+# who sees a response, as the `respond` command's flags name it; the modal offers the choice
+# when the member came by the Respond button (a slash command carries its flags already)
+_WHO = ("shared", "private", "public")
+_VISIBILITY_FLAGS = frozenset(f"--{flag}" for flag in _WHO)
 
 
 class ResponseModal(discord.ui.Modal):
@@ -154,18 +159,50 @@ class ResponseModal(discord.ui.Modal):
         self.add_item(
             discord.ui.Label(text=words.gettext("Your response")[:45], component=self.text)
         )
+        if not _VISIBILITY_FLAGS.intersection(flags.split()):
+            self.add_item(
+                discord.ui.Label(
+                    text=words.gettext("Who sees it")[:45],
+                    description=words.gettext("Leave it unchosen for the group's usual way")[:100],
+                    component=_who_sees_it(words),
+                )
+            )
 
 
-def _text_inputs(components: list[Any]) -> Iterator[str]:
+def _who_sees_it(words: Words) -> discord.ui.RadioGroup[ResponseModal]:
+    labels = {
+        "shared": words.gettext("The group"),
+        "private": words.gettext("Only you (the admins see that you answered)"),
+        "public": words.gettext("The group, and beyond it"),
+    }
+    details = {
+        "shared": None,
+        "private": None,
+        "public": words.gettext("It may go into the course's next pack"),
+    }
+    group: discord.ui.RadioGroup[ResponseModal] = discord.ui.RadioGroup(
+        custom_id=_WHO_ID, required=False
+    )
+    for value in _WHO:
+        detail = details[value]
+        group.add_option(
+            label=labels[value][:100], value=value, description=detail[:100] if detail else None
+        )
+    return group
+
+
+def _submitted(components: list[Any], custom_id: str) -> Iterator[str | None]:
+    """The value submitted for `custom_id`, wherever in the modal's rows and labels it is."""
     for component in components:
         if not isinstance(component, dict):
             continue
-        if component.get("custom_id") == _TEXT_ID:
-            yield component.get("value") or ""
+        if component.get("custom_id") == custom_id:
+            value = component.get("value")
+            yield value if isinstance(value, str) else None
         inner = component.get("components") or []
         if "component" in component:
             inner = [component["component"], *inner]
-        yield from _text_inputs(inner)
+        yield from _submitted(inner, custom_id)
 
 
 def response_submission(interaction: discord.Interaction[Any]) -> tuple[int, str, str] | None:
@@ -176,6 +213,10 @@ def response_submission(interaction: discord.Interaction[Any]) -> tuple[int, str
     match = _MODAL.fullmatch(str(data.get("custom_id", "")))
     if match is None:
         return None
-    flags = " ".join(f"--{f}" for f in match["flags"].split("+") if f)
-    text = next(_text_inputs(list(data.get("components", []))), "")
-    return int(match["prompt"]), flags, text
+    components = list(data.get("components", []))
+    chosen = [f"--{f}" for f in match["flags"].split("+") if f]
+    who = next(_submitted(components, _WHO_ID), None)
+    if who in _WHO and not _VISIBILITY_FLAGS.intersection(chosen):
+        chosen.append(f"--{who}")
+    text = next(_submitted(components, _TEXT_ID), None) or ""
+    return int(match["prompt"]), " ".join(chosen), text

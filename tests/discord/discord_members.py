@@ -148,20 +148,23 @@ class MemberActions:
         await self.dispatch("INTERACTION_CREATE", payload)
         return record
 
-    async def submit(self, person: Person, opened_on: InteractionRecord, text: str) -> Any:
-        """A member types `text` into the modal the bot opened, and submits it."""
+    async def submit(
+        self, person: Person, opened_on: InteractionRecord, text: str, *, choose: str | None = None
+    ) -> Any:
+        """A member types `text` into the modal the bot opened, picks the option `choose` of
+        its radio group if it has one (none picked when None), and submits it."""
         modal = opened_on.modal
         assert modal is not None, "no modal was opened"
         answers = []
         for row in modal["components"]:
             inner = row.get("component") or row.get("components", [{}])[0]
-            answers.append(
-                {
-                    "type": row["type"],
-                    "id": row.get("id", 1),
-                    "component": {"type": 4, "custom_id": inner["custom_id"], "value": text},
-                }
-            )
+            if inner["type"] == 21:  # a radio group: the value of the option picked, or null
+                values = [o["value"] for o in inner["options"]]
+                assert choose is None or choose in values, (choose, values)
+                given: Json = {"type": 21, "custom_id": inner["custom_id"], "value": choose}
+            else:
+                given = {"type": 4, "custom_id": inner["custom_id"], "value": text}
+            answers.append({"type": row["type"], "id": row.get("id", 1), "component": given})
         data = {"custom_id": modal["custom_id"], "components": answers}
         record, payload = self._interaction(5, person, opened_on.channel_id, data)
         if opened_on.message is not None:

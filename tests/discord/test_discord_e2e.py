@@ -436,6 +436,43 @@ async def test_public_is_a_flag_option_that_survives_the_modal(
     assert sorted(r.text for _, r, _ in public) == ["A fixed hour.", "Shorter texts."]
 
 
+async def test_the_respond_button_s_modal_asks_who_sees_the_response(
+    fake: FakeDiscord, circle: DiscordCircle
+) -> None:
+    """A member who came by the Respond button chooses there what `--private` or `--public`
+    choose on the command line; left unchosen, the group's usual way holds."""
+    _, prompts = await open_session(circle)
+    pressed = await fake.press(fake.ben, prompts[0], "studybot:respond:1")
+    modal = await fake.until(lambda: pressed.modal)
+    [text, who] = modal["components"]
+    assert text["component"]["type"] == 4 and who["type"] == 18 and who["label"] == "Who sees it"
+    assert [o["value"] for o in who["component"]["options"]] == ["shared", "private", "public"]
+    assert who["component"]["required"] is False
+    assert [o["label"] for o in who["component"]["options"]] == [
+        "The group",
+        "Only you (the admins see that you answered)",
+        "The group, and beyond it",
+    ]
+    submitted = await fake.submit(fake.ben, pressed, "Shorter texts.", choose="public")
+    await fake.until(submitted.answers)
+    assert "and beyond it" in text_of(submitted.answers()[0])
+    pressed = await fake.press(fake.ben, prompts[1], "studybot:respond:2")
+    await fake.until(lambda: pressed.modal)
+    submitted = await fake.submit(fake.ben, pressed, "Only mine.", choose="private")
+    await fake.until(submitted.answers)
+    pressed = await fake.press(fake.ana, prompts[1], "studybot:respond:2")
+    await fake.until(lambda: pressed.modal)
+    submitted = await fake.submit(fake.ana, pressed, "Ours.")  # none chosen: the group's way
+    await fake.until(submitted.answers)
+    public = await circle.app.circle.storage.public_responses("readers")
+    assert [r.text for _, r, _ in public] == ["Shorter texts."]
+    assert "Only mine." not in await circle.say(fake.ana, "responses")  # the others' shared
+    assert "Ours." in await circle.say(fake.ben, "responses")
+    # a slash command's flag already chose: its modal asks nothing more
+    opened = await fake.slash(fake.ana, "respond", prompt=1, private=True)
+    assert len((await fake.until(lambda: opened.modal))["components"]) == 1
+
+
 async def test_lists_and_hints_reach_discord_as_markdown_lists_and_slash_commands(
     fake: FakeDiscord, circle: DiscordCircle
 ) -> None:

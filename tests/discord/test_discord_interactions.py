@@ -60,8 +60,9 @@ async def test_respond_without_text_opens_a_modal_whose_submission_is_the_respon
     connected.core.prompts = [(1, "What is the state?"), (2, "Who was missing?")]
     opened = await fake.slash(fake.ana, "respond", prompt=2)
     modal = await fake.until(lambda: opened.modal)
-    [label] = modal["components"]
+    [label, who] = modal["components"]
     assert label["component"]["style"] == 2  # a paragraph: multi-line
+    assert who["component"]["type"] == 21  # a radio group: who sees it, unchosen by default
     assert label["component"]["placeholder"] == "Who was missing?"
     assert commands(connected) == []
     submitted = await fake.submit(fake.ana, opened, "The people,\non the streets.")
@@ -78,10 +79,14 @@ async def test_the_respond_button_on_a_prompt_opens_the_same_modal(
     [message] = fake.bot_messages()
     opened = await fake.press(fake.ben, message, "studybot:respond:2")
     await fake.until(lambda: opened.modal)
-    submitted = await fake.submit(fake.ben, opened, "Us.")
+    submitted = await fake.submit(fake.ben, opened, "Us.", choose="private")
     await fake.until(submitted.answers)
     [event] = commands(connected)
-    assert (event.name, event.args, event.member.user_id) == ("respond", "2 Us.", str(fake.ben.id))
+    assert (event.name, event.args, event.member.user_id) == (
+        "respond",
+        "2 --private Us.",
+        str(fake.ben.id),
+    )
     assert event.origin.message_id == message["id"]
 
 

@@ -92,6 +92,11 @@ async def test_on_discord_a_member_whose_app_is_in_spanish_reads_spanish_until_t
     await _open(circle)
     to_ben = await circle.say(fake.ben, "now")
     assert all(text in to_ben for text in SPANISH)
+    # the response form, in the language of the app that opens it
+    opened = await fake.slash(fake.ben, "respond", prompt=1)
+    [text, who] = (await fake.until(lambda: opened.modal))["components"]
+    assert (text["label"], who["label"]) == ("Tu respuesta", "Quién la ve")
+    assert [o["label"] for o in who["component"]["options"]][2] == "El grupo, y también fuera de él"
     await circle.say(fake.ben, "language", code="en")  # their own choice comes first
     to_ben = await circle.say(fake.ben, "now")
     assert all(text in to_ben for text in ENGLISH) and "¿Qué" not in to_ben
