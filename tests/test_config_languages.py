@@ -209,3 +209,12 @@ MATRIX_SETTINGS = """platforms:
     user_id: "@bot:example.org"
     access_token_env: STUDYBOT_TEST_NO_TOKEN
 """
+
+
+def test_check_names_each_course_by_its_title_in_the_language_asked_for() -> None:
+    """The shipped example's Bolivia guide has a Spanish title: `check --lang es` shows it."""
+    result = studybot("check", "config.example.yaml", "--lang", "es")
+    assert result.returncode == 0, result.stderr
+    shown = _flat(result.stdout)
+    assert "es válido: 3 grupos, 2 lecturas." in shown
+    assert "(matrix, Guía de estudio:" in shown, shown

@@ -221,7 +221,8 @@ def _check(args: argparse.Namespace) -> int:
         slot = next_slot(group.spec, group.zone, now)
         when = describe_start(slot, group.zone, w) if slot else say.no_date_left(w)
         out.print(
-            say.group_line(w, group.id, group.platform, group.course.title, when), markup=False
+            say.group_line(w, group.id, group.platform, group.course.title_in(w.code), when),
+            markup=False,
         )
         if group.spec.minimal:
             filled = ", ".join(group.spec.preset_keys) or say.minimal_nothing(w)

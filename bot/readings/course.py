@@ -27,6 +27,10 @@ class Course:
         """How messages name the course: the reading's title, or every title in order."""
         return " · ".join(r.title for r in self.readings)
 
+    def title_in(self, code: str | None) -> str:
+        """The course's title as a reader of `code` sees it (each reading's `titles:`)."""
+        return " · ".join(r.title_in(code) for r in self.readings)
+
     @property
     def section_keys(self) -> tuple[SectionKey, ...]:
         return tuple((r.id, s.id) for r in self.readings for s in r.sections)
