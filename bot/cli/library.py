@@ -9,27 +9,43 @@ from rich.console import Console
 
 from bot.cli import library_words as say
 from bot.cli.cli_words import cli_words
+from bot.core.i18n import ENGLISH, Words
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
 
 def register(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    w: Words = ENGLISH,
 ) -> None:
+    """The subcommands, their help in `w` (the language `--lang` or `LANG` asks for)."""
     library = sub.add_parser(
-        "library", parents=[common], help="a static site of curriculum packs (the clearing house)"
+        "library",
+        parents=[common],
+        help=w.gettext("a static site of curriculum packs (the clearing house)"),
     )
     commands = library.add_subparsers(dest="library_command", metavar="COMMAND")
     library.set_defaults(func=lambda args: _usage(library))
-    build = commands.add_parser("build", help="write the library site of a folder of packs")
-    build.add_argument("packs", metavar="PACKS_DIR", help="a folder of pack folders (or a store)")
-    build.add_argument("--out", required=True, metavar="SITE", help="a new or empty folder")
-    build.add_argument("--force", action="store_true", help="replace an earlier library there")
+    build = commands.add_parser(
+        "build", help=w.gettext("write the library site of a folder of packs")
+    )
+    build.add_argument(
+        "packs", metavar="PACKS_DIR", help=w.gettext("a folder of pack folders (or a store)")
+    )
+    build.add_argument(
+        "--out", required=True, metavar="SITE", help=w.gettext("a new or empty folder")
+    )
+    build.add_argument(
+        "--force", action="store_true", help=w.gettext("replace an earlier library there")
+    )
     build.add_argument(
         "--lang",
-        help="the language to print in and of the site's own words, e.g. es or pt_BR "
-        "(default: from LANG); the packs stay as their authors wrote them",
+        help=w.gettext(
+            "the language to print in and of the site's own words, e.g. es or pt_BR "
+            "(default: from LANG); the packs stay as their authors wrote them"
+        ),
     )
     build.set_defaults(func=_build)
 

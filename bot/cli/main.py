@@ -18,11 +18,12 @@ from rich.text import Text
 
 from bot.cli import cli_words as say
 from bot.cli.configs import config_and_group, load_or_say
+from bot.cli.help_language import help_language
 from bot.cli.terminal import LogChoice, beside_terminal, first_of, stop_on_signals
 from bot.config.model import Config, Group
 from bot.core.clock import Clock, SystemClock
 from bot.core.durations import format_duration
-from bot.core.i18n import Words
+from bot.core.i18n import ENGLISH, Words
 from bot.core.platform import AdapterError, Terminal
 from bot.core.said import Said
 from bot.runtime.logs import LEVELS, setup_logging
@@ -36,7 +37,7 @@ err = Console(stderr=True, highlight=False)
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
     """The `studybot` command. `clock` replaces the system clock of `run` (tests inject a
     scaled one here; the shipped command never reads a clock from its environment)."""
-    parser = _parser()
+    parser = _parser(help_language(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     args.clock = clock
     if not getattr(args, "command", None):
@@ -49,86 +50,108 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         return 130
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(w: Words = ENGLISH) -> argparse.ArgumentParser:
+    """The command line, its help in `w`."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--log-level", choices=LEVELS, default="info", help="how much to log (default info)"
+        "--log-level",
+        choices=LEVELS,
+        default="info",
+        help=w.gettext("how much to log (default info)"),
     )
-    common.add_argument("--log-file", help="write logs to this file instead of standard error")
+    common.add_argument(
+        "--log-file", help=w.gettext("write logs to this file instead of standard error")
+    )
     parser = argparse.ArgumentParser(
         prog="studybot",
-        description="Study Circle: reading groups on Discord, Matrix and the console.",
+        description=w.gettext("Study Circle: reading groups on Discord, Matrix and the console."),
     )
     sub = parser.add_subparsers(dest="command")
 
     run = sub.add_parser(
-        "run", parents=[common], help="run the bot on the platforms the config uses"
+        "run", parents=[common], help=w.gettext("run the bot on the platforms the config uses")
     )
     run.add_argument(
-        "--config", default="config.yaml", help="the config file (default config.yaml)"
+        "--config", default="config.yaml", help=w.gettext("the config file (default config.yaml)")
     )
-    run.add_argument("--as", dest="as_user", help="on the console, speak as this member")
+    run.add_argument("--as", dest="as_user", help=w.gettext("on the console, speak as this member"))
     run.add_argument(
         "--platform",
         dest="platforms",
         action="append",
         metavar="NAME",
-        help="serve only this platform (repeatable; default: every platform the groups use); "
-        "other processes sharing the database serve the rest",
+        help=w.gettext(
+            "serve only this platform (repeatable; default: every platform the groups use); "
+            "other processes sharing the database serve the rest"
+        ),
     )
     run.set_defaults(func=_run)
 
     from bot.cli.storage import register as register_storage_commands
 
-    register_storage_commands(sub, common)
+    register_storage_commands(sub, common, w)
 
     from bot.cli.packs import register as register_pack_commands
 
-    register_pack_commands(sub, common)
+    register_pack_commands(sub, common, w)
 
     from bot.cli.library import register as register_library_commands
 
-    register_library_commands(sub, common)
+    register_library_commands(sub, common, w)
 
     demo = sub.add_parser(
-        "demo", parents=[common], help="watch a whole reading on a fast clock in the terminal"
+        "demo",
+        parents=[common],
+        help=w.gettext("watch a whole reading on a fast clock in the terminal"),
     )
     demo.add_argument(
         "--speed",
         type=float,
         default=6000.0,
-        help="simulated seconds per real second (default 6000)",
+        help=w.gettext("simulated seconds per real second (default 6000)"),
     )
     demo.add_argument(
-        "--readings", help="folder with the demo reading (default: the shipped readings)"
+        "--readings", help=w.gettext("folder with the demo reading (default: the shipped readings)")
     )
-    demo.add_argument("--as", dest="as_user", default="you", help="your name in the demo")
+    demo.add_argument(
+        "--as", dest="as_user", default="you", help=w.gettext("your name in the demo")
+    )
     demo.add_argument(
         "--lang",
         default="en",
-        help="the language of the demo's group and of you in it: en, es, pt_BR (default en)",
+        help=w.gettext(
+            "the language of the demo's group and of you in it: en, es, pt_BR (default en)"
+        ),
     )
     demo.set_defaults(func=_demo)
 
     check = sub.add_parser(
-        "check", parents=[common], help="validate a config; print each group's next session"
+        "check",
+        parents=[common],
+        help=w.gettext("validate a config; print each group's next session"),
     )
     check.add_argument("config")
-    _lang_option(check)
+    _lang_option(check, w)
     check.set_defaults(func=_check)
 
     preview = sub.add_parser(
-        "preview", parents=[common], help="upcoming sessions and reminders per group"
+        "preview", parents=[common], help=w.gettext("upcoming sessions and reminders per group")
     )
     preview.add_argument("config")
-    preview.add_argument("--days", type=int, default=28, help="how far ahead (default 28)")
-    preview.add_argument("--ics", help="also write an iCalendar file members can subscribe to")
-    preview.add_argument("--group", help="only this group (its own feed with --ics)")
-    _lang_option(preview)
+    preview.add_argument(
+        "--days", type=int, default=28, help=w.gettext("how far ahead (default 28)")
+    )
+    preview.add_argument(
+        "--ics", help=w.gettext("also write an iCalendar file members can subscribe to")
+    )
+    preview.add_argument("--group", help=w.gettext("only this group (its own feed with --ics)"))
+    _lang_option(preview, w)
     preview.set_defaults(func=_preview)
 
     export = sub.add_parser(
-        "export", parents=[common], help="a group's shared responses as CSV, JSON or Markdown"
+        "export",
+        parents=[common],
+        help=w.gettext("a group's shared responses as CSV, JSON or Markdown"),
     )
     export.add_argument("config")
     export.add_argument("--group", required=True)
@@ -136,71 +159,88 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         choices=("csv", "json", "md", "annotations"),
         default="csv",
-        help="annotations: the notes on passages as W3C Web Annotation JSON-LD",
+        help=w.gettext("annotations: the notes on passages as W3C Web Annotation JSON-LD"),
     )
-    export.add_argument("--out", help="file to write (default: standard output)")
-    export.add_argument("--force", action="store_true", help="replace --out if it exists")
+    export.add_argument("--out", help=w.gettext("file to write (default: standard output)"))
+    export.add_argument(
+        "--force", action="store_true", help=w.gettext("replace --out if it exists")
+    )
     export.set_defaults(func=_export)
 
     archive = sub.add_parser(
         "archive",
         parents=[common],
-        help="a group's sessions and shared responses as a static website, viewable offline",
+        help=w.gettext(
+            "a group's sessions and shared responses as a static website, viewable offline"
+        ),
     )
     archive.add_argument("config")
     archive.add_argument("--group", required=True)
     archive.add_argument(
-        "--out", required=True, help="folder to write the site into: new, empty, or its own"
+        "--out",
+        required=True,
+        help=w.gettext("folder to write the site into: new, empty, or its own"),
     )
     archive.add_argument(
-        "--force", action="store_true", help="replace an earlier archive in that folder"
+        "--force", action="store_true", help=w.gettext("replace an earlier archive in that folder")
     )
     archive.set_defaults(func=_archive)
 
     notes = sub.add_parser(
         "import-annotations",
         parents=[common],
-        help="W3C Web Annotation JSON-LD (as `export --format annotations` writes) into a group",
+        help=w.gettext(
+            "W3C Web Annotation JSON-LD (as `export --format annotations` writes) into a group"
+        ),
     )
     notes.add_argument("config")
     notes.add_argument("--group", required=True)
-    notes.add_argument("file", help="the JSON-LD file to read")
-    _lang_option(notes)
+    notes.add_argument("file", help=w.gettext("the JSON-LD file to read"))
+    _lang_option(notes, w)
     notes.set_defaults(func=_import_annotations)
 
     imp = sub.add_parser(
         "import",
         parents=[common],
-        help="split an article (HTML, PDF, EPUB, Markdown or text) into a reading YAML",
+        help=w.gettext("split an article (HTML, PDF, EPUB, Markdown or text) into a reading YAML"),
     )
     imp.add_argument("article", metavar="SOURCE")
-    imp.add_argument("--out", help="the reading file to write, e.g. readings/NAME.yaml")
+    imp.add_argument("--out", help=w.gettext("the reading file to write, e.g. readings/NAME.yaml"))
     imp.add_argument(
-        "--max-words", type=int, default=600, help="target words per section without headings"
+        "--max-words",
+        type=int,
+        default=600,
+        help=w.gettext("target words per section without headings"),
     )
     imp.add_argument(
-        "--id", dest="reading_id", help="the reading's id (default: from the file name)"
+        "--id", dest="reading_id", help=w.gettext("the reading's id (default: from the file name)")
     )
-    imp.add_argument("--title", help="the reading's title (default: from the article)")
-    imp.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    imp.add_argument("--title", help=w.gettext("the reading's title (default: from the article)"))
+    imp.add_argument("--force", action="store_true", help=w.gettext("overwrite --out if it exists"))
     imp.add_argument(
         "--split",
         choices=("auto", "headings", "outline", "words"),
         default="auto",
-        help="cut at headings, at the PDF outline or EPUB contents, or every --max-words words",
+        help=w.gettext(
+            "cut at headings, at the PDF outline or EPUB contents, or every --max-words words"
+        ),
     )
     imp.add_argument(
-        "--keep-tail", action="store_true", help="keep what follows the article (comments...)"
+        "--keep-tail",
+        action="store_true",
+        help=w.gettext("keep what follows the article (comments...)"),
     )
-    imp.add_argument("--dry-run", action="store_true", help="show the sections, write nothing")
-    _lang_option(imp)
+    imp.add_argument(
+        "--dry-run", action="store_true", help=w.gettext("show the sections, write nothing")
+    )
+    _lang_option(imp, w)
     imp.set_defaults(func=_import)
     return parser
 
 
-def _lang_option(command: argparse.ArgumentParser) -> None:
+def _lang_option(command: argparse.ArgumentParser, w: Words) -> None:
     command.add_argument(
-        "--lang", help="the language to print in, e.g. es or pt_BR (default: from LANG)"
+        "--lang", help=w.gettext("the language to print in, e.g. es or pt_BR (default: from LANG)")
     )
 
 

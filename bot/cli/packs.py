@@ -14,7 +14,7 @@ from rich.console import Console
 from bot.cli import pack_words as say
 from bot.cli.cli_words import cli_words
 from bot.config.load import data_dir_of, packs_dir
-from bot.core.i18n import Words
+from bot.core.i18n import ENGLISH, Words
 from bot.documents.problems import Problem
 from bot.packs.bundle import build_tarball
 from bot.packs.diff import pack_diff
@@ -44,12 +44,17 @@ err = Console(stderr=True, highlight=False)
 
 
 def register(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    w: Words = ENGLISH,
 ) -> None:
+    """The subcommands, their help in `w` (the language `--lang` or `LANG` asks for)."""
     pack = sub.add_parser(
-        "pack", parents=[common], help="curriculum packs: courses to share, install and improve"
+        "pack",
+        parents=[common],
+        help=w.gettext("curriculum packs: courses to share, install and improve"),
     )
-    lang_help = "the language to print in, e.g. es or pt_BR (default: from LANG)"
+    lang_help = w.gettext("the language to print in, e.g. es or pt_BR (default: from LANG)")
     pack.add_argument("--lang", help=lang_help)
     # every subcommand takes it too (`pack check DIR --lang es`); SUPPRESS keeps a --lang given
     # before the subcommand from being reset to the subcommand's default
@@ -63,58 +68,78 @@ def register(
 
     def with_store(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
-            "--config", default="config.yaml", help="the config whose data folder holds the packs"
+            "--config",
+            default="config.yaml",
+            help=w.gettext("the config whose data folder holds the packs"),
         )
-        parser.add_argument("--packs", help="the packs folder itself (default: DATA_DIR/packs)")
+        parser.add_argument(
+            "--packs", help=w.gettext("the packs folder itself (default: DATA_DIR/packs)")
+        )
 
-    new = add("new", "start a pack in a new folder")
+    new = add("new", w.gettext("start a pack in a new folder"))
     new.add_argument("folder", metavar="DIR")
     new.set_defaults(func=_new)
 
-    check = add("check", "say what is wrong with a pack, file and line")
+    check = add("check", w.gettext("say what is wrong with a pack, file and line"))
     check.add_argument("folder", metavar="DIR")
     check.set_defaults(func=_check)
 
-    build = add("build", "write the MANIFEST and the pack as one .tar.gz")
+    build = add("build", w.gettext("write the MANIFEST and the pack as one .tar.gz"))
     build.add_argument("folder", metavar="DIR")
-    build.add_argument("--out", required=True, metavar="FILE", help="the .tar.gz to write")
-    build.add_argument("--sign-with", metavar="KEY", help="sign the MANIFEST with this SSH key")
+    build.add_argument(
+        "--out", required=True, metavar="FILE", help=w.gettext("the .tar.gz to write")
+    )
+    build.add_argument(
+        "--sign-with", metavar="KEY", help=w.gettext("sign the MANIFEST with this SSH key")
+    )
     build.set_defaults(func=_build)
 
-    install = add("install", "check and install a pack for groups to run")
-    install.add_argument("source", metavar="FILE|DIR", help="a .tar.gz, .zip, folder or git repo")
+    install = add("install", w.gettext("check and install a pack for groups to run"))
+    install.add_argument(
+        "source", metavar="FILE|DIR", help=w.gettext("a .tar.gz, .zip, folder or git repo")
+    )
     install.add_argument(
         "--verify-with",
         metavar="ALLOWED_SIGNERS",
-        help="refuse the pack unless one of these keys signed it",
+        help=w.gettext("refuse the pack unless one of these keys signed it"),
     )
     with_store(install)
     install.set_defaults(func=_install)
 
-    forking = add("fork", "copy an installed pack to make your own")
+    forking = add("fork", w.gettext("copy an installed pack to make your own"))
     forking.add_argument("ref", metavar="ID[@VERSION]")
     forking.add_argument("--as", dest="new_id", required=True, metavar="NEW_ID")
-    forking.add_argument("--out", metavar="DIR", help="where to write it (default: ./NEW_ID)")
+    forking.add_argument(
+        "--out", metavar="DIR", help=w.gettext("where to write it (default: ./NEW_ID)")
+    )
     with_store(forking)
     forking.set_defaults(func=_fork)
 
-    listing = add("list", "the installed packs and their versions")
+    listing = add("list", w.gettext("the installed packs and their versions"))
     with_store(listing)
     listing.set_defaults(func=_list)
 
-    harvesting = add("harvest", "propose the next version of a group's pack with what it learned")
-    harvesting.add_argument("--group", required=True, metavar="G", help="the group's id")
-    harvesting.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder")
-    harvesting.add_argument("--config", default="config.yaml", help="the bot's config")
+    harvesting = add(
+        "harvest", w.gettext("propose the next version of a group's pack with what it learned")
+    )
+    harvesting.add_argument("--group", required=True, metavar="G", help=w.gettext("the group's id"))
+    harvesting.add_argument(
+        "--out", required=True, metavar="DIR", help=w.gettext("a new or empty folder")
+    )
+    harvesting.add_argument("--config", default="config.yaml", help=w.gettext("the bot's config"))
     harvesting.set_defaults(func=_harvest)
 
-    approving = add("approve", "the admin's yes to a harvest: check it and write its MANIFEST")
+    approving = add(
+        "approve", w.gettext("the admin's yes to a harvest: check it and write its MANIFEST")
+    )
     approving.add_argument("folder", metavar="DIR")
-    approving.add_argument("--config", default="config.yaml", help="the bot's config")
+    approving.add_argument("--config", default="config.yaml", help=w.gettext("the bot's config"))
     approving.set_defaults(func=_approve)
 
-    diff = add("diff", "what changed between two packs or versions")
-    diff.add_argument("old", metavar="A", help="a pack folder or an installed ID@VERSION")
+    diff = add("diff", w.gettext("what changed between two packs or versions"))
+    diff.add_argument(
+        "old", metavar="A", help=w.gettext("a pack folder or an installed ID@VERSION")
+    )
     diff.add_argument("new", metavar="B")
     with_store(diff)
     diff.set_defaults(func=_diff)

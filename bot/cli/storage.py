@@ -12,6 +12,7 @@ from rich.table import Table
 
 from bot.cli import storage_words as say
 from bot.cli.cli_words import cli_words
+from bot.core.i18n import ENGLISH, Words
 from bot.storage.engines.database import is_postgres, redact
 
 out = Console(highlight=False)
@@ -19,26 +20,33 @@ err = Console(stderr=True, highlight=False)
 
 
 def register(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    w: Words = ENGLISH,
 ) -> None:
+    """The subcommands, their help in `w` (the language `--lang` or `LANG` asks for)."""
     move = sub.add_parser(
         "migrate-storage",
         parents=[common],
-        help="copy every table from one store to another, ids kept (e.g. SQLite to PostgreSQL)",
+        help=w.gettext(
+            "copy every table from one store to another, ids kept (e.g. SQLite to PostgreSQL)"
+        ),
         description=(
-            "Copy every table from FROM to TO, in order, keeping ids. FROM and TO are an SQLite "
-            "path, sqlite:///PATH, a postgresql:// URL, or env:VARIABLE naming an environment "
-            "variable that holds one (keeps a password off the command line). Stop the bot "
-            "before the copy that counts."
+            w.gettext(
+                "Copy every table from FROM to TO, in order, keeping ids. FROM and TO are an SQLite "
+                "path, sqlite:///PATH, a postgresql:// URL, or env:VARIABLE naming an environment "
+                "variable that holds one (keeps a password off the command line). Stop the bot "
+                "before the copy that counts."
+            )
         ),
     )
     move.add_argument("source", metavar="FROM")
     move.add_argument("target", metavar="TO")
     move.add_argument(
-        "--force", action="store_true", help="replace whatever the target already holds"
+        "--force", action="store_true", help=w.gettext("replace whatever the target already holds")
     )
     move.add_argument(
-        "--lang", help="the language to print in, e.g. es or pt_BR (default: from LANG)"
+        "--lang", help=w.gettext("the language to print in, e.g. es or pt_BR (default: from LANG)")
     )
     move.set_defaults(func=migrate_storage)
 
