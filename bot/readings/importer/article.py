@@ -90,7 +90,7 @@ def assemble(extracted: Extracted, options: Options, *, source: str) -> ImportRe
     if use_parts:
         found_title: str | None = None
         drafts = [
-            Draft(part.title, _part_blocks(part), 1)
+            Draft(normalize(part.title), _part_blocks(part), 1)
             for part in extracted.parts
             if part.text.strip()
         ]
