@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import reportlab
 
 from bot.readings.model import Reading, load_reading
@@ -62,3 +63,89 @@ def test_pdf_ligatures_become_plain_letters(tmp_path: Path) -> None:
     assert not any("\ufb00" <= c <= "\ufb06" for c in text)
     assert "1 Definitionen und Einfluss" in text
     assert "we first find the flow, then define it." in text
+
+
+# Web pages: the byline and the title the page's metadata gives
+
+_PARAGRAPH = (
+    "<p>"
+    + "The council met on Tuesday to talk about the library and its opening hours. " * 5
+    + "</p>"
+)
+
+
+def web_page(tmp_path: Path, *, head: str = "", byline: str = "", heading: str = "") -> Path:
+    path = tmp_path / "page.html"
+    path.write_text(
+        f"<!doctype html><html><head><meta charset='utf-8'>{head}</head><body><header>"
+        "<a href='/'>Home</a></header><article>"
+        f"{heading}{byline}{_PARAGRAPH * 3}</article><footer>© 2019</footer></body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+TITLE = "<title>Spiced Honey Pear Jam Recipe</title>"
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "author"),
+    [
+        # a WordPress author box
+        (TITLE, "<div class='author-info'><a href='/author/dl/' rel='author'>View all posts by "
+         "Daniel Lemire</a></div>", "Daniel Lemire"),
+        # the dateline under the name, weekday first
+        (TITLE, "<h3 class='byline'>by Jeff Foust<br><span class='datetime'>Monday, November 18,"
+         " 2019</span></h3>", "Jeff Foust"),
+        # the publisher in meta author, the person in JSON-LD
+        (TITLE + "<meta name='author' content='Condé Nast'><meta name='copyright' content="
+         "'Copyright (c) Condé Nast 2019'><script type='application/ld+json'>{\"@context\": "
+         "\"http://schema.org\", \"@type\": "
+         "\"NewsArticle\", \"author\": [{\"@type\": \"Person\", \"name\": \"Molly Wood\"}]}"
+         "</script>", "", "Molly Wood"),
+        # a wire story's byline in capitals
+        (TITLE, "<div class='byline'>By LISA MASCARO, MARY CLARE JALONICK and ERIC TUCKER</div>",
+         "Lisa Mascaro; Mary Clare Jalonick; Eric Tucker"),
+        # site accounts
+        (TITLE, "<p class='post-text-author'>By <a href='/author/admin/' rel='author'>admin</a>"
+         " - 2018-09-16</p>", None),
+        (TITLE, "<div class='entry-content-post-author'><div class='author-name'>rmb8090</div>"
+         "</div>", None),
+        # a fact check's "who said it" box, which is not who wrote the page
+        (TITLE, "<div class='statement-author'><h4 class='author'>The Russian and Syrian "
+         "defense ministries</h4></div>", None),
+    ],
+    ids=["view-all-posts", "weekday", "publisher", "capitals", "admin", "account", "statement"],
+)  # fmt: skip
+def test_web_page_author_is_a_persons_name_or_nothing(
+    tmp_path: Path, head: str, byline: str, author: str | None
+) -> None:
+    reading = studybot_import(web_page(tmp_path, head=head, byline=byline), tmp_path)
+    assert (reading.author or None) == author
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        ("<title>Spiced Honey Pear Jam Recipe | The Anti-June Cleaver</title><meta property="
+         "'og:title' content='Spiced Honey Pear Jam Recipe | The Anti-June Cleaver'><meta "
+         "property='og:site_name' content='The Anti-June Cleaver'>", "Spiced Honey Pear Jam Recipe"),
+        # the site's own name holds a separator; a short form of it after the title
+        ("<title>Black Friday per nostalgici: le occasioni - Remember 80/90 - Memorabilia anni "
+         "80/90</title><meta property='og:site_name' content='Remember 80/90 - Memorabilia anni"
+         " 80/90'>", "Black Friday per nostalgici: le occasioni"),
+        ("<title>The Medium is the Message | Inexhibit</title><meta property='og:site_name' "
+         "content='Inexhibit magazine'>", "The Medium is the Message"),
+        # the site named only by the JSON-LD website, before the title
+        ("<title>The GiveWell Blog - A grant to Evidence Action</title><script type="
+         "'application/ld+json'>{\"@graph\": [{\"@type\": \"WebSite\", \"name\": \"The GiveWell "
+         "Blog\"}]}</script>", "A grant to Evidence Action"),
+        # a dash that belongs to the title stays
+        ("<title>Cats - the musical, reviewed</title><meta property='og:site_name' "
+         "content='Stage Notes'>", "Cats - the musical, reviewed"),
+    ],
+    ids=["pipe", "site-with-dash", "short-site-name", "site-first", "own-dash"],
+)  # fmt: skip
+def test_web_page_title_leaves_out_the_sites_name(tmp_path: Path, head: str, title: str) -> None:
+    reading = studybot_import(web_page(tmp_path, head=head), tmp_path)
+    assert reading.title == title

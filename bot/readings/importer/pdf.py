@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from bot.readings.importer.article import Extracted, Part
+from bot.readings.importer.byline import without_initials
 from bot.readings.importer.htmltext import escape_markdown
 from bot.readings.importer.model import ArticleImportError, Metadata
 from bot.readings.importer.pdflayout import Paragraph, paragraphs, remove_page_furniture
@@ -104,7 +105,7 @@ def _metadata(reader: PdfReader) -> Metadata:
     created = _PDF_DATE.match(text("/CreationDate") or "")
     if created and created[1] != "0000":
         date = "-".join(part for part in created.groups() if part)
-    return Metadata(title=text("/Title"), author=text("/Author"), date=date)
+    return Metadata(title=text("/Title"), author=without_initials(text("/Author")), date=date)
 
 
 def _bookmarks(reader: PdfReader) -> list[_Bookmark]:
