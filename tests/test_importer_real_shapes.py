@@ -149,3 +149,49 @@ def test_web_page_author_is_a_persons_name_or_nothing(
 def test_web_page_title_leaves_out_the_sites_name(tmp_path: Path, head: str, title: str) -> None:
     reading = studybot_import(web_page(tmp_path, head=head), tmp_path)
     assert reading.title == title
+
+
+# Words broken at a PDF's line ends, and hyphens that are real
+
+
+def test_pdf_line_end_hyphens_join_words_and_keep_real_hyphens(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    lines = [
+        "Our reading circle printed the notes in A5 (Schwarz-",
+        "Weiß, Ringbindung) so that everyone could write in the",
+        "margins, and we talked about the circum-",
+        "vention of the rules on named entities such as GPE, LO-",
+        "CATION and FACILITY, which the tagger finds at each LOCATION",
+        "in the text. The storms came between mid-",
+        "Sep. and Nov. of that year, and the group asked for self-",
+        "and peer-review of every summary before it was sent by e-",
+        "mail to the members, who compared the F-score of the two",
+        "taggers and then the F-",
+        "score of the third one, with Anfangs- und Endpunkt marked.",
+    ]
+    path = tmp_path / "notes.pdf"
+    canvas = Canvas(str(path), pagesize=(595, 842))
+    canvas.setFont("Helvetica-Bold", 16)
+    canvas.drawString(64, 770, "Notes from the Reading Circle")
+    canvas.setFont("Helvetica", 10)
+    y = 740.0
+    for _ in range(3):
+        for line in lines:
+            canvas.drawString(64, y, line)
+            y -= 13
+        y -= 10
+    canvas.showPage()
+    canvas.save()
+    text = " ".join(s.body for s in studybot_import(path, tmp_path).sections)
+    for joined in [
+        "(Schwarz-Weiß, Ringbindung)",
+        "the circumvention of the rules",
+        "GPE, LOCATION and FACILITY",
+        "between mid-Sep. and Nov.",
+        "asked for self- and peer-review",
+        "sent by e-mail to",
+        "then the F-score of the third",
+        "Anfangs- und Endpunkt",
+    ]:
+        assert joined in text

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.readings.importer.hyphens import NO_WORDS, Vocabulary, join_lines
 from bot.readings.importer.model import Dropped
 from bot.readings.importer.pdflines import PdfLine
 
@@ -88,10 +89,11 @@ def paragraphs(pages: Sequence[Sequence[PdfLine]], *, headings: bool) -> list[Pa
     body = _body_size(pages)
     width = _typical_length(pages, body)
     levels = _heading_levels(pages, body) if headings else {}
+    words = Vocabulary(line.text for page in pages for line in page)
     out: list[Paragraph] = []
     for number, page in enumerate(pages):
-        out.extend(_page_paragraphs(page, number, levels, width, body))
-    return _across_pages(out)
+        out.extend(_page_paragraphs(page, number, levels, width, body, words))
+    return _across_pages(out, words)
 
 
 def _page_paragraphs(
@@ -100,6 +102,7 @@ def _page_paragraphs(
     levels: dict[tuple[float, bool], int],
     width: float,
     body: float,
+    words: Vocabulary,
 ) -> list[Paragraph]:
     out: list[Paragraph] = []
     current: list[str] = []
@@ -107,7 +110,7 @@ def _page_paragraphs(
 
     def flush() -> None:
         if current:
-            out.append(Paragraph(_join(current), 0, number))
+            out.append(Paragraph(_join(current, words), 0, number))
             current.clear()
 
     for line in page:
@@ -120,7 +123,7 @@ def _page_paragraphs(
         if level:
             flush()
             if previous is not None and previous[1] == level and out and out[-1].level:
-                text = _join([out.pop().text, text])  # a heading set on two lines
+                text = _join([out.pop().text, text], words)  # a heading set on two lines
             out.append(Paragraph(text, level, number))
             previous = (line, level)
             continue
@@ -211,17 +214,14 @@ def _ends_block(text: str, width: float) -> bool:
     return not text or bool(_ENDS_SENTENCE.search(text)) or len(text) < 0.6 * width
 
 
-def _join(lines: Sequence[str]) -> str:
+def _join(lines: Sequence[str], words: Vocabulary = NO_WORDS) -> str:
     text = lines[0]
     for line in lines[1:]:
-        if len(text) > 2 and text[-1] in "-\u00ad" and text[-2].isalpha() and line[:1].islower():
-            text = text[:-1] + line  # "circum-" + "vent": a word hyphenated at the line's end
-        else:
-            text = f"{text} {line}"
+        text = join_lines(text, line, words)
     return text
 
 
-def _across_pages(paras: list[Paragraph]) -> list[Paragraph]:
+def _across_pages(paras: list[Paragraph], words: Vocabulary) -> list[Paragraph]:
     """A paragraph cut by a page break continues on the next page."""
     out: list[Paragraph] = []
     for para in paras:
@@ -234,7 +234,7 @@ def _across_pages(paras: list[Paragraph]) -> list[Paragraph]:
             and not _ENDS_SENTENCE.search(last.text)
             and para.text[:1].islower()
         ):
-            out[-1] = Paragraph(_join([last.text, para.text]), 0, para.page)
+            out[-1] = Paragraph(_join([last.text, para.text], words), 0, para.page)
         else:
             out.append(para)
     return out
