@@ -195,3 +195,81 @@ def test_pdf_line_end_hyphens_join_words_and_keep_real_hyphens(tmp_path: Path) -
         "Anfangs- und Endpunkt",
     ]:
         assert joined in text
+
+
+# A memo typed in a word processor: a title block over a dateline, headings in small bold
+# capitals, a footer and footnotes drawn before the page's text, a running header whose
+# height moves by a few points
+
+
+_TOPICS = ["treaties", "libraries", "broadcasters", "archives", "vessel hulls", "schools"]
+_NOTES = ["Pub. L. No. 105-304", "See section 512", "Compare the Berne Convention", "Ibid.",
+          "The WIPO treaties of 1996", "As amended in 1999"]  # fmt: skip
+
+
+def _memo(path: Path) -> Path:
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path), pagesize=(612, 792))
+    for page, topic in enumerate(_TOPICS, start=1):
+        # drawn first, read first: the footer and the page's footnote
+        canvas.setFont("Times-Roman", 12)
+        canvas.drawString(72, 75, f"Copyright Office Summary December 1998 Page {page}")
+        canvas.setFont("Times-Roman", 11)
+        canvas.drawString(72, 113, f"{_NOTES[page - 1]}, on {topic} and the law")
+        canvas.drawString(72, 100, f"of the {topic}, is the footnote of this page.")
+        y = 700.0
+        if page == 1:
+            canvas.setFont("Times-Bold", 13)
+            canvas.drawString(200, y, "U.S. Copyright Office Summary")
+            canvas.setFont("Times-Bold", 12)
+            canvas.drawString(250, y - 20, "December 1998")
+            y -= 50
+        else:
+            canvas.setFont("Times-Roman", 12)
+            canvas.drawString(72, 714 if page < 4 else 709.68, "The Digital Millennium Act")
+            y -= 20
+        canvas.setFont("Times-Bold", 11)
+        canvas.drawString(
+            72, y, "INTRODUCTION" if page == 1 else f"TITLE {page - 1}: {topic.upper()}"
+        )
+        y -= 26
+        for n in range(3):
+            if n == 1:
+                canvas.setFont("Times-Bold", 13)
+                canvas.drawString(72, y, f"Limitation for {topic.title()}")
+                y -= 26
+            canvas.setFont("Times-Roman", 12)
+            prose = (
+                f"Part {n} on {topic}: the act was signed into law after a long debate on {topic} "
+                f"in both chambers, and it implements rules for {topic} in paragraph {n} that "
+                f"the {topic} of the country follow on the digital networks, as {topic} do."
+            )
+            words = f"{prose} {prose}".split()
+            for start in range(0, len(words), 13):
+                canvas.drawString(72, y, " ".join(words[start : start + 13]))
+                y -= 14
+            y -= 14
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+def test_pdf_memo_sections_start_at_a_heading_and_keep_footnotes_apart(tmp_path: Path) -> None:
+    reading = studybot_import(_memo(tmp_path / "memo.pdf"), tmp_path)
+    titles = [s.title for s in reading.sections]
+    assert titles[0] == "INTRODUCTION"
+    assert "December 1998" not in titles
+    assert "TITLE 1: LIBRARIES" in titles and "Limitation for Libraries" in titles
+    first = reading.sections[0].body
+    # the title block opens the first section; the first sentence is the memo's own
+    assert first.startswith("U.S. Copyright Office Summary\n\nDecember 1998\n\nPart 0 on treaties")
+    body = "\n\n".join(s.body for s in reading.sections)
+    assert "Page 3" not in body and "The Digital Millennium Act" not in body
+    # each footnote kept whole, as its own paragraph, after its page's text
+    paragraphs = body.split("\n\n")
+    for note, topic in zip(_NOTES, _TOPICS, strict=True):
+        whole = f"{note}, on {topic} and the law of the {topic}, is the footnote of this page."
+        # after its page's last paragraph, before the next page's heading
+        last = next(k for k, p in enumerate(paragraphs) if p.startswith(f"Part 2 on {topic}:"))
+        assert paragraphs[last + 1] == whole
