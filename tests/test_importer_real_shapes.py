@@ -106,6 +106,9 @@ TITLE = "<title>Spiced Honey Pear Jam Recipe</title>"
         # a wire story's byline in capitals
         (TITLE, "<div class='byline'>By LISA MASCARO, MARY CLARE JALONICK and ERIC TUCKER</div>",
          "Lisa Mascaro; Mary Clare Jalonick; Eric Tucker"),
+        # a long name with its particles
+        (TITLE, "<p class='byline'>By María José García López de la Fuente</p>",
+         "María José García López de la Fuente"),
         # site accounts
         (TITLE, "<p class='post-text-author'>By <a href='/author/admin/' rel='author'>admin</a>"
          " - 2018-09-16</p>", None),
@@ -115,7 +118,16 @@ TITLE = "<title>Spiced Honey Pear Jam Recipe</title>"
         (TITLE, "<div class='statement-author'><h4 class='author'>The Russian and Syrian "
          "defense ministries</h4></div>", None),
     ],
-    ids=["view-all-posts", "weekday", "publisher", "capitals", "admin", "account", "statement"],
+    ids=[
+        "view-all-posts",
+        "weekday",
+        "publisher",
+        "capitals",
+        "particles",
+        "admin",
+        "account",
+        "statement",
+    ],
 )  # fmt: skip
 def test_web_page_author_is_a_persons_name_or_nothing(
     tmp_path: Path, head: str, byline: str, author: str | None

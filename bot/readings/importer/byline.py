@@ -166,7 +166,7 @@ def _one_name(part: str, page: str) -> str | None:
     capitals = [w for w in words if _capitals(w)]
     if 2 <= len(capitals) < len(words) and all(_capitals(w) for w in words[: len(capitals)]):
         words = words[: len(capitals)]
-    if not words or len(words) > 5:
+    if not words or sum(w.casefold() not in _NAME_PARTICLES for w in words) > 5:
         return None
     if any(w.casefold().strip(".") in _NOT_PEOPLE for w in words):
         return None
