@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from bot.readings.importer.byline import clean_author
 from bot.readings.importer.chunks import Block, Draft, finish_sections, make_blocks
 from bot.readings.importer.lines import normalize
 from bot.readings.importer.markdown import markdown_outline, strip_front_matter
@@ -90,7 +91,7 @@ def assemble(extracted: Extracted, options: Options, *, source: str) -> ImportRe
     if use_parts:
         found_title: str | None = None
         drafts = [
-            Draft(part.title, _part_blocks(part), 1)
+            Draft(normalize(part.title), _part_blocks(part), 1)
             for part in extracted.parts
             if part.text.strip()
         ]
@@ -143,7 +144,7 @@ def _outline(
         lines = stripped
     if extracted.web_copy:
         furniture = strip_furniture(lines, markdown=markdown)
-        lines, author = furniture.lines, author or furniture.author
+        lines, author = furniture.lines, author or clean_author(furniture.author)
         dropped.extend(furniture.dropped)
     dropped_tail = 0
     if extracted.web_copy and not options.keep_tail:

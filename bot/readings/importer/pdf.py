@@ -4,16 +4,19 @@ otherwise from heading lines; refused with a clear reason when there is no text 
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from bot.readings.importer.article import Extracted, Part
+from bot.readings.importer.byline import without_initials
+from bot.readings.importer.chunks import INTRO_MIN_WORDS
 from bot.readings.importer.htmltext import escape_markdown
 from bot.readings.importer.model import ArticleImportError, Metadata
 from bot.readings.importer.pdflayout import Paragraph, paragraphs, remove_page_furniture
@@ -58,6 +61,8 @@ def read_pdf(raw: bytes, *, name: str) -> Extracted:
     bookmarks = _bookmarks(reader)
     metadata = _metadata(reader)
     parts = _parts(paras, bookmarks, metadata.title) if bookmarks else ()
+    if not parts:
+        paras = _title_block(paras)
     return Extracted(
         kind="pdf",
         text=_markdown(paras),
@@ -104,7 +109,7 @@ def _metadata(reader: PdfReader) -> Metadata:
     created = _PDF_DATE.match(text("/CreationDate") or "")
     if created and created[1] != "0000":
         date = "-".join(part for part in created.groups() if part)
-    return Metadata(title=text("/Title"), author=text("/Author"), date=date)
+    return Metadata(title=text("/Title"), author=without_initials(text("/Author")), date=date)
 
 
 def _bookmarks(reader: PdfReader) -> list[_Bookmark]:
@@ -157,6 +162,29 @@ def _parts(
         # a few lines before the first bookmark (a subtitle, the authors) open the first part
         parts[0] = Part(title=parts[0].title, text=_markdown(front) + "\n\n" + parts[0].text)
     return tuple(parts)
+
+
+def _title_block(paras: Sequence[Paragraph]) -> list[Paragraph]:
+    """Headings at the top of the first page with next to no text under them (a title, a
+    subtitle, an office's name over a dateline) are the title block, not sections: they
+    open the first section that has text. The document's one top-level heading stays its
+    title."""
+    out = list(paras)
+    if not out:
+        return out
+    tops = sum(1 for p in out if p.level == 1)
+    for k, para in enumerate(out):
+        if para.page != out[0].page:
+            break
+        if not para.level:
+            continue
+        under = itertools.takewhile(lambda p: not p.level, out[k + 1 :])
+        if sum(len(p.text.split()) for p in under) >= INTRO_MIN_WORDS:
+            for j in range(k):
+                if out[j].level and not (out[j].level == 1 and tops == 1):
+                    out[j] = replace(out[j], level=0)
+            break
+    return out
 
 
 def _letters(text: str) -> str:
