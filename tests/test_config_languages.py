@@ -218,3 +218,29 @@ def test_check_names_each_course_by_its_title_in_the_language_asked_for() -> Non
     shown = _flat(result.stdout)
     assert "es válido: 3 grupos, 2 lecturas." in shown
     assert "(matrix, Guía de estudio:" in shown, shown
+
+
+def test_import_says_and_writes_its_own_words_in_the_language_asked_for(tmp_path: Path) -> None:
+    """What `import` makes up (section titles, the file's comments) and its refusals are in
+    the admin's language; the article's words stay as they are."""
+    article = tmp_path / "charla.txt"
+    paragraph = " ".join(["La asamblea decide cada semana qué leer y quién modera."] * 12)
+    article.write_text("\n\n".join([paragraph] * 8) + "\n", encoding="utf-8")
+    out = tmp_path / "charla.yaml"
+    args = ("import", str(article), "--out", str(out), "--split", "words", "--max-words", "200")
+    result = studybot(*args, "--lang", "es")
+    assert result.returncode == 0, result.stderr
+    written = out.read_text(encoding="utf-8")
+    assert 'title: "Parte 1"' in written and 'title: "Parte 2"' in written, written
+    assert 'author: ""  # la fuente no nombraba a nadie como autor' in written
+    assert written.startswith("# Importado con `studybot import`.")
+    assert "# PENDIENTE: agrega preguntas" in written and "TODO" not in written
+    word_file = tmp_path / "acta.docx"
+    word_file.write_bytes(b"not really a word document")
+    refused = studybot(
+        "import", str(word_file), "--out", str(tmp_path / "a.yaml"), "--lang", "pt_BR"
+    )
+    assert refused.returncode == 1
+    assert "não dá para importar um arquivo .docx (um documento do Word); salve como HTML" in (
+        _flat(refused.stderr)
+    ), refused.stderr

@@ -575,3 +575,21 @@ def test_any_file_imports_or_fails_with_a_sentence(pieces: list[str | bytes], su
             assert str(exc) and "\n" not in str(exc).strip()
             return
         assert result.sections and all(s.words for s in result.sections)
+
+
+def test_what_was_left_out_is_described_in_the_admin_s_language() -> None:
+    from bot.core.i18n import resolve
+    from bot.readings.importer.output import dropped_lines
+
+    article = "Title Line\n\n" + ("A sentence of the article itself, plainly written. " * 12)
+    thread = (
+        "\n\n• Ana Lima\nPorto Alegre\nJune 2, 2023 at 4:15 pm\nGreat read, thank you.\n\n"
+        "• Joe\n3 days ago\nI disagree with the second point.\n"
+    )
+    result = import_text(article + thread, kind="plain")
+    [spanish] = dropped_lines(result, resolve("es"))
+    assert spanish.startswith(
+        "se quitaron 7 líneas después del final del artículo: un hilo de comentarios (desde"
+    ), spanish
+    [english] = dropped_lines(result)
+    assert english.startswith("dropped 7 lines after the article's end: a comment thread (from")

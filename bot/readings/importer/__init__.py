@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.core.i18n import ENGLISH, Words
 from bot.readings.importer.article import Extracted, Options, TextKind, assemble
 from bot.readings.importer.chunks import (
     INTRO_MIN_WORDS,
@@ -75,8 +76,10 @@ def import_article(
     title: str | None = None,
     keep_tail: bool = False,
     split: SplitMode = "auto",
+    words: Words = ENGLISH,
 ) -> ImportResult:
-    """Read an HTML, PDF, EPUB, Markdown or plain-text file and split it into sections."""
+    """Read an HTML, PDF, EPUB, Markdown or plain-text file and split it into sections; the
+    titles it makes up for untitled text ("Part 2") are in `words`."""
     options = Options(
         max_words=max_words,
         reading_id=reading_id
@@ -86,6 +89,7 @@ def import_article(
         fallback_title=fallback_title(path),
         keep_tail=keep_tail,
         split=split,
+        words=words,
     )
     options.check()
     return assemble(extract(path), options, source=str(path))

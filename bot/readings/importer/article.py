@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from bot.core.i18n import ENGLISH, N_, Words
 from bot.readings.importer.byline import clean_author
 from bot.readings.importer.chunks import Block, Draft, finish_sections, make_blocks
 from bot.readings.importer.lines import normalize
@@ -44,16 +45,22 @@ class Options:
     fallback_title: str = "Imported reading"
     keep_tail: bool = False
     split: SplitMode = "auto"
+    # the admin's language: the titles the importer makes up ("Part 2", "Introduction")
+    words: Words = ENGLISH
 
     def check(self) -> None:
         if not 1 <= self.max_words <= 100_000:
             raise ArticleImportError(
-                f"max words must be between 1 and 100000, not {self.max_words}"
+                N_("max words must be between 1 and 100000, not {number}"),
+                number=str(self.max_words),
             )
         if re.fullmatch(ID_PATTERN, self.reading_id) is None:
             raise ArticleImportError(
-                f"reading id {self.reading_id!r} is not allowed: use 1-64 lowercase letters, "
-                "digits, '-' or '_', starting with a letter or digit"
+                N_(
+                    "reading id {id} is not allowed: use 1-64 lowercase letters, digits, '-' "
+                    "or '_', starting with a letter or digit"
+                ),
+                id=repr(self.reading_id),
             )
 
 
@@ -109,12 +116,16 @@ def assemble(extracted: Extracted, options: Options, *, source: str) -> ImportRe
     else:
         drafts = nest_sub_headings(drafts)
     sections = finish_sections(
-        preamble, drafts, options.max_words, markdown=extracted.text_kind == "markdown"
+        preamble,
+        drafts,
+        options.max_words,
+        markdown=extracted.text_kind == "markdown",
+        language=options.words,
     )
     if options.split == "words":
-        sections = _numbered_parts(sections)
+        sections = _numbered_parts(sections, options.words)
     if not any(section.words for section in sections):
-        raise ArticleImportError(f"{source}: there is no article text to import")
+        raise ArticleImportError(N_("{source}: there is no article text to import"), source=source)
     sections = [s for s in sections if s.words]
     chosen = options.title if options.title is not None and options.title.strip() else None
     title = chosen or found_title or metadata.title or options.fallback_title
@@ -150,11 +161,13 @@ def _outline(
     if extracted.web_copy and not options.keep_tail:
         tail = find_tail(lines, markdown=markdown)
         if tail is not None:
-            end, reason = tail
-            cut = tail_dropped(lines[end:], reason)
+            end, reasons = tail
+            cut = tail_dropped(lines[end:], reasons)
             dropped.append(cut)
             dropped_tail = cut.count
-            log.debug("%s: left out %d lines after line %d (%s)", source, cut.count, end, reason)
+            log.debug(
+                "%s: left out %d lines after line %d (%s)", source, cut.count, end, cut.reason
+            )
             lines = lines[:end]
     if markdown:
         found_title, preamble, drafts = markdown_outline(lines)
@@ -194,7 +207,10 @@ def _flatten(preamble: list[Block], drafts: Sequence[Draft], *, markdown: bool) 
     return blocks
 
 
-def _numbered_parts(sections: list[ImportedSection]) -> list[ImportedSection]:
+def _numbered_parts(sections: list[ImportedSection], words: Words) -> list[ImportedSection]:
     if len(sections) == 1:
         return sections
-    return [replace(s, title=f"Part {n}") for n, s in enumerate(sections, start=1)]
+    return [
+        replace(s, title=words.gettext("Part {number}", number=n))
+        for n, s in enumerate(sections, start=1)
+    ]

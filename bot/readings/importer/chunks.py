@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bot.core.i18n import ENGLISH, Words
 from bot.readings.importer.lines import MD_NOT_PROSE, fenced_lines
 from bot.readings.importer.model import ImportedSection
 
@@ -68,14 +69,21 @@ def make_blocks(lines: Sequence[str], markdown: bool) -> list[Block]:
 
 
 def finish_sections(
-    preamble: list[Block], drafts: list[Draft], max_words: int | None, *, markdown: bool
+    preamble: list[Block],
+    drafts: list[Draft],
+    max_words: int | None,
+    *,
+    markdown: bool,
+    language: Words = ENGLISH,
 ) -> list[ImportedSection]:
+    """The sections of the drafts, long ones cut into parts; the titles it makes up for
+    untitled text are in `language` (the admin's)."""
     drafts = list(drafts)
     if preamble:
         if not drafts:
             drafts = [Draft(None, preamble)]
         elif _count(preamble) >= INTRO_MIN_WORDS:
-            drafts.insert(0, Draft("Introduction", preamble))
+            drafts.insert(0, Draft(language.gettext("Introduction"), preamble))
         else:
             drafts[0].blocks[:0] = preamble
     kept: list[Draft] = []
@@ -101,12 +109,20 @@ def finish_sections(
             chunks = [[_Piece(b.text, len(b.text.split()), False) for b in draft.blocks]]
         for n, chunk in enumerate(chunks, start=1):
             if draft.title is None:
-                title = f"Part {n}" if len(chunks) > 1 else "Full text"
+                title = (
+                    language.gettext("Part {number}", number=n)
+                    if len(chunks) > 1
+                    else language.gettext("Full text")
+                )
+            elif len(chunks) > 1:
+                title = language.gettext("{title} (part {number})", title=draft.title, number=n)
             else:
-                title = f"{draft.title} (part {n})" if len(chunks) > 1 else draft.title
+                title = draft.title
             body = _join(chunk)
             sections.append(
-                ImportedSection(title=title or "Untitled", body=body, words=len(body.split()))
+                ImportedSection(
+                    title=title or language.gettext("Untitled"), body=body, words=len(body.split())
+                )
             )
     return sections
 

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from bot.core.i18n import ENGLISH, Words
 from bot.readings.importer.atomic import write_atomically
-from bot.readings.importer.model import ArticleImportError, ImportResult, SplitMode
+from bot.readings.importer.model import AFTER_END, ArticleImportError, ImportResult, SplitMode
 from bot.readings.importer.output import dropped_lines, reading_yaml, sections_table
 
 log = logging.getLogger(__name__)
@@ -57,10 +57,13 @@ def run_import(
             title=request.title,
             keep_tail=request.keep_tail,
             split=request.split,
+            words=w,
         )
-        text = reading_yaml(result)
+        text = reading_yaml(result, words=w)
     except ArticleImportError as exc:
-        cannot = w.gettext("Cannot import {source}: {problem}", source=request.source, problem=exc)
+        cannot = w.gettext(
+            "Cannot import {source}: {problem}", source=request.source, problem=exc.say(w)
+        )
         err.print(cannot, markup=False, soft_wrap=True)
         return 1
     out.print(sections_table(result, w))
@@ -100,14 +103,14 @@ def run_import(
 
 
 def _print_dropped(result: ImportResult, out: Console, w: Words, *, keep_tail: bool) -> None:
-    lines = dropped_lines(result)
+    lines = dropped_lines(result, w)
     if not lines:
         out.print(w.gettext("Nothing was dropped."), markup=False)
         return
     out.print(w.gettext("Left out of the reading:"), markup=False)
     for line in lines:
         out.print(f"  - {line}", markup=False, highlight=False, soft_wrap=True)
-    if not keep_tail and any(d.where == "after the article's end" for d in result.dropped):
+    if not keep_tail and any(d.where == AFTER_END for d in result.dropped):
         out.print(
             w.gettext("Pass --keep-tail to keep what follows the article's end."), markup=False
         )

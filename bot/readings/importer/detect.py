@@ -5,32 +5,34 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bot.core.i18n import N_
+from bot.core.said import Said
 from bot.readings.importer.model import SUFFIXES, ArticleImportError, SourceKind
 
 SNIFF_BYTES = 64 * 1024
 
 # Formats people send that are not readable here, with what to do instead.
 _UNSUPPORTED = {
-    ".docx": "a Word document",
-    ".doc": "a Word document",
-    ".odt": "an OpenDocument text",
-    ".rtf": "a rich-text document",
-    ".pages": "a Pages document",
-    ".mobi": "a Kindle book",
-    ".azw": "a Kindle book",
-    ".azw3": "a Kindle book",
-    ".djvu": "a DjVu scan",
+    ".docx": N_("a Word document"),
+    ".doc": N_("a Word document"),
+    ".odt": N_("an OpenDocument text"),
+    ".rtf": N_("a rich-text document"),
+    ".pages": N_("a Pages document"),
+    ".mobi": N_("a Kindle book"),
+    ".azw": N_("a Kindle book"),
+    ".azw3": N_("a Kindle book"),
+    ".djvu": N_("a DjVu scan"),
 }
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG", "a PNG image"),
-    (b"GIF8", "a GIF image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"\xd0\xcf\x11\xe0", "an old Word or Office document"),
-    (b"{\\rtf", "a rich-text document"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"\x7fELF", "a program"),
-    (b"MZ", "a program"),
+    (b"\x89PNG", N_("a PNG image")),
+    (b"GIF8", N_("a GIF image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"\xd0\xcf\x11\xe0", N_("an old Word or Office document")),
+    (b"{\\rtf", N_("a rich-text document")),
+    (b"7z\xbc\xaf", N_("a 7-Zip archive")),
+    (b"Rar!", N_("a RAR archive")),
+    (b"\x7fELF", N_("a program")),
+    (b"MZ", N_("a program")),
 )
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body)", re.I | re.S)
 _XML_HTML = re.compile(rb"^\s*<\?xml[^>]*>\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html)", re.I | re.S)
@@ -39,9 +41,12 @@ _MD_SIGNS = re.compile(r"^(#{1,6} \S|\s{0,3}(=+|-+)\s*$|```|\s*[-*+] \S)|\]\(\S+
 _GZIP = b"\x1f\x8b"
 
 
-def supported() -> str:
-    return (
-        "give an HTML page (.html), a PDF, an EPUB, Markdown (.md, .markdown) or plain text (.txt)"
+def supported() -> Said:
+    return Said.gettext(
+        N_(
+            "give an HTML page (.html), a PDF, an EPUB, Markdown (.md, .markdown) or plain text "
+            "(.txt)"
+        )
     )
 
 
@@ -54,22 +59,37 @@ def detect_kind(path: Path, head: bytes) -> SourceKind:
         return "epub"  # the EPUB reader tells a Word or OpenDocument zip apart and says so
     if head.startswith(_GZIP):
         raise ArticleImportError(
-            f"{path} is compressed with gzip; unpack it first (gunzip) and import the result"
+            N_("{path} is compressed with gzip; unpack it first (gunzip) and import the result"),
+            path=str(path),
         )
     if suffix in _UNSUPPORTED:
         raise ArticleImportError(
-            f"cannot import a {suffix} file ({_UNSUPPORTED[suffix]}); save it as HTML or PDF, "
-            f"or {supported()[5:]}"
+            N_(
+                "cannot import a {suffix} file ({kind}); save it as HTML or PDF and import that, "
+                "or {supported}"
+            ),
+            suffix=suffix,
+            kind=Said.gettext(_UNSUPPORTED[suffix]),
+            supported=supported(),
         )
     for signature, name in _SIGNATURES:
         if head.startswith(signature):
-            raise ArticleImportError(f"{path} is {name}, not an article; {supported()}")
+            raise ArticleImportError(
+                N_("{path} is {kind}, not an article; {supported}"),
+                path=str(path),
+                kind=Said.gettext(name),
+                supported=supported(),
+            )
     if _binary(head):
         raise ArticleImportError(
-            f"{path} is not text, HTML, PDF or EPUB (it looks like binary data); {supported()}"
+            N_("{path} is not text, HTML, PDF or EPUB (it looks like binary data); {supported}"),
+            path=str(path),
+            supported=supported(),
         )
     if not head.strip():
-        raise ArticleImportError(f"{path} is empty; there is no article text to import")
+        raise ArticleImportError(
+            N_("{path} is empty; there is no article text to import"), path=str(path)
+        )
     if _HTML_START.match(head) or _XML_HTML.match(head):
         return "html"
     if head.lstrip()[:1] == b"<" and len(_TAG.findall(head)) >= 3:
@@ -81,11 +101,18 @@ def detect_kind(path: Path, head: bytes) -> SourceKind:
         return known
     if known in ("html", "pdf", "epub"):
         raise ArticleImportError(
-            f"{path} is named {suffix} but its content is not {known.upper()}; "
-            "check that the download finished"
+            N_(
+                "{path} is named {suffix} but its content is not {kind}; check that the "
+                "download finished"
+            ),
+            path=str(path),
+            suffix=suffix,
+            kind=known.upper(),
         )
     if suffix and suffix not in (".text", ".mdown", ".mkd"):
-        raise ArticleImportError(f"cannot import a {suffix} file; {supported()}")
+        raise ArticleImportError(
+            N_("cannot import a {suffix} file; {supported}"), suffix=suffix, supported=supported()
+        )
     text = head.decode("utf-8", "replace")
     return "markdown" if len(_MD_SIGNS.findall(text)) >= 2 else "plain"
 

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urldefrag
 from lxml import etree
 from lxml import html as lxml_html
 
+from bot.core.i18n import N_
 from bot.readings.importer.article import Extracted, Part
 from bot.readings.importer.htmltext import EPUB_TYPE, Piece, html_pieces, local
 from bot.readings.importer.model import ArticleImportError, Dropped, Metadata
@@ -50,7 +51,9 @@ def read_epub(raw: bytes, *, name: str) -> Extracted:
         # a damaged zip fails in zipfile or zlib with errors of many kinds (BadZipFile, EOFError,
         # NotImplementedError for an unknown compression, zlib.error...): one sentence for all
         raise ArticleImportError(
-            f"{name} is a damaged EPUB; its files cannot be unpacked ({type(exc).__name__})"
+            N_("{name} is a damaged EPUB; its files cannot be unpacked ({why})"),
+            name=name,
+            why=type(exc).__name__,
         ) from None
 
 
@@ -58,7 +61,9 @@ def _read_book(raw: bytes, name: str) -> Extracted:
     try:
         book = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile:
-        raise ArticleImportError(f"{name} is not a valid EPUB (the zip is damaged)") from None
+        raise ArticleImportError(
+            N_("{name} is not a valid EPUB (the zip is damaged)"), name=name
+        ) from None
     with book:
         members = {info.filename: info for info in book.infolist()}
         _check_is_epub(members, book, name)
@@ -87,13 +92,20 @@ def _check_is_epub(members: dict[str, zipfile.ZipInfo], book: zipfile.ZipFile, n
         return
     if "word/document.xml" in members:
         raise ArticleImportError(
-            f"{name} is a Word document, not an EPUB; save it as PDF or HTML and import that"
+            N_("{name} is a Word document, not an EPUB; save it as PDF or HTML and import that"),
+            name=name,
         )
     if mimetype.startswith("application/vnd.oasis.opendocument"):
         raise ArticleImportError(
-            f"{name} is an OpenDocument file, not an EPUB; save it as PDF or HTML and import that"
+            N_(
+                "{name} is an OpenDocument file, not an EPUB; save it as PDF or HTML and import "
+                "that"
+            ),
+            name=name,
         )
-    raise ArticleImportError(f"{name} is a zip archive, not an EPUB book; unpack it first")
+    raise ArticleImportError(
+        N_("{name} is a zip archive, not an EPUB book; unpack it first"), name=name
+    )
 
 
 def _check_sizes(members: Iterable[zipfile.ZipInfo], name: str) -> None:
@@ -101,15 +113,21 @@ def _check_sizes(members: Iterable[zipfile.ZipInfo], name: str) -> None:
     total = sum(info.file_size for info in infos)
     if len(infos) > MAX_MEMBERS or total > MAX_TOTAL_BYTES:
         raise ArticleImportError(
-            f"{name} unpacks to {total / 1_048_576:.0f} MB in {len(infos)} files, more than a "
-            "book holds; it is refused"
+            N_(
+                "{name} unpacks to {size} MB in {count} files, more than a book holds; it is refused"
+            ),
+            name=name,
+            size=f"{total / 1_048_576:.0f}",
+            count=len(infos),
         )
 
 
 def _check_drm(members: dict[str, zipfile.ZipInfo], book: zipfile.ZipFile, name: str) -> None:
-    drm = f"{name} is protected by DRM, so its text cannot be read; import a DRM-free copy"
+    drm = N_("{name} is protected by DRM, so its text cannot be read; import a DRM-free copy")
     if "META-INF/rights.xml" in members:
-        raise ArticleImportError(drm)  # Adobe ADEPT and similar schemes leave their licence here
+        raise ArticleImportError(
+            drm, name=name
+        )  # Adobe ADEPT and similar schemes leave their licence here
     if "META-INF/encryption.xml" not in members:
         return
     root = _xml(_read(book, "META-INF/encryption.xml", name), f"{name}: encryption.xml")
@@ -119,21 +137,30 @@ def _check_drm(members: dict[str, zipfile.ZipInfo], book: zipfile.ZipFile, name:
         method = next((e for e in data.iter() if local(e.tag) == "encryptionmethod"), None)
         algorithm = method.get("Algorithm", "") if method is not None else ""
         if algorithm not in _FONT_OBFUSCATION:
-            raise ArticleImportError(drm)
+            raise ArticleImportError(drm, name=name)
 
 
 def _read(book: zipfile.ZipFile, path: str, name: str) -> bytes:
     try:
         info = book.getinfo(path)
     except KeyError:
-        raise ArticleImportError(f"{name}: the EPUB has no {path}; it is damaged") from None
+        raise ArticleImportError(
+            N_("{name}: the EPUB has no {path}; it is damaged"), name=name, path=path
+        ) from None
     if info.file_size > MAX_MEMBER_BYTES:
-        raise ArticleImportError(f"{name}: {path} is over {MAX_MEMBER_BYTES // 1_048_576} MB")
+        raise ArticleImportError(
+            N_("{name}: {path} is over {size} MB"),
+            name=name,
+            path=path,
+            size=MAX_MEMBER_BYTES // 1_048_576,
+        )
     try:
         with book.open(info) as f:
             return f.read(MAX_MEMBER_BYTES + 1)[:MAX_MEMBER_BYTES]
     except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
-        raise ArticleImportError(f"{name}: cannot unpack {path} ({exc})") from None
+        raise ArticleImportError(
+            N_("{name}: cannot unpack {path} ({why})"), name=name, path=path, why=str(exc)
+        ) from None
 
 
 def _xml(data: bytes, where: str) -> Any:
@@ -142,7 +169,9 @@ def _xml(data: bytes, where: str) -> Any:
         try:
             root = lxml_html.fromstring(data)  # a chapter written as loose HTML
         except (etree.ParserError, ValueError):
-            raise ArticleImportError(f"{where} is not XML or HTML; the EPUB is damaged") from None
+            raise ArticleImportError(
+                N_("{where} is not XML or HTML; the EPUB is damaged"), where=where
+            ) from None
     return root
 
 
@@ -151,7 +180,9 @@ def _rootfile(container: bytes, name: str) -> str:
     for element in root.iter():
         if local(element.tag) == "rootfile" and element.get("full-path"):
             return str(element.get("full-path"))
-    raise ArticleImportError(f"{name}: the EPUB names no package document; it is damaged")
+    raise ArticleImportError(
+        N_("{name}: the EPUB names no package document; it is damaged"), name=name
+    )
 
 
 class _Package:
@@ -315,7 +346,7 @@ def _parts(
             texts.setdefault(owner, []).append(text)
     whole = "\n\n".join(t for _, t in owned if t.strip())
     if not whole.strip():
-        raise ArticleImportError(f"{name}: the EPUB has no text in its reading order")
+        raise ArticleImportError(N_("{name}: the EPUB has no text in its reading order"), name=name)
     parts = [
         Part(title=entries[k].title, text="\n\n".join(texts[k]))
         for k in sorted(i for i in texts if i is not None)
@@ -325,8 +356,8 @@ def _parts(
     if nonlinear:
         dropped.append(
             Dropped(
-                where="outside the book's reading order",
-                reason="items the EPUB marks as non-linear (contents, notes or similar)",
+                where=N_("outside the book's reading order"),
+                reason=N_("items the EPUB marks as non-linear (contents, notes or similar)"),
                 lines=tuple(posixpath.basename(p) for p in nonlinear),
             )
         )

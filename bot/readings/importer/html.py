@@ -16,11 +16,12 @@ from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.xml import xmltotxt
 
+from bot.core.i18n import N_
 from bot.readings.importer.article import Extracted
 from bot.readings.importer.byline import TITLE_SEPARATOR as _TITLE_SEPARATOR
 from bot.readings.importer.byline import clean_author, title_without_site
 from bot.readings.importer.htmltext import html_pieces, local
-from bot.readings.importer.model import ArticleImportError, Dropped, Metadata
+from bot.readings.importer.model import AFTER_END, ArticleImportError, Dropped, Metadata
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def read_html(raw: bytes, *, name: str) -> Extracted:
     except Exception as exc:  # lxml and trafilatura fail on broken markup in many ways
         log.debug("%s: trafilatura failed: %r", name, exc)
         raise ArticleImportError(
-            f"{name}: the HTML cannot be parsed ({type(exc).__name__})"
+            N_("{name}: the HTML cannot be parsed ({why})"), name=name, why=type(exc).__name__
         ) from None
     text = ""
     comments = ""
@@ -66,24 +67,28 @@ def read_html(raw: bytes, *, name: str) -> Extracted:
         text = _fallback(raw)
     if _words(text) < MIN_ARTICLE_WORDS:
         raise ArticleImportError(
-            f"{name}: found no article on this page (only {_words(text)} words of text outside "
-            "menus and forms); save the article's own page, or copy its text into a .txt file"
+            N_(
+                "{name}: found no article on this page (only {count} words of text outside menus "
+                "and forms); save the article's own page, or copy its text into a .txt file"
+            ),
+            name=name,
+            count=_words(text),
         )
     dropped: list[Dropped] = []
     around = _left_out_lines(raw, text + "\n" + comments)
     if around:
         dropped.append(
             Dropped(
-                where="around the article",
-                reason="the page's menus, share buttons, related links and footer",
+                where=N_("around the article"),
+                reason=N_("the page's menus, share buttons, related links and footer"),
                 lines=tuple(around),
             )
         )
     if comments.strip():
         dropped.append(
             Dropped(
-                where="after the article's end",
-                reason="a comment thread",
+                where=AFTER_END,
+                reason=N_("a comment thread"),
                 lines=tuple(comments.split("\n")),
             )
         )

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.core.i18n import ENGLISH, N_, Words
+from bot.core.said import Said
+
 SourceKind = Literal["markdown", "plain", "html", "pdf", "epub"]
 SplitMode = Literal["auto", "headings", "outline", "words"]
 
@@ -25,7 +28,17 @@ SUFFIXES: dict[str, SourceKind] = {
 
 
 class ArticleImportError(Exception):
-    """The article cannot be imported; the message says why and what to do instead."""
+    """The article cannot be imported; the message says why and what to do instead.
+
+    `message` is an English catalog message marked with `N_`, its `{placeholders}` filled from
+    `values` where it is said (`say`, in the admin's language); `str()` is the English."""
+
+    def __init__(self, message: str, /, **values: object) -> None:
+        self.said = Said.gettext(message, **values)
+        super().__init__(str(self.said))
+
+    def say(self, words: Words) -> str:
+        return self.said.say(words)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,21 +53,38 @@ class ImportedSection:
         return max(1, round(self.words / WORDS_PER_MINUTE))
 
 
+AFTER_END = N_("after the article's end")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Dropped:
     """Text the importer left out of the reading, and why, so the admin can check it."""
 
-    where: str  # e.g. "after the article's end", "at the top", "on every page"
-    reason: str  # e.g. "a comment thread"
+    # English catalog messages (marked with `N_` where they are made), said in `describe`
+    where: str  # e.g. "after the article's end", "above the article", "on the pages"
+    reason: str  # e.g. "a comment thread"; several joined, in English
     lines: tuple[str, ...]  # the text left out, one line each
+    reasons: tuple[str, ...] = ()  # the kinds `reason` joins, when there are several
 
     @property
     def count(self) -> int:
         return sum(1 for line in self.lines if line.strip())
 
-    def describe(self) -> str:
-        noun = "line" if self.count == 1 else "lines"
-        return f"dropped {self.count} {noun} {self.where}: {self.reason}"
+    def describe(self, words: Words = ENGLISH) -> str:
+        """ "dropped 61 lines after the article's end: a comment thread", in `words`."""
+        kinds = [words.gettext(r) for r in (self.reasons or (self.reason,))]
+        reason = (
+            kinds[0]
+            if len(kinds) == 1
+            else words.gettext("{some} and {last}", some=", ".join(kinds[:-1]), last=kinds[-1])
+        )
+        return words.ngettext(
+            "dropped {n} line {where}: {reason}",
+            "dropped {n} lines {where}: {reason}",
+            self.count,
+            where=words.gettext(self.where),
+            reason=reason,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 import unicodedata
 from collections.abc import Sequence
 
 from rich.table import Table
 from rich.text import Text
 
-from bot.core.i18n import ENGLISH, Words
+from bot.core.i18n import ENGLISH, N_, Words
 from bot.documents.yamlsource import MAX_YAML_BYTES
 from bot.readings.importer.lines import normalize
 from bot.readings.importer.model import ArticleImportError, ImportedSection, ImportResult, Metadata
@@ -52,18 +53,28 @@ def _quoted(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
-def reading_yaml(result: ImportResult, reading_id: str | None = None) -> str:
-    """A reading file for `result`, loadable by `bot.readings.load_reading`, prompts left empty."""
+def reading_yaml(
+    result: ImportResult, reading_id: str | None = None, words: Words = ENGLISH
+) -> str:
+    """A reading file for `result`, loadable by `bot.readings.load_reading`, prompts left empty;
+    its comments to the admin in `words`."""
     rid = reading_id if reading_id is not None else result.reading_id
     if re.fullmatch(ID_PATTERN, rid) is None:
-        raise ArticleImportError(f"reading id {rid!r} is not allowed (lowercase, digits, - or _)")
+        raise ArticleImportError(
+            N_("reading id {id} is not allowed (lowercase, digits, - or _)"), id=repr(rid)
+        )
     meta = result.metadata
     lines = [
-        "# Imported by `studybot import`. Check where the sections break, fill in what the",
-        "# source did not say, and give each section two or three open discussion prompts.",
+        *_comment(
+            words.gettext(
+                "Imported by `studybot import`. Check where the sections break, fill in what the "
+                "source did not say, and give each section two or three open discussion prompts."
+            ),
+            "",
+        ),
         f"id: {_quoted(rid)}",
         f"title: {_quoted(one_line(normalize(result.title), MAX_READING_TITLE) or rid)}",
-        *_metadata_lines(meta),
+        *_metadata_lines(meta, words),
         "sections:",
     ]
     for section_id, section in zip(_section_ids(result.sections), result.sections, strict=True):
@@ -71,7 +82,12 @@ def reading_yaml(result: ImportResult, reading_id: str | None = None) -> str:
         lines += [
             f"  - id: {_quoted(section_id)}",
             f"    title: {_quoted(title)}",
-            '    # TODO: add prompts, e.g. prompts: ["What is the main argument here?"]',
+            *_comment(
+                words.gettext(
+                    'TODO: add prompts, e.g. prompts: ["What is the main argument here?"]'
+                ),
+                "    ",
+            ),
             "    prompts: []",
         ]
         body = [line.rstrip() for line in normalize(section.body).strip().split("\n")]
@@ -84,18 +100,29 @@ def reading_yaml(result: ImportResult, reading_id: str | None = None) -> str:
     size = len(text.encode("utf-8"))
     if size > MAX_YAML_BYTES:
         raise ArticleImportError(
-            f"the reading would be {size // 1000} kB, over the {MAX_YAML_BYTES // 1000} kB limit "
-            "for a reading file; import a shorter article or split it into several readings"
+            N_(
+                "the reading would be {size} kB, over the {limit} kB limit for a reading file; "
+                "import a shorter article or split it into several readings"
+            ),
+            size=size // 1000,
+            limit=MAX_YAML_BYTES // 1000,
         )
     return text
 
 
-def _metadata_lines(meta: Metadata) -> list[str]:
+def _comment(text: str, indent: str) -> list[str]:
+    """`text` as YAML comment lines of at most about 92 characters."""
+    return [f"{indent}# {line}" for line in textwrap.wrap(text, 90 - len(indent))]
+
+
+def _metadata_lines(meta: Metadata, words: Words) -> list[str]:
     author = one_line(normalize(meta.author), 300) if meta.author else ""
     publication = ", ".join(p for p in (meta.site, meta.date) if p)
+    no_author = words.gettext("the source named no author")
+    no_url = words.gettext("the article's URL")
     return [
-        f"author: {_quoted(author)}" if author else 'author: ""  # the source named no author',
-        f"source: {_quoted(meta.url)}" if meta.url else "source: null  # the article's URL",
+        f"author: {_quoted(author)}" if author else f'author: ""  # {no_author}',
+        f"source: {_quoted(meta.url)}" if meta.url else f"source: null  # {no_url}",
         f"publication: {_quoted(one_line(normalize(publication), 300))}"
         if publication
         else "publication: null",
@@ -114,7 +141,7 @@ def sections_table(result: ImportResult, w: Words = ENGLISH) -> Table:
     return table
 
 
-def dropped_lines(result: ImportResult) -> list[str]:
+def dropped_lines(result: ImportResult, words: Words = ENGLISH) -> list[str]:
     """One sentence per kind of text left out, e.g. "dropped 61 lines after the article's end:
     a comment thread", with the first words of what went, so the admin can check."""
     out: list[str] = []
@@ -122,5 +149,11 @@ def dropped_lines(result: ImportResult) -> list[str]:
         if not dropped.count:
             continue
         first = next(line for line in dropped.lines if line.strip())
-        out.append(f"{dropped.describe()} (from {_quoted(one_line(first.strip(), 60))})")
+        out.append(
+            words.gettext(
+                "{what} (from {first})",
+                what=dropped.describe(words),
+                first=_quoted(one_line(first.strip(), 60)),
+            )
+        )
     return out

@@ -14,6 +14,7 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
+from bot.core.i18n import N_
 from bot.readings.importer.article import Extracted, Part
 from bot.readings.importer.byline import without_initials
 from bot.readings.importer.chunks import INTRO_MIN_WORDS
@@ -48,13 +49,18 @@ def read_pdf(raw: bytes, *, name: str) -> Extracted:
         # filter, KeyError, ValueError...): any of them means the same to the admin
         log.debug("%s: pypdf failed: %r", name, exc)
         raise ArticleImportError(
-            f"{name}: the PDF is damaged and its text cannot be read ({type(exc).__name__})"
+            N_("{name}: the PDF is damaged and its text cannot be read ({why})"),
+            name=name,
+            why=type(exc).__name__,
         ) from None
     words = sum(len(line.text.split()) for page in pages for line in page)
     if words < MIN_WORDS_PER_PAGE * max(1, len(pages)) and words < 200:
         raise ArticleImportError(
-            f"{name} has no text layer (its {len(pages)} page(s) look like scanned images); "
-            "run it through OCR first (e.g. `ocrmypdf in.pdf out.pdf`) and import the result"
+            N_(
+                "{name} has no text layer (its pages look like scanned images); run it through "
+                "OCR first (e.g. `ocrmypdf in.pdf out.pdf`) and import the result"
+            ),
+            name=name,
         )
     cleaned, dropped = remove_page_furniture(pages)
     paras = paragraphs(cleaned, headings=True)
@@ -83,12 +89,17 @@ def _open(raw: bytes, name: str) -> PdfReader:
         _ = len(reader.pages)
     except (FileNotDecryptedError, DependencyError):
         raise ArticleImportError(
-            f"{name} is encrypted and needs a password to open; open it with the password, save "
-            "a copy without one, and import that"
+            N_(
+                "{name} is encrypted and needs a password to open; open it with the password, "
+                "save a copy without one, and import that"
+            ),
+            name=name,
         ) from None
     except Exception as exc:  # as above: pypdf's errors on a damaged file are of every kind
         log.debug("%s: pypdf cannot open it: %r", name, exc)
-        raise ArticleImportError(f"{name} is not a readable PDF ({type(exc).__name__})") from None
+        raise ArticleImportError(
+            N_("{name} is not a readable PDF ({why})"), name=name, why=type(exc).__name__
+        ) from None
     return reader
 
 

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from bot.core.i18n import N_
 from bot.readings.importer.hyphens import NO_WORDS, Vocabulary, join_lines
 from bot.readings.importer.model import Dropped
 from bot.readings.importer.pdflines import PdfLine
@@ -85,17 +86,19 @@ def remove_page_furniture(
             text = line.text.strip()
             reason = None
             if id(line) in read_edges and _PAGE_NUMBER.match(text):
-                reason = "page numbers"
+                reason = N_("page numbers")
             elif id(line) in edges and _key(line) in running:
-                reason = "running headers and footers"
+                reason = N_("running headers and footers")
             elif text and _LEADER.search(text):
-                reason = "a table of contents"
+                reason = N_("a table of contents")
             if reason is None:
                 kept.append(line)
             else:
                 found.setdefault(reason, []).append(text)
         kept_pages.append(kept)
-    dropped = [Dropped(where="on the pages", reason=r, lines=tuple(v)) for r, v in found.items()]
+    dropped = [
+        Dropped(where=N_("on the pages"), reason=r, lines=tuple(v)) for r, v in found.items()
+    ]
     return kept_pages, dropped
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.core.i18n import N_
 from bot.readings.importer.lines import MD_LINK
 from bot.readings.importer.model import Dropped
 from bot.readings.importer.plain import heading_like
@@ -164,13 +165,13 @@ def strip_furniture(lines: Sequence[str], *, markdown: bool) -> Furniture:
             continue
         reason = None
         if standalone and _is_caption(text):
-            reason = "a photo caption or credit"
+            reason = N_("a photo caption or credit")
         elif in_top and standalone:
             reason, names = _top_furniture(text, lines, i, markdown)
             if names and author is None:
                 author = names
         if reason is not None:
-            where = "above the article" if in_top else "in the text"
+            where = N_("above the article") if in_top else N_("in the text")
             found.setdefault((where, reason), []).append(line)
             continue
         kept.append(line)
@@ -218,21 +219,21 @@ def _top_furniture(
     lowered = [w.strip(",.:;!?()[]").lower() for w in _SEPARATORS.split(text.lower())]
     tokens = [t for part in lowered for t in part.split() if t]
     if tokens and len(tokens) <= 16 and all(t in _SHARE_WORDS for t in tokens):
-        return "a share line", None
+        return N_("a share line"), None
     byline = _BYLINE.match(text) or _POSTED_BY.match(text)
     if byline and len(words) <= 16:
-        return "a byline (kept as the reading's author)", _names(byline[2])
+        return N_("a byline (kept as the reading's author)"), _names(byline[2])
     if len(words) <= 14 and (_READING_TIME.match(text) or _only_date(text)):
-        return "a date or reading-time line", None
+        return N_("a date or reading-time line"), None
     parts = [p for p in _SEPARATORS.split(text) if p]
     if (
         len(parts) >= 2
         and _SEPARATORS.search(text)
         and all(len(p.split()) <= 4 and p[-1:] not in ".!?" for p in parts)
     ):
-        return "a category line", None
+        return N_("a category line"), None
     if len(words) <= 3 and _is_category(text, lines, i, markdown):
-        return "a category line", None
+        return N_("a category line"), None
     return None, None
 
 
