@@ -1,14 +1,20 @@
 """The check every Discord test ends with: what the bot sent, held against Discord's OpenAPI
-spec. Here it is shown to refuse what Discord would refuse, and to pass a real session."""
+spec. Here it is shown to refuse what Discord would refuse, and to pass a real session and
+every kind of message the core sends, posted, sent by direct message and as an answer."""
 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from discord_harness import Connected
 from discord_spec import available, check, find_template, problems_in
 from discord_standin import FakeDiscord
+
+from bot.core.events import CommandReceived, MemberRef
+from bot.core.messages import Message
+from tests.message_gallery import NAMES, gallery
 
 pytestmark = pytest.mark.skipif(
     not available(), reason="the shared corpus's Discord spec is not beside"
@@ -98,3 +104,27 @@ async def test_a_real_session_passes_and_a_spoilt_answer_in_it_is_caught(
     )
     [problem] = problems_in([spoilt])
     assert problem.startswith("POST /interactions/") and "at $.data.embeds:" in problem
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_every_message_the_core_sends_reaches_discord_as_the_spec_allows(
+    fake: FakeDiscord, connected: Connected, tmp_path: Path
+) -> None:
+    shown = await gallery(tmp_path)
+    room = str(fake.channel_id)
+    ana = MemberRef(platform="discord", user_id=str(fake.ana.id), display_name="Ana")
+    for name in NAMES:
+        message = shown[name]
+        await connected.platform.post(room, message, key=f"post:{name}")
+        await connected.platform.send_direct(ana, message, key=f"dm:{name}")
+
+        async def answer(event: CommandReceived, message: Message = message) -> Message:
+            return message
+
+        connected.core.answer = answer
+        done = await fake.slash(fake.ana, "status")
+        await fake.until(done.answers)
+    paths = {r.path for r in fake.requests}
+    assert f"/channels/{room}/messages" in paths
+    assert any(p.endswith("/callback") for p in paths)
+    assert problems_in(fake.requests) == []
