@@ -4,7 +4,8 @@
 recorded, then checks the path's parameters, the query string's names and values, and the JSON
 body against the operation's schemas (JSON Schema 2020-12, `#/components/...` resolved in the
 whole document). It answers with the problems found, as sentences; none means the request is
-one the spec allows. Validators are compiled once per route: the suite sends thousands.
+one the spec allows; a path or method the spec lacks is a problem too. Validators are
+compiled once per route and a body's verdict is remembered: the suite sends thousands.
 
 The spec lives in the shared corpus beside this checkout; `available()` says whether it is.
 """
@@ -27,7 +28,6 @@ from referencing.jsonschema import DRAFT202012
 
 SPEC = Path(__file__).resolve().parents[3] / "shared/corpus/specs/discord/openapi.json"
 BASE = "urn:discord-openapi"
-METHODS = ("get", "put", "post", "patch", "delete")
 PREFIX = "/api/v10"  # the spec's server URL ends with it; its paths do not carry it
 
 # Requests discord.py needs that the spec does not describe. None so far: the log-in plumbing
@@ -48,7 +48,7 @@ TRUE, FALSE = ("True", "true", "1"), ("False", "false", "0")
 UNLISTED_QUERY = {("post", "/channels/{channel_id}/threads"): {"use_nested_fields": "1"}}
 
 # And where Discord's reference is stricter than the spec: a message's `content` holds up to
-# 2000 characters (the spec's 4000 is what a Nitro member may type, not what a bot may send),
+# 2000 characters (its Create Message and Edit Message say so; the spec allows 4000),
 # and a message's embeds hold 6000 characters together, which no JSON Schema can say.
 CONTENT_MAX = {
     "MessageCreateRequest",
@@ -88,7 +88,7 @@ class Template:
 class Route:
     template: str
     method: str
-    params: dict[str, dict[str, Any]]  # (location, name) flattened as "query:name" / "path:name"
+    params: dict[str, dict[str, Any]]  # by "path:NAME" or "query:NAME": pointer, types, required
     body: str | None  # the pointer to the request body's schema, if the operation takes one
     body_required: bool
 
@@ -105,8 +105,9 @@ def _document() -> dict[str, Any]:
 
 @cache
 def _registry() -> Registry[Any]:
-    resource = Resource.from_contents(_document(), default_specification=DRAFT202012)
-    return Registry().with_resource(BASE, resource)
+    resource: Resource[Any] = Resource.from_contents(_document(), default_specification=DRAFT202012)
+    registry: Registry[Any] = Registry().with_resource(BASE, resource)
+    return registry
 
 
 def _pointer(*parts: str) -> str:
