@@ -57,6 +57,19 @@ CONTENT_MAX = {
 }
 EMBEDS_TOTAL_MAX = 6000
 
+# A key the spec does not list is refused too (the spec leaves request objects open, and
+# Discord drops an unknown key without a word, so a misspelt one would pass unseen), but for
+# the keys discord.py sends that the spec forgot: a command's `nsfw` (age-restricted, in
+# Discord's application command reference), the `tts` it puts in every message payload,
+# edits and forum posts included, and a forum post's `type: 11` (a public thread, the only
+# kind a forum holds); Discord ignores the last two.
+UNLISTED_KEYS = {
+    "CreateForumThreadRequest": {"type": {"const": 11}},
+    "ApplicationCommandUpdateRequest": {"nsfw": {"type": ["boolean", "null"]}},
+    "IncomingWebhookUpdateRequestPartial": {"tts": {"type": ["boolean", "null"]}},
+    "BaseCreateMessageCreateRequest": {"tts": {"type": ["boolean", "null"]}},
+}
+
 
 def available() -> bool:
     return SPEC.is_file()
@@ -100,6 +113,11 @@ def _document() -> dict[str, Any]:
     schemas["SnowflakeType"] = {"anyOf": [schemas["SnowflakeType"], NUMBER_SNOWFLAKE]}
     for name in CONTENT_MAX:
         schemas[name]["properties"]["content"]["maxLength"] = 2000
+    for name, keys in UNLISTED_KEYS.items():
+        schemas[name]["properties"].update(keys)
+    for name, schema in schemas.items():
+        if "Request" in name and isinstance(schema.get("properties"), dict):
+            schema["unevaluatedProperties"] = False
     return document
 
 
@@ -218,20 +236,23 @@ def _where(error: jsonschema.ValidationError) -> str:
     return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
 
 
-def _leaves(error: jsonschema.ValidationError) -> Iterable[jsonschema.ValidationError]:
-    if not error.context:
-        yield error
-    for sub in error.context or ():
-        yield from _leaves(sub)
-
-
 def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
-    """For an anyOf/oneOf miss, the branch error that got furthest into the body; at equal
-    depth, one that is not the branch's own kind (`type` const or enum) refusing the part."""
-    return max(
-        _leaves(error),
-        key=lambda e: (len(e.absolute_path), e.validator not in ("const", "enum")),
-    )
+    """For an anyOf/oneOf miss, the error of the branch the body meant: not one whose kind
+    (a `type` const or enum, or a JSON type) refused the part; among those, the deepest."""
+    if not error.context:
+        return error
+    branches: dict[object, list[jsonschema.ValidationError]] = {}
+    for sub in error.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+
+    def other_kind(sub: jsonschema.ValidationError) -> bool:
+        if sub.validator in ("const", "enum") and list(sub.relative_path) == ["type"]:
+            return True
+        return sub.validator == "type" and not sub.relative_path
+
+    meant = [errs for errs in branches.values() if not any(map(other_kind, errs))]
+    leaves = [_deepest(sub) for errs in meant or branches.values() for sub in errs]
+    return max(leaves, key=lambda e: len(e.absolute_path))
 
 
 def check(method: str, path: str, query: dict[str, str], body: Any) -> list[str]:
@@ -252,7 +273,9 @@ def check(method: str, path: str, query: dict[str, str], body: Any) -> list[str]
         param = route.params.get(f"path:{name}")
         if param is not None:
             for error in _validator(param["pointer"]).iter_errors(value):
-                problems.append(f"{head}: path parameter {name}={value!r}: {error.message}")
+                problems.append(
+                    f"{head}: path parameter {name}={value!r}: {_said(_deepest(error))}"
+                )
     unlisted = UNLISTED_QUERY.get((method, template), {})
     for name, value in query.items():
         param = route.params.get(f"query:{name}")
@@ -263,7 +286,7 @@ def check(method: str, path: str, query: dict[str, str], body: Any) -> list[str]
             continue
         typed = _typed(value, param["types"])
         for error in _validator(param["pointer"]).iter_errors(typed):
-            problems.append(f"{head}: query {name}={value!r}: {error.message}")
+            problems.append(f"{head}: query {name}={value!r}: {_said(_deepest(error))}")
     for key, param in route.params.items():
         if key.startswith("query:") and param["required"] and key[6:] not in query:
             problems.append(f"{head}: the required query parameter {key[6:]!r} is missing")

@@ -64,6 +64,14 @@ def test_a_button_label_of_100_characters_is_refused_in_an_interaction_answer() 
     assert "too long" in problem
 
 
+def test_a_key_the_spec_does_not_list_is_refused_as_discord_would_drop_it() -> None:
+    [problem] = check("POST", CHANNEL, {}, {"content": "hi", "embed": {"title": "t"}})
+    assert "at $: Unevaluated properties are not allowed ('embed' was unexpected)" in problem
+    misspelt = {"type": 2, "style": 1, "lable": "Respond", "custom_id": "respond:1"}
+    [problem] = check("POST", CHANNEL, {}, {"content": "hi", "components": [row(misspelt)]})
+    assert "at $.components[0].components[0]:" in problem and "'lable'" in problem, problem
+
+
 def test_a_path_or_method_the_spec_lacks_is_refused() -> None:
     assert check("GET", "/channels/1/nonsense", {}, None) == [
         "GET /channels/1/nonsense: the spec has no such path"
