@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from discord_harness import TOKEN_ENV, Connected, RecordingCore, make_platform
+from discord_spec import available, problems_in
 from discord_standin import FakeDiscord
 
 
@@ -20,9 +21,18 @@ async def discord_server() -> AsyncIterator[FakeDiscord]:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def fake(discord_server: FakeDiscord) -> FakeDiscord:
+async def fake(discord_server: FakeDiscord) -> AsyncIterator[FakeDiscord]:
+    """The stand-in, emptied; afterwards every request the bot made in the test (its adapter's
+    shutdown included) is held against Discord's OpenAPI spec, and the test fails on a miss."""
     discord_server.reset()
-    return discord_server
+    yield discord_server
+    if not available():
+        return
+    if problems := problems_in(discord_server.requests):
+        pytest.fail(
+            "the bot sent Discord what its API spec does not allow:\n  " + "\n  ".join(problems),
+            pytrace=False,
+        )
 
 
 @pytest_asyncio.fixture(loop_scope="session")
