@@ -361,7 +361,7 @@ class GroupSpec(_Strict):
     def _where(self) -> GroupSpec:
         problem = place_problem(self.platform, room=self.room, channel=self.channel)
         if problem is not None:
-            raise Refusal(problem.message, **dict(problem.values))
+            raise Refusal(problem)
         return self
 
 

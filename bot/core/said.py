@@ -74,13 +74,22 @@ def verbatim(text: str) -> Said:
     return Said(text, verbatim=True)
 
 
-class Refusal(ValueError):
+class Saying(Exception):
+    """An exception a person reads: its one sentence kept as a `Said` (an English catalog
+    message marked with `N_` and its values, or a `Said` already made), put in the reader's
+    words by `say`; `str()` is the English, for logs and tracebacks."""
+
+    def __init__(self, message: str | Said, /, **values: object) -> None:
+        self.said = message if isinstance(message, Said) else said(message, **values)
+        super().__init__(str(self.said))
+
+    def say(self, words: Words) -> str:
+        return self.said.say(words)
+
+
+class Refusal(Saying, ValueError):
     """A value a validator refuses, with the sentence that says why, for the reader's words.
 
     pydantic keeps the exception a validator raised, so `problems_from_validation` finds the
-    `Said` again; `str()` is the English sentence for everyone else.
+    `Said` again.
     """
-
-    def __init__(self, message: str, /, **values: object) -> None:
-        self.said = said(message, **values)
-        super().__init__(str(self.said))

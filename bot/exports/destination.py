@@ -13,23 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.core.i18n import ENGLISH, N_, Words
+from bot.core.i18n import N_
+from bot.core.said import Saying
 
 MARKER = ".studybot-archive"  # names the files an archive wrote, so it knows its own folder
 
 
-class Refused(Exception):
-    """The destination will not be written; the message is one sentence saying why and what
-    to do instead: an English catalog message marked with `N_`, filled from `values`. `say`
-    puts it in the reader's words; `str()` stays English."""
-
-    def __init__(self, message: str, **values: object) -> None:
-        self.message = message
-        self.values = values
-        super().__init__(self.say(ENGLISH))
-
-    def say(self, words: Words) -> str:
-        return words.gettext(self.message, **self.values)
+class Refused(Saying):
+    """The destination will not be written; the sentence says why and what to do instead."""
 
 
 def check_file_target(path: Path, *, force: bool) -> None:

@@ -7,8 +7,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from bot.core.i18n import N_, Words
-from bot.core.said import Said
+from bot.core.i18n import N_
+from bot.core.said import Said, Saying
 
 MANIFEST = "MANIFEST"
 SIGNATURE = "MANIFEST.sig"
@@ -17,19 +17,8 @@ MAX_FILES = 2_000
 MAX_PACK_BYTES = 64 * 1024 * 1024  # unpacked; a course of readings is a few megabytes at most
 
 
-class Refused(Exception):
-    """A pack refused, with the one sentence that says why, in the reader's words.
-
-    `message` is an English catalog message marked with `N_` (or a `Said` already made, for a
-    count), its `{placeholders}` filled from `values` where it is said; `str()` is the English.
-    """
-
-    def __init__(self, message: str | Said, /, **values: object) -> None:
-        self.said = message if isinstance(message, Said) else Said.gettext(message, **values)
-        super().__init__(str(self.said))
-
-    def say(self, words: Words) -> str:
-        return self.said.say(words)
+class Refused(Saying):
+    """A pack refused, with the one sentence that says why, in the reader's words."""
 
 
 @dataclass(frozen=True, slots=True)

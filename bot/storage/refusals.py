@@ -4,19 +4,11 @@ words with `say`, while `str()` (for logs and tracebacks) stays English."""
 
 from __future__ import annotations
 
-from bot.core.i18n import ENGLISH, Words
+from bot.core.said import Saying
 
 
-class StorageRefusal(Exception):
-    """The storage would not do something, in one sentence (`message`, filled from `values`)."""
-
-    def __init__(self, message: str, **values: object) -> None:
-        self.message = message
-        self.values = values
-        super().__init__(self.say(ENGLISH))
-
-    def say(self, words: Words) -> str:
-        return words.gettext(self.message, **self.values)
+class StorageRefusal(Saying):
+    """The storage would not do something, in one sentence."""
 
 
 class SchemaTooNew(StorageRefusal, RuntimeError):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.core.i18n import ENGLISH, N_, Words
-from bot.core.said import Said
+from bot.core.said import Saying
 
 SourceKind = Literal["markdown", "plain", "html", "pdf", "epub"]
 SplitMode = Literal["auto", "headings", "outline", "words"]
@@ -27,18 +27,8 @@ SUFFIXES: dict[str, SourceKind] = {
 }
 
 
-class ArticleImportError(Exception):
-    """The article cannot be imported; the message says why and what to do instead.
-
-    `message` is an English catalog message marked with `N_`, its `{placeholders}` filled from
-    `values` where it is said (`say`, in the admin's language); `str()` is the English."""
-
-    def __init__(self, message: str, /, **values: object) -> None:
-        self.said = Said.gettext(message, **values)
-        super().__init__(str(self.said))
-
-    def say(self, words: Words) -> str:
-        return self.said.say(words)
+class ArticleImportError(Saying):
+    """The article cannot be imported; the sentence says why and what to do instead."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
