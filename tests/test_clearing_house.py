@@ -244,3 +244,59 @@ def test_a_minimal_group_harvest_credits_nobody(
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 3
     assert all(line.startswith("⟦") and line.rstrip(".").endswith("⟧") for line in lines), lines
+
+
+def test_a_group_on_plain_readings_harvests_a_first_pack_another_group_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A group that never ran a pack passes its course on: `pack harvest` proposes a first
+    pack of its readings (the files a reading names come along), with the members' public
+    answers as lessons; it cannot be approved without a licence; once it has one, it builds,
+    installs and runs in a second group."""
+    fixtures = ROOT / "tests" / "fixtures" / "readings" / "three-parts.yaml"
+    config = console_config(tmp_path / "a", "Circle A", "unused@1.0.0")
+    text = config.read_text(encoding="utf-8").replace(
+        "curriculum: unused@1.0.0", "reading: three-parts"
+    )
+    config.write_text(text, encoding="utf-8")
+    readings = tmp_path / "a" / "readings"
+    reading = fixtures.read_text(encoding="utf-8").replace(
+        "    body: The third part ends the reading.", "    file: texts/three.md"
+    )
+    (readings / "three-parts.yaml").write_text(reading, encoding="utf-8")
+    (readings / "texts").mkdir()
+    (readings / "texts" / "three.md").write_text("The third part ends the reading.\n", "utf-8")
+    script = "/study post-now\n/as bea\n/study join\n/study respond 1 --public Meet weekly.\n"
+    ran = studybot("run", "--config", str(config), stdin=script, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    proposal = tmp_path / "first"
+    capsys.readouterr()
+    harvest = ("pack", "harvest", "--config", str(config), "--group", "circle")
+    assert run(*harvest, "--out", str(proposal)) == 0
+    said = flat(capsys.readouterr().out)
+    assert said.startswith(f"Proposed circle@1.0.0 in {proposal.resolve()}: 1 lesson"), said
+    pack = load_pack(proposal)
+    assert (pack.id, str(pack.version), pack.title) == ("circle", "1.0.0", "Three Parts")
+    assert [lesson.text for lesson in pack.lessons] == ["Meet weekly."]
+    assert (proposal / "texts" / "three.md").is_file()  # the file a section names came along
+    report = (proposal / "HARVEST.md").read_text(encoding="utf-8")
+    assert report.startswith("# Harvest: a first pack, circle 1.0.0, proposed from Circle A")
+    assert "It has no licence yet" in flat(report)
+    # no licence, no approval: the admin chooses the terms
+    assert run("pack", "approve", str(proposal), "--config", str(config)) == 1
+    assert "the pack has no `license:`" in flat(capsys.readouterr().err)
+    manifest = proposal / "pack.yaml"
+    text = manifest.read_text(encoding="utf-8").replace(
+        "summary:", "license: CC-BY-SA-4.0\nsummary:"
+    )
+    manifest.write_text(text, encoding="utf-8")
+    assert run("pack", "approve", str(proposal), "--config", str(config)) == 0
+    built = tmp_path / "circle-1.0.0.tar.gz"
+    assert run("pack", "build", str(proposal), "--out", str(built)) == 0
+    other = console_config(tmp_path / "b", "Circle B", "circle@1.0.0")
+    assert run("pack", "install", str(built), "--config", str(other)) == 0
+    checked = studybot("check", str(other))
+    assert checked.returncode == 0, checked.stderr
+    ran = studybot("run", "--config", str(other), stdin="/study post-now\n", timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    assert "The first part says that groups keep going" in flat(ran.stdout)

@@ -356,7 +356,13 @@ def _harvest(args: argparse.Namespace) -> int:
         proposal = _on_storage(
             config,
             lambda storage: harvest(
-                storage, group, target, datetime.now(UTC), readings, language=w
+                storage,
+                group,
+                target,
+                datetime.now(UTC),
+                readings,
+                language=w,
+                readings_dir=config.readings_dir,
             ),
         )
     except Refused as exc:

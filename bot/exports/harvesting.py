@@ -15,7 +15,7 @@ from bot.core.i18n import ENGLISH, N_, Words
 from bot.core.records import Session
 from bot.core.text import clean_name
 from bot.packs.files import Refused
-from bot.packs.harvest import Proposal, Unanswered, propose
+from bot.packs.harvest import Proposal, Unanswered, propose, propose_first
 from bot.packs.model import Lesson
 from bot.readings.course import session_step
 from bot.readings.model import Reading, Section
@@ -47,11 +47,14 @@ async def harvest(
     now: datetime,
     readings: Mapping[str, Reading] | None = None,
     language: Words = ENGLISH,
+    readings_dir: Path | None = None,
 ) -> Proposal:
     """Write the proposal into `out` (an absolute path: approve finds it by that) and record
-    whose words it holds."""
+    whose words it holds: the next version of the pack the group runs, or, for a group that
+    reads plain readings (from `readings_dir`), a first pack of its course."""
     pack = group.pack
-    if pack is None:
+    course = pack.readings if pack is not None else group.course.readings
+    if pack is None and readings_dir is None:
         raise Refused(
             N_(
                 "group {group} reads no pack (it has no `curriculum:`); a harvest proposes the "
@@ -59,8 +62,8 @@ async def harvest(
             ),
             group=group.id,
         )
-    known = {**(readings or {}), **{r.id: r for r in pack.readings}}
-    pack_readings = {r.id for r in pack.readings}
+    known = {**(readings or {}), **{r.id: r for r in course}}
+    pack_readings = {r.id for r in course}
     steps: dict[int, tuple[str, tuple[Section, ...]]] = {}
 
     def step(session: Session) -> tuple[str, tuple[Section, ...]]:
@@ -113,13 +116,28 @@ async def harvest(
                         prompt=prompt.text,
                     )
                 )
-    proposal = propose(
-        pack,
-        out,
-        group_name=group.spec.name,
-        lessons=lessons,
-        unanswered=unanswered,
-        words=language,
-    )
+    if pack is None:
+        assert readings_dir is not None
+        proposal = propose_first(
+            out,
+            pack_id=group.id,
+            title=group.course.title,
+            language=group.spec.language,
+            readings=course,
+            readings_dir=readings_dir,
+            group_name=group.spec.name,
+            lessons=lessons,
+            unanswered=unanswered,
+            words=language,
+        )
+    else:
+        proposal = propose(
+            pack,
+            out,
+            group_name=group.spec.name,
+            lessons=lessons,
+            unanswered=unanswered,
+            words=language,
+        )
     await storage.add_harvest(group.id, str(out), words, now)
     return proposal

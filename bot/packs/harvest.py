@@ -11,6 +11,7 @@ a proposal: `pack build` refuses it, and `forget-me` can still take a member's w
 from __future__ import annotations
 
 import shutil
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from bot.packs.editing import set_keys
 from bot.packs.files import MANIFEST, SIGNATURE, Refused, pack_files
 from bot.packs.manifest import write_manifest
 from bot.packs.model import PACK_FILE, Lesson, Pack, PackError, load_pack, publish_problems
+from bot.readings.model import Reading
 from bot.storage import Storage
 
 PROPOSAL = "HARVEST.md"  # present while the folder is a proposal, not yet approved
@@ -100,6 +102,149 @@ def propose(
     return Proposal(pack=pack, added=len(lessons), unanswered=tuple(unanswered))
 
 
+def propose_first(
+    out: Path,
+    *,
+    pack_id: str,
+    title: str,
+    language: str,
+    readings: Sequence[Reading],
+    readings_dir: Path,
+    group_name: str,
+    lessons: Sequence[Lesson],
+    unanswered: Sequence[Unanswered],
+    words: Words = ENGLISH,
+) -> Proposal:
+    """Write into the new or empty folder `out` a first pack (1.0.0) of a group that reads
+    plain readings: its readings copied with the files they name, and `lessons`. It has no
+    licence: the admin chooses one before it can be approved."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise Refused(
+            N_("{folder} is not an empty folder; harvest into a new folder"), folder=str(out)
+        )
+    root = readings_dir.resolve()
+    listed: list[str] = []
+    languages = [_pack_language(language)]
+    for reading in readings:
+        source = Path(reading.path or "")
+        if not source.is_file():
+            raise Refused(N_("the reading {id} has no file to copy"), id=repr(reading.id))
+        target = out / "readings" / source.name
+        if target.exists():
+            target = out / "readings" / f"{reading.id}{source.suffix}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        listed.append(target.relative_to(out).as_posix())
+        for name in _files_named(source):
+            found = (root / name).resolve()
+            if found.is_relative_to(root) and found.is_file():
+                copy = out / name
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(found, copy)
+        translated = {c for s in reading.sections for c in s.languages} | dict(
+            reading.titles
+        ).keys()
+        for code in sorted(translated):
+            if _pack_language(code) not in languages:
+                languages.append(_pack_language(code))
+    header = "\n".join(
+        f"# {line}"
+        for line in textwrap.wrap(
+            words.gettext(
+                "A first pack of the course {group} reads, proposed by `studybot pack harvest`. "
+                "Give it a `license:` (an SPDX id such as CC-BY-SA-4.0), a summary and its "
+                "authors before you approve it.",
+                group=group_name,
+            ),
+            88,
+        )
+    )
+    body = set_keys(
+        "",
+        {
+            "id": pack_id,
+            "title": title,
+            "version": "1.0.0",
+            "summary": "",
+            "languages": languages,
+            "authors": [group_name],
+            "readings": listed,
+            "lessons": [lesson_record(x) for x in lessons],
+        },
+    )
+    (out / PACK_FILE).write_text(header + "\n" + body.lstrip("\n"), encoding="utf-8")
+    (out / PROPOSAL).write_text(
+        _report_first(pack_id, group_name, len(lessons), unanswered, out, words),
+        encoding="utf-8",
+    )
+    try:
+        pack = load_pack(out)
+    except PackError as exc:  # the group's readings loaded, so this is our mistake
+        raise Refused(
+            N_("the proposed pack does not load: {problem}"), problem=exc.problems[0]
+        ) from None
+    return Proposal(pack=pack, added=len(lessons), unanswered=tuple(unanswered))
+
+
+def _pack_language(code: str) -> str:
+    """ "pt_BR" as a pack's `languages:` writes it: "pt-BR"."""
+    return code.replace("_", "-")
+
+
+def _files_named(reading_file: Path) -> list[str]:
+    """The `file:` bodies a reading file names (its sections' and their translations')."""
+    try:
+        data = load_yaml_file(reading_file).data
+    except YamlError:
+        return []
+    names: list[str] = []
+    sections = data.get("sections") if isinstance(data, dict) else None
+    for section in sections if isinstance(sections, list) else []:
+        if not isinstance(section, dict):
+            continue
+        texts = [section, *(section.get("translations") or {}).values()]
+        names += [str(t["file"]) for t in texts if isinstance(t, dict) and t.get("file")]
+    return names
+
+
+def _report_first(
+    pack_id: str,
+    group_name: str,
+    added: int,
+    unanswered: Sequence[Unanswered],
+    out: Path,
+    words: Words,
+) -> str:
+    w = words
+    intro = w.ngettext(
+        "This folder proposes {pack} 1.0.0, a first pack of the course {group} reads, so that "
+        "other groups can run it. It adds {n} lesson: a response a member chose to share beyond "
+        "the group (`respond --public`), without a name if it was anonymous.",
+        "This folder proposes {pack} 1.0.0, a first pack of the course {group} reads, so that "
+        "other groups can run it. It adds {n} lessons: responses members chose to share beyond "
+        "the group (`respond --public`), anonymous ones without a name.",
+        added,
+        pack=pack_id,
+        group=group_name,
+    )
+    licence = w.gettext(
+        "It has no licence yet: choose under which terms others may use it and write it in "
+        "`pack.yaml` as `license:` (an SPDX id such as CC-BY-SA-4.0); approving waits for it."
+    )
+    return _report_text(
+        "# "
+        + w.gettext(
+            "Harvest: a first pack, {pack} 1.0.0, proposed from {group}",
+            pack=pack_id,
+            group=group_name,
+        ),
+        [intro, "", licence],
+        unanswered,
+        out,
+        w,
+    )
+
+
 def _report(
     parent: Pack,
     version: str,
@@ -111,28 +256,35 @@ def _report(
 ) -> str:
     """`HARVEST.md`, in the language of the admin who asked for it."""
     w = words
+    intro = w.ngettext(
+        "This folder proposes {pack} {version}, the next version of {ref}. It adds {n} "
+        "lesson: a response a member chose to share beyond the group (`respond --public`), "
+        "without a name if it was anonymous.",
+        "This folder proposes {pack} {version}, the next version of {ref}. It adds {n} "
+        "lessons: responses members chose to share beyond the group (`respond --public`), "
+        "anonymous ones without a name.",
+        added,
+        pack=parent.id,
+        version=version,
+        ref=parent.ref,
+    )
+    title = w.gettext(
+        "Harvest: {pack} {version}, proposed from {group}",
+        pack=parent.id,
+        version=version,
+        group=group_name,
+    )
+    return _report_text("# " + title, [intro], unanswered, out, w)
+
+
+def _report_text(
+    title: str, intro: list[str], unanswered: Sequence[Unanswered], out: Path, w: Words
+) -> str:
     # no member's words here: forget-me removes lessons from pack.yaml, and this file stays
     lines = [
-        "# "
-        + w.gettext(
-            "Harvest: {pack} {version}, proposed from {group}",
-            pack=parent.id,
-            version=version,
-            group=group_name,
-        ),
+        title,
         "",
-        w.ngettext(
-            "This folder proposes {pack} {version}, the next version of {ref}. It adds {n} "
-            "lesson: a response a member chose to share beyond the group (`respond --public`), "
-            "without a name if it was anonymous.",
-            "This folder proposes {pack} {version}, the next version of {ref}. It adds {n} "
-            "lessons: responses members chose to share beyond the group (`respond --public`), "
-            "anonymous ones without a name.",
-            added,
-            pack=parent.id,
-            version=version,
-            ref=parent.ref,
-        ),
+        *intro,
         "",
         w.gettext(
             "Edit `pack.yaml` as you see fit: shorten, drop or reword lessons, improve the "
