@@ -244,3 +244,25 @@ def test_import_says_and_writes_its_own_words_in_the_language_asked_for(tmp_path
     assert "não dá para importar um arquivo .docx (um documento do Word); salve como HTML" in (
         _flat(refused.stderr)
     ), refused.stderr
+
+
+@pytest.mark.parametrize("lang", ["es", "pt_BR", "en"])
+def test_preview_fits_an_80_column_terminal_in_every_language(lang: str) -> None:
+    """The table keeps all its columns on a narrow terminal: Spanish and Portuguese dates are
+    longer than English ones, and rich used to squeeze the number and sections columns to
+    nothing (or cut the last one off) to fit them."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(Path.cwd())}
+    shown = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "preview", "config.example.yaml", "--group",
+         "tuesday-readers", "--days", "10", "--lang", lang],
+        capture_output=True, text=True, env=env, timeout=60, check=True,
+    ).stdout  # fmt: skip
+    table = [line for line in shown.splitlines() if line[:1] in "┏┃┡│└"]
+    assert table and all(len(line) <= 80 for line in table), shown
+    assert all(line.rstrip()[-1] in "┓┃┩│┘" for line in table), shown  # no column cut off
+    header = " ".join(line for line in table if line.startswith("┃"))
+    assert "#" in header and "Role of US" in shown, shown

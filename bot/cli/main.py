@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from babel.dates import format_date
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -271,7 +272,12 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _local(moment: datetime, group: Group, words: Words) -> str:
-    """A moment in the group's zone, which the table's title names: 'Tue 1 Dec 2026, 19:00'."""
+    """A moment in the group's zone, which the table's title names: 'Tue 1 Dec 2026, 19:00',
+    'mar, 1 dic 2026, 19:00' (short enough to leave the table's other columns room)."""
+    if words.locale.language != "en":
+        local = moment.astimezone(group.zone)
+        day = format_date(local.date(), "EEE d MMM y", locale=words.locale)
+        return f"{day}, {words.clock(moment, group.zone)}"
     return describe_start(moment, group.zone, words).split(" (")[0]
 
 
@@ -300,12 +306,12 @@ def _preview(args: argparse.Namespace) -> int:
         if args.group is not None and group.id != args.group:
             continue
         table = Table(title=f"{group.spec.name} ({group.spec.timezone})", title_justify="left")
-        table.add_column("#", justify="right")
+        table.add_column("#", justify="right", no_wrap=True)
         table.add_column(say.session_column(w), no_wrap=True)
-        table.add_column(say.sections_column(w))
-        table.add_column(w.gettext("Open until"), no_wrap=True)
+        table.add_column(say.sections_column(w), min_width=12)
+        table.add_column(w.gettext("Open until"))
         if group.spec.rsvp:
-            table.add_column(w.gettext("Live talk"), no_wrap=True)
+            table.add_column(w.gettext("Live talk"))
         sources: dict[str, str] = {}
         for row in preview_rows(group, now, until):
             if isinstance(row, PreviewBreak):
