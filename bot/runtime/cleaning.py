@@ -19,10 +19,18 @@ if TYPE_CHECKING:
 _BROKEN = re.compile("[\x00\ud800-\udfff]")
 
 
+def _whole(text: str) -> bool:
+    """Whether `text` has nothing to clean. ASCII text (Python knows it without looking) can
+    hold no surrogate, so only a NUL is looked for; other text is searched for both."""
+    if text.isascii():
+        return "\x00" not in text
+    return _BROKEN.search(text) is None
+
+
 def clean_text(text: str) -> str:
     """`text` as valid Unicode: a surrogate pair sent as two halves joins into its character,
     a half alone becomes U+FFFD, and NUL characters go; anything else is returned as it is."""
-    if _BROKEN.search(text) is None:
+    if _whole(text):
         return text
     text = text.replace("\x00", "")
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
@@ -34,7 +42,11 @@ def well_formed(record: Record) -> Record:
     for name in _field_names(type(record)):
         value = getattr(record, name)
         if isinstance(value, str):
-            if _BROKEN.search(value) is None:  # nearly always: nothing to clean
+            # nearly always nothing to clean: `_whole`, inlined (every event has a dozen texts)
+            if value.isascii():
+                if "\x00" not in value:
+                    continue
+            elif _BROKEN.search(value) is None:
                 continue
             cleaned: object = clean_text(value)
         elif hasattr(type(value), _DATACLASS_FIELDS):
