@@ -83,7 +83,11 @@ async def record_response(
             )
         )
     prompts = await storage.prompts(session.id)
-    chosen = next((p for p in prompts if p.number == prompt), None)
+    chosen = None
+    for p in prompts:  # a loop, not next() of a generator: every response asks
+        if p.number == prompt:
+            chosen = p
+            break
     if chosen is None:
         return render.reply(
             w.gettext(
