@@ -39,7 +39,7 @@ def clean_text(text: str) -> str:
 def well_formed(record: Record) -> Record:
     """`record` (an inbound event) with every text in it, nested records too, cleaned."""
     changes: dict[str, object] | None = None
-    for name in _field_names(type(record)):
+    for name in _NAMES.get(type(record)) or _field_names(type(record)):
         value = getattr(record, name)
         if isinstance(value, str):
             # nearly always nothing to clean: `_whole`, inlined (every event has a dozen texts)
@@ -49,6 +49,8 @@ def well_formed(record: Record) -> Record:
             elif _BROKEN.search(value) is None:
                 continue
             cleaned: object = clean_text(value)
+        elif value is None or value is True or value is False:  # most of an origin's fields
+            continue
         elif hasattr(type(value), _DATACLASS_FIELDS):
             # a nested record: `dataclasses.is_dataclass` of an instance (a class is no value)
             cleaned = well_formed(value)
