@@ -373,6 +373,14 @@ class SqliteDatabase:
                             future.set_exception(outcome)
                         else:
                             future.set_result(outcome)
+                if self._units:
+                    # Units queued while that trip ran: the callers just answered are about to
+                    # queue theirs too. One turn of the loop lets them join, so that everyone
+                    # waiting goes in one trip. Taken at once instead, the callers split into
+                    # two groups taking turns for good (50 members: trips of 31 and 19 units,
+                    # or 3 and 47), twice the trips, and aiosqlite's thread runs while the loop
+                    # is busy, each waiting on the other for the GIL.
+                    await asyncio.sleep(0)
         finally:
             self._unit_writer = None
             for _, future, _ in self._units:  # left behind only when this task was cancelled
