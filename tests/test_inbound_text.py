@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.events import MemberRef
-from bot.runtime.cleaning import clean_text
+from bot.core.events import CommandReceived, MemberRef, Origin
+from bot.runtime.cleaning import clean_text, well_formed
 from bot.testing import make_harness, member
 from tests.conftest import BASE_CONFIG, START
 
@@ -25,6 +25,24 @@ def test_a_lone_surrogate_becomes_a_replacement_and_a_split_pair_joins() -> None
     assert clean_text("nul\x00here") == "nulhere"
     plain = "nothing to clean: ÿ 😀"
     assert clean_text(plain) is plain
+
+
+def test_an_event_is_cleaned_in_every_text_nested_too_and_kept_when_whole() -> None:
+    origin = Origin(platform="console", room="console", thread="t\x00")
+    ascii_nul = CommandReceived(
+        origin=origin, member=BROKEN, name="respond", args="1 only ASCII, and a NUL\x00"
+    )
+    cleaned = well_formed(ascii_nul)
+    assert cleaned.args == "1 only ASCII, and a NUL"
+    assert cleaned.origin.thread == "t"
+    assert cleaned.member.display_name == "Zo\ufffde"
+    whole = CommandReceived(
+        origin=Origin(platform="console", room="console"),
+        member=MemberRef(platform="console", user_id="ana", display_name="Ána 😀"),
+        name="respond",
+        args="1 plain ASCII",
+    )
+    assert well_formed(whole) is whole
 
 
 async def test_a_member_with_a_lone_surrogate_in_the_name_is_served(

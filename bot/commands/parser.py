@@ -63,6 +63,9 @@ class ParsedCommand:
 
 def lookup(name: str) -> CommandSpec:
     """The spec for `name`, or UnknownCommand with the closest known name as a hint."""
+    spec = BY_NAME.get(name)  # as adapters send it, nearly always: no need to fold it first
+    if spec is not None:
+        return spec
     key = name.strip().lower()
     spec = BY_NAME.get(key)
     if spec is not None:
@@ -126,7 +129,8 @@ def parse(name: str, args: str) -> ParsedCommand:
 def _convert(spec: CommandSpec, param: ParamSpec, token: str) -> int | str:
     name, kind, choices = param.name, param.kind, param.choices
     if kind is ParamKind.INT:
-        if not _NUMBER.fullmatch(token) or not param.minimum <= int(token) <= param.maximum:
+        number = int(token) if _NUMBER.fullmatch(token) else None
+        if number is None or not param.minimum <= number <= param.maximum:
             raise UsageError(
                 N_("{name} must be a whole number from {low} to {high}, not {value}"),
                 usage=spec.usage,
@@ -135,7 +139,7 @@ def _convert(spec: CommandSpec, param: ParamSpec, token: str) -> int | str:
                 high=param.maximum,
                 value=repr(token[:20]),
             )
-        return int(token)
+        return number
     if kind is ParamKind.CHOICE:
         if token.lower() not in choices:
             raise UsageError(
@@ -169,6 +173,8 @@ def _timezone(token: str, spec: CommandSpec) -> str:
 
 def _take_group(args: str) -> tuple[str | None, str]:
     # Only at the start, so a response that mentions "--group" keeps its words.
+    if "--group" not in args:  # the usual case, told without the pattern
+        return None, args
     match = _GROUP.match(args)
     if match is None:
         return None, args

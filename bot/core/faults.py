@@ -15,6 +15,11 @@ _PATTERN = os.environ.get(ENV) or None
 _counts: dict[str, int] = {}
 
 
+def armed() -> bool:
+    """Whether any crash point is set (for a hot caller to skip building its detail)."""
+    return _PATTERN is not None
+
+
 def point(name: str, detail: str = "") -> None:
     """Die with SIGKILL here if the crash pattern names this point."""
     if _PATTERN is None:

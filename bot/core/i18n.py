@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -179,15 +179,19 @@ def _local_date(when: datetime | date, zone: ZoneInfo | None) -> date:
 # -- which catalog ---------------------------------------------------------------------------
 
 
+# the accepted codes by their lower case, for `normalize`
+_BY_LOWER = {c.lower(): c for c in ACCEPTED}
+
+
+@lru_cache(maxsize=1024)  # asked several times for every reply, of a handful of codes
 def normalize(code: str | None) -> str | None:
     """The accepted language a code means, or None: "es-419" and "ES" are "es", "pt-BR" and
     "pt" are "pt_BR", "en-US" is "en". Codes from Discord use a hyphen, gettext's an underscore."""
     if not code:
         return None
     wanted = code.strip().replace("-", "_")
-    by_lower = {c.lower(): c for c in ACCEPTED}
-    if wanted.lower() in by_lower:
-        return by_lower[wanted.lower()]
+    if wanted.lower() in _BY_LOWER:
+        return _BY_LOWER[wanted.lower()]
     language = wanted.split("_", 1)[0].lower()
     same = [c for c in SUPPORTED if c.split("_", 1)[0].lower() == language]
     return same[0] if same else None

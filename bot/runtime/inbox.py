@@ -26,6 +26,9 @@ from bot.sessions.thread_answers import acknowledge, on_thread_message
 
 log = logging.getLogger(__name__)
 
+# what a member sent, as a tuple made once (`A | B` builds a new union at every event)
+_FROM_A_MEMBER = (CommandReceived, ReplyReceived)
+
 
 class Inbox:
     """Where adapters' events arrive (through `StudyCircle.handle`)."""
@@ -50,7 +53,11 @@ class Inbox:
         try:
             if self._shared_inbound(event) and not await self._first_sight(event):
                 return
-            if isinstance(event, CommandReceived | ReplyReceived) and not event.origin.is_direct:
+            if (
+                isinstance(event, _FROM_A_MEMBER)
+                and not event.origin.is_direct
+                and event.origin.message_id is not None  # what it notes; no await without one
+            ):
                 await note_member_message(
                     services,
                     platform=event.origin.platform,
@@ -59,7 +66,7 @@ class Inbox:
                     message_id=event.origin.message_id,
                     in_reply_to=event.in_reply_to if isinstance(event, ReplyReceived) else None,
                 )
-            if isinstance(event, CommandReceived | ReplyReceived):
+            if isinstance(event, _FROM_A_MEMBER):
                 verdict = self.rate_limiter.check(
                     f"{event.member.platform}:{event.member.user_id}", services.clock.now()
                 )
@@ -105,7 +112,7 @@ class Inbox:
         """Whether other processes may receive this message too (and only one may answer)."""
         return (
             event.origin.message_id is not None
-            and isinstance(event, CommandReceived | ReplyReceived)
+            and isinstance(event, _FROM_A_MEMBER)
             and event.origin.platform != "console"  # one terminal, one process
             and self.services.storage.dialect != "sqlite"  # one process per SQLite file
         )

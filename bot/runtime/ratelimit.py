@@ -29,8 +29,13 @@ class RateLimiter:
             if len(self._buckets) >= self._max_members:
                 self._forget_full(now)
             bucket = self._buckets[key] = _Bucket(tokens=float(self.burst), updated=now)
-        elapsed = max(0.0, (now - bucket.updated).total_seconds())
-        bucket.tokens = min(float(self.burst), bucket.tokens + elapsed * self.rate)
+        # min() and max() written out: every command from every member passes here
+        full = float(self.burst)
+        if now > bucket.updated:
+            tokens = bucket.tokens + (now - bucket.updated).total_seconds() * self.rate
+            bucket.tokens = tokens if tokens < full else full
+        elif bucket.tokens > full:
+            bucket.tokens = full
         bucket.updated = now
         if bucket.tokens >= 1.0:
             bucket.tokens -= 1.0

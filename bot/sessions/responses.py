@@ -9,6 +9,7 @@ from bot.core import faults
 from bot.core.events import MessageDeleted, MessageEdited, ReplyReceived
 from bot.core.i18n import Words
 from bot.core.messages import Message
+from bot.core.records import SavedResponse
 from bot.services import Services
 from bot.sessions import render
 from bot.sessions.anonymity import anonymous_key, member_key
@@ -82,7 +83,11 @@ async def record_response(
             )
         )
     prompts = await storage.prompts(session.id)
-    chosen = next((p for p in prompts if p.number == prompt), None)
+    chosen = None
+    for p in prompts:  # a loop, not next() of a generator: every response asks
+        if p.number == prompt:
+            chosen = p
+            break
     if chosen is None:
         return render.reply(
             w.gettext(
@@ -115,7 +120,8 @@ async def record_response(
         now=services.clock.now(),
         join=None if is_member else (group.id, member.id),
     )
-    faults.point("after-commit", f"response:{session.id}:{prompt}")
+    if faults.armed():  # the detail is built only for the crash tests
+        faults.point("after-commit", f"response:{session.id}:{prompt}")
     log.info(
         "group %s: response %s for session %d prompt %d",
         group.id,
@@ -123,6 +129,61 @@ async def record_response(
         session.number,
         prompt,
     )
+    return _acknowledgement(
+        w,
+        saved,
+        anonymous=chosen.anonymous,
+        prompt=prompt,
+        late=late,
+        group_name=group.spec.name if saved.joined else None,
+    )
+
+
+# The acknowledgements said, per Words (held, so that its id is not reused while it is
+# here) and per what they say: every response is acknowledged, in one of a few sentences.
+_ACKNOWLEDGEMENTS: dict[int, tuple[Words, dict[tuple[object, ...], Message]]] = {}
+_MAX_ACKNOWLEDGEMENTS = 1024  # per language; past this its sentences start afresh
+
+
+def _acknowledgement(
+    w: Words,
+    saved: SavedResponse,
+    *,
+    anonymous: bool,
+    prompt: int,
+    late: bool,
+    group_name: str | None,
+) -> Message:
+    """What a member is told once their response is committed (the same sentence, built
+    once, for the same facts in the same words)."""
+    held = _ACKNOWLEDGEMENTS.get(id(w))
+    if held is None or held[0] is not w:
+        if len(_ACKNOWLEDGEMENTS) >= 64:
+            _ACKNOWLEDGEMENTS.clear()
+        held = _ACKNOWLEDGEMENTS[id(w)] = (w, {})
+    said = held[1]
+    key = (saved.created, saved.private, saved.public, anonymous, prompt, late, group_name)
+    message = said.get(key)
+    if message is None:
+        if len(said) >= _MAX_ACKNOWLEDGEMENTS:
+            said.clear()
+        message = said[key] = render.reply(
+            _acknowledgement_text(
+                w, saved, anonymous=anonymous, prompt=prompt, late=late, group_name=group_name
+            )
+        )
+    return message
+
+
+def _acknowledgement_text(
+    w: Words,
+    saved: SavedResponse,
+    *,
+    anonymous: bool,
+    prompt: int,
+    late: bool,
+    group_name: str | None,
+) -> str:
     if saved.private:
         visibility = w.gettext("private: only you can see it")
     elif saved.public:
@@ -132,7 +193,7 @@ async def record_response(
         )
     else:
         visibility = w.gettext("shared with the group")
-    if chosen.anonymous:
+    if anonymous:
         visibility = w.gettext(
             "{visibility}; anonymous: stored without your name", visibility=visibility
         )
@@ -151,9 +212,9 @@ async def record_response(
     lines = [said]
     if late:
         lines.append(w.gettext("The session had closed, so it is marked late; it still counts."))
-    if saved.joined:
-        lines.append(w.gettext("You are now a member of {group}.", group=group.spec.name))
-    return render.reply(" ".join(lines))
+    if group_name is not None:
+        lines.append(w.gettext("You are now a member of {group}.", group=group_name))
+    return " ".join(lines)
 
 
 async def on_reply(services: Services, event: ReplyReceived) -> bool:

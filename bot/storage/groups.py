@@ -173,6 +173,11 @@ class GroupStore(StoreBase):
             return cursor.rowcount == 1
 
     async def is_member(self, group_id: str, member_id: int) -> bool:
+        key = ("is_member", group_id, member_id)
+        cached = self.lookups.get(key)  # the usual case, without building the loader
+        if cached is not MISS:
+            return cast(bool, cached)
+
         async def load() -> bool:
             row = await self._one(
                 "SELECT 1 FROM memberships WHERE group_id = ? AND member_id = ?",
@@ -180,7 +185,7 @@ class GroupStore(StoreBase):
             )
             return row is not None
 
-        return await self.lookups.through(("is_member", group_id, member_id), load)
+        return await self.lookups.through(key, load)
 
     async def set_reminders(self, group_id: str, member_id: int, on: bool) -> bool:
         async with self.transaction() as db:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
+from typing import cast
 
 from bot.core.records import (
     PromptRow,
@@ -11,6 +12,7 @@ from bot.core.records import (
     to_db,
 )
 from bot.storage.base import StoreBase
+from bot.storage.lookups import MISS
 from bot.storage.rows import (
     MANY,
     in_groups,
@@ -109,6 +111,10 @@ class SessionStore(StoreBase):
     async def _cached_session(
         self, key: tuple[str, str], sql: str, group_id: str
     ) -> Session | None:
+        cached = self.lookups.get(key)  # the usual case, without building the loader
+        if cached is not MISS:
+            return cast(Session | None, cached)
+
         async def load() -> Session | None:
             row = await self._one(sql, (group_id,))
             return session_row(row) if row else None
@@ -137,13 +143,18 @@ class SessionStore(StoreBase):
             return cursor.rowcount == 1
 
     async def prompts(self, session_id: int) -> list[PromptRow]:
+        key = ("prompts", session_id)
+        cached = self.lookups.get(key)  # the usual case, without building the loader
+        if cached is not MISS:
+            return list(cached)
+
         async def load() -> tuple[PromptRow, ...]:
             rows = await self._all(
                 "SELECT * FROM session_prompts WHERE session_id = ? ORDER BY number", (session_id,)
             )
             return tuple(prompt_row(r) for r in rows)
 
-        return list(await self.lookups.through(("prompts", session_id), load))
+        return list(await self.lookups.through(key, load))
 
     async def set_prompt_message(self, session_id: int, number: int, message_id: str) -> None:
         async with self.transaction() as db:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.storage.engines.sqlite import SqliteDatabase
+from bot.storage.engines.sqlite import SqliteDatabase, _on_thread
 
 
 @pytest.fixture
@@ -118,9 +119,26 @@ async def test_write_units_and_transactions_interleave(table: tuple[SqliteDataba
 def test_aiosqlite_still_has_the_internals_write_units_use() -> None:
     import aiosqlite
 
-    # bot/storage/engines/sqlite.py `_on_thread`: one trip for a whole unit needs these two
+    # bot/storage/engines/sqlite.py `_on_thread`: one trip for a whole unit needs these
     assert callable(getattr(aiosqlite.Connection, "_execute", None))
     assert isinstance(getattr(aiosqlite.Connection, "_conn", None), property)
+    # ... and it queues its work as `_execute` does: a (future, function) pair on `_tx`
+    source = inspect.getsource(aiosqlite.Connection._execute)
+    assert "self._running" in source and "self._tx.put_nowait((future, function))" in source
+
+
+async def test_work_on_the_thread_resolves_and_a_closed_connection_refuses_it(
+    tmp_path: Path,
+) -> None:
+    import aiosqlite
+
+    db = await aiosqlite.connect(tmp_path / "t.db")
+    assert await _on_thread(db, lambda conn: conn.execute("SELECT 41 + 1").fetchone()) == (42,)
+    with pytest.raises(ZeroDivisionError):
+        await _on_thread(db, lambda conn: 1 // 0)
+    await db.close()
+    with pytest.raises(ValueError):
+        _on_thread(db, lambda conn: None)
 
 
 async def test_a_write_unit_inside_a_transaction_joins_it(

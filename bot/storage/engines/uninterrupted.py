@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from functools import partial
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -27,13 +28,26 @@ async def to_the_end(work: Awaitable[T]) -> T:
     inner = asyncio.ensure_future(work)
     cancelled = False
     while not inner.done():
+        # What `asyncio.wait((inner,))` does, without its sets, counter and second coroutine:
+        # every statement on both engines comes through here. A cancellation cancels only
+        # `waiter`, never `inner`.
+        waiter: asyncio.Future[None] = inner.get_loop().create_future()
+        wake = partial(_wake, waiter)
+        inner.add_done_callback(wake)
         try:
-            await asyncio.wait((inner,))
+            await waiter
         except asyncio.CancelledError:
             cancelled = True
+        finally:
+            inner.remove_done_callback(wake)
     if cancelled:
         task = asyncio.current_task()
         assert task is not None
         task.uncancel()  # asked again below: counted once, as it was
         task.cancel()
     return inner.result()
+
+
+def _wake(waiter: asyncio.Future[None], _: object) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
