@@ -72,10 +72,7 @@ def propose(
 ) -> Proposal:
     """Write into the new or empty folder `out` the pack `parent` one minor version on, with
     `lessons` added after the lessons it had."""
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise Refused(
-            N_("{folder} is not an empty folder; harvest into a new folder"), folder=str(out)
-        )
+    _refuse_used(out)
     out.mkdir(parents=True, exist_ok=True)
     for item in pack_files(parent.path):
         target = out / item.name
@@ -93,13 +90,7 @@ def propose(
         _report(parent, str(version), group_name, len(lessons), unanswered, out, words),
         encoding="utf-8",
     )
-    try:
-        pack = load_pack(out)
-    except PackError as exc:  # the parent loaded, so this is our mistake, said plainly
-        raise Refused(
-            N_("the proposed pack does not load: {problem}"), problem=exc.problems[0]
-        ) from None
-    return Proposal(pack=pack, added=len(lessons), unanswered=tuple(unanswered))
+    return _proposal(out, lessons, unanswered)
 
 
 def propose_first(
@@ -118,10 +109,7 @@ def propose_first(
     """Write into the new or empty folder `out` a first pack (1.0.0) of a group that reads
     plain readings: its readings copied with the files they name, and `lessons`. It has no
     licence: the admin chooses one before it can be approved."""
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise Refused(
-            N_("{folder} is not an empty folder; harvest into a new folder"), folder=str(out)
-        )
+    _refuse_used(out)
     root = readings_dir.resolve()
     listed: list[str] = []
     languages = [_pack_language(language)]
@@ -177,9 +165,22 @@ def propose_first(
         _report_first(pack_id, group_name, len(lessons), unanswered, out, words),
         encoding="utf-8",
     )
+    return _proposal(out, lessons, unanswered)
+
+
+def _refuse_used(out: Path) -> None:
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise Refused(
+            N_("{folder} is not an empty folder; harvest into a new folder"), folder=str(out)
+        )
+
+
+def _proposal(out: Path, lessons: Sequence[Lesson], unanswered: Sequence[Unanswered]) -> Proposal:
+    """The proposal written into `out`, as it loads. What it was made from loaded, so a problem
+    here is our mistake, said plainly."""
     try:
         pack = load_pack(out)
-    except PackError as exc:  # the group's readings loaded, so this is our mistake
+    except PackError as exc:
         raise Refused(
             N_("the proposed pack does not load: {problem}"), problem=exc.problems[0]
         ) from None
